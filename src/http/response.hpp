@@ -1,0 +1,30 @@
+// An HTTP response before serialization, and the one function that writes it.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace apiserver::http {
+
+struct Response {
+  int status = 200;
+  std::string content_type;  // empty: no Content-Type header
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  void add_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+// Standard reason phrase of `status` ("OK", "Not Found", ...).
+const char* reason_phrase(int status);
+
+// Appends the wire form of `response` to `out`. `omit_body` is for HEAD: the
+// headers, including Content-Length, describe the body that GET would send.
+// `connection_header` is "close", "keep-alive" or empty.
+void serialize_response(const Response& response, bool omit_body, const char* connection_header,
+                        std::string& out);
+
+}  // namespace apiserver::http

@@ -1,0 +1,307 @@
+#include "http/server.hpp"
+
+#include <pistache/async.h>
+#include <pistache/listener.h>
+#include <pistache/net.h>
+#include <pistache/peer.h>
+#include <pistache/tcp.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "problem/problem.hpp"
+
+namespace apiserver::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// How long a connection we are closing may keep sending before it is cut.
+constexpr int64_t kLingerMs = 2'000;
+
+enum class Phase : uint8_t { kIdle, kHead, kBody, kClosing };
+
+// State of one client connection. Owned by the handler of the event loop that
+// serves it; the reaper thread reads `phase` and `deadline_ms` under the
+// registry lock.
+struct Connection {
+  explicit Connection(int fd_, std::string peer, const ParserLimits& limits)
+      : fd(fd_), peer_address(std::move(peer)), parser(limits) {}
+  int fd;
+  std::string peer_address;
+  std::string input;
+  RequestParser parser;
+  std::atomic<Phase> phase{Phase::kIdle};
+  std::atomic<int64_t> deadline_ms{0};
+};
+
+// Connections of every event loop, for the reaper. A connection leaves it in
+// onDisconnection, which Pistache calls before closing the descriptor, so an
+// fd found here under the lock is still this connection's.
+struct Registry {
+  std::mutex mutex;
+  std::unordered_map<int, Connection*> connections;
+};
+
+struct Shared {
+  ServerOptions options;
+  RequestHandler* handler;
+  Registry registry;
+};
+
+Problem problem_for_status(int status, std::string detail) {
+  ProblemCode code = ProblemCode::kBadRequest;
+  switch (status) {
+    case 408: code = ProblemCode::kRequestTimeout; break;
+    case 413: code = ProblemCode::kPayloadTooLarge; break;
+    case 417: code = ProblemCode::kExpectationFailed; break;
+    case 431: code = ProblemCode::kHeadersTooLarge; break;
+    case 501: code = ProblemCode::kNotImplemented; break;
+    case 505: code = ProblemCode::kHttpVersionNotSupported; break;
+    default: break;
+  }
+  return Problem::make(code, std::move(detail));
+}
+
+std::string protocol_error_bytes(int status, std::string detail) {
+  Problem problem = problem_for_status(status, std::move(detail));
+  Response response;
+  response.status = problem.status();
+  response.content_type = "application/problem+json";
+  response.body = render_problem_json(problem, "");
+  std::string out;
+  serialize_response(response, false, "close", out);
+  return out;
+}
+
+// Keep-alive is the HTTP/1.1 default; HTTP/1.0 clients must ask for it.
+bool keeps_alive(const Request& request) {
+  const std::string* connection = request.header("connection");
+  auto has = [&](std::string_view token) {
+    if (connection == nullptr) return false;
+    std::string lowered = *connection;
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lowered.find(token) != std::string::npos;
+  };
+  if (request.version_minor == 0) return has("keep-alive");
+  return !has("close");
+}
+
+class ConnectionHandler final : public Pistache::Tcp::Handler {
+ public:
+  explicit ConnectionHandler(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
+
+  std::shared_ptr<Pistache::Tcp::Handler> clone() const override {
+    return std::make_shared<ConnectionHandler>(shared_);
+  }
+
+  void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    auto connection =
+        std::make_unique<Connection>(peer->fd(), peer->address().host(), shared_->options.limits);
+    connection->deadline_ms = now_ms() + shared_->options.idle_timeout.count();
+    {
+      std::lock_guard<std::mutex> lock(shared_->registry.mutex);
+      shared_->registry.connections[peer->fd()] = connection.get();
+    }
+    connections_[peer->fd()] = std::move(connection);
+  }
+
+  void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    {
+      std::lock_guard<std::mutex> lock(shared_->registry.mutex);
+      shared_->registry.connections.erase(peer->fd());
+    }
+    connections_.erase(peer->fd());
+  }
+
+  void onInput(const char* buffer, size_t len,
+               const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    auto it = connections_.find(peer->fd());
+    if (it == connections_.end()) return;
+    Connection& c = *it->second;
+    if (c.phase == Phase::kClosing) return;  // discard whatever a closing client still sends
+    c.input.append(buffer, len);
+
+    std::string out;
+    bool close_after = false;
+    while (!close_after) {
+      if (c.phase == Phase::kIdle && !c.input.empty()) {
+        c.phase = Phase::kHead;
+        c.deadline_ms = now_ms() + shared_->options.header_timeout.count();
+      }
+      ParseStatus status = c.parser.parse(c.input);
+      if (status == ParseStatus::kIncomplete) {
+        if (c.parser.head_done() && c.phase != Phase::kBody) {
+          c.phase = Phase::kBody;
+          c.deadline_ms = now_ms() + shared_->options.body_timeout.count();
+        }
+        if (c.parser.wants_continue()) {
+          out += "HTTP/1.1 100 Continue\r\n\r\n";
+          c.parser.continue_sent();
+        }
+        break;
+      }
+      if (status == ParseStatus::kError) {
+        out += protocol_error_bytes(c.parser.error_status(), c.parser.error_detail());
+        close_after = true;
+        break;
+      }
+      close_after = !respond(c, out);
+      c.input.erase(0, c.parser.consumed());
+      c.parser.reset();
+      if (c.input.empty()) {
+        c.phase = Phase::kIdle;
+        c.deadline_ms = now_ms() + shared_->options.idle_timeout.count();
+      } else {
+        c.phase = Phase::kIdle;  // the next pipelined request starts now
+      }
+    }
+    if (close_after) {
+      c.phase = Phase::kClosing;
+      c.deadline_ms = now_ms() + kLingerMs;
+      c.input.clear();
+      c.input.shrink_to_fit();
+    }
+    if (!out.empty()) send(peer, std::move(out), close_after);
+  }
+
+ private:
+  // Runs the application on the parsed request and appends the response to
+  // `out`. Returns whether the connection stays open.
+  bool respond(Connection& c, std::string& out) {
+    Request& request = c.parser.request();
+    request.peer_address = c.peer_address;
+    Response response;
+    try {
+      shared_->handler->handle(request, response);
+    } catch (const std::exception& e) {
+      spdlog::error("unhandled exception for {} {}: {}", request.method, request.path, e.what());
+      response = Response{};
+      response.status = 500;
+      response.content_type = "application/problem+json";
+      response.body = render_problem_json(Problem::make(ProblemCode::kInternal, ""), request.path);
+    }
+    bool keep = keeps_alive(request);
+    const char* connection_header = !keep ? "close" : request.version_minor == 0 ? "keep-alive" : "";
+    serialize_response(response, request.method == "HEAD", connection_header, out);
+    return keep;
+  }
+
+  static void send(const std::shared_ptr<Pistache::Tcp::Peer>& peer, std::string bytes,
+                   bool close_after) {
+    size_t size = bytes.size();
+    std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
+    peer->send(Pistache::RawBuffer(std::move(bytes), size))
+        .then(
+            [weak, close_after](ssize_t) {
+              // Half-close once the response is out; the client then closes
+              // its side and Pistache tears the connection down.
+              if (!close_after) return;
+              if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
+            },
+            Pistache::Async::IgnoreException);
+  }
+
+  std::shared_ptr<Shared> shared_;
+  std::unordered_map<int, std::unique_ptr<Connection>> connections_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<Shared> shared;
+  std::unique_ptr<Pistache::Tcp::Listener> listener;
+  std::thread reaper;
+  std::mutex reaper_mutex;
+  std::condition_variable reaper_wake;
+  bool stopping = false;
+  bool started = false;
+
+  void reap_loop() {
+    std::unique_lock<std::mutex> lock(reaper_mutex);
+    while (!stopping) {
+      reaper_wake.wait_for(lock, std::chrono::milliseconds(250));
+      if (stopping) break;
+      reap_expired();
+    }
+  }
+
+  // Ends connections past their deadline. shutdown() wakes the event loop,
+  // which sees end-of-stream and removes the peer on its own thread.
+  void reap_expired() {
+    int64_t now = now_ms();
+    std::lock_guard<std::mutex> lock(shared->registry.mutex);
+    for (auto& [fd, c] : shared->registry.connections) {
+      int64_t deadline = c->deadline_ms.load();
+      if (deadline == 0 || deadline > now) continue;
+      Phase phase = c->phase.load();
+      if (phase == Phase::kHead || phase == Phase::kBody) {
+        // Best effort: the client is stalled mid-request and nothing else is
+        // being written to it.
+        std::string bytes = protocol_error_bytes(408, "the request did not arrive in time");
+        (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      }
+      c->deadline_ms = 0;
+      ::shutdown(fd, SHUT_RDWR);
+    }
+  }
+};
+
+Server::Server(ServerOptions options, RequestHandler& handler) : impl_(std::make_unique<Impl>()) {
+  impl_->shared = std::make_shared<Shared>();
+  impl_->shared->options = std::move(options);
+  impl_->shared->handler = &handler;
+}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+  const ServerOptions& options = impl_->shared->options;
+  unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  if (threads == 0) threads = 1;
+  try {
+    Pistache::Address address(options.host, Pistache::Port(options.port));
+    impl_->listener = std::make_unique<Pistache::Tcp::Listener>(address);
+    impl_->listener->init(threads,
+                          Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
+                              Pistache::Tcp::Options::NoDelay,
+                          "apiserver-io");
+    impl_->listener->setHandler(std::make_shared<ConnectionHandler>(impl_->shared));
+    impl_->listener->bind();
+    impl_->listener->runThreaded();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot listen on " + options.host + ":" +
+                             std::to_string(options.port) + ": " + e.what());
+  }
+  impl_->started = true;
+  impl_->reaper = std::thread([impl = impl_.get()] { impl->reap_loop(); });
+}
+
+uint16_t Server::port() const {
+  return impl_->listener ? static_cast<uint16_t>(impl_->listener->getPort()) : 0;
+}
+
+void Server::stop() {
+  if (!impl_->started) return;
+  impl_->started = false;
+  {
+    std::lock_guard<std::mutex> lock(impl_->reaper_mutex);
+    impl_->stopping = true;
+  }
+  impl_->reaper_wake.notify_all();
+  if (impl_->reaper.joinable()) impl_->reaper.join();
+  impl_->listener->shutdown();
+}
+
+}  // namespace apiserver::http

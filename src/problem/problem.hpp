@@ -1,0 +1,68 @@
+// The one error type of the request pipeline and its RFC 9457 rendering.
+//
+// Every failure a client can cause ends as a Problem; one writer turns it into
+// application/problem+json. Codes are stable and grep-able: they name the
+// catalogue entry in problem.cpp and never change meaning once released.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace apiserver {
+
+// Where a field error was found: the request part it belongs to.
+enum class ErrorSource { kBody, kPath, kQuery, kHeader, kCookie };
+
+const char* to_string(ErrorSource source);
+
+// One problem with one field. `pointer` is a JSON pointer (RFC 6901) into the
+// body, or into the decoded parameter value for parameters; `name` names the
+// parameter and is empty for body errors.
+struct FieldError {
+  ErrorSource source = ErrorSource::kBody;
+  std::string name;
+  std::string pointer;
+  std::string detail;
+};
+
+enum class ProblemCode {
+  kNotFound,               // 404: no route for the path
+  kMethodNotAllowed,       // 405: route exists, method does not
+  kNotAcceptable,          // 406: Accept header excludes every response type
+  kUnsupportedMediaType,   // 415: body media type not declared
+  kPayloadTooLarge,        // 413: body over the configured limit
+  kMalformedBody,          // 400: body is not the JSON it claims to be
+  kBadRequest,             // 400: request not well-formed HTTP or not interpretable
+  kValidationFailed,       // 422: parameters or body break the schema
+  kResourceNotFound,       // 404: stored row with that key does not exist
+  kConflict,               // 409: the write conflicts with stored data
+  kNotImplemented,         // 501: operation has no handler
+  kServiceUnavailable,     // 503: storage busy or unavailable
+  kRequestTimeout,         // 408: client too slow
+  kHeadersTooLarge,        // 431: request line + headers over the limit
+  kExpectationFailed,      // 417: an Expect other than 100-continue
+  kHttpVersionNotSupported,  // 505: not HTTP/1.x
+  kInternal,               // 500: a defect; details are logged, never sent
+};
+
+struct Problem {
+  ProblemCode code = ProblemCode::kInternal;
+  std::string detail;
+  std::vector<FieldError> errors;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  int status() const;
+  const char* title() const;
+  // The `type` member: a stable URN naming the catalogue entry.
+  std::string type() const;
+
+  // Builders for the common cases, so call sites read as sentences.
+  static Problem make(ProblemCode code, std::string detail);
+  Problem&& with_header(std::string name, std::string value) &&;
+};
+
+// The RFC 9457 body of `problem` for a request at `instance` (the request path).
+std::string render_problem_json(const Problem& problem, const std::string& instance);
+
+}  // namespace apiserver
