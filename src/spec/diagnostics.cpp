@@ -1,0 +1,27 @@
+#include "spec/diagnostics.hpp"
+
+#include <algorithm>
+
+namespace apiserver::spec {
+
+std::string Diagnostic::to_string() const {
+  std::string out = file.empty() ? std::string("<document>") : file;
+  if (line > 0) {
+    out += ':' + std::to_string(line);
+    if (column > 0) out += ':' + std::to_string(column);
+  }
+  out += severity == Severity::kError ? ": error: " : ": warning: ";
+  out += message;
+  if (!pointer.empty()) out += " (at " + pointer + ")";
+  return out;
+}
+
+bool Diagnostics::has_errors() const { return error_count() > 0; }
+
+size_t Diagnostics::error_count() const {
+  return static_cast<size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
+    return d.severity == Diagnostic::Severity::kError;
+  }));
+}
+
+}  // namespace apiserver::spec

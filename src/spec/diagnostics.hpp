@@ -1,0 +1,36 @@
+// Messages about a document: where (file, line, JSON pointer) and what is wrong.
+//
+// Loading and compiling collect every problem they find instead of stopping at
+// the first, so a user fixes a document in one pass.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace apiserver::spec {
+
+struct Diagnostic {
+  enum class Severity { kError, kWarning };
+  Severity severity = Severity::kError;
+  std::string file;     // as the user named it, or relative to the main document
+  int line = 0;         // 1-based; 0 when unknown
+  int column = 0;       // 1-based; 0 when unknown
+  std::string pointer;  // JSON pointer of the node within `file`; may be empty
+  std::string message;
+
+  // "todo.yaml:12:7: error: message (at /paths/~1todos/get)"
+  std::string to_string() const;
+};
+
+class Diagnostics {
+ public:
+  void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+  bool has_errors() const;
+  size_t error_count() const;
+  const std::vector<Diagnostic>& items() const { return items_; }
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+}  // namespace apiserver::spec

@@ -1,0 +1,78 @@
+// A loaded OpenAPI document: the main file and every file its $refs reach,
+// parsed, with source positions, and a resolver for $ref strings.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/diagnostics.hpp"
+#include "spec/yaml_json.hpp"
+
+namespace apiserver::spec {
+
+using Json = nlohmann::ordered_json;
+
+struct SourceFile {
+  std::string path;          // canonical absolute path
+  std::string display_name;  // what error messages call it
+  std::string base_dir;      // directory relative $refs start from
+  ParsedText parsed;
+
+  const Json& root() const { return parsed.root; }
+  // Position of the node at `pointer`, or of its nearest ancestor that has one.
+  SourcePosition position_of(const std::string& pointer) const;
+};
+
+// A node somewhere in the document's files.
+struct NodeRef {
+  const SourceFile* file = nullptr;
+  std::string pointer;
+  const Json* node = nullptr;
+
+  bool valid() const { return node != nullptr; }
+};
+
+class Document {
+ public:
+  const SourceFile& main() const { return *files_.front(); }
+  const Json& root() const { return main().root(); }
+  NodeRef root_ref() const { return {&main(), "", &main().root()}; }
+  const std::string& openapi_version() const { return openapi_version_; }
+  // True for OpenAPI 3.1 (JSON Schema 2020-12 dialect), false for 3.0.
+  bool is_v31() const { return is_v31_; }
+  const std::vector<std::unique_ptr<SourceFile>>& files() const { return files_; }
+
+  // Resolves `ref` (a $ref value found in `from`). Every file was loaded up
+  // front, so this never touches the disk.
+  std::optional<NodeRef> resolve(const SourceFile& from, const std::string& ref) const;
+
+  // Follows `node` while it is a {$ref: ...} object; reports a dangling or
+  // circular chain into `diagnostics` and returns an invalid NodeRef then.
+  NodeRef follow(NodeRef node, Diagnostics& diagnostics) const;
+
+  // A diagnostic located at `node`.
+  Diagnostic at(const NodeRef& node, Diagnostic::Severity severity, std::string message) const;
+
+  // The child `key` of an object node (invalid NodeRef when absent).
+  static NodeRef child(const NodeRef& parent, const std::string& key);
+  static NodeRef item(const NodeRef& parent, size_t index);
+
+ private:
+  friend std::unique_ptr<Document> load_document(const std::string&, Diagnostics&);
+  const SourceFile* find_file(const std::string& canonical_path) const;
+
+  std::vector<std::unique_ptr<SourceFile>> files_;
+  std::string openapi_version_;
+  bool is_v31_ = false;
+};
+
+// Reads `path` (YAML or JSON) and every local file reachable through $ref.
+// Problems go to `diagnostics`; returns nullptr when the document cannot be
+// used at all (unreadable, not parseable, not OpenAPI 3.0/3.1, or has
+// unresolvable references).
+std::unique_ptr<Document> load_document(const std::string& path, Diagnostics& diagnostics);
+
+}  // namespace apiserver::spec
