@@ -1,0 +1,125 @@
+#include "validate/compiled_schema.hpp"
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include <set>
+
+#include "spec/json_pointer.hpp"
+#include "validate/custom_constraints.hpp"
+#include "validate/error_messages.hpp"
+
+namespace apiserver::validate {
+namespace {
+
+constexpr size_t kMaxKeyLengthForRegex = 2048;
+
+bool uses_pattern_properties(const nlohmann::json& node) {
+  if (node.is_object()) {
+    if (node.contains("patternProperties")) return true;
+    for (const auto& [key, value] : node.items()) {
+      if (value.is_structured() && uses_pattern_properties(value)) return true;
+    }
+  } else if (node.is_array()) {
+    for (const auto& item : node) {
+      if (uses_pattern_properties(item)) return true;
+    }
+  }
+  return false;
+}
+
+// Finds an object key longer than the limit; returns its parent's pointer.
+bool find_long_key(const nlohmann::json& value, const std::string& pointer, std::string& where) {
+  if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      if (key.size() > kMaxKeyLengthForRegex) {
+        where = pointer;
+        return true;
+      }
+      if (child.is_structured() && find_long_key(child, spec::append_pointer(pointer, key), where))
+        return true;
+    }
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (find_long_key(value[i], pointer + "/" + std::to_string(i), where)) return true;
+    }
+  }
+  return false;
+}
+
+// valijson's context is {"<root>", "[name]", "[0]", ...}; a JSON pointer it is.
+std::string context_to_pointer(const std::vector<std::string>& context) {
+  std::string pointer;
+  for (const std::string& part : context) {
+    if (part.size() >= 2 && part.front() == '[' && part.back() == ']') {
+      pointer = spec::append_pointer(pointer, part.substr(1, part.size() - 2));
+    }
+  }
+  return pointer;
+}
+
+void add_error(const valijson::ValidationResults::Error& error, ErrorSource source,
+               const std::string& name, std::vector<FieldError>& out) {
+  std::optional<ErrorMessage> message = translate_error(error.description);
+  if (!message) return;
+  std::string pointer = context_to_pointer(error.context);
+  if (!message->child.empty()) pointer = spec::append_pointer(pointer, message->child);
+  for (const FieldError& existing : out) {
+    if (existing.source == source && existing.name == name && existing.pointer == pointer &&
+        existing.detail == message->detail)
+      return;
+  }
+  out.push_back({source, name, pointer, std::move(message->detail)});
+}
+
+}  // namespace
+
+struct CompiledSchema::Impl {
+  valijson::Schema schema;
+};
+
+CompiledSchema::CompiledSchema() : impl_(std::make_unique<Impl>()) {}
+CompiledSchema::~CompiledSchema() = default;
+
+std::shared_ptr<const CompiledSchema> CompiledSchema::build(const nlohmann::json& draft7) {
+  std::shared_ptr<CompiledSchema> compiled(new CompiledSchema());
+  compiled->document_ = draft7;
+  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+  register_custom_constraints(parser);
+  valijson::adapters::NlohmannJsonAdapter adapter(compiled->document_);
+  try {
+    parser.populateSchema(adapter, compiled->impl_->schema);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("the schema cannot be compiled: ") + e.what());
+  }
+  compiled->checks_key_length_ = uses_pattern_properties(compiled->document_);
+  return compiled;
+}
+
+bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
+                              const std::string& name, std::vector<FieldError>& errors) const {
+  if (checks_key_length_) {
+    std::string where;
+    if (find_long_key(value, "", where)) {
+      errors.push_back({source, name, where,
+                        "has a property name longer than " +
+                            std::to_string(kMaxKeyLengthForRegex) + " characters"});
+      return false;
+    }
+  }
+  valijson::adapters::NlohmannJsonAdapter adapter(value);
+  valijson::Validator validator;
+  // Valid input, the common case, stops at the first check without collecting.
+  if (validator.validate(impl_->schema, adapter, nullptr)) return true;
+  valijson::ValidationResults results;
+  validator.validate(impl_->schema, adapter, &results);
+  size_t before = errors.size();
+  for (const auto& error : results) add_error(error, source, name, errors);
+  if (errors.size() == before) errors.push_back({source, name, "", "does not match the schema"});
+  return false;
+}
+
+}  // namespace apiserver::validate

@@ -1,0 +1,189 @@
+#include "validate/custom_constraints.hpp"
+
+#include <re2/re2.h>
+#include <valijson/constraint_builder.hpp>
+#include <valijson/constraints/concrete_constraints.hpp>
+#include <valijson/internal/adapter.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+
+#include <cmath>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "validate/formats.hpp"
+#include "validate/keywords.hpp"
+
+namespace apiserver::validate {
+namespace {
+
+using valijson::ValidationResults;
+using valijson::adapters::Adapter;
+
+// valijson copies constraints with placement new; each concrete constraint
+// provides the same three members.
+template <typename Derived>
+class CopyableConstraint : public valijson::constraints::PolyConstraint {
+ private:
+  valijson::constraints::Constraint* cloneInto(void* memory) const override {
+    return new (memory) Derived(static_cast<const Derived&>(*this));
+  }
+  size_t sizeOf() const override { return sizeof(Derived); }
+};
+
+class PatternConstraint final : public CopyableConstraint<PatternConstraint> {
+ public:
+  explicit PatternConstraint(std::shared_ptr<const re2::RE2> regex) : regex_(std::move(regex)) {}
+
+  bool validate(const Adapter& target, const std::vector<std::string>& context,
+                ValidationResults* results) const override {
+    if (!target.isString()) return true;
+    std::string value = target.getString();
+    if (re2::RE2::PartialMatch(value, *regex_)) return true;
+    if (results != nullptr)
+      results->pushError(context, "must match the pattern " + regex_->pattern());
+    return false;
+  }
+
+ private:
+  std::shared_ptr<const re2::RE2> regex_;
+};
+
+class FormatConstraint final : public CopyableConstraint<FormatConstraint> {
+ public:
+  explicit FormatConstraint(std::string format) : format_(std::move(format)) {}
+
+  bool validate(const Adapter& target, const std::vector<std::string>& context,
+                ValidationResults* results) const override {
+    std::optional<std::string> problem;
+    if (target.isString()) {
+      if (format_kind(format_) == FormatKind::kString)
+        problem = check_string_format(format_, target.getString());
+    } else if (target.isNumber() && format_kind(format_) == FormatKind::kNumber) {
+      bool is_integer = target.isInteger();
+      long long as_int = is_integer ? target.getInteger() : 0;
+      double as_double = target.getNumber();
+      // The adapter reports unsigned values above INT64_MAX as wrapped integers.
+      if (is_integer && as_int < 0 && as_double > 0) is_integer = false;
+      problem = check_number_format(format_, is_integer, as_int, as_double);
+    }
+    if (!problem) return true;
+    if (results != nullptr) results->pushError(context, *problem);
+    return false;
+  }
+
+ private:
+  std::string format_;
+};
+
+enum TypeBit : unsigned {
+  kNull = 1,
+  kBoolean = 2,
+  kInteger = 4,
+  kNumber = 8,
+  kString = 16,
+  kArray = 32,
+  kObject = 64,
+};
+
+class TypeConstraint final : public CopyableConstraint<TypeConstraint> {
+ public:
+  TypeConstraint(unsigned allowed, std::string description)
+      : allowed_(allowed), description_(std::move(description)) {}
+
+  bool validate(const Adapter& target, const std::vector<std::string>& context,
+                ValidationResults* results) const override {
+    if (matches(target)) return true;
+    if (results != nullptr) results->pushError(context, "must be " + description_);
+    return false;
+  }
+
+ private:
+  bool matches(const Adapter& target) const {
+    if (target.isNull()) return allowed_ & kNull;
+    if (target.isBool()) return allowed_ & kBoolean;
+    if (target.isString()) return allowed_ & kString;
+    if (target.isArray()) return allowed_ & kArray;
+    if (target.isObject()) return allowed_ & kObject;
+    if (target.isInteger()) return allowed_ & (kInteger | kNumber);
+    if (target.isNumber()) {
+      if (allowed_ & kNumber) return true;
+      double d = target.getNumber();
+      return (allowed_ & kInteger) && std::isfinite(d) && std::floor(d) == d;
+    }
+    return false;
+  }
+
+  unsigned allowed_;
+  std::string description_;
+};
+
+class PatternBuilder final : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const Adapter& value) const override {
+    RE2::Options options;
+    options.set_log_errors(false);
+    auto regex = std::make_shared<re2::RE2>(value.getString(), options);
+    // The schema translator only emits patterns RE2 accepts; this is a guard.
+    if (!regex->ok()) throw std::runtime_error("pattern not supported: " + regex->error());
+    return new PatternConstraint(std::move(regex));
+  }
+};
+
+class FormatBuilder final : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const Adapter& value) const override {
+    return new FormatConstraint(value.getString());
+  }
+};
+
+class TypeBuilder final : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const Adapter& value) const override {
+    static const std::pair<const char*, unsigned> kNames[] = {
+        {"null", kNull},     {"boolean", kBoolean}, {"integer", kInteger}, {"number", kNumber},
+        {"string", kString}, {"array", kArray},     {"object", kObject},
+    };
+    static const char* kArticles[] = {"null", "a boolean", "an integer", "a number",
+                                      "a string", "an array", "an object"};
+    unsigned allowed = 0;
+    std::vector<std::string> names;
+    auto add = [&](const std::string& name) {
+      for (size_t i = 0; i < std::size(kNames); ++i) {
+        if (name == kNames[i].first) {
+          allowed |= kNames[i].second;
+          names.push_back(kArticles[i]);
+          return;
+        }
+      }
+      throw std::runtime_error("unknown type '" + name + "'");
+    };
+    if (value.isString()) {
+      add(value.getString());
+    } else {
+      value.applyToArray([&](const Adapter& item) {
+        add(item.getString());
+        return true;
+      });
+    }
+    std::string description;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) description += i + 1 == names.size() ? " or " : ", ";
+      description += names[i];
+    }
+    return new TypeConstraint(allowed, description);
+  }
+};
+
+}  // namespace
+
+void register_custom_constraints(valijson::SchemaParser& parser) {
+  // The parser takes ownership of the builders.
+  parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
+  parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
+  parser.addConstraintBuilder(kTypeKeyword, new TypeBuilder());
+}
+
+}  // namespace apiserver::validate

@@ -1,0 +1,20 @@
+// The keywords this project validates itself instead of leaving them to
+// valijson, and the schema-compiler side of that contract.
+//
+// valijson checks `pattern` and `format` with std::regex, which recurses per
+// character and overflows the stack on strings of a few tens of kilobytes, so
+// a request body within the size limit could kill the server. The schema
+// translator renames those keywords to the names below, and custom valijson
+// constraints check them: patterns with RE2 (linear time, no recursion),
+// formats with hand-written parsers. `type` is checked here too so that errors
+// name the expected type and an integral 1.0 counts as an integer, as JSON
+// Schema draft 6 and later say.
+#pragma once
+
+namespace apiserver::validate {
+
+inline constexpr const char* kPatternKeyword = "x-apiserver-pattern";
+inline constexpr const char* kFormatKeyword = "x-apiserver-format";
+inline constexpr const char* kTypeKeyword = "x-apiserver-type";
+
+}  // namespace apiserver::validate
