@@ -1,0 +1,120 @@
+#include "compile/compiler.hpp"
+
+#include <set>
+
+#include "compile/operation_compiler.hpp"
+#include "compile/resource_mapper.hpp"
+#include "compile/schema_cache.hpp"
+#include "compile/settings.hpp"
+
+namespace apiserver::compile {
+namespace {
+
+using spec::Diagnostic;
+using spec::Document;
+using spec::NodeRef;
+
+const char* const kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+
+const std::set<std::string> kPathItemFields = {"$ref", "summary", "description", "servers",
+                                               "parameters"};
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string allow_header(const model::PathItem& item) {
+  std::vector<std::string> methods;
+  for (const auto& op : item.operations) methods.push_back(op.method);
+  if (item.find("GET") && !item.find("HEAD")) methods.push_back("HEAD");
+  if (!item.find("OPTIONS")) methods.push_back("OPTIONS");
+  std::string out;
+  for (const auto& m : methods) out += (out.empty() ? "" : ", ") + m;
+  return out;
+}
+
+void warn_unenforced_features(const Document& document, spec::Diagnostics& diagnostics) {
+  NodeRef root = document.root_ref();
+  NodeRef schemes = Document::child(Document::child(root, "components"), "securitySchemes");
+  if (Document::child(root, "security").valid() || schemes.valid())
+    diagnostics.add(document.at(schemes.valid() ? schemes : Document::child(root, "security"),
+                                Diagnostic::Severity::kWarning,
+                                "security requirements are not enforced yet: every operation is "
+                                "open"));
+  NodeRef servers = Document::child(root, "servers");
+  if (servers.valid() && servers.node->is_array()) {
+    for (size_t i = 0; i < servers.node->size(); ++i) {
+      const auto& url = (*servers.node)[i].value("url", std::string());
+      size_t scheme = url.find("://");
+      size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+      std::string base = path == std::string::npos ? "" : url.substr(path);
+      if (!base.empty() && base != "/" && base.find('{') == std::string::npos) {
+        diagnostics.add(document.at(Document::item(servers, i), Diagnostic::Severity::kWarning,
+                                    "paths are served as written, without the server base path '" +
+                                        base + "'"));
+        break;
+      }
+    }
+  }
+}
+
+void compile_paths(const Document& document, SchemaCache& schemas, model::Api& api,
+                   spec::Diagnostics& diagnostics) {
+  NodeRef paths = Document::child(document.root_ref(), "paths");
+  if (!paths.valid()) return;
+  if (!paths.node->is_object()) {
+    diagnostics.add(document.at(paths, Diagnostic::Severity::kError, "'paths' must be a mapping"));
+    return;
+  }
+  for (const auto& [path, value] : paths.node->items()) {
+    NodeRef path_node = Document::child(paths, path);
+    if (path.rfind("x-", 0) == 0) continue;
+    std::string error;
+    if (!api.router.add(path, api.paths.size(), error)) {
+      diagnostics.add(document.at(path_node, Diagnostic::Severity::kError,
+                                  "path '" + path + "': " + error));
+      continue;
+    }
+    NodeRef item = document.follow(path_node, diagnostics);
+    model::PathItem compiled;
+    compiled.path_template = path;
+    if (item.valid() && item.node->is_object()) {
+      const std::vector<std::string>& names = api.router.names(api.paths.size());
+      for (const char* method : kMethods) {
+        NodeRef op = Document::child(item, method);
+        if (!op.valid()) continue;
+        compiled.operations.push_back(compile_operation(document, schemas, upper(method), path,
+                                                        names, item, op, diagnostics));
+      }
+      for (const auto& [key, ignored] : item.node->items()) {
+        bool known = kPathItemFields.count(key) || key.rfind("x-", 0) == 0;
+        for (const char* method : kMethods) known = known || key == method;
+        if (!known)
+          diagnostics.add(document.at(Document::child(item, key), Diagnostic::Severity::kWarning,
+                                      "unknown path item field '" + key + "' is ignored"));
+      }
+    } else if (item.valid()) {
+      diagnostics.add(document.at(item, Diagnostic::Severity::kError, "a path item must be a mapping"));
+    }
+    compiled.allow = allow_header(compiled);
+    api.paths.push_back(std::move(compiled));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document,
+                                        spec::Diagnostics& diagnostics) {
+  auto api = std::make_unique<model::Api>();
+  api->document = document;
+  read_settings(*document, api->settings, diagnostics);
+  SchemaCache schemas(*document, diagnostics);
+  compile_paths(*document, schemas, *api, diagnostics);
+  map_resources(*document, schemas, *api, diagnostics);
+  warn_unenforced_features(*document, diagnostics);
+  if (diagnostics.has_errors()) return nullptr;
+  return api;
+}
+
+}  // namespace apiserver::compile

@@ -1,0 +1,17 @@
+// Document -> Api: the whole compile step, run once at start-up.
+#pragma once
+
+#include <memory>
+
+#include "compile/model.hpp"
+#include "spec/diagnostics.hpp"
+#include "spec/document.hpp"
+
+namespace apiserver::compile {
+
+// Compiles `document`. Every problem goes to `diagnostics`; returns nullptr
+// when any of them is an error, so a server never starts on a guess.
+std::unique_ptr<model::Api> compile_api(std::shared_ptr<const spec::Document> document,
+                                        spec::Diagnostics& diagnostics);
+
+}  // namespace apiserver::compile

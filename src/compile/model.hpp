@@ -1,0 +1,139 @@
+// The compiled API: everything the request pipeline needs, derived from the
+// document once at start-up and never modified afterwards, so every server
+// thread reads it without locks.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "route/router.hpp"
+#include "spec/document.hpp"
+#include "validate/compiled_schema.hpp"
+
+namespace apiserver::model {
+
+enum class ParamLocation { kPath, kQuery, kHeader, kCookie };
+
+const char* to_string(ParamLocation location);
+
+// The JSON type a parameter's text is coerced to before validation.
+enum class ValueShape { kString, kInteger, kNumber, kBoolean, kArray, kObject, kAny };
+
+enum class ParamStyle { kForm, kSimple, kSpaceDelimited, kPipeDelimited, kDeepObject };
+
+struct Parameter {
+  std::string name;  // header names lower-cased: HTTP field names are case-insensitive
+  ParamLocation in = ParamLocation::kQuery;
+  bool required = false;
+  ParamStyle style = ParamStyle::kForm;
+  bool explode = true;
+  ValueShape shape = ValueShape::kString;
+  ValueShape item_shape = ValueShape::kString;  // for arrays
+  bool json_encoded = false;  // declared with `content: application/json`: the text is JSON
+  // deepObject parameters: the type of each property, for coercion.
+  std::map<std::string, ValueShape> property_shapes;
+  std::shared_ptr<const validate::CompiledSchema> schema;  // null: anything goes
+  std::optional<nlohmann::json> default_value;
+};
+
+struct BodyMediaType {
+  std::string media_type;  // lower-case, without parameters; may be a range like "application/*"
+  bool is_json = false;
+  std::shared_ptr<const validate::CompiledSchema> schema;  // null when not JSON or no schema
+};
+
+struct RequestBody {
+  bool required = false;
+  std::vector<BodyMediaType> media_types;
+};
+
+enum class CrudAction { kNone, kList, kCreate, kRead, kReplace, kUpdate, kDelete };
+
+const char* to_string(CrudAction action);
+
+enum class ColumnType { kInteger, kReal, kText, kBoolean, kJson };
+
+// One stored property.
+struct Column {
+  std::string property;  // JSON name
+  std::string name;      // SQL column name (quoted when used)
+  ColumnType type = ColumnType::kText;
+  bool not_null = false;
+  bool read_only = false;
+  bool write_only = false;
+  bool nullable = false;  // the schema allows null
+  bool in_schema = true;  // false for an implicit key the schema does not show
+  std::optional<nlohmann::json> default_value;
+};
+
+enum class KeyKind { kInteger, kUuid, kString };
+
+// A schema stored as a table.
+struct Resource {
+  std::string name;   // schema or collection name, for messages
+  std::string table;  // SQL table name
+  std::vector<Column> columns;
+  size_t key = 0;  // index of the key column
+  KeyKind key_kind = KeyKind::kInteger;
+  std::string collection_path;  // "/todos", for Location and Link headers
+  // Validates a whole item as a client sends it (readOnly not required).
+  std::shared_ptr<const validate::CompiledSchema> item_schema;
+
+  const Column& key_column() const { return columns[key]; }
+  // Index of the column for `property`, or -1.
+  int column_of(const std::string& property) const;
+};
+
+struct ListSettings {
+  long long default_limit = 20;
+  long long max_limit = 100;
+};
+
+// Server-wide settings from `x-apiserver` at the document root.
+struct Settings {
+  std::string database;  // SQLite file; empty: derived from the spec name
+  bool mock_only = false;
+  size_t max_body_bytes = 1024 * 1024;
+  bool refuse_read_only = false;  // readOnly properties in input: refused, else ignored
+  ListSettings list;
+};
+
+struct Operation {
+  std::string method;  // upper-case
+  std::string path_template;
+  std::string operation_id;
+  std::string summary;
+  std::vector<Parameter> parameters;
+  std::optional<RequestBody> body;
+  CrudAction crud = CrudAction::kNone;
+  const Resource* resource = nullptr;
+  std::string key_parameter;  // item actions: the path parameter holding the key
+  std::string not_stored_reason;  // why `crud` is kNone, for `apiserver routes`
+  int success_status = 200;  // the first 2xx response declared
+  std::vector<std::string> response_media_types;  // of 2xx responses
+  spec::NodeRef node;  // the Operation Object, for mocks and docs
+
+  bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
+};
+
+// A path template and the operations declared on it.
+struct PathItem {
+  std::string path_template;
+  std::vector<Operation> operations;
+  std::string allow;  // value of the Allow header: declared methods plus HEAD and OPTIONS
+  const Operation* find(const std::string& method) const;
+};
+
+struct Api {
+  std::shared_ptr<const spec::Document> document;
+  Settings settings;
+  std::vector<std::unique_ptr<Resource>> resources;
+  std::vector<PathItem> paths;
+  route::Router router;  // matches a request path to an index into `paths`
+};
+
+}  // namespace apiserver::model

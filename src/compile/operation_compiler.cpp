@@ -1,0 +1,278 @@
+#include "compile/operation_compiler.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "compile/schema_facts.hpp"
+
+namespace apiserver::compile {
+namespace {
+
+using model::ParamLocation;
+using model::ParamStyle;
+using spec::Diagnostic;
+using spec::Document;
+using spec::NodeRef;
+
+const std::set<std::string> kOperationExtensions = {"x-apiserver-crud"};
+
+void report(spec::Diagnostics& diagnostics, const Document& document, const NodeRef& at,
+            const std::string& message, Diagnostic::Severity severity = Diagnostic::Severity::kError) {
+  diagnostics.add(document.at(at, severity, message));
+}
+
+std::optional<ParamLocation> parse_location(const std::string& in) {
+  if (in == "path") return ParamLocation::kPath;
+  if (in == "query") return ParamLocation::kQuery;
+  if (in == "header") return ParamLocation::kHeader;
+  if (in == "cookie") return ParamLocation::kCookie;
+  return std::nullopt;
+}
+
+std::optional<ParamStyle> parse_style(const std::string& style) {
+  if (style == "form") return ParamStyle::kForm;
+  if (style == "simple") return ParamStyle::kSimple;
+  if (style == "spaceDelimited") return ParamStyle::kSpaceDelimited;
+  if (style == "pipeDelimited") return ParamStyle::kPipeDelimited;
+  if (style == "deepObject") return ParamStyle::kDeepObject;
+  return std::nullopt;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Returns false when the parameter is to be skipped (reported already).
+bool compile_parameter(const Document& document, SchemaCache& schemas, const NodeRef& node,
+                       model::Parameter& out, spec::Diagnostics& diagnostics) {
+  const spec::Json& p = *node.node;
+  if (!p.is_object() || !p.contains("name") || !p["name"].is_string() || !p.contains("in") ||
+      !p["in"].is_string()) {
+    report(diagnostics, document, node, "a parameter needs a string 'name' and 'in'");
+    return false;
+  }
+  auto location = parse_location(p["in"].get<std::string>());
+  if (!location) {
+    report(diagnostics, document, Document::child(node, "in"),
+           "'in' must be path, query, header or cookie");
+    return false;
+  }
+  out.in = *location;
+  out.name = p["name"].get<std::string>();
+  if (out.in == ParamLocation::kHeader) {
+    out.name = lower(out.name);
+    // OpenAPI: these header parameters "SHALL be ignored"; HTTP itself defines them.
+    if (out.name == "accept" || out.name == "content-type" || out.name == "authorization")
+      return false;
+  }
+  out.required = p.value("required", false);
+  if (out.in == ParamLocation::kPath && !out.required) {
+    report(diagnostics, document, node,
+           "path parameter '" + out.name + "' must have 'required: true'; treating it as required",
+           Diagnostic::Severity::kWarning);
+    out.required = true;
+  }
+  bool default_form = out.in == ParamLocation::kQuery || out.in == ParamLocation::kCookie;
+  out.style = default_form ? ParamStyle::kForm : ParamStyle::kSimple;
+  if (auto style = p.find("style"); style != p.end()) {
+    auto parsed = style->is_string() ? parse_style(style->get<std::string>()) : std::nullopt;
+    if (!parsed) {
+      report(diagnostics, document, Document::child(node, "style"),
+             "style '" + style->dump() + "' is not supported (form, simple, spaceDelimited, "
+             "pipeDelimited, deepObject are)");
+      return false;
+    }
+    out.style = *parsed;
+  }
+  out.explode = p.value("explode", out.style == ParamStyle::kForm);
+
+  NodeRef schema = Document::child(node, "schema");
+  if (!schema.valid()) {
+    NodeRef content = Document::child(node, "content");
+    if (content.valid() && content.node->is_object() && content.node->size() == 1) {
+      const std::string media = normalize_media_type(content.node->begin().key());
+      if (is_json_media_type(media)) {
+        out.json_encoded = true;
+        schema = Document::child(Document::child(content, content.node->begin().key()), "schema");
+      } else {
+        report(diagnostics, document, content,
+               "parameter content '" + media + "' is not checked; only JSON is",
+               Diagnostic::Severity::kWarning);
+      }
+    }
+  }
+  if (schema.valid()) {
+    SchemaFacts facts = schema_facts(document, schema);
+    out.shape = out.json_encoded ? model::ValueShape::kAny : value_shape(facts);
+    if (out.shape == model::ValueShape::kArray && facts.resolved.valid()) {
+      NodeRef items = Document::child(facts.resolved, "items");
+      out.item_shape = items.valid() ? value_shape(schema_facts(document, items))
+                                     : model::ValueShape::kString;
+    }
+    if (out.shape == model::ValueShape::kObject) {
+      std::vector<ObjectProperty> properties;
+      object_properties(document, schema, properties);
+      for (const ObjectProperty& property : properties)
+        out.property_shapes[property.name] = value_shape(property.facts);
+    }
+    if (facts.default_value) out.default_value = to_plain_json(*facts.default_value);
+    out.schema = schemas.get(schema, Direction::kRequest);
+  }
+  if (out.shape == model::ValueShape::kObject && out.style != ParamStyle::kDeepObject &&
+      !out.json_encoded) {
+    report(diagnostics, document, node,
+           "object parameter '" + out.name + "' is only supported with style: deepObject; "
+           "its value is taken as a string",
+           Diagnostic::Severity::kWarning);
+    out.shape = model::ValueShape::kString;
+    out.schema = nullptr;
+  }
+  return true;
+}
+
+void add_parameters(const Document& document, SchemaCache& schemas, const NodeRef& list,
+                    std::vector<model::Parameter>& params, spec::Diagnostics& diagnostics) {
+  if (!list.valid()) return;
+  if (!list.node->is_array()) {
+    report(diagnostics, document, list, "'parameters' must be a list");
+    return;
+  }
+  for (size_t i = 0; i < list.node->size(); ++i) {
+    NodeRef node = document.follow(Document::item(list, i), diagnostics);
+    if (!node.valid()) continue;
+    model::Parameter param;
+    if (!compile_parameter(document, schemas, node, param, diagnostics)) continue;
+    // An operation's parameter overrides the path item's one of the same name and location.
+    auto same = std::find_if(params.begin(), params.end(), [&](const model::Parameter& p) {
+      return p.name == param.name && p.in == param.in;
+    });
+    if (same != params.end()) {
+      *same = std::move(param);
+    } else {
+      params.push_back(std::move(param));
+    }
+  }
+}
+
+std::optional<model::RequestBody> compile_body(const Document& document, SchemaCache& schemas,
+                                               const NodeRef& node, spec::Diagnostics& diagnostics) {
+  NodeRef body = document.follow(node, diagnostics);
+  if (!body.valid()) return std::nullopt;
+  model::RequestBody out;
+  out.required = body.node->value("required", false);
+  NodeRef content = Document::child(body, "content");
+  if (!content.valid() || !content.node->is_object() || content.node->empty()) {
+    report(diagnostics, document, body, "a request body needs at least one media type in 'content'");
+    return std::nullopt;
+  }
+  for (const auto& [media, value] : content.node->items()) {
+    model::BodyMediaType type;
+    type.media_type = normalize_media_type(media);
+    type.is_json = is_json_media_type(type.media_type);
+    NodeRef schema = Document::child(Document::child(content, media), "schema");
+    if (type.is_json && schema.valid()) type.schema = schemas.get(schema, Direction::kRequest);
+    out.media_types.push_back(std::move(type));
+  }
+  return out;
+}
+
+void collect_responses(const NodeRef& responses, const Document& document,
+                       model::Operation& op, spec::Diagnostics& diagnostics) {
+  if (!responses.valid() || !responses.node->is_object()) return;
+  bool found_success = false;
+  for (const auto& [code, value] : responses.node->items()) {
+    bool success = code.size() == 3 && code[0] == '2';
+    if (!success && code != "2XX") continue;
+    if (!found_success && success && std::isdigit(static_cast<unsigned char>(code[1])) &&
+        std::isdigit(static_cast<unsigned char>(code[2]))) {
+      op.success_status = std::stoi(code);
+      found_success = true;
+    }
+    NodeRef response = document.follow(Document::child(responses, code), diagnostics);
+    NodeRef content = Document::child(response, "content");
+    if (!content.valid() || !content.node->is_object()) continue;
+    for (const auto& [media, ignored] : content.node->items()) {
+      std::string normalized = normalize_media_type(media);
+      if (std::find(op.response_media_types.begin(), op.response_media_types.end(), normalized) ==
+          op.response_media_types.end())
+        op.response_media_types.push_back(normalized);
+    }
+  }
+}
+
+}  // namespace
+
+std::string normalize_media_type(const std::string& media_type) {
+  std::string out = media_type.substr(0, media_type.find(';'));
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+  size_t start = out.find_first_not_of(" \t");
+  out = start == std::string::npos ? std::string() : out.substr(start);
+  return lower(out);
+}
+
+bool is_json_media_type(const std::string& normalized) {
+  size_t slash = normalized.find('/');
+  if (slash == std::string::npos) return false;
+  std::string subtype = normalized.substr(slash + 1);
+  return subtype == "json" || (subtype.size() > 5 && subtype.compare(subtype.size() - 5, 5, "+json") == 0);
+}
+
+model::Operation compile_operation(const Document& document, SchemaCache& schemas,
+                                   const std::string& method, const std::string& path_template,
+                                   const std::vector<std::string>& template_params,
+                                   const NodeRef& path_item, const NodeRef& operation_node,
+                                   spec::Diagnostics& diagnostics) {
+  model::Operation op;
+  op.method = method;
+  op.path_template = path_template;
+  op.node = operation_node;
+  const spec::Json& o = *operation_node.node;
+  if (!o.is_object()) {
+    report(diagnostics, document, operation_node, "an operation must be a mapping");
+    return op;
+  }
+  op.operation_id = o.value("operationId", "");
+  op.summary = o.value("summary", "");
+  for (const auto& [key, value] : o.items()) {
+    if (key.rfind("x-apiserver", 0) == 0 && !kOperationExtensions.count(key))
+      report(diagnostics, document, Document::child(operation_node, key),
+             "unknown extension '" + key + "' (operations know: x-apiserver-crud)");
+  }
+
+  add_parameters(document, schemas, Document::child(path_item, "parameters"), op.parameters,
+                 diagnostics);
+  add_parameters(document, schemas, Document::child(operation_node, "parameters"), op.parameters,
+                 diagnostics);
+  for (const std::string& name : template_params) {
+    bool declared = std::any_of(op.parameters.begin(), op.parameters.end(), [&](const auto& p) {
+      return p.in == ParamLocation::kPath && p.name == name;
+    });
+    if (declared) continue;
+    report(diagnostics, document, operation_node,
+           "path parameter '" + name + "' of " + path_template +
+               " is not declared; it is accepted as a string",
+           Diagnostic::Severity::kWarning);
+    model::Parameter implicit;
+    implicit.name = name;
+    implicit.in = ParamLocation::kPath;
+    implicit.required = true;
+    implicit.style = ParamStyle::kSimple;
+    implicit.explode = false;
+    op.parameters.push_back(std::move(implicit));
+  }
+  for (const model::Parameter& p : op.parameters) {
+    if (p.in == ParamLocation::kPath &&
+        std::find(template_params.begin(), template_params.end(), p.name) == template_params.end())
+      report(diagnostics, document, operation_node,
+             "path parameter '" + p.name + "' does not appear in " + path_template,
+             Diagnostic::Severity::kWarning);
+  }
+
+  if (NodeRef body = Document::child(operation_node, "requestBody"); body.valid())
+    op.body = compile_body(document, schemas, body, diagnostics);
+  collect_responses(Document::child(operation_node, "responses"), document, op, diagnostics);
+  return op;
+}
+
+}  // namespace apiserver::compile

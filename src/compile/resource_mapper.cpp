@@ -1,0 +1,369 @@
+#include "compile/resource_mapper.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "compile/operation_compiler.hpp"
+#include "compile/schema_facts.hpp"
+
+namespace apiserver::compile {
+namespace {
+
+using model::CrudAction;
+using model::Operation;
+using spec::Diagnostic;
+using spec::Document;
+using spec::NodeRef;
+
+std::optional<CrudAction> parse_action(const std::string& s) {
+  static const std::map<std::string, CrudAction> kActions = {
+      {"list", CrudAction::kList},       {"create", CrudAction::kCreate},
+      {"read", CrudAction::kRead},       {"replace", CrudAction::kReplace},
+      {"update", CrudAction::kUpdate},   {"delete", CrudAction::kDelete},
+      {"none", CrudAction::kNone},
+  };
+  auto it = kActions.find(s);
+  if (it == kActions.end()) return std::nullopt;
+  return it->second;
+}
+
+bool is_collection_action(CrudAction a) { return a == CrudAction::kList || a == CrudAction::kCreate; }
+
+// "/todos/{id}" -> true when the last segment is exactly one parameter.
+bool ends_with_param_segment(const std::string& path, std::string& param) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return false;
+  std::string last = path.substr(slash + 1);
+  if (last.size() < 3 || last.front() != '{' || last.back() != '}') return false;
+  param = last.substr(1, last.size() - 2);
+  return param.find_first_of("{}") == std::string::npos;
+}
+
+std::string sanitize_table_name(const std::string& raw) {
+  std::string out;
+  for (char c : raw) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "t_" + out;
+  if (out.rfind("sqlite_", 0) == 0) out = "t_" + out;
+  return out;
+}
+
+model::ColumnType column_type(const SchemaFacts& facts) {
+  model::ValueShape shape = value_shape(facts);
+  switch (shape) {
+    case model::ValueShape::kInteger: return model::ColumnType::kInteger;
+    case model::ValueShape::kNumber: return model::ColumnType::kReal;
+    case model::ValueShape::kBoolean: return model::ColumnType::kBoolean;
+    case model::ValueShape::kString: return model::ColumnType::kText;
+    default: return model::ColumnType::kJson;
+  }
+}
+
+// The schema of the first 2xx JSON response of `op`.
+NodeRef success_schema(const Document& document, const Operation& op, spec::Diagnostics& diagnostics) {
+  NodeRef responses = Document::child(op.node, "responses");
+  if (!responses.valid() || !responses.node->is_object()) return {};
+  for (const auto& [code, value] : responses.node->items()) {
+    if (code.empty() || code[0] != '2') continue;
+    NodeRef response = document.follow(Document::child(responses, code), diagnostics);
+    NodeRef content = Document::child(response, "content");
+    if (!content.valid() || !content.node->is_object()) continue;
+    for (const auto& [media, ignored] : content.node->items()) {
+      if (is_json_media_type(normalize_media_type(media)))
+        return Document::child(Document::child(content, media), "schema");
+    }
+  }
+  return {};
+}
+
+NodeRef body_schema(const Document& document, const Operation& op, spec::Diagnostics& diagnostics) {
+  NodeRef body = document.follow(Document::child(op.node, "requestBody"), diagnostics);
+  NodeRef content = Document::child(body, "content");
+  if (!content.valid() || !content.node->is_object()) return {};
+  for (const auto& [media, ignored] : content.node->items()) {
+    if (is_json_media_type(normalize_media_type(media)))
+      return Document::child(Document::child(content, media), "schema");
+  }
+  return {};
+}
+
+NodeRef array_items(const Document& document, const NodeRef& schema) {
+  SchemaFacts facts = schema_facts(document, schema);
+  if (value_shape(facts) != model::ValueShape::kArray) return {};
+  return Document::child(facts.resolved, "items");
+}
+
+struct Candidate {
+  Operation* op = nullptr;
+  CrudAction action = CrudAction::kNone;
+};
+
+class Mapper {
+ public:
+  Mapper(const Document& document, SchemaCache& schemas, model::Api& api, spec::Diagnostics& d)
+      : document_(document), schemas_(schemas), api_(api), diagnostics_(d) {}
+
+  void run() {
+    read_explicit_actions();
+    if (api_.settings.mock_only) {
+      for (auto& item : api_.paths)
+        for (Operation& op : item.operations) op.not_stored_reason = "the document sets mode: mock";
+      return;
+    }
+    for (auto& item : api_.paths) {
+      if (item.path_template.find('{') == std::string::npos) map_collection(item);
+    }
+    for (auto& item : api_.paths) {
+      for (Operation& op : item.operations) {
+        auto it = explicit_.find(&op);
+        if (op.stored() || it == explicit_.end() || it->second == CrudAction::kNone) continue;
+        diagnostics_.add(document_.at(
+            op.node, Diagnostic::Severity::kError,
+            std::string("x-apiserver-crud: ") + model::to_string(it->second) + " on " + op.method +
+                " " + op.path_template + " cannot be mapped: " +
+                (op.not_stored_reason.empty() ? "it is not on a collection path (/things) or its "
+                                                "item path (/things/{id})"
+                                              : op.not_stored_reason)));
+      }
+    }
+  }
+
+ private:
+  void read_explicit_actions() {
+    for (auto& item : api_.paths) {
+      for (Operation& op : item.operations) {
+        NodeRef crud = Document::child(op.node, "x-apiserver-crud");
+        if (!crud.valid()) continue;
+        auto action = crud.node->is_string() ? parse_action(crud.node->get<std::string>())
+                                             : std::nullopt;
+        if (!action) {
+          diagnostics_.add(document_.at(crud, Diagnostic::Severity::kError,
+                                        "x-apiserver-crud must be one of list, create, read, "
+                                        "replace, update, delete, none"));
+          continue;
+        }
+        explicit_[&op] = *action;
+        if (*action == CrudAction::kNone) op.not_stored_reason = "x-apiserver-crud: none";
+      }
+    }
+  }
+
+  CrudAction action_for(Operation& op, CrudAction conventional) {
+    auto it = explicit_.find(&op);
+    return it != explicit_.end() ? it->second : conventional;
+  }
+
+  void map_collection(model::PathItem& collection) {
+    model::PathItem* item = nullptr;
+    std::string key_param;
+    if (collection.path_template == "/") return;  // the root is no collection
+    for (auto& other : api_.paths) {
+      std::string param;
+      if (other.path_template.rfind('/') == collection.path_template.size() &&
+          other.path_template.compare(0, collection.path_template.size(), collection.path_template) == 0 &&
+          ends_with_param_segment(other.path_template, param)) {
+        item = &other;
+        key_param = param;
+        break;
+      }
+    }
+    std::vector<Candidate> candidates;
+    auto consider = [&](model::PathItem* path, const char* method, CrudAction conventional,
+                        bool on_item) {
+      if (path == nullptr) return;
+      for (Operation& op : path->operations) {
+        if (op.method != method) continue;
+        CrudAction action = action_for(op, conventional);
+        if (action == CrudAction::kNone) return;
+        if (is_collection_action(action) == on_item) {
+          op.not_stored_reason = std::string(model::to_string(action)) + " belongs on the " +
+                                 (on_item ? "collection path" : "item path");
+          return;
+        }
+        candidates.push_back({&op, action});
+      }
+    };
+    consider(&collection, "GET", CrudAction::kList, false);
+    consider(&collection, "POST", CrudAction::kCreate, false);
+    consider(item, "GET", CrudAction::kRead, true);
+    consider(item, "PUT", CrudAction::kReplace, true);
+    consider(item, "PATCH", CrudAction::kUpdate, true);
+    consider(item, "DELETE", CrudAction::kDelete, true);
+    if (candidates.empty()) return;
+
+    NodeRef schema = find_item_schema(candidates);
+    auto refuse = [&](const std::string& reason) {
+      for (Candidate& c : candidates) c.op->not_stored_reason = reason;
+    };
+    if (!schema.valid()) {
+      refuse("no JSON object schema describes the items of " + collection.path_template);
+      return;
+    }
+    SchemaFacts facts = schema_facts(document_, schema);
+    NodeRef table_node = Document::child(facts.resolved, "x-apiserver-table");
+    if (table_node.valid() && table_node.node->is_boolean() && !table_node.node->get<bool>()) {
+      refuse("its schema sets x-apiserver-table: false");
+      return;
+    }
+    std::string table;
+    if (table_node.valid()) {
+      if (!table_node.node->is_string() || table_node.node->get<std::string>().empty()) {
+        diagnostics_.add(document_.at(table_node, Diagnostic::Severity::kError,
+                                      "x-apiserver-table must be a table name or false"));
+        return;
+      }
+      table = sanitize_table_name(table_node.node->get<std::string>());
+    } else {
+      table = sanitize_table_name(collection.path_template.substr(collection.path_template.rfind('/') + 1));
+    }
+    model::Resource* resource = resource_for(table, schema, facts, key_param, collection);
+    if (resource == nullptr) {
+      refuse("its item schema cannot be stored (see the errors above)");
+      return;
+    }
+    for (Candidate& c : candidates) {
+      c.op->crud = c.action;
+      c.op->resource = resource;
+      c.op->not_stored_reason.clear();
+      if (!is_collection_action(c.action)) c.op->key_parameter = key_param;
+    }
+  }
+
+  NodeRef find_item_schema(const std::vector<Candidate>& candidates) {
+    auto object_schema = [&](const NodeRef& s) {
+      std::vector<ObjectProperty> props;
+      return s.valid() && object_properties(document_, s, props);
+    };
+    std::vector<NodeRef> found;
+    for (const Candidate& c : candidates) {
+      switch (c.action) {
+        case CrudAction::kRead:
+        case CrudAction::kCreate:
+        case CrudAction::kReplace:
+          found.push_back(success_schema(document_, *c.op, diagnostics_));
+          found.push_back(body_schema(document_, *c.op, diagnostics_));
+          break;
+        case CrudAction::kList:
+          found.push_back(array_items(document_, success_schema(document_, *c.op, diagnostics_)));
+          break;
+        default:
+          break;
+      }
+    }
+    // A schema that names its table wins; then read's response, create's body, list's items.
+    for (const NodeRef& s : found) {
+      if (!object_schema(s)) continue;
+      if (Document::child(schema_facts(document_, s).resolved, "x-apiserver-table").valid()) return s;
+    }
+    for (const NodeRef& s : found) {
+      if (object_schema(s)) return s;
+    }
+    return {};
+  }
+
+  model::Resource* resource_for(const std::string& table, const NodeRef& schema,
+                                const SchemaFacts& facts, const std::string& key_param,
+                                const model::PathItem& collection) {
+    for (auto& existing : api_.resources) {
+      if (existing->table != table) continue;
+      diagnostics_.add(document_.at(schema, Diagnostic::Severity::kError,
+                                    "table '" + table + "' would store both " +
+                                        existing->collection_path + " and " +
+                                        collection.path_template +
+                                        "; give one schema another x-apiserver-table"));
+      return nullptr;
+    }
+    auto resource = std::make_unique<model::Resource>();
+    resource->table = table;
+    resource->collection_path = collection.path_template;
+    std::string name = component_name(document_, schema);
+    resource->name = name.empty() ? table : name;
+    if (!build_columns(*resource, schema, facts, key_param)) return nullptr;
+    resource->item_schema = schemas_.get(schema, Direction::kRequest);
+    api_.resources.push_back(std::move(resource));
+    return api_.resources.back().get();
+  }
+
+  bool build_columns(model::Resource& resource, const NodeRef& schema, const SchemaFacts& facts,
+                     const std::string& key_param) {
+    std::vector<ObjectProperty> properties;
+    object_properties(document_, schema, properties);
+    std::set<std::string> lowered;
+    bool ok = true;
+    for (const ObjectProperty& p : properties) {
+      std::string low = p.name;
+      for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (p.name.empty() || p.name.find('\0') != std::string::npos || !lowered.insert(low).second) {
+        diagnostics_.add(document_.at(p.schema, Diagnostic::Severity::kError,
+                                      "property '" + p.name + "' cannot be a column: SQLite "
+                                      "column names are case-insensitive and non-empty"));
+        ok = false;
+        continue;
+      }
+      model::Column column;
+      column.property = p.name;
+      column.name = p.name;
+      column.type = column_type(p.facts);
+      column.nullable = p.facts.nullable;
+      column.read_only = p.facts.read_only;
+      column.write_only = p.facts.write_only;
+      column.not_null = p.required && !p.facts.nullable && !p.facts.read_only;
+      if (p.facts.default_value) column.default_value = to_plain_json(*p.facts.default_value);
+      resource.columns.push_back(std::move(column));
+    }
+    if (!ok) return false;
+
+    std::string key = "id";
+    NodeRef key_node = Document::child(facts.resolved, "x-apiserver-key");
+    if (key_node.valid()) {
+      if (!key_node.node->is_string() || resource.column_of(key_node.node->get<std::string>()) < 0) {
+        diagnostics_.add(document_.at(key_node, Diagnostic::Severity::kError,
+                                      "x-apiserver-key must name a property of the schema"));
+        return false;
+      }
+      key = key_node.node->get<std::string>();
+    } else if (!key_param.empty() && resource.column_of(key_param) >= 0) {
+      key = key_param;
+    }
+    int index = resource.column_of(key);
+    if (index < 0) {
+      // No key property: the server keeps one the schema does not show.
+      model::Column implicit;
+      implicit.property = key;
+      implicit.name = key;
+      implicit.type = model::ColumnType::kInteger;
+      implicit.read_only = true;
+      implicit.in_schema = false;
+      resource.columns.insert(resource.columns.begin(), std::move(implicit));
+      index = 0;
+    }
+    model::Column& key_column = resource.columns[static_cast<size_t>(index)];
+    key_column.not_null = true;
+    resource.key = static_cast<size_t>(index);
+    if (key_column.type == model::ColumnType::kInteger) {
+      resource.key_kind = model::KeyKind::kInteger;
+    } else if (key_column.type == model::ColumnType::kText) {
+      resource.key_kind = model::KeyKind::kUuid;
+    } else {
+      diagnostics_.add(document_.at(schema, Diagnostic::Severity::kError,
+                                    "key property '" + key + "' must be an integer or a string"));
+      return false;
+    }
+    return true;
+  }
+
+  const Document& document_;
+  SchemaCache& schemas_;
+  model::Api& api_;
+  spec::Diagnostics& diagnostics_;
+  std::map<const Operation*, CrudAction> explicit_;
+};
+
+}  // namespace
+
+void map_resources(const Document& document, SchemaCache& schemas, model::Api& api,
+                   spec::Diagnostics& diagnostics) {
+  Mapper(document, schemas, api, diagnostics).run();
+}
+
+}  // namespace apiserver::compile

@@ -1,0 +1,21 @@
+// Decides which operations are stored and on which table.
+//
+// By convention a collection path `/things` with an item path `/things/{id}`
+// maps GET/POST on the collection to list/create and GET/PUT/PATCH/DELETE on
+// the item to read/replace/update/delete, on a table holding the item schema.
+// `x-apiserver-crud` on an operation states or vetoes the action;
+// `x-apiserver-table` on a schema names its table (or, with `false`, keeps it
+// out of storage); `x-apiserver-key` names the key property.
+#pragma once
+
+#include "compile/model.hpp"
+#include "compile/schema_cache.hpp"
+#include "spec/diagnostics.hpp"
+#include "spec/document.hpp"
+
+namespace apiserver::compile {
+
+void map_resources(const spec::Document& document, SchemaCache& schemas, model::Api& api,
+                   spec::Diagnostics& diagnostics);
+
+}  // namespace apiserver::compile

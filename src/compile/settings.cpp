@@ -1,0 +1,122 @@
+#include "compile/settings.hpp"
+
+#include <cctype>
+#include <set>
+
+namespace apiserver::compile {
+namespace {
+
+using spec::Diagnostic;
+using spec::Document;
+using spec::NodeRef;
+
+void check_keys(const Document& document, const NodeRef& node, const std::set<std::string>& known,
+                spec::Diagnostics& diagnostics) {
+  for (const auto& [key, value] : node.node->items()) {
+    if (known.count(key)) continue;
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    diagnostics.add(document.at(Document::child(node, key), Diagnostic::Severity::kError,
+                                "unknown setting '" + key + "' (known: " + list + ")"));
+  }
+}
+
+bool read_positive(const Document& document, const NodeRef& node, long long& out,
+                   spec::Diagnostics& diagnostics) {
+  if (!node.valid()) return false;
+  if (!node.node->is_number_integer() || node.node->get<long long>() < 1) {
+    diagnostics.add(document.at(node, Diagnostic::Severity::kError, "must be a positive integer"));
+    return false;
+  }
+  out = node.node->get<long long>();
+  return true;
+}
+
+}  // namespace
+
+bool parse_byte_size(const spec::Json& value, size_t& out) {
+  if (value.is_number_unsigned() || (value.is_number_integer() && value.get<long long>() > 0)) {
+    out = value.get<size_t>();
+    return true;
+  }
+  if (!value.is_string()) return false;
+  const std::string text = value.get<std::string>();
+  size_t i = 0;
+  unsigned long long number = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    number = number * 10 + static_cast<unsigned>(text[i] - '0');
+    if (number > (1ull << 40)) return false;
+    ++i;
+  }
+  if (i == 0) return false;
+  while (i < text.size() && text[i] == ' ') ++i;
+  std::string unit = text.substr(i);
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  unsigned long long factor = 0;
+  if (unit.empty() || unit == "b") factor = 1;
+  else if (unit == "kb" || unit == "kib" || unit == "k") factor = 1024;
+  else if (unit == "mb" || unit == "mib" || unit == "m") factor = 1024 * 1024;
+  else if (unit == "gb" || unit == "gib" || unit == "g") factor = 1024ull * 1024 * 1024;
+  else return false;
+  out = static_cast<size_t>(number * factor);
+  return out > 0;
+}
+
+void read_settings(const Document& document, model::Settings& settings,
+                   spec::Diagnostics& diagnostics) {
+  NodeRef root = Document::child(document.root_ref(), "x-apiserver");
+  if (!root.valid()) return;
+  if (!root.node->is_object()) {
+    diagnostics.add(document.at(root, Diagnostic::Severity::kError, "'x-apiserver' must be a mapping"));
+    return;
+  }
+  check_keys(document, root, {"database", "mode", "limits", "read-only-input", "pagination"},
+             diagnostics);
+
+  if (NodeRef database = Document::child(root, "database"); database.valid()) {
+    if (database.node->is_string() && !database.node->get<std::string>().empty()) {
+      settings.database = database.node->get<std::string>();
+    } else {
+      diagnostics.add(document.at(database, Diagnostic::Severity::kError,
+                                  "'database' must be a file path, or ':memory:'"));
+    }
+  }
+  if (NodeRef mode = Document::child(root, "mode"); mode.valid()) {
+    std::string value = mode.node->is_string() ? mode.node->get<std::string>() : "";
+    if (value == "auto" || value == "mock") {
+      settings.mock_only = value == "mock";
+    } else {
+      diagnostics.add(document.at(mode, Diagnostic::Severity::kError,
+                                  "'mode' must be 'auto' (stored where mapped) or 'mock'"));
+    }
+  }
+  if (NodeRef policy = Document::child(root, "read-only-input"); policy.valid()) {
+    std::string value = policy.node->is_string() ? policy.node->get<std::string>() : "";
+    if (value == "ignore" || value == "refuse") {
+      settings.refuse_read_only = value == "refuse";
+    } else {
+      diagnostics.add(document.at(policy, Diagnostic::Severity::kError,
+                                  "'read-only-input' must be 'ignore' or 'refuse'"));
+    }
+  }
+  if (NodeRef limits = Document::child(root, "limits"); limits.valid() && limits.node->is_object()) {
+    check_keys(document, limits, {"max-body"}, diagnostics);
+    if (NodeRef max_body = Document::child(limits, "max-body"); max_body.valid()) {
+      if (!parse_byte_size(*max_body.node, settings.max_body_bytes))
+        diagnostics.add(document.at(max_body, Diagnostic::Severity::kError,
+                                    "'max-body' must be a size such as 1MiB, 256KB or 4096"));
+    }
+  }
+  if (NodeRef page = Document::child(root, "pagination"); page.valid() && page.node->is_object()) {
+    check_keys(document, page, {"default-limit", "max-limit"}, diagnostics);
+    read_positive(document, Document::child(page, "default-limit"), settings.list.default_limit,
+                  diagnostics);
+    read_positive(document, Document::child(page, "max-limit"), settings.list.max_limit,
+                  diagnostics);
+    if (settings.list.default_limit > settings.list.max_limit)
+      diagnostics.add(document.at(page, Diagnostic::Severity::kError,
+                                  "'default-limit' is larger than 'max-limit'"));
+  }
+}
+
+}  // namespace apiserver::compile
