@@ -1,0 +1,84 @@
+#include "store/cell.hpp"
+
+#include <cmath>
+
+namespace apiserver::store {
+namespace {
+
+bool uses_integer(model::ColumnType type) {
+  return type == model::ColumnType::kInteger || type == model::ColumnType::kBoolean;
+}
+
+}  // namespace
+
+void set_cell(Cell& cell, model::ColumnType type, const nlohmann::json& value) {
+  if (value.is_null()) {
+    cell.indicator = soci::i_null;
+    return;
+  }
+  cell.indicator = soci::i_ok;
+  switch (type) {
+    case model::ColumnType::kInteger:
+      if (value.is_number_float()) {
+        cell.integer = static_cast<long long>(std::llround(value.get<double>()));
+      } else if (value.is_number()) {
+        cell.integer = value.get<long long>();
+      } else {
+        cell.indicator = soci::i_null;
+      }
+      break;
+    case model::ColumnType::kReal:
+      if (value.is_number()) {
+        cell.real = value.get<double>();
+      } else {
+        cell.indicator = soci::i_null;
+      }
+      break;
+    case model::ColumnType::kBoolean:
+      cell.integer = value.is_boolean() ? (value.get<bool>() ? 1 : 0) : 0;
+      break;
+    case model::ColumnType::kText:
+      cell.text = value.is_string() ? value.get<std::string>() : value.dump();
+      break;
+    case model::ColumnType::kJson:
+      cell.text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      break;
+  }
+}
+
+nlohmann::json cell_value(const Cell& cell, model::ColumnType type) {
+  if (cell.indicator == soci::i_null) return nullptr;
+  switch (type) {
+    case model::ColumnType::kInteger: return cell.integer;
+    case model::ColumnType::kReal: return cell.real;
+    case model::ColumnType::kBoolean: return cell.integer != 0;
+    case model::ColumnType::kText: return cell.text;
+    case model::ColumnType::kJson: {
+      nlohmann::json parsed = nlohmann::json::parse(cell.text, nullptr, false);
+      return parsed.is_discarded() ? nlohmann::json(cell.text) : parsed;
+    }
+  }
+  return nullptr;
+}
+
+void bind_use(soci::statement& statement, Cell& cell, model::ColumnType type) {
+  if (uses_integer(type)) {
+    statement.exchange(soci::use(cell.integer, cell.indicator));
+  } else if (type == model::ColumnType::kReal) {
+    statement.exchange(soci::use(cell.real, cell.indicator));
+  } else {
+    statement.exchange(soci::use(cell.text, cell.indicator));
+  }
+}
+
+void bind_into(soci::statement& statement, Cell& cell, model::ColumnType type) {
+  if (uses_integer(type)) {
+    statement.exchange(soci::into(cell.integer, cell.indicator));
+  } else if (type == model::ColumnType::kReal) {
+    statement.exchange(soci::into(cell.real, cell.indicator));
+  } else {
+    statement.exchange(soci::into(cell.text, cell.indicator));
+  }
+}
+
+}  // namespace apiserver::store

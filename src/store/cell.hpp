@@ -1,0 +1,33 @@
+// A value bound to or read from one SQL column, with the conversions between
+// JSON values and column storage.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <soci/soci.h>
+#include <string>
+
+#include "compile/model.hpp"
+
+namespace apiserver::store {
+
+// SOCI binds by reference: a Cell must stay where it is while a statement
+// that uses it lives.
+struct Cell {
+  long long integer = 0;
+  double real = 0;
+  std::string text;
+  soci::indicator indicator = soci::i_null;
+};
+
+// Sets `cell` from a JSON value for a column of `type` (null -> SQL NULL).
+// The value has been validated against the schema already.
+void set_cell(Cell& cell, model::ColumnType type, const nlohmann::json& value);
+
+// The JSON value stored in `cell` for a column of `type`.
+nlohmann::json cell_value(const Cell& cell, model::ColumnType type);
+
+// Adds `cell` to `statement` as a bound input / an output of the right C++ type.
+void bind_use(soci::statement& statement, Cell& cell, model::ColumnType type);
+void bind_into(soci::statement& statement, Cell& cell, model::ColumnType type);
+
+}  // namespace apiserver::store

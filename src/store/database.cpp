@@ -1,0 +1,105 @@
+#include "store/database.hpp"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <atomic>
+
+#include "store/migration.hpp"
+
+namespace apiserver::store {
+namespace {
+
+std::atomic<uint64_t> next_database_id{1};
+
+// SQLite waits this long for a competing writer before giving up with BUSY.
+constexpr int kBusyTimeoutSeconds = 5;
+
+std::string connect_string(const std::string& path) {
+  // SOCI's connect-string grammar quotes values containing spaces.
+  std::string quoted = "\"";
+  for (char c : path) {
+    if (c == '"') quoted += '\\';
+    quoted += c;
+  }
+  quoted += "\"";
+  return "db=" + quoted + " timeout=" + std::to_string(kBusyTimeoutSeconds);
+}
+
+}  // namespace
+
+struct Database::Connection {
+  soci::session session;
+  TransactionStatements transactions;
+  std::unordered_map<const model::Resource*, std::unique_ptr<ResourceStore>> stores;
+};
+
+Database::Database(std::string path, const model::Api& api, std::vector<std::string>& notes)
+    : path_(std::move(path)), api_(api), id_(next_database_id++) {
+  std::unique_ptr<Connection> setup;
+  try {
+    setup = open_connection();
+    // WAL lets readers run beside the one writer; it is a property of the file.
+    std::string mode;
+    setup->session << "PRAGMA journal_mode=WAL", soci::into(mode);
+    if (mode != "wal") notes.push_back("journal mode is " + mode + ", not WAL");
+  } catch (const std::exception& e) {
+    throw DatabaseError("cannot open database " + path_ + ": " + e.what());
+  }
+  std::vector<std::string> errors;
+  for (const auto& resource : api.resources) {
+    MigrationReport report;
+    try {
+      migrate_table(setup->session, *resource, report);
+    } catch (const std::exception& e) {
+      report.errors.push_back("table " + resource->table + ": " + e.what());
+    }
+    errors.insert(errors.end(), report.errors.begin(), report.errors.end());
+    notes.insert(notes.end(), report.notes.begin(), report.notes.end());
+  }
+  if (!errors.empty()) {
+    std::string message = "the database " + path_ + " does not fit the document:";
+    for (const std::string& e : errors) message += "\n  - " + e;
+    throw DatabaseError(message);
+  }
+}
+
+Database::~Database() = default;
+
+std::unique_ptr<Database::Connection> Database::open_connection() {
+  auto connection = std::make_unique<Connection>();
+  connection->session.open(soci::sqlite3, connect_string(path_));
+  // NORMAL is durable across application crashes in WAL mode; only a power
+  // loss can lose the last transactions, which FULL would fsync for.
+  connection->session << "PRAGMA synchronous=NORMAL";
+  connection->session << "PRAGMA foreign_keys=ON";
+  auto prepare = [&](const char* sql) {
+    return std::make_unique<Prepared>(connection->session, sql, std::vector<model::ColumnType>{},
+                                      std::vector<model::ColumnType>{});
+  };
+  connection->transactions.begin = prepare("BEGIN IMMEDIATE");
+  connection->transactions.commit = prepare("COMMIT");
+  connection->transactions.rollback = prepare("ROLLBACK");
+  return connection;
+}
+
+Database::Connection& Database::connection() {
+  // Fast path: this thread already found its connection to this database.
+  thread_local uint64_t cached_id = 0;
+  thread_local Connection* cached = nullptr;
+  if (cached_id == id_) return *cached;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& slot = connections_[std::this_thread::get_id()];
+  if (!slot) slot = open_connection();
+  cached_id = id_;
+  cached = slot.get();
+  return *slot;
+}
+
+ResourceStore& Database::store(const model::Resource& resource) {
+  Connection& c = connection();
+  auto& slot = c.stores[&resource];
+  if (!slot) slot = std::make_unique<ResourceStore>(c.session, resource, c.transactions);
+  return *slot;
+}
+
+}  // namespace apiserver::store

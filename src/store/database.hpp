@@ -1,0 +1,51 @@
+// The SQLite database behind the stored resources: opened and migrated at
+// start-up, then one connection per server thread, each with its own
+// prepared statements (a SOCI session is not thread-safe).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "compile/model.hpp"
+#include "store/resource_store.hpp"
+
+namespace apiserver::store {
+
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Database {
+ public:
+  // Opens (or creates) `path`, switches it to WAL, and migrates the table of
+  // every resource of `api`. Throws DatabaseError listing every problem.
+  // `notes` receives what the migration did.
+  Database(std::string path, const model::Api& api, std::vector<std::string>& notes);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // The calling thread's store for `resource`.
+  ResourceStore& store(const model::Resource& resource);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Connection;
+  Connection& connection();
+  std::unique_ptr<Connection> open_connection();
+
+  std::string path_;
+  const model::Api& api_;
+  const uint64_t id_;  // tells thread-local caches which Database they belong to
+  std::mutex mutex_;
+  std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
+};
+
+}  // namespace apiserver::store

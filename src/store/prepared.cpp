@@ -1,0 +1,33 @@
+#include "store/prepared.hpp"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+namespace apiserver::store {
+
+Prepared::Prepared(soci::session& session, const std::string& sql,
+                   const std::vector<model::ColumnType>& inputs,
+                   const std::vector<model::ColumnType>& outputs)
+    : inputs_(inputs.size()), outputs_(outputs.size()), statement_(session) {
+  // The cell vectors are sized once, above, and never resized: SOCI keeps
+  // pointers to their elements.
+  for (size_t i = 0; i < inputs.size(); ++i) bind_use(statement_, inputs_[i], inputs[i]);
+  for (size_t i = 0; i < outputs.size(); ++i) bind_into(statement_, outputs_[i], outputs[i]);
+  statement_.alloc();
+  statement_.prepare(sql);
+  statement_.define_and_bind();
+}
+
+bool Prepared::execute() { return statement_.execute(true); }
+
+bool Prepared::fetch() { return statement_.fetch(); }
+
+long long Prepared::affected_rows() { return statement_.get_affected_rows(); }
+
+void Prepared::finish() {
+  // SOCI's sqlite3 backend does not export its reset(); its statement handle is public.
+  auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement_.get_backend());
+  if (backend != nullptr && backend->stmt_ != nullptr) sqlite3_reset(backend->stmt_);
+}
+
+}  // namespace apiserver::store

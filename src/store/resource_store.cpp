@@ -1,0 +1,313 @@
+#include "store/resource_store.hpp"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include "store/sql.hpp"
+#include "store/uuid.hpp"
+
+namespace apiserver::store {
+namespace {
+
+constexpr size_t kMaxCachedListStatements = 64;
+
+StoreResult from_error(const soci::sqlite3_soci_error& e) {
+  int code = e.result() & 0xff;  // primary result code
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return {StoreStatus::kBusy, e.what()};
+  if (code == SQLITE_CONSTRAINT) {
+    std::string what = e.what();
+    // "NOT NULL constraint failed: todos.title": a required value is missing.
+    size_t not_null = what.find("NOT NULL constraint failed: ");
+    if (not_null != std::string::npos) {
+      std::string column = what.substr(not_null + 28);
+      column = column.substr(column.find('.') + 1);
+      column = column.substr(0, column.find_first_of(" \n"));
+      return {StoreStatus::kInvalid, column};
+    }
+    std::string detail = "the item conflicts with a stored one";
+    if (what.find("UNIQUE") != std::string::npos || what.find("PRIMARY") != std::string::npos)
+      detail = "an item with this key already exists";
+    return {StoreStatus::kConflict, detail};
+  }
+  throw;  // anything else is a defect or a broken database: the pipeline logs it
+}
+
+// Runs `body`, mapping SQLite's busy and constraint errors to results.
+template <typename Body>
+StoreResult guarded(Body&& body) {
+  try {
+    return body();
+  } catch (const soci::sqlite3_soci_error& e) {
+    return from_error(e);
+  }
+}
+
+}  // namespace
+
+ResourceStore::ResourceStore(soci::session& session, const model::Resource& resource,
+                             TransactionStatements& transactions)
+    : session_(session), resource_(resource), transactions_(transactions) {
+  columns_sql_ = column_list(resource);
+  for (size_t i = 0; i < resource.columns.size(); ++i) {
+    all_types_.push_back(resource.columns[i].type);
+    if (i != resource.key) value_columns_.push_back(i);
+  }
+}
+
+ResourceStore::~ResourceStore() = default;
+
+Prepared& ResourceStore::statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
+                                   const std::vector<model::ColumnType>& inputs, bool returns_row) {
+  if (!slot) {
+    slot = std::make_unique<Prepared>(session_, sql, inputs,
+                                      returns_row ? all_types_ : std::vector<model::ColumnType>{});
+  }
+  return *slot;
+}
+
+bool ResourceStore::set_key(Cell& cell, const nlohmann::json& key) const {
+  const model::Column& column = resource_.key_column();
+  if (column.type == model::ColumnType::kInteger) {
+    if (key.is_number_integer()) {
+      set_cell(cell, column.type, key);
+      return true;
+    }
+    if (!key.is_string()) return false;
+    const std::string& s = key.get_ref<const std::string&>();
+    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789-") != std::string::npos)
+      return false;
+    try {
+      cell.integer = std::stoll(s);
+    } catch (const std::exception&) {
+      return false;
+    }
+    cell.indicator = soci::i_ok;
+    return true;
+  }
+  set_cell(cell, column.type, key.is_string() ? key : nlohmann::json(key.dump()));
+  return true;
+}
+
+void ResourceStore::set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item,
+                               bool with_key, bool defaults) const {
+  size_t slot = first;
+  for (size_t i = 0; i < resource_.columns.size(); ++i) {
+    if (i == resource_.key && !with_key) continue;
+    const model::Column& column = resource_.columns[i];
+    auto it = item.find(column.property);
+    if (it != item.end()) {
+      set_cell(cells[slot], column.type, *it);
+    } else if (defaults && column.default_value) {
+      set_cell(cells[slot], column.type, *column.default_value);
+    } else {
+      set_cell(cells[slot], column.type, nullptr);
+    }
+    ++slot;
+  }
+}
+
+Record ResourceStore::record_of(const Prepared& prepared) const {
+  Record record;
+  record.reserve(resource_.columns.size());
+  for (size_t i = 0; i < resource_.columns.size(); ++i)
+    record.push_back(cell_value(prepared.outputs()[i], resource_.columns[i].type));
+  return record;
+}
+
+nlohmann::json ResourceStore::to_item(const Record& record) const {
+  nlohmann::json item = nlohmann::json::object();
+  for (size_t i = 0; i < resource_.columns.size(); ++i) {
+    if (!record[i].is_null()) item[resource_.columns[i].property] = record[i];
+  }
+  return item;
+}
+
+StoreResult ResourceStore::create(const nlohmann::json& item, Record& out) {
+  const model::Column& key = resource_.key_column();
+  bool has_key = item.contains(key.property) && !item[key.property].is_null();
+  if (resource_.key_kind == model::KeyKind::kUuid && !has_key) {
+    nlohmann::json with_key = item;
+    with_key[key.property] = random_uuid();
+    return create(with_key, out);
+  }
+  const std::string table = quote_identifier(resource_.table);
+  std::vector<model::ColumnType> types;
+  std::string names;
+  std::string placeholders;
+  for (size_t i = 0; i < resource_.columns.size(); ++i) {
+    if (i == resource_.key && !has_key) continue;
+    types.push_back(resource_.columns[i].type);
+    names += (names.empty() ? "" : ", ") + quote_identifier(resource_.columns[i].name);
+    placeholders += (placeholders.empty() ? ":p" : ", :p") + std::to_string(types.size());
+  }
+  std::string sql = names.empty()
+                        ? "INSERT INTO " + table + " DEFAULT VALUES RETURNING " + columns_sql_
+                        : "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders +
+                              ") RETURNING " + columns_sql_;
+  Prepared& insert = statement(has_key ? insert_with_key_ : insert_, sql, types, true);
+  set_values(insert.inputs(), 0, item, has_key, true);
+  return guarded([&] {
+    Finisher finish(insert);
+    insert.execute();
+    out = record_of(insert);
+    return StoreResult{};
+  });
+}
+
+StoreResult ResourceStore::read(const nlohmann::json& key, Record& out) {
+  Prepared& select = statement(select_,
+                               "SELECT " + columns_sql_ + " FROM " + quote_identifier(resource_.table) +
+                                   " WHERE " + quote_identifier(resource_.key_column().name) + " = :k",
+                               {resource_.key_column().type}, true);
+  if (!set_key(select.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
+  return guarded([&] {
+    Finisher finish(select);
+    if (!select.execute()) return StoreResult{StoreStatus::kNotFound, ""};
+    out = record_of(select);
+    return StoreResult{};
+  });
+}
+
+StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann::json& item,
+                                      Record& out) {
+  std::vector<model::ColumnType> types;
+  std::string assignments;
+  for (size_t i : value_columns_) {
+    types.push_back(resource_.columns[i].type);
+    assignments += (assignments.empty() ? "" : ", ") + quote_identifier(resource_.columns[i].name) +
+                   " = :p" + std::to_string(types.size());
+  }
+  types.push_back(resource_.key_column().type);
+  std::string sql = "UPDATE " + quote_identifier(resource_.table) + " SET " +
+                    (assignments.empty() ? quote_identifier(resource_.key_column().name) + " = " +
+                                               quote_identifier(resource_.key_column().name)
+                                         : assignments) +
+                    " WHERE " + quote_identifier(resource_.key_column().name) + " = :k RETURNING " +
+                    columns_sql_;
+  if (assignments.empty()) types.erase(types.begin(), types.end() - 1);
+  Prepared& update = statement(update_, sql, types, true);
+  set_values(update.inputs(), 0, item, false, true);
+  if (!set_key(update.inputs().back(), key)) return {StoreStatus::kNotFound, ""};
+  Finisher finish(update);
+  if (!update.execute()) return {StoreStatus::kNotFound, ""};
+  out = record_of(update);
+  return {};
+}
+
+StoreResult ResourceStore::replace(const nlohmann::json& key, const nlohmann::json& item,
+                                   Record& out) {
+  return guarded([&] { return write_back(key, item, out); });
+}
+
+StoreResult ResourceStore::update(const nlohmann::json& key, const Mutator& mutate, Record& out) {
+  return guarded([&] {
+    {
+      Finisher finish(*transactions_.begin);
+      transactions_.begin->execute();
+    }
+    auto rollback = [&] {
+      Finisher finish(*transactions_.rollback);
+      transactions_.rollback->execute();
+    };
+    try {
+      Record current;
+      StoreResult found = read(key, current);
+      if (!found.ok()) {
+        rollback();
+        return found;
+      }
+      nlohmann::json item = to_item(current);
+      if (!mutate(item)) {
+        rollback();
+        return StoreResult{StoreStatus::kAborted, ""};
+      }
+      StoreResult written = write_back(key, item, out);
+      if (!written.ok()) {
+        rollback();
+        return written;
+      }
+      Finisher finish(*transactions_.commit);
+      transactions_.commit->execute();
+      return written;
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  });
+}
+
+StoreResult ResourceStore::remove(const nlohmann::json& key) {
+  Prepared& del = statement(delete_,
+                            "DELETE FROM " + quote_identifier(resource_.table) + " WHERE " +
+                                quote_identifier(resource_.key_column().name) + " = :k",
+                            {resource_.key_column().type}, false);
+  if (!set_key(del.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
+  return guarded([&] {
+    Finisher finish(del);
+    del.execute();
+    return del.affected_rows() > 0 ? StoreResult{} : StoreResult{StoreStatus::kNotFound, ""};
+  });
+}
+
+StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& rows,
+                                long long& total) {
+  // One prepared statement per shape of query (which filters, which order),
+  // values bound each time.
+  std::string signature = "f";
+  for (const Filter& f : query.filters) signature += std::to_string(f.column) + ",";
+  signature += "s";
+  for (const SortKey& s : query.sort) signature += std::to_string(s.column) + (s.descending ? "d," : "a,");
+  std::string where;
+  std::vector<model::ColumnType> filter_types;
+  for (const Filter& f : query.filters) {
+    filter_types.push_back(resource_.columns[f.column].type);
+    where += std::string(where.empty() ? " WHERE " : " AND ") +
+             quote_identifier(resource_.columns[f.column].name) + " IS :p" +
+             std::to_string(filter_types.size());
+  }
+  const std::string table = quote_identifier(resource_.table);
+  // Query shapes come from clients: bound the cache.
+  if (lists_.size() >= kMaxCachedListStatements && lists_.count(signature) == 0) lists_.clear();
+  std::string order;
+  for (const SortKey& s : query.sort)
+    order += (order.empty() ? " ORDER BY " : ", ") + quote_identifier(resource_.columns[s.column].name) +
+             (s.descending ? " DESC" : " ASC");
+  order += (order.empty() ? " ORDER BY " : ", ") + quote_identifier(resource_.key_column().name) + " ASC";
+  std::vector<model::ColumnType> page_types = filter_types;
+  page_types.push_back(model::ColumnType::kInteger);
+  page_types.push_back(model::ColumnType::kInteger);
+  Prepared& page = statement(lists_[signature],
+                             "SELECT " + columns_sql_ + " FROM " + table + where + order +
+                                 " LIMIT :limit OFFSET :offset",
+                             page_types, true);
+  for (size_t i = 0; i < query.filters.size(); ++i)
+    set_cell(page.inputs()[i], filter_types[i], query.filters[i].value);
+  set_cell(page.inputs()[query.filters.size()], model::ColumnType::kInteger, query.limit);
+  set_cell(page.inputs()[query.filters.size() + 1], model::ColumnType::kInteger, query.offset);
+  return guarded([&] {
+    rows.clear();
+    {
+      Finisher finish(page);
+      if (page.execute()) {
+        do {
+          rows.push_back(record_of(page));
+        } while (page.fetch());
+      }
+    }
+    if (query.want_total) {
+      auto& count_slot = lists_["count:" + signature];
+      if (!count_slot)
+        count_slot = std::make_unique<Prepared>(session_, "SELECT count(*) FROM " + table + where,
+                                                filter_types,
+                                                std::vector<model::ColumnType>{model::ColumnType::kInteger});
+      for (size_t i = 0; i < query.filters.size(); ++i)
+        set_cell(count_slot->inputs()[i], filter_types[i], query.filters[i].value);
+      Finisher finish(*count_slot);
+      count_slot->execute();
+      total = count_slot->outputs()[0].integer;
+    }
+    return StoreResult{};
+  });
+}
+
+}  // namespace apiserver::store

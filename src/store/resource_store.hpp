@@ -1,0 +1,102 @@
+// Stored CRUD on one resource's table, over one connection: the narrow
+// interface the request pipeline talks to. Statements are prepared on first
+// use and reused; every value is bound.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compile/model.hpp"
+#include "store/prepared.hpp"
+
+namespace apiserver::store {
+
+enum class StoreStatus { kOk, kNotFound, kConflict, kInvalid, kBusy, kAborted };
+
+struct StoreResult {
+  StoreStatus status = StoreStatus::kOk;
+  std::string detail;  // for kConflict and kInvalid: what went wrong
+
+  bool ok() const { return status == StoreStatus::kOk; }
+};
+
+// One stored row: a JSON value per column of the resource (null for NULL).
+using Record = std::vector<nlohmann::json>;
+
+struct Filter {
+  size_t column;
+  nlohmann::json value;
+};
+
+struct SortKey {
+  size_t column;
+  bool descending = false;
+};
+
+struct ListQuery {
+  std::vector<Filter> filters;  // equality, all must hold
+  std::vector<SortKey> sort;    // the key is always the last tie-breaker
+  long long limit = 20;
+  long long offset = 0;
+  bool want_total = false;
+};
+
+// Changes a stored item (as a JSON object) in place; returns false to abort
+// the update, which then leaves the row untouched.
+using Mutator = std::function<bool(nlohmann::json& item)>;
+
+// Transaction control shared by the resources of a connection.
+struct TransactionStatements {
+  std::unique_ptr<Prepared> begin;  // BEGIN IMMEDIATE: take the write lock up front
+  std::unique_ptr<Prepared> commit;
+  std::unique_ptr<Prepared> rollback;
+};
+
+class ResourceStore {
+ public:
+  ResourceStore(soci::session& session, const model::Resource& resource,
+                TransactionStatements& transactions);
+  ~ResourceStore();
+
+  // Inserts `item` (validated). The key is assigned unless the item has one.
+  StoreResult create(const nlohmann::json& item, Record& out);
+  StoreResult read(const nlohmann::json& key, Record& out);
+  // Overwrites every column but the key.
+  StoreResult replace(const nlohmann::json& key, const nlohmann::json& item, Record& out);
+  // Reads, lets `mutate` change the item, writes it back, in one transaction.
+  StoreResult update(const nlohmann::json& key, const Mutator& mutate, Record& out);
+  StoreResult remove(const nlohmann::json& key);
+  // `total` is filled when query.want_total.
+  StoreResult list(const ListQuery& query, std::vector<Record>& rows, long long& total);
+
+  // The stored row as a JSON object of every column, keyed by property.
+  nlohmann::json to_item(const Record& record) const;
+
+ private:
+  Prepared& statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
+                      const std::vector<model::ColumnType>& inputs, bool returns_row);
+  bool set_key(Cell& cell, const nlohmann::json& key) const;
+  void set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item,
+                  bool with_key, bool defaults) const;
+  Record record_of(const Prepared& prepared) const;
+  StoreResult write_back(const nlohmann::json& key, const nlohmann::json& item, Record& out);
+
+  soci::session& session_;
+  const model::Resource& resource_;
+  TransactionStatements& transactions_;
+  std::string columns_sql_;  // "a", "b", ... of every column
+  std::vector<model::ColumnType> all_types_;
+  std::vector<size_t> value_columns_;  // every column but the key
+  std::unique_ptr<Prepared> insert_;
+  std::unique_ptr<Prepared> insert_with_key_;
+  std::unique_ptr<Prepared> select_;
+  std::unique_ptr<Prepared> update_;
+  std::unique_ptr<Prepared> delete_;
+  std::unordered_map<std::string, std::unique_ptr<Prepared>> lists_;
+};
+
+}  // namespace apiserver::store

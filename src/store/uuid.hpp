@@ -1,0 +1,10 @@
+// Random (version 4) UUIDs for string keys the server assigns.
+#pragma once
+
+#include <string>
+
+namespace apiserver::store {
+
+std::string random_uuid();
+
+}  // namespace apiserver::store
