@@ -1,5 +1,82 @@
 #include "cli/cli.hpp"
 
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+
 namespace apiserver::cli {
-int run(int, char**) { return 0; }
+namespace {
+
+void add_spec(CLI::App& app, Options& options) {
+  app.add_option("spec", options.spec, "OpenAPI 3.0/3.1 document (YAML or JSON)")
+      ->required()
+      ->envname("APISERVER_SPEC");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "apiserver: serves an OpenAPI 3.0/3.1 document as a validated HTTP API with SQLite "
+      "storage.\n\n  apiserver SPEC            serve the document\n"
+      "  apiserver routes SPEC     show what each operation became\n"
+      "  apiserver validate SPEC   check the document and report problems",
+      "apiserver"};
+  app.set_version_flag("--version", std::string("apiserver ") + APISERVER_VERSION);
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+
+  Options options;
+  add_spec(app, options);
+  app.add_option("--host", options.host, "address to listen on")
+      ->envname("APISERVER_HOST")
+      ->capture_default_str();
+  app.add_option("--port", options.port, "TCP port (0 picks a free one)")
+      ->envname("APISERVER_PORT")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--db", options.database,
+                 "SQLite file (default: x-apiserver.database of the document, else SPEC-NAME.db "
+                 "in the working directory; ':memory:' for a throwaway database)")
+      ->envname("APISERVER_DB");
+  app.add_option("--threads", options.threads, "event-loop threads (default: one per core)")
+      ->envname("APISERVER_THREADS")
+      ->check(CLI::Range(0, 256));
+  app.add_option("--max-body", options.max_body,
+                 "largest request body accepted, e.g. 1MiB (default: the document's "
+                 "x-apiserver.limits.max-body, else 1MiB)")
+      ->envname("APISERVER_MAX_BODY");
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
+      ->envname("APISERVER_LOG_LEVEL")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  Options sub_options;
+  CLI::App* routes = app.add_subcommand("routes", "print each route and what it became");
+  CLI::App* validate = app.add_subcommand("validate", "check a document; non-zero exit on errors");
+  for (CLI::App* sub : {routes, validate}) {
+    sub->add_option("spec", sub_options.spec, "OpenAPI document")->required();
+    // The global spec positional must not swallow the subcommand's argument.
+  }
+  // With a subcommand the top-level positional is not needed.
+  app.get_option("spec")->required(false);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  if (routes->parsed()) return print_routes(sub_options.spec);
+  if (validate->parsed()) return validate_document(sub_options.spec);
+  if (options.spec.empty()) {
+    std::cerr << app.help() << "\nerror: give the OpenAPI document to serve\n";
+    return 2;
+  }
+  return serve(options);
+}
+
 }  // namespace apiserver::cli

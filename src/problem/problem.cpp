@@ -58,13 +58,21 @@ Problem Problem::make(ProblemCode code, std::string detail) {
   return p;
 }
 
+Problem Problem::validation(std::vector<FieldError> errors) {
+  Problem p = make(ProblemCode::kValidationFailed,
+                   errors.size() == 1 ? "1 error in the request"
+                                      : std::to_string(errors.size()) + " errors in the request");
+  p.errors = std::move(errors);
+  return p;
+}
+
 Problem&& Problem::with_header(std::string name, std::string value) && {
   headers.emplace_back(std::move(name), std::move(value));
   return std::move(*this);
 }
 
 std::string render_problem_json(const Problem& problem, const std::string& instance) {
-  nlohmann::json body = {
+  nlohmann::ordered_json body = {
       {"type", problem.type()},
       {"title", problem.title()},
       {"status", problem.status()},
@@ -72,9 +80,9 @@ std::string render_problem_json(const Problem& problem, const std::string& insta
   if (!problem.detail.empty()) body["detail"] = problem.detail;
   if (!instance.empty()) body["instance"] = instance;
   if (!problem.errors.empty()) {
-    nlohmann::json errors = nlohmann::json::array();
+    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
     for (const FieldError& e : problem.errors) {
-      nlohmann::json item = {{"in", to_string(e.source)}};
+      nlohmann::ordered_json item = {{"in", to_string(e.source)}};
       if (!e.name.empty()) item["name"] = e.name;
       item["pointer"] = e.pointer;
       item["detail"] = e.detail;
@@ -83,7 +91,7 @@ std::string render_problem_json(const Problem& problem, const std::string& insta
     body["errors"] = std::move(errors);
   }
   // Replace invalid UTF-8 from client input rather than throwing.
-  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace apiserver

@@ -59,6 +59,8 @@ struct Problem {
 
   // Builders for the common cases, so call sites read as sentences.
   static Problem make(ProblemCode code, std::string detail);
+  // 422 with `errors`, its detail counting them.
+  static Problem validation(std::vector<FieldError> errors);
   Problem&& with_header(std::string name, std::string value) &&;
 };
 

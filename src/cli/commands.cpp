@@ -1,0 +1,191 @@
+#include "cli/commands.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "compile/compiler.hpp"
+#include "compile/settings.hpp"
+#include "http/server.hpp"
+#include "pipeline/pipeline.hpp"
+#include "spec/document.hpp"
+#include "store/database.hpp"
+
+namespace apiserver::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Exit codes: 1 runtime failure (database, port), 2 the document is unusable.
+constexpr int kExitRuntime = 1;
+constexpr int kExitDocument = 2;
+
+void print_diagnostics(const spec::Diagnostics& diagnostics, std::ostream& out) {
+  for (const spec::Diagnostic& d : diagnostics.items()) out << d.to_string() << "\n";
+}
+
+// Loads and compiles `spec`, printing diagnostics; null on errors.
+std::unique_ptr<model::Api> load_api(const std::string& spec, bool quiet_warnings) {
+  spec::Diagnostics diagnostics;
+  std::shared_ptr<const spec::Document> document = spec::load_document(spec, diagnostics);
+  std::unique_ptr<model::Api> api;
+  if (document) api = compile::compile_api(document, diagnostics);
+  if (!api || !quiet_warnings) print_diagnostics(diagnostics, std::cerr);
+  if (!api)
+    std::cerr << spec << ": " << diagnostics.error_count() << " error(s); nothing is served\n";
+  return api;
+}
+
+// --db, else the document's x-apiserver.database, else SPEC-NAME.db here.
+std::string database_path(const Options& options, const model::Api& api) {
+  if (!options.database.empty()) return options.database;
+  if (!api.settings.database.empty()) return api.settings.database;
+  return fs::path(options.spec).stem().string() + ".db";
+}
+
+// ":memory:" would give every connection its own empty database; a file
+// removed at exit behaves like one shared database instead.
+struct ThrowawayFile {
+  std::string path;
+  ~ThrowawayFile() {
+    if (path.empty()) return;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  }
+};
+
+int wait_for_signal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+}  // namespace
+
+int serve(const Options& options) {
+  // Block the stop signals before any thread starts, so that every thread
+  // inherits the mask and only sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::unique_ptr<model::Api> api = load_api(options.spec, false);
+  if (!api) return kExitDocument;
+  if (!options.max_body.empty() &&
+      !compile::parse_byte_size(spec::Json(options.max_body), api->settings.max_body_bytes)) {
+    std::cerr << "--max-body: '" << options.max_body << "' is not a size such as 1MiB or 4096\n";
+    return kExitDocument;
+  }
+
+  std::unique_ptr<store::Database> database;
+  ThrowawayFile throwaway;
+  if (!api->resources.empty()) {
+    std::string path = database_path(options, *api);
+    if (path == ":memory:") {
+      char name[] = "/tmp/apiserver-memory-XXXXXX";
+      int fd = mkstemp(name);
+      if (fd >= 0) close(fd);
+      throwaway.path = path = name;
+    }
+    std::vector<std::string> notes;
+    try {
+      database = std::make_unique<store::Database>(path, *api, notes);
+    } catch (const store::DatabaseError& e) {
+      std::cerr << e.what() << "\n";
+      return kExitRuntime;
+    }
+    for (const std::string& note : notes) spdlog::info("{}", note);
+    spdlog::info("database {} ({} stored resource(s))", path, api->resources.size());
+  }
+
+  pipeline::Pipeline pipeline(*api, database.get());
+  http::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = static_cast<uint16_t>(options.port);
+  server_options.threads = options.threads;
+  server_options.limits.max_body_bytes = api->settings.max_body_bytes;
+  http::Server server(server_options, pipeline);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return kExitRuntime;
+  }
+  std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  spdlog::info("listening on http://{}:{}", host, server.port());
+  int received = wait_for_signal();
+  spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();
+  return 0;
+}
+
+int print_routes(const std::string& spec) {
+  std::unique_ptr<model::Api> api = load_api(spec, true);
+  if (!api) return kExitDocument;
+  size_t width = 4;
+  for (const auto& item : api->paths) width = std::max(width, item.path_template.size());
+  for (const auto& item : api->paths) {
+    for (const auto& op : item.operations) {
+      std::cout << std::left << std::setw(8) << op.method << std::setw(static_cast<int>(width) + 2)
+                << op.path_template;
+      if (op.stored()) {
+        std::cout << model::to_string(op.crud) << " " << op.resource->table;
+        if (!op.key_parameter.empty()) std::cout << " by " << op.resource->key_column().property;
+      } else {
+        std::cout << "not stored: " << (op.not_stored_reason.empty() ? "no mapping" : op.not_stored_reason);
+      }
+      std::cout << "\n";
+    }
+  }
+  for (const auto& resource : api->resources) {
+    std::cout << "\ntable " << resource->table << " (" << resource->name << "):";
+    for (size_t i = 0; i < resource->columns.size(); ++i) {
+      const model::Column& c = resource->columns[i];
+      std::cout << (i == 0 ? " " : ", ") << c.name;
+      if (i == resource->key) std::cout << " [key]";
+      if (c.not_null && i != resource->key) std::cout << " [required]";
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int validate_document(const std::string& spec) {
+  spec::Diagnostics diagnostics;
+  std::shared_ptr<const spec::Document> document = spec::load_document(spec, diagnostics);
+  std::unique_ptr<model::Api> api;
+  if (document) api = compile::compile_api(document, diagnostics);
+  print_diagnostics(diagnostics, std::cout);
+  size_t warnings = diagnostics.items().size() - diagnostics.error_count();
+  if (!api) {
+    std::cout << spec << ": " << diagnostics.error_count() << " error(s), " << warnings
+              << " warning(s)\n";
+    return 1;
+  }
+  size_t operations = 0;
+  size_t stored = 0;
+  for (const auto& item : api->paths) {
+    for (const auto& op : item.operations) {
+      ++operations;
+      if (op.stored()) ++stored;
+    }
+  }
+  std::cout << spec << ": OK, OpenAPI " << document->openapi_version() << ", " << operations
+            << " operation(s), " << stored << " stored on " << api->resources.size()
+            << " table(s), " << warnings << " warning(s)\n";
+  return 0;
+}
+
+}  // namespace apiserver::cli

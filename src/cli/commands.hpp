@@ -1,0 +1,25 @@
+// The commands behind the command line: serve, routes, validate.
+#pragma once
+
+#include <string>
+
+namespace apiserver::cli {
+
+struct Options {
+  std::string spec;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string database;
+  unsigned threads = 0;
+  std::string max_body;
+  std::string log_level = "info";
+};
+
+// Loads, compiles, opens the database and serves until SIGINT or SIGTERM.
+int serve(const Options& options);
+// Prints the route table of `spec`.
+int print_routes(const std::string& spec);
+// Checks `spec` and prints every diagnostic; exit code 0 only without errors.
+int validate_document(const std::string& spec);
+
+}  // namespace apiserver::cli

@@ -1,0 +1,90 @@
+#include "pipeline/body.hpp"
+
+#include "compile/operation_compiler.hpp"
+
+namespace apiserver::pipeline {
+namespace {
+
+// Validation and serialization recurse per nesting level: bound it before
+// parsing. Brackets inside strings do not count.
+bool nesting_within(const std::string& text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+bool media_matches(const std::string& range, const std::string& type) {
+  if (range == type || range == "*/*") return true;
+  if (range.size() > 2 && range.compare(range.size() - 2, 2, "/*") == 0)
+    return type.compare(0, range.size() - 1, range, 0, range.size() - 1) == 0;
+  return false;
+}
+
+}  // namespace
+
+std::optional<Problem> parse_json_body(const std::string& text, nlohmann::json& out) {
+  if (!nesting_within(text, kMaxJsonDepth))
+    return Problem::make(ProblemCode::kMalformedBody,
+                         "the JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  try {
+    out = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> from "parse error".
+    size_t start = what.find("parse error");
+    return Problem::make(ProblemCode::kMalformedBody,
+                         "the body is not valid JSON: " +
+                             (start == std::string::npos ? what : what.substr(start)));
+  }
+  return std::nullopt;
+}
+
+std::optional<Problem> read_body(const model::Operation& operation, const http::Request& request,
+                                 bool validate, Body& body, std::vector<FieldError>& errors) {
+  if (!operation.body) return std::nullopt;  // bodies an operation does not declare are ignored
+  const model::RequestBody& declared = *operation.body;
+  const std::string* content_type = request.header("content-type");
+  if (request.body.empty()) {
+    if (declared.required) errors.push_back({ErrorSource::kBody, "", "", "a request body is required"});
+    return std::nullopt;
+  }
+  std::string accepted;
+  for (const auto& m : declared.media_types) accepted += (accepted.empty() ? "" : ", ") + m.media_type;
+  if (content_type == nullptr)
+    return Problem::make(ProblemCode::kUnsupportedMediaType,
+                         "the request has a body but no Content-Type; send one of: " + accepted);
+  std::string type = compile::normalize_media_type(*content_type);
+  for (const auto& m : declared.media_types) {
+    if (media_matches(m.media_type, type)) {
+      body.media = &m;
+      break;
+    }
+  }
+  if (body.media == nullptr)
+    return Problem::make(ProblemCode::kUnsupportedMediaType,
+                         "Content-Type '" + type + "' is not accepted here; send one of: " + accepted);
+  body.present = true;
+  if (!body.media->is_json && !compile::is_json_media_type(type)) return std::nullopt;
+  if (auto problem = parse_json_body(request.body, body.json)) return problem;
+  if (validate && body.media->schema)
+    body.media->schema->validate(body.json, ErrorSource::kBody, "", errors);
+  return std::nullopt;
+}
+
+}  // namespace apiserver::pipeline

@@ -1,0 +1,35 @@
+// Reads a request body: checks its media type against the operation's,
+// parses JSON (bounded nesting, exact error position) and validates it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compile/model.hpp"
+#include "http/request.hpp"
+#include "problem/problem.hpp"
+
+namespace apiserver::pipeline {
+
+struct Body {
+  bool present = false;
+  nlohmann::json json;  // the parsed body, when its media type is JSON
+  const model::BodyMediaType* media = nullptr;
+};
+
+// Returns a problem for a body that cannot be read at all (415, 400); schema
+// violations are appended to `errors` instead, to be reported together with
+// the parameters'. `validate` is false when the caller validates later (a
+// merge patch is checked after it is applied).
+std::optional<Problem> read_body(const model::Operation& operation, const http::Request& request,
+                                 bool validate, Body& body, std::vector<FieldError>& errors);
+
+// Parses JSON text, refusing nesting deeper than kMaxJsonDepth; on failure
+// returns a 400 problem saying where the text went wrong.
+std::optional<Problem> parse_json_body(const std::string& text, nlohmann::json& out);
+
+inline constexpr int kMaxJsonDepth = 64;
+
+}  // namespace apiserver::pipeline

@@ -1,0 +1,20 @@
+// What the pipeline has learned about a request by the time it is handled.
+#pragma once
+
+#include "compile/model.hpp"
+#include "http/request.hpp"
+#include "http/uri.hpp"
+#include "pipeline/body.hpp"
+#include "pipeline/parameters.hpp"
+
+namespace apiserver::pipeline {
+
+struct Call {
+  const http::Request& request;
+  const model::Operation& operation;
+  const http::QueryParams& query;  // decoded, in order
+  const ParameterValues& parameters;
+  const Body& body;
+};
+
+}  // namespace apiserver::pipeline

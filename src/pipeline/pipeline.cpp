@@ -1,0 +1,108 @@
+#include "pipeline/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "http/uri.hpp"
+#include "pipeline/body.hpp"
+#include "pipeline/call.hpp"
+#include "pipeline/content_negotiation.hpp"
+#include "pipeline/parameters.hpp"
+
+namespace apiserver::pipeline {
+namespace {
+
+bool writes_an_item(model::CrudAction action) {
+  return action == model::CrudAction::kCreate || action == model::CrudAction::kReplace ||
+         action == model::CrudAction::kUpdate;
+}
+
+}  // namespace
+
+void respond_with_problem(const Problem& problem, const http::Request& request,
+                          http::Response& response) {
+  response = http::Response{};
+  response.status = problem.status();
+  response.content_type = "application/problem+json";
+  response.headers = problem.headers;
+  response.body = render_problem_json(problem, request.path);
+}
+
+Pipeline::Pipeline(const model::Api& api, store::Database* database) : api_(api) {
+  if (database != nullptr) stored_ = std::make_unique<StoredOperations>(api, *database);
+}
+
+void Pipeline::handle(const http::Request& request, http::Response& response) {
+  std::optional<Problem> problem;
+  try {
+    problem = run(request, response);
+  } catch (const std::exception& e) {
+    // A defect or a broken database: log it whole, tell the client nothing about it.
+    spdlog::error("{} {}: {}", request.method, request.path, e.what());
+    problem = Problem::make(ProblemCode::kInternal, "");
+  }
+  if (problem) respond_with_problem(*problem, request, response);
+}
+
+std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response) {
+  auto match = api_.router.match(request.path);
+  if (!match)
+    return Problem::make(ProblemCode::kNotFound, "no operation is declared at " + request.path);
+  const model::PathItem& item = api_.paths[match->target];
+  const model::Operation* op = item.find(request.method);
+  if (op == nullptr && request.method == "HEAD") op = item.find("GET");
+  if (op == nullptr && request.method == "OPTIONS") {
+    response.status = 204;
+    response.add_header("Allow", item.allow);
+    return std::nullopt;
+  }
+  if (op == nullptr)
+    return Problem::make(ProblemCode::kMethodNotAllowed,
+                         request.method + " is not declared for " + item.path_template +
+                             "; allowed: " + item.allow)
+        .with_header("Allow", item.allow);
+  return run_operation(request, *op, *match, response);
+}
+
+std::optional<Problem> Pipeline::run_operation(const http::Request& request,
+                                               const model::Operation& op,
+                                               const route::Router::Match& match,
+                                               http::Response& response) {
+  if (op.stored() && !accepts_json(request.header("accept")))
+    return Problem::make(ProblemCode::kNotAcceptable,
+                         "this operation answers application/json; the Accept header excludes it");
+  http::QueryParams query;
+  if (!http::parse_query(request.query, query))
+    return Problem::make(ProblemCode::kBadRequest, "the query string has a malformed %-escape");
+
+  std::vector<FieldError> errors;
+  ParameterValues parameters;
+  RawParameters raw{match.names, &match.values, &query, &request};
+  read_parameters(op, raw, parameters, errors);
+
+  Body body;
+  // A merge patch is validated once merged; stored writes without a declared
+  // body are checked against the stored schema.
+  bool validate_body = op.crud != model::CrudAction::kUpdate;
+  if (auto problem = read_body(op, request, validate_body, body, errors)) return problem;
+  if (op.stored() && writes_an_item(op.crud) && !op.body) {
+    if (auto problem = parse_json_body(request.body, body.json)) return problem;
+    body.present = !request.body.empty();
+    if (op.crud != model::CrudAction::kUpdate && op.resource->item_schema)
+      op.resource->item_schema->validate(body.json, ErrorSource::kBody, "", errors);
+  }
+  if (op.stored() && writes_an_item(op.crud) && errors.empty() && !body.json.is_object())
+    errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
+  if (!errors.empty()) return Problem::validation(std::move(errors));
+
+  if (!op.stored() || !stored_) {
+    std::string reason = op.not_stored_reason.empty() ? "it is not mapped to storage"
+                                                      : op.not_stored_reason;
+    return Problem::make(ProblemCode::kNotImplemented,
+                         op.method + " " + op.path_template + " is declared but not stored (" +
+                             reason + ")");
+  }
+  Call call{request, op, query, parameters, body};
+  return stored_->handle(call, response);
+}
+
+}  // namespace apiserver::pipeline

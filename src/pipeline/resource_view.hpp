@@ -1,0 +1,33 @@
+// How a stored row becomes a response body: the properties a client may see
+// (write-only ones and an implicit key never), in schema order, with their
+// JSON keys quoted once at start-up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compile/model.hpp"
+#include "store/resource_store.hpp"
+
+namespace apiserver::pipeline {
+
+class ResourceView {
+ public:
+  explicit ResourceView(const model::Resource& resource);
+
+  // Appends the JSON object for `record` to `out`.
+  void write(const store::Record& record, std::string& out) const;
+  // The key of `record` as it appears in a URL path segment.
+  std::string key_segment(const store::Record& record) const;
+
+ private:
+  struct Field {
+    size_t column;
+    std::string quoted_key;  // "\"title\":"
+    bool nullable;
+  };
+  const model::Resource& resource_;
+  std::vector<Field> fields_;
+};
+
+}  // namespace apiserver::pipeline

@@ -1,0 +1,326 @@
+#include "pipeline/stored_operations.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "http/uri.hpp"
+
+namespace apiserver::pipeline {
+namespace {
+
+using model::Column;
+using model::ColumnType;
+using model::CrudAction;
+using model::Resource;
+
+Problem not_found(const Call& call) {
+  return Problem::make(ProblemCode::kResourceNotFound,
+                       "no " + call.operation.resource->name + " at " + call.request.path);
+}
+
+std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call) {
+  switch (result.status) {
+    case store::StoreStatus::kOk: return std::nullopt;
+    case store::StoreStatus::kNotFound: return not_found(call);
+    case store::StoreStatus::kConflict: return Problem::make(ProblemCode::kConflict, result.detail);
+    case store::StoreStatus::kInvalid:
+      return Problem::validation({{ErrorSource::kBody, "", "/" + result.detail, "is required"}});
+    case store::StoreStatus::kBusy:
+      spdlog::warn("database busy: {}", result.detail);
+      return Problem::make(ProblemCode::kServiceUnavailable,
+                           "the database is busy; retry shortly")
+          .with_header("Retry-After", "1");
+    case store::StoreStatus::kAborted: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void json_response(http::Response& response, int status) {
+  response.status = status;
+  response.content_type = "application/json";
+}
+
+// The key from the item path, as the path parameter's schema coerced it.
+nlohmann::json key_of(const Call& call) {
+  const nlohmann::json* key =
+      call.parameters.find(model::ParamLocation::kPath, call.operation.key_parameter);
+  return key != nullptr ? *key : nlohmann::json();
+}
+
+// Drops (or, with read-only-input: refuse, reports) properties a client may
+// not set: readOnly ones and an implicit key.
+void screen_read_only(nlohmann::json& item, const Resource& resource, bool refuse,
+                      std::vector<FieldError>& errors) {
+  for (const Column& c : resource.columns) {
+    if (!c.read_only) continue;
+    auto it = item.find(c.property);
+    if (it == item.end()) continue;
+    if (refuse && c.in_schema) {
+      errors.push_back({ErrorSource::kBody, "", "/" + c.property, "is read-only"});
+    } else {
+      item.erase(it);
+    }
+  }
+}
+
+bool sortable(const Column& c) { return c.in_schema && !c.write_only && c.type != ColumnType::kJson; }
+
+std::string property_names(const Resource& resource, bool (*pick)(const Column&)) {
+  std::string out;
+  for (const Column& c : resource.columns) {
+    if (pick(c)) out += (out.empty() ? "" : ", ") + c.property;
+  }
+  return out;
+}
+
+bool is_reserved_list_parameter(const std::string& name) {
+  return name == "limit" || name == "offset" || name == "sort";
+}
+
+// A list parameter's value: the declared parameter's, else the raw text's.
+std::optional<nlohmann::json> list_parameter(const Call& call, const std::string& name,
+                                             model::ValueShape shape) {
+  if (const nlohmann::json* v = call.parameters.find(model::ParamLocation::kQuery, name)) return *v;
+  for (const auto& [key, value] : call.query) {
+    if (key == name) return coerce_text(value, shape);
+  }
+  return std::nullopt;
+}
+
+bool declared_query_parameter(const model::Operation& op, const std::string& name) {
+  for (const model::Parameter& p : op.parameters) {
+    if (p.in == model::ParamLocation::kQuery && p.name == name) return true;
+  }
+  return false;
+}
+
+std::string link(const std::string& path, const std::string& kept_query, long long limit,
+                 long long offset, const char* rel) {
+  return "<" + path + "?" + kept_query + "limit=" + std::to_string(limit) +
+         "&offset=" + std::to_string(offset) + ">; rel=\"" + rel + "\"";
+}
+
+}  // namespace
+
+StoredOperations::StoredOperations(const model::Api& api, store::Database& database)
+    : api_(api), database_(database) {
+  for (const auto& resource : api.resources) views_.emplace(resource.get(), ResourceView(*resource));
+}
+
+const ResourceView& StoredOperations::view(const Resource& resource) const {
+  return views_.at(&resource);
+}
+
+std::optional<Problem> StoredOperations::handle(const Call& call, http::Response& response) const {
+  const Resource& resource = *call.operation.resource;
+  switch (call.operation.crud) {
+    case CrudAction::kList: return list(call, resource, response);
+    case CrudAction::kCreate: return create(call, resource, response);
+    case CrudAction::kRead: return read(call, resource, response);
+    case CrudAction::kReplace: return replace(call, resource, response);
+    case CrudAction::kUpdate: return update(call, resource, response);
+    case CrudAction::kDelete: return remove(call, resource, response);
+    case CrudAction::kNone: break;
+  }
+  return Problem::make(ProblemCode::kInternal, "");
+}
+
+std::optional<Problem> StoredOperations::list(const Call& call, const Resource& resource,
+                                              http::Response& response) const {
+  const model::ListSettings& limits = api_.settings.list;
+  std::vector<FieldError> errors;
+  store::ListQuery query;
+  query.limit = limits.default_limit;
+  if (auto limit = list_parameter(call, "limit", model::ValueShape::kInteger)) {
+    if (!limit->is_number_integer() || limit->get<long long>() < 1 ||
+        limit->get<long long>() > limits.max_limit) {
+      errors.push_back({ErrorSource::kQuery, "limit", "",
+                        "must be an integer from 1 to " + std::to_string(limits.max_limit)});
+    } else {
+      query.limit = limit->get<long long>();
+    }
+  }
+  if (auto offset = list_parameter(call, "offset", model::ValueShape::kInteger)) {
+    if (!offset->is_number_integer() || offset->get<long long>() < 0) {
+      errors.push_back({ErrorSource::kQuery, "offset", "", "must be an integer of 0 or more"});
+    } else {
+      query.offset = offset->get<long long>();
+    }
+  }
+  if (auto sort = list_parameter(call, "sort", model::ValueShape::kString); sort && sort->is_string()) {
+    std::string text = sort->get<std::string>();
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t comma = text.find(',', start);
+      std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+      bool descending = !field.empty() && field[0] == '-';
+      if (descending) field.erase(0, 1);
+      int column = resource.column_of(field);
+      if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
+        errors.push_back({ErrorSource::kQuery, "sort", "",
+                          "cannot sort by '" + field + "'; sort by one of: " +
+                              property_names(resource, sortable) + " (prefix '-' for descending)"});
+        continue;
+      }
+      query.sort.push_back({static_cast<size_t>(column), descending});
+    }
+  }
+  std::string kept_query;  // filters and sort, for the Link header
+  for (const auto& [name, text] : call.query) {
+    if (is_reserved_list_parameter(name)) {
+      if (name == "sort") kept_query += "sort=" + http::percent_encode(text) + "&";
+      continue;
+    }
+    int column = resource.column_of(name);
+    if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
+      if (declared_query_parameter(call.operation, name)) continue;  // declared for another use
+      errors.push_back({ErrorSource::kQuery, name, "",
+                        "is not a filterable property; filter by one of: " +
+                            property_names(resource, sortable)});
+      continue;
+    }
+    const Column& c = resource.columns[static_cast<size_t>(column)];
+    model::ValueShape shape = c.type == ColumnType::kInteger ? model::ValueShape::kInteger
+                              : c.type == ColumnType::kReal  ? model::ValueShape::kNumber
+                              : c.type == ColumnType::kBoolean ? model::ValueShape::kBoolean
+                                                               : model::ValueShape::kString;
+    nlohmann::json value = coerce_text(text, shape);
+    if (shape != model::ValueShape::kString && value.is_string()) {
+      errors.push_back({ErrorSource::kQuery, name, "",
+                        std::string("must be ") + (shape == model::ValueShape::kBoolean ? "true or false"
+                                                   : shape == model::ValueShape::kInteger ? "an integer"
+                                                                                          : "a number")});
+      continue;
+    }
+    query.filters.push_back({static_cast<size_t>(column), std::move(value)});
+    kept_query += http::percent_encode(name) + "=" + http::percent_encode(text) + "&";
+  }
+  if (!errors.empty()) return Problem::validation(std::move(errors));
+
+  const std::string* prefer = call.request.header("prefer");
+  query.want_total = prefer != nullptr && prefer->find("count=exact") != std::string::npos;
+  std::vector<store::Record> rows;
+  long long total = 0;
+  store::StoreResult result = database_.store(resource).list(query, rows, total);
+  if (auto problem = store_problem(result, call)) return problem;
+
+  json_response(response, 200);
+  const ResourceView& v = view(resource);
+  response.body.reserve(64 + rows.size() * 128);
+  response.body += '[';
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) response.body += ',';
+    v.write(rows[i], response.body);
+  }
+  response.body += ']';
+
+  const std::string& path = call.request.path;
+  std::string links = link(path, kept_query, query.limit, 0, "first");
+  if (query.offset > 0)
+    links += ", " + link(path, kept_query, query.limit, std::max(0LL, query.offset - query.limit), "prev");
+  bool more = query.want_total ? query.offset + query.limit < total
+                               : static_cast<long long>(rows.size()) == query.limit;
+  if (more) links += ", " + link(path, kept_query, query.limit, query.offset + query.limit, "next");
+  if (query.want_total) {
+    long long last = total == 0 ? 0 : ((total - 1) / query.limit) * query.limit;
+    links += ", " + link(path, kept_query, query.limit, last, "last");
+    response.add_header("X-Total-Count", std::to_string(total));
+    response.add_header("Preference-Applied", "count=exact");
+  }
+  response.add_header("Link", links);
+  return std::nullopt;
+}
+
+std::optional<Problem> StoredOperations::create(const Call& call, const Resource& resource,
+                                                http::Response& response) const {
+  nlohmann::json item = call.body.json;
+  std::vector<FieldError> errors;
+  screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
+  if (!errors.empty()) return Problem::validation(std::move(errors));
+  store::Record record;
+  store::StoreResult result = database_.store(resource).create(item, record);
+  if (auto problem = store_problem(result, call)) return problem;
+  json_response(response, 201);
+  const ResourceView& v = view(resource);
+  std::string location = resource.collection_path;
+  if (location.empty() || location.back() != '/') location += '/';
+  response.add_header("Location", location + v.key_segment(record));
+  v.write(record, response.body);
+  return std::nullopt;
+}
+
+std::optional<Problem> StoredOperations::read(const Call& call, const Resource& resource,
+                                              http::Response& response) const {
+  store::Record record;
+  store::StoreResult result = database_.store(resource).read(key_of(call), record);
+  if (auto problem = store_problem(result, call)) return problem;
+  json_response(response, 200);
+  view(resource).write(record, response.body);
+  return std::nullopt;
+}
+
+std::optional<Problem> StoredOperations::replace(const Call& call, const Resource& resource,
+                                                 http::Response& response) const {
+  nlohmann::json item = call.body.json;
+  std::vector<FieldError> errors;
+  screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
+  nlohmann::json key = key_of(call);
+  const Column& key_column = resource.key_column();
+  if (auto it = item.find(key_column.property); it != item.end()) {
+    if (*it != key) {
+      errors.push_back({ErrorSource::kBody, "", "/" + key_column.property,
+                        "must equal the key in the path"});
+    }
+    item.erase(it);
+  }
+  if (!errors.empty()) return Problem::validation(std::move(errors));
+  store::Record record;
+  store::StoreResult result = database_.store(resource).replace(key, item, record);
+  if (auto problem = store_problem(result, call)) return problem;
+  json_response(response, 200);
+  view(resource).write(record, response.body);
+  return std::nullopt;
+}
+
+std::optional<Problem> StoredOperations::update(const Call& call, const Resource& resource,
+                                                http::Response& response) const {
+  if (!call.body.json.is_object())
+    return Problem::validation({{ErrorSource::kBody, "", "",
+                                "must be a JSON object (a JSON Merge Patch, RFC 7396)"}});
+  nlohmann::json patch = call.body.json;
+  std::vector<FieldError> errors;
+  screen_read_only(patch, resource, api_.settings.refuse_read_only, errors);
+  patch.erase(resource.key_column().property);  // the key lives in the path
+  if (!errors.empty()) return Problem::validation(std::move(errors));
+
+  store::Record record;
+  std::vector<FieldError> merge_errors;
+  store::StoreResult result = database_.store(resource).update(
+      key_of(call),
+      [&](nlohmann::json& item) {
+        item.merge_patch(patch);
+        // The merged item must be a valid whole item, as a PUT would send it.
+        if (!resource.item_schema) return true;
+        nlohmann::json visible = item;
+        for (const Column& c : resource.columns) {
+          if (!c.in_schema) visible.erase(c.property);
+        }
+        return resource.item_schema->validate(visible, ErrorSource::kBody, "", merge_errors);
+      },
+      record);
+  if (result.status == store::StoreStatus::kAborted) return Problem::validation(std::move(merge_errors));
+  if (auto problem = store_problem(result, call)) return problem;
+  json_response(response, 200);
+  view(resource).write(record, response.body);
+  return std::nullopt;
+}
+
+std::optional<Problem> StoredOperations::remove(const Call& call, const Resource& resource,
+                                                http::Response& response) const {
+  store::StoreResult result = database_.store(resource).remove(key_of(call));
+  if (auto problem = store_problem(result, call)) return problem;
+  response.status = 204;
+  return std::nullopt;
+}
+
+}  // namespace apiserver::pipeline
