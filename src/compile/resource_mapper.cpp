@@ -205,6 +205,12 @@ class Mapper {
       refuse("its schema sets x-apiserver-table: false");
       return;
     }
+    // A lone collection (no item path) is CRUD-shaped only when its schema says so.
+    if (item == nullptr && !table_node.valid()) {
+      refuse("no item path " + collection.path_template + "/{id} beside it (or mark its schema "
+             "with x-apiserver-table)");
+      return;
+    }
     std::string table;
     if (table_node.valid()) {
       if (!table_node.node->is_string() || table_node.node->get<std::string>().empty()) {
@@ -215,6 +221,10 @@ class Mapper {
       table = sanitize_table_name(table_node.node->get<std::string>());
     } else {
       table = sanitize_table_name(collection.path_template.substr(collection.path_template.rfind('/') + 1));
+    }
+    if (!table_node.valid() && table_taken(table)) {
+      // Two collections end in the same word (/a/items, /b/items): name by the whole path.
+      table = sanitize_table_name(collection.path_template.substr(1));
     }
     model::Resource* resource = resource_for(table, schema, facts, key_param, collection);
     if (resource == nullptr) {
@@ -259,6 +269,13 @@ class Mapper {
       if (object_schema(s)) return s;
     }
     return {};
+  }
+
+  bool table_taken(const std::string& table) const {
+    for (const auto& existing : api_.resources) {
+      if (existing->table == table) return true;
+    }
+    return false;
   }
 
   model::Resource* resource_for(const std::string& table, const NodeRef& schema,

@@ -228,51 +228,76 @@ std::unique_ptr<Document> load_document(const std::string& path, Diagnostics& di
       document->files_.push_back(std::move(loaded));
     }
   }
-  if (load_failed) return nullptr;
+  if (load_failed || !document->check(diagnostics)) return nullptr;
+  return document;
+}
 
+std::unique_ptr<Document> parse_document(const std::string& text, const std::string& name,
+                                         Diagnostics& diagnostics) {
+  auto file = std::make_unique<SourceFile>();
+  file->path = name;
+  file->display_name = name;
+  ParseFailure failure;
+  if (!parse_yaml_text(text, file->parsed, failure)) {
+    Diagnostic d;
+    d.file = name;
+    d.line = failure.position.line;
+    d.column = failure.position.column;
+    d.message = "not valid YAML or JSON: " + failure.message;
+    diagnostics.add(std::move(d));
+    return nullptr;
+  }
+  auto document = std::unique_ptr<Document>(new Document());
+  document->files_.push_back(std::move(file));
+  if (!document->check(diagnostics)) return nullptr;
+  return document;
+}
+
+bool Document::check(Diagnostics& diagnostics) {
+  bool ok = true;
+  std::vector<RefSite> sites;
+  for (const auto& file : files_) collect_refs(*file, file->root(), "", sites);
   for (const RefSite& site : sites) {
-    if (has_uri_scheme(file_part(site.ref))) continue;
-    if (!document->resolve(*site.file, site.ref)) {
+    if (has_uri_scheme(file_part(site.ref))) continue;  // reported while loading
+    if (!resolve(*site.file, site.ref)) {
       diagnostics.add(make_diagnostic(site.file, site.pointer, Diagnostic::Severity::kError,
                                       "$ref '" + site.ref + "' does not resolve"));
-      load_failed = true;
+      ok = false;
     }
   }
-
-  const Json& root = document->root();
-  NodeRef root_ref = document->root_ref();
+  const Json& root = this->root();
+  NodeRef root_ref = this->root_ref();
   if (!root.is_object()) {
-    diagnostics.add(document->at(root_ref, Diagnostic::Severity::kError,
-                                 "an OpenAPI document must be a mapping at the top level"));
-    return nullptr;
+    diagnostics.add(at(root_ref, Diagnostic::Severity::kError,
+                       "an OpenAPI document must be a mapping at the top level"));
+    return false;
   }
   auto version = root.find("openapi");
   if (version == root.end()) {
     std::string message = root.contains("swagger")
                               ? "Swagger 2.0 documents are not supported; convert to OpenAPI 3"
                               : "the document has no 'openapi' version field";
-    diagnostics.add(document->at(root_ref, Diagnostic::Severity::kError, message));
-    return nullptr;
+    diagnostics.add(at(root_ref, Diagnostic::Severity::kError, message));
+    return false;
   }
   NodeRef version_ref = Document::child(root_ref, "openapi");
   if (!version->is_string()) {
-    diagnostics.add(document->at(version_ref, Diagnostic::Severity::kError,
-                                 "'openapi' must be a string such as \"3.0.3\" (quote it in YAML)"));
-    return nullptr;
+    diagnostics.add(at(version_ref, Diagnostic::Severity::kError,
+                       "'openapi' must be a string such as \"3.0.3\" (quote it in YAML)"));
+    return false;
   }
-  document->openapi_version_ = version->get<std::string>();
-  const std::string& v = document->openapi_version_;
+  openapi_version_ = version->get<std::string>();
+  const std::string& v = openapi_version_;
   if (v.rfind("3.0.", 0) == 0 || v == "3.0") {
-    document->is_v31_ = false;
+    is_v31_ = false;
   } else if (v.rfind("3.1.", 0) == 0 || v == "3.1") {
-    document->is_v31_ = true;
+    is_v31_ = true;
   } else {
-    diagnostics.add(document->at(version_ref, Diagnostic::Severity::kError,
-                                 "OpenAPI version '" + v + "' is not supported (3.0.x and 3.1.x are)"));
-    return nullptr;
+    diagnostics.add(at(version_ref, Diagnostic::Severity::kError,
+                       "OpenAPI version '" + v + "' is not supported (3.0.x and 3.1.x are)"));
+    return false;
   }
-  if (load_failed) return nullptr;
-  return document;
+  return ok;
 }
 
 }  // namespace apiserver::spec

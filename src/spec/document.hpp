@@ -62,6 +62,10 @@ class Document {
 
  private:
   friend std::unique_ptr<Document> load_document(const std::string&, Diagnostics&);
+  friend std::unique_ptr<Document> parse_document(const std::string&, const std::string&,
+                                                  Diagnostics&);
+  // Checks the version field and every $ref; false after reporting problems.
+  bool check(Diagnostics& diagnostics);
   const SourceFile* find_file(const std::string& canonical_path) const;
 
   std::vector<std::unique_ptr<SourceFile>> files_;
@@ -74,5 +78,10 @@ class Document {
 // used at all (unreadable, not parseable, not OpenAPI 3.0/3.1, or has
 // unresolvable references).
 std::unique_ptr<Document> load_document(const std::string& path, Diagnostics& diagnostics);
+
+// Parses a document held in memory (`name` labels diagnostics). $refs to
+// other files are not followed: they are reported as unresolvable.
+std::unique_ptr<Document> parse_document(const std::string& text, const std::string& name,
+                                         Diagnostics& diagnostics);
 
 }  // namespace apiserver::spec
