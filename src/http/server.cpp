@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -44,6 +46,9 @@ struct Connection {
   RequestParser parser;
   std::atomic<Phase> phase{Phase::kIdle};
   std::atomic<int64_t> deadline_ms{0};
+  // Writes handed to Pistache's queue and not yet completed; while any is in
+  // flight, later bytes must queue behind it.
+  std::shared_ptr<int> queued_writes = std::make_shared<int>(0);
 };
 
 // Connections of every event loop, for the reaper. A connection leaves it in
@@ -173,7 +178,7 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
       c.input.clear();
       c.input.shrink_to_fit();
     }
-    if (!out.empty()) send(peer, std::move(out), close_after);
+    if (!out.empty()) send(peer, c, std::move(out), close_after);
   }
 
  private:
@@ -198,19 +203,36 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
     return keep;
   }
 
-  static void send(const std::shared_ptr<Pistache::Tcp::Peer>& peer, std::string bytes,
-                   bool close_after) {
+  // Writes the responses. onInput runs on the event loop that owns the
+  // socket, so a plain non-blocking send() is safe and usually writes
+  // everything at once; only what the socket does not take goes through
+  // Pistache's write queue, which costs an eventfd round trip and two
+  // epoll_ctl calls per response.
+  static void send(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Connection& c,
+                   std::string bytes, bool close_after) {
+    int fd = peer->fd();
+    if (*c.queued_writes == 0) {
+      ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n == static_cast<ssize_t>(bytes.size())) {
+        // Half-close once the response is out; the client then closes its
+        // side and Pistache tears the connection down.
+        if (close_after) ::shutdown(fd, SHUT_WR);
+        return;
+      }
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return;  // the peer is gone
+      if (n > 0) bytes.erase(0, static_cast<size_t>(n));
+    }
     size_t size = bytes.size();
     std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
+    std::shared_ptr<int> queued = c.queued_writes;
+    ++*queued;
+    auto done = [weak, queued, close_after]() {
+      --*queued;
+      if (!close_after) return;
+      if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
+    };
     peer->send(Pistache::RawBuffer(std::move(bytes), size))
-        .then(
-            [weak, close_after](ssize_t) {
-              // Half-close once the response is out; the client then closes
-              // its side and Pistache tears the connection down.
-              if (!close_after) return;
-              if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
-            },
-            Pistache::Async::IgnoreException);
+        .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
   }
 
   std::shared_ptr<Shared> shared_;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for apiserver, builds it, and serves or tests it.
+#
+#   ./build.sh serve [SPEC] [apiserver options]   install, build, serve SPEC (default examples/todo.yaml)
+#   ./build.sh test                               install, build, run every test and the benchmark smoke
+#   ./build.sh build                              install and build only
+#   ./build.sh deps                               install the Debian packages only
+set -euo pipefail
+
+cd "$(dirname "$0")"
+BUILD_DIR=${BUILD_DIR:-build}
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libyaml-cpp-dev libpistache-dev libsoci-dev libsqlite3-dev libboost-dev libvalijson-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  deps
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+}
+
+command=${1:-serve}
+[ $# -gt 0 ] && shift
+case "$command" in
+  deps) deps ;;
+  build) build ;;
+  serve)
+    build
+    spec=${1:-examples/todo.yaml}
+    [ $# -gt 0 ] && shift
+    exec "$BUILD_DIR/apiserver" "$spec" "$@"
+    ;;
+  test)
+    build
+    (cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
+    bench/run --smoke --apiserver "$BUILD_DIR/apiserver"
+    ;;
+  *)
+    echo "usage: $0 serve [SPEC] [options] | test | build | deps" >&2
+    exit 2
+    ;;
+esac
