@@ -16,20 +16,22 @@ void ResourceView::write(const store::Record& record, std::string& out) const {
   out += '{';
   bool first = true;
   for (const Field& f : fields_) {
-    const nlohmann::json& value = record[f.column];
+    const store::Cell& cell = record[f.column];
     // NULL is shown only where the schema allows null; elsewhere it means "absent".
-    if (value.is_null() && !f.nullable) continue;
+    if (cell.indicator == soci::i_null && !f.nullable) continue;
     if (!first) out += ',';
     first = false;
     out += f.quoted_key;
-    out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    store::append_cell_json(cell, resource_.columns[f.column].type, out);
   }
   out += '}';
 }
 
 std::string ResourceView::key_segment(const store::Record& record) const {
-  const nlohmann::json& key = record[resource_.key];
-  return http::percent_encode(key.is_string() ? key.get<std::string>() : key.dump());
+  const store::Cell& key = record[resource_.key];
+  return resource_.key_column().type == model::ColumnType::kInteger
+             ? std::to_string(key.integer)
+             : http::percent_encode(key.text);
 }
 
 }  // namespace apiserver::pipeline

@@ -26,6 +26,10 @@ void set_cell(Cell& cell, model::ColumnType type, const nlohmann::json& value);
 // The JSON value stored in `cell` for a column of `type`.
 nlohmann::json cell_value(const Cell& cell, model::ColumnType type);
 
+// Appends the JSON text of `cell` ("null" for NULL) to `out`, without building
+// a JSON value: JSON columns hold JSON text already.
+void append_cell_json(const Cell& cell, model::ColumnType type, std::string& out);
+
 // Adds `cell` to `statement` as a bound input / an output of the right C++ type.
 void bind_use(soci::statement& statement, Cell& cell, model::ColumnType type);
 void bind_into(soci::statement& statement, Cell& cell, model::ColumnType type);

@@ -106,18 +106,13 @@ void ResourceStore::set_values(std::vector<Cell>& cells, size_t first, const nlo
   }
 }
 
-Record ResourceStore::record_of(const Prepared& prepared) const {
-  Record record;
-  record.reserve(resource_.columns.size());
-  for (size_t i = 0; i < resource_.columns.size(); ++i)
-    record.push_back(cell_value(prepared.outputs()[i], resource_.columns[i].type));
-  return record;
-}
+Record ResourceStore::record_of(const Prepared& prepared) const { return prepared.outputs(); }
 
 nlohmann::json ResourceStore::to_item(const Record& record) const {
   nlohmann::json item = nlohmann::json::object();
   for (size_t i = 0; i < resource_.columns.size(); ++i) {
-    if (!record[i].is_null()) item[resource_.columns[i].property] = record[i];
+    if (record[i].indicator != soci::i_null)
+      item[resource_.columns[i].property] = cell_value(record[i], resource_.columns[i].type);
   }
   return item;
 }

@@ -24,8 +24,8 @@ struct StoreResult {
   bool ok() const { return status == StoreStatus::kOk; }
 };
 
-// One stored row: a JSON value per column of the resource (null for NULL).
-using Record = std::vector<nlohmann::json>;
+// One stored row: a cell per column of the resource, in column order.
+using Record = std::vector<Cell>;
 
 struct Filter {
   size_t column;
