@@ -8,16 +8,6 @@
 #include "cli/commands.hpp"
 
 namespace apiserver::cli {
-namespace {
-
-void add_spec(CLI::App& app, Options& options) {
-  app.add_option("spec", options.spec, "OpenAPI 3.0/3.1 document (YAML or JSON)")
-      ->required()
-      ->envname("APISERVER_SPEC");
-}
-
-}  // namespace
-
 int run(int argc, char** argv) {
   CLI::App app{
       "apiserver: serves an OpenAPI 3.0/3.1 document as a validated HTTP API with SQLite "
@@ -30,7 +20,9 @@ int run(int argc, char** argv) {
   app.fallthrough();
 
   Options options;
-  add_spec(app, options);
+  // Not required by the parser: the subcommands take their own SPEC.
+  app.add_option("spec", options.spec, "OpenAPI 3.0/3.1 document (YAML or JSON)")
+      ->envname("APISERVER_SPEC");
   app.add_option("--host", options.host, "address to listen on")
       ->envname("APISERVER_HOST")
       ->capture_default_str();
@@ -59,15 +51,13 @@ int run(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "check a document; non-zero exit on errors");
   for (CLI::App* sub : {routes, validate}) {
     sub->add_option("spec", sub_options.spec, "OpenAPI document")->required();
-    // The global spec positional must not swallow the subcommand's argument.
   }
-  // With a subcommand the top-level positional is not needed.
-  app.get_option("spec")->required(false);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; a usage error exits 2, like a bad document.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   if (routes->parsed()) return print_routes(sub_options.spec);
