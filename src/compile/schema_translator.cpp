@@ -244,6 +244,12 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
   if (is_extension(key) || annotation_keywords().count(key)) return;
   if (passthrough_keywords().count(key)) {
     out[key] = to_plain_json(v);
+    // Draft 6+ allows 2.0 where a count is expected; valijson 1.0 wants an integer.
+    bool is_count = key.rfind("max", 0) == 0 || key.rfind("min", 0) == 0;
+    is_count = is_count && key != "maximum" && key != "minimum";
+    if (is_count && v.is_number_float() && v.get<double>() >= 0 &&
+        v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())))
+      out[key] = static_cast<long long>(v.get<double>());
     return;
   }
   if (unsupported_keywords().count(key)) {

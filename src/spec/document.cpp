@@ -21,13 +21,23 @@ struct RefSite {
   std::string ref;
 };
 
+// Members whose values are data, not document structure: a "$ref" key in them
+// is just a key (an enum value may well be {"$ref": "..."}).
+bool holds_data(const std::string& key, const Json& value) {
+  if (key == "enum" || key == "const" || key == "default" || key == "example" || key == "value")
+    return true;
+  if (key == "examples" && value.is_array()) return true;  // schema examples; objects map Example Objects
+  return key.rfind("x-", 0) == 0;
+}
+
 void collect_refs(const SourceFile& file, const Json& node, const std::string& pointer,
                   std::vector<RefSite>& out) {
   if (node.is_object()) {
     auto it = node.find("$ref");
     if (it != node.end() && it->is_string()) out.push_back({&file, pointer, it->get<std::string>()});
     for (const auto& [key, value] : node.items()) {
-      if (value.is_structured()) collect_refs(file, value, append_pointer(pointer, key), out);
+      if (!value.is_structured() || holds_data(key, value)) continue;
+      collect_refs(file, value, append_pointer(pointer, key), out);
     }
   } else if (node.is_array()) {
     for (size_t i = 0; i < node.size(); ++i) {

@@ -1,0 +1,179 @@
+// The real binary on the thirty conformance documents (tests/conformance/openapi, README there):
+// `apiserver routes DOC` exits 0 and prints one line per operation, as many as the document has
+// get|put|post|delete|patch|head|options|trace keys under `paths`; `apiserver validate DOC`
+// exits 0 and reports the same number. Each command must finish within 5 seconds.
+//
+// The expected counts were computed with PyYAML from the same files (this executable does not
+// link a YAML parser); for the JSON documents they are recomputed here with nlohmann::json, and
+// the printed route set (METHOD path) must equal the one read from the file.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/server_process.hpp"
+
+namespace apiserver::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr long long kTimeBoundMs = 5000;  // per command
+
+// sum(1 for item in (doc.get('paths') or {}).values() for k in item if k in METHODS), by PyYAML.
+const std::map<std::string, size_t> kExpected = {
+    {"features/readme-3.0-discriminators.yaml", 10},
+    {"features/readme-3.0-polymorphism.yaml", 13},
+    {"features/readme-3.0-schema-types.yaml", 21},
+    {"features/readme-3.0-security.yaml", 15},
+    {"features/readme-3.1-schema-types.yaml", 23},
+    {"features/readme-3.1-security.yaml", 15},
+    {"oai-examples/v3.0/api-with-examples.json", 2},
+    {"oai-examples/v3.0/api-with-examples.yaml", 2},
+    {"oai-examples/v3.0/callback-example.json", 1},
+    {"oai-examples/v3.0/callback-example.yaml", 1},
+    {"oai-examples/v3.0/link-example.json", 6},
+    {"oai-examples/v3.0/link-example.yaml", 6},
+    {"oai-examples/v3.0/petstore-expanded.json", 4},
+    {"oai-examples/v3.0/petstore-expanded.yaml", 4},
+    {"oai-examples/v3.0/petstore.json", 3},
+    {"oai-examples/v3.0/petstore.yaml", 3},
+    {"oai-examples/v3.0/uspto.json", 3},
+    {"oai-examples/v3.0/uspto.yaml", 3},
+    {"oai-examples/v3.1/non-oauth-scopes.json", 1},
+    {"oai-examples/v3.1/non-oauth-scopes.yaml", 1},
+    {"oai-examples/v3.1/tictactoe.json", 3},
+    {"oai-examples/v3.1/tictactoe.yaml", 3},
+    {"oai-examples/v3.1/webhook-example.json", 0},
+    {"oai-examples/v3.1/webhook-example.yaml", 0},
+    {"real-world/adyen-PaymentsAppService-v1.json", 5},
+    {"real-world/realworld-conduit.yml", 19},
+    {"real-world/redocly-museum.yaml", 8},
+    {"real-world/sendgrid_tsg_templates_v3.yaml", 11},
+    {"real-world/swagger-petstore-v3.yaml", 19},
+    {"real-world/twilio_accounts_v1.yaml", 20},
+};
+
+const char* const kMethods[] = {"get", "put", "post", "delete", "patch", "head", "options", "trace"};
+
+std::string openapi_root() { return test_data_path("conformance/openapi"); }
+
+std::vector<std::string> discover_documents() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  const std::string root = openapi_root();
+  for (const auto& entry : fs::recursive_directory_iterator(root, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::string relative = fs::relative(entry.path(), root).string();
+    if (relative.rfind("LICENSES/", 0) == 0) continue;
+    std::string ext = entry.path().extension().string();
+    if (ext == ".yaml" || ext == ".yml" || ext == ".json") out.push_back(relative);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string param_name(const testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// "METHOD path" of every operation of a JSON document, read with nlohmann::json.
+std::multiset<std::string> json_document_routes(const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json doc = nlohmann::json::parse(in);
+  std::multiset<std::string> routes;
+  if (!doc.contains("paths")) return routes;
+  for (const auto& [p, item] : doc["paths"].items()) {
+    for (const auto& [key, value] : item.items()) {
+      (void)value;
+      if (std::find(std::begin(kMethods), std::end(kMethods), key) != std::end(kMethods))
+        routes.insert(upper(key) + " " + p);
+    }
+  }
+  return routes;
+}
+
+struct Timed {
+  RunResult result;
+  std::chrono::milliseconds elapsed;
+};
+
+Timed run_timed(std::vector<std::string> args) {
+  auto start = std::chrono::steady_clock::now();
+  // The helper kills the command and throws after this (longer) limit.
+  RunResult result = ServerProcess::run(std::move(args), std::chrono::seconds(30));
+  return {std::move(result), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - start)};
+}
+
+class ConformanceRoutes : public testing::TestWithParam<std::string> {};
+
+TEST_P(ConformanceRoutes, RoutesPrintsOneLinePerOperation) {
+  const std::string& relative = GetParam();
+  ASSERT_TRUE(kExpected.count(relative)) << relative << " is not in kExpected";
+  const size_t expected = kExpected.at(relative);
+  const std::string path = openapi_root() + "/" + relative;
+
+  Timed routes = run_timed({"routes", path});
+  EXPECT_EQ(routes.result.exit_code, 0) << routes.result.err;
+  EXPECT_LT(routes.elapsed.count(), kTimeBoundMs) << "routes took " << routes.elapsed.count() << " ms";
+  EXPECT_EQ(routes.result.err, "") << "routes is quiet about warnings";
+
+  static const std::regex kRouteLine(R"(^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE)\s+(\S+))");
+  std::multiset<std::string> printed;
+  std::istringstream lines(routes.result.out);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, kRouteLine)) printed.insert(m[1].str() + " " + m[2].str());
+  }
+  EXPECT_EQ(printed.size(), expected) << routes.result.out;
+  if (fs::path(relative).extension() == ".json") {
+    const std::multiset<std::string> oracle = json_document_routes(path);
+    EXPECT_EQ(oracle.size(), expected) << "kExpected disagrees with the JSON file";
+    EXPECT_EQ(printed, oracle);
+  }
+
+  Timed validate = run_timed({"validate", path});
+  EXPECT_EQ(validate.result.exit_code, 0) << validate.result.out << validate.result.err;
+  EXPECT_LT(validate.elapsed.count(), kTimeBoundMs) << "validate took " << validate.elapsed.count() << " ms";
+  static const std::regex kSummary(R"(: OK, OpenAPI (3\.[01]\.\d+), (\d+) operation\(s\))");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(validate.result.out, m, kSummary)) << validate.result.out;
+  EXPECT_EQ(std::stoul(m[2].str()), expected);
+  EXPECT_EQ(validate.result.out.find(": error:"), std::string::npos) << validate.result.out;
+
+  std::cout << "[  routes  ] " << relative << ": " << printed.size() << " route line(s), routes "
+            << routes.elapsed.count() << " ms, validate " << validate.elapsed.count() << " ms\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceRoutes, testing::ValuesIn(discover_documents()),
+                         param_name);
+
+TEST(ConformanceRoutesData, ThirtyDocuments) {
+  const std::vector<std::string> documents = discover_documents();
+  EXPECT_EQ(documents.size(), 30u);
+  EXPECT_EQ(documents.size(), kExpected.size());
+  for (const std::string& d : documents) EXPECT_TRUE(kExpected.count(d)) << d;
+}
+
+}  // namespace
+}  // namespace apiserver::test
