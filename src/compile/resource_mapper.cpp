@@ -220,10 +220,10 @@ class Mapper {
       }
       table = sanitize_table_name(table_node.node->get<std::string>());
     } else {
-      table = sanitize_table_name(collection.path_template.substr(collection.path_template.rfind('/') + 1));
+      table = sanitize_table_name(last_segment(collection.path_template));
     }
-    if (!table_node.valid() && table_taken(table)) {
-      // Two collections end in the same word (/a/items, /b/items): name by the whole path.
+    if (!table_node.valid() && collections_ending_in(last_segment(collection.path_template)) > 1) {
+      // Two collections end in the same word (/a/items, /items): name each by its whole path.
       table = sanitize_table_name(collection.path_template.substr(1));
     }
     model::Resource* resource = resource_for(table, schema, facts, key_param, collection);
@@ -271,11 +271,25 @@ class Mapper {
     return {};
   }
 
-  bool table_taken(const std::string& table) const {
-    for (const auto& existing : api_.resources) {
-      if (existing->table == table) return true;
+  static std::string last_segment(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+  // Collection paths with an item path that end in `segment`.
+  size_t collections_ending_in(const std::string& segment) const {
+    size_t count = 0;
+    for (const auto& collection : api_.paths) {
+      const std::string& path = collection.path_template;
+      if (path == "/" || path.find('{') != std::string::npos || last_segment(path) != segment) continue;
+      for (const auto& other : api_.paths) {
+        std::string param;
+        if (other.path_template.rfind('/') == path.size() &&
+            other.path_template.compare(0, path.size(), path) == 0 &&
+            ends_with_param_segment(other.path_template, param)) {
+          ++count;
+          break;
+        }
+      }
     }
-    return false;
+    return count;
   }
 
   model::Resource* resource_for(const std::string& table, const NodeRef& schema,

@@ -56,6 +56,13 @@ bool collect(const Document& document, const NodeRef& schema, std::vector<Object
 
 SchemaFacts schema_facts(const Document& document, const NodeRef& schema) {
   SchemaFacts facts;
+  // OpenAPI 3.1 applies keywords beside $ref: `{$ref: Id, readOnly: true}`.
+  if (document.is_v31() && schema.valid() && schema.node->is_object() &&
+      schema.node->contains("$ref")) {
+    facts.read_only = schema.node->value("readOnly", false);
+    facts.write_only = schema.node->value("writeOnly", false);
+    if (schema.node->contains("default")) facts.default_value = (*schema.node)["default"];
+  }
   NodeRef node = follow_quietly(document, schema);
   // `allOf: [{$ref: X}]` is how 3.0 documents add a description to a $ref.
   for (int i = 0; i < kMaxAllOfDepth && node.valid() && node.node->is_object(); ++i) {

@@ -5,6 +5,7 @@
 #include <deque>
 #include <regex>
 
+#include "compile/schema_facts.hpp"
 #include "spec/json_pointer.hpp"
 #include "validate/formats.hpp"
 #include "validate/keywords.hpp"
@@ -218,21 +219,17 @@ nlohmann::json SchemaTranslator::translate_type(const NodeRef& node) {
 
 nlohmann::json SchemaTranslator::filter_required(const NodeRef& node, const NodeRef& required,
                                                  Run& run) {
-  (void)run;
   nlohmann::json out = nlohmann::json::array();
   if (!required.node->is_array()) {
     error(required, "'required' must be a list of property names");
     return out;
   }
   NodeRef properties = Document::child(node, "properties");
-  const char* hidden = run.direction == Direction::kRequest ? "readOnly" : "writeOnly";
   for (const Json& name : *required.node) {
     if (!name.is_string()) continue;
-    NodeRef property = Document::child(properties, name.get<std::string>());
-    spec::Diagnostics ignored;  // dangling refs are reported where they are translated
-    NodeRef resolved = document_.follow(property, ignored);
-    if (resolved.valid() && resolved.node->is_object() && resolved.node->value(hidden, false))
-      continue;
+    SchemaFacts facts = schema_facts(document_, Document::child(properties, name.get<std::string>()));
+    bool is_hidden = run.direction == Direction::kRequest ? facts.read_only : facts.write_only;
+    if (is_hidden) continue;
     out.push_back(name.get<std::string>());
   }
   return out;

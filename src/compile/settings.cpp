@@ -58,6 +58,7 @@ bool parse_byte_size(const spec::Json& value, size_t& out) {
   else if (unit == "mb" || unit == "mib" || unit == "m") factor = 1024 * 1024;
   else if (unit == "gb" || unit == "gib" || unit == "g") factor = 1024ull * 1024 * 1024;
   else return false;
+  if (number > (1ull << 40) / factor) return false;  // 1 TiB is more than any body
   out = static_cast<size_t>(number * factor);
   return out > 0;
 }
@@ -98,6 +99,12 @@ void read_settings(const Document& document, model::Settings& settings,
       diagnostics.add(document.at(policy, Diagnostic::Severity::kError,
                                   "'read-only-input' must be 'ignore' or 'refuse'"));
     }
+  }
+  for (const char* section : {"limits", "pagination"}) {
+    NodeRef node = Document::child(root, section);
+    if (node.valid() && !node.node->is_object())
+      diagnostics.add(document.at(node, Diagnostic::Severity::kError,
+                                  std::string("'") + section + "' must be a mapping"));
   }
   if (NodeRef limits = Document::child(root, "limits"); limits.valid() && limits.node->is_object()) {
     check_keys(document, limits, {"max-body"}, diagnostics);

@@ -187,12 +187,20 @@ bool RequestParser::parse_request_line(std::string_view line) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f) return reject(400, "the request target holds a control character");
   }
-  // Absolute-form (RFC 9112 3.2.2) is accepted and reduced to its path.
+  // Absolute-form (RFC 9112 3.2.2) is accepted and reduced to its path and query.
+  std::string absolute_without_path;
   if (target.front() != '/' && target != "*") {
     size_t scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos) return reject(400, "the request target is not a path");
-    size_t path_start = target.find('/', scheme_end + 3);
-    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
+    size_t path_start = target.find_first_of("/?", scheme_end + 3);
+    if (path_start == std::string_view::npos) {
+      target = "/";
+    } else if (target[path_start] == '?') {
+      absolute_without_path = std::string("/") + std::string(target.substr(path_start));
+      target = absolute_without_path;
+    } else {
+      target = target.substr(path_start);
+    }
   }
   request_.method.assign(method);
   request_.target.assign(target);

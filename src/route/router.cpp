@@ -70,6 +70,12 @@ bool Router::add(const std::string& path_template, size_t target, std::string& e
       error = "malformed parameter in path segment '" + std::string(segment) + "'";
       return false;
     }
+    std::string_view inner = segment.substr(open + 1, close - open - 1);
+    if (inner.find('{') != std::string_view::npos ||
+        segment.find('}', close + 1) != std::string_view::npos) {
+      error = "stray brace in path segment '" + std::string(segment) + "'";
+      return false;
+    }
     if (segment.find('{', close) != std::string_view::npos) {
       error = "only one parameter per path segment is supported ('" + std::string(segment) + "')";
       return false;

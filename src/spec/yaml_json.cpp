@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <unordered_set>
 
 #include "spec/json_pointer.hpp"
 
@@ -16,9 +17,15 @@ namespace {
 // laughs"); these bounds stop both long before memory runs out.
 constexpr int kMaxDepth = 200;
 constexpr size_t kMaxNodes = 5'000'000;
+// Nodes produced by expanding an alias of a collection again. Documents use
+// aliases for a few shared snippets; a bomb multiplies them.
+constexpr size_t kMaxAliasNodes = 100'000;
 
 struct Limits {
   size_t nodes = 0;
+  size_t alias_nodes = 0;
+  int inside_alias = 0;  // > 0 while converting a collection seen before
+  std::unordered_set<int> collections_seen;  // by source offset: an alias repeats its anchor's
 };
 
 class ConversionError : public std::runtime_error {
@@ -111,7 +118,23 @@ nlohmann::ordered_json convert(const YAML::Node& node, const std::string& pointe
                                            std::to_string(kMaxDepth) + " levels (an alias cycle?)");
   if (++limits.nodes > kMaxNodes)
     throw ConversionError(node.Mark(), "the document expands to more than " +
-                                           std::to_string(kMaxNodes) + " nodes (alias expansion?)");
+                                           std::to_string(kMaxNodes) + " nodes");
+  if (limits.inside_alias > 0 && ++limits.alias_nodes > kMaxAliasNodes)
+    throw ConversionError(node.Mark(), "aliases expand to more than " +
+                                           std::to_string(kMaxAliasNodes) +
+                                           " nodes (an alias bomb?)");
+  bool repeated = false;
+  if (node.IsSequence() || node.IsMap()) {
+    repeated = !limits.collections_seen.insert(node.Mark().pos).second;
+    if (repeated) ++limits.inside_alias;
+  }
+  struct AliasExit {
+    Limits& limits;
+    bool active;
+    ~AliasExit() {
+      if (active) --limits.inside_alias;
+    }
+  } alias_exit{limits, repeated};
   out.positions.emplace(pointer, to_position(node.Mark()));
   switch (node.Type()) {
     case YAML::NodeType::Null:
@@ -130,9 +153,12 @@ nlohmann::ordered_json convert(const YAML::Node& node, const std::string& pointe
     case YAML::NodeType::Map: {
       nlohmann::ordered_json object = nlohmann::ordered_json::object();
       for (const auto& entry : node) {
-        if (!entry.first.IsScalar())
+        // A plain `null` or `~` key is a Null node to yaml-cpp; its text is the key.
+        if (!entry.first.IsScalar() && !entry.first.IsNull())
           throw ConversionError(entry.first.Mark(), "a mapping key must be a plain string");
-        const std::string& key = entry.first.Scalar();
+        const std::string key = entry.first.IsNull() && entry.first.Scalar().empty()
+                                    ? std::string("null")
+                                    : entry.first.Scalar();
         if (object.contains(key))
           throw ConversionError(entry.first.Mark(), "duplicate key '" + key + "'");
         object[key] = convert(entry.second, append_pointer(pointer, key), depth + 1, limits, out);

@@ -92,7 +92,14 @@ void append_cell_json(const Cell& cell, model::ColumnType type, std::string& out
     }
     case model::ColumnType::kBoolean: out += cell.integer != 0 ? "true" : "false"; return;
     case model::ColumnType::kText: append_json_string(cell.text, out); return;
-    case model::ColumnType::kJson: out += cell.text; return;
+    case model::ColumnType::kJson:
+      // Written by the server it is JSON; edited outside, it may not be.
+      if (nlohmann::json::accept(cell.text)) {
+        out += cell.text;
+      } else {
+        append_json_string(cell.text, out);
+      }
+      return;
   }
 }
 

@@ -15,14 +15,12 @@ std::atomic<uint64_t> next_database_id{1};
 constexpr int kBusyTimeoutSeconds = 5;
 
 std::string connect_string(const std::string& path) {
-  // SOCI's connect-string grammar quotes values containing spaces.
-  std::string quoted = "\"";
-  for (char c : path) {
-    if (c == '"') quoted += '\\';
-    quoted += c;
-  }
-  quoted += "\"";
-  return "db=" + quoted + " timeout=" + std::to_string(kBusyTimeoutSeconds);
+  // SOCI's connect-string grammar quotes values containing spaces and knows
+  // no escapes: a path with a double quote cannot be expressed.
+  if (path.find('"') != std::string::npos)
+    throw DatabaseError("the database path " + path + " contains '\"', which SQLite through "
+                        "SOCI cannot open; choose another name");
+  return "db=\"" + path + "\" timeout=" + std::to_string(kBusyTimeoutSeconds);
 }
 
 }  // namespace
@@ -36,6 +34,7 @@ struct Database::Connection {
 Database::Database(std::string path, const model::Api& api, std::vector<std::string>& notes)
     : path_(std::move(path)), api_(api), id_(next_database_id++) {
   std::unique_ptr<Connection> setup;
+  connect_string(path_);  // refuses unusable paths with their own message
   try {
     setup = open_connection();
     // WAL lets readers run beside the one writer; it is a property of the file.

@@ -117,6 +117,14 @@ void rebuild(soci::session& session, const model::Resource& resource,
     common += (common.empty() ? "" : ", ") + quote_identifier(e.name);
   }
   soci::transaction tx(session);
+  // AUTOINCREMENT remembers the largest key ever used; the new table must too,
+  // or keys of deleted rows would come back.
+  long long sequence = 0;
+  soci::indicator sequence_indicator = soci::i_null;
+  if (resource.key_kind == model::KeyKind::kInteger) {
+    session << "SELECT seq FROM sqlite_sequence WHERE name = :t", soci::use(resource.table),
+        soci::into(sequence, sequence_indicator);
+  }
   session << "DROP TABLE IF EXISTS " + quote_identifier(scratch);
   session << create_table_sql(resource, scratch, kept);
   session << "INSERT INTO " + quote_identifier(scratch) + " (" + common + ") SELECT " + common +
@@ -124,6 +132,11 @@ void rebuild(soci::session& session, const model::Resource& resource,
   session << "DROP TABLE " + quote_identifier(resource.table);
   session << "ALTER TABLE " + quote_identifier(scratch) + " RENAME TO " +
                  quote_identifier(resource.table);
+  if (sequence_indicator == soci::i_ok) {
+    session << "DELETE FROM sqlite_sequence WHERE name = :t", soci::use(resource.table);
+    session << "INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :s)", soci::use(resource.table),
+        soci::use(sequence);
+  }
   tx.commit();
 }
 

@@ -3,6 +3,8 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
 
+#include <charconv>
+
 #include "store/sql.hpp"
 #include "store/uuid.hpp"
 
@@ -74,13 +76,10 @@ bool ResourceStore::set_key(Cell& cell, const nlohmann::json& key) const {
     }
     if (!key.is_string()) return false;
     const std::string& s = key.get_ref<const std::string&>();
-    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789-") != std::string::npos)
-      return false;
-    try {
-      cell.integer = std::stoll(s);
-    } catch (const std::exception&) {
-      return false;
-    }
+    long long value = 0;
+    auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (s.empty() || error != std::errc() || end != s.data() + s.size()) return false;
+    cell.integer = value;
     cell.indicator = soci::i_ok;
     return true;
   }
@@ -164,7 +163,7 @@ StoreResult ResourceStore::read(const nlohmann::json& key, Record& out) {
 }
 
 StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann::json& item,
-                                      Record& out) {
+                                      bool defaults, Record& out) {
   std::vector<model::ColumnType> types;
   std::string assignments;
   for (size_t i : value_columns_) {
@@ -181,7 +180,7 @@ StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann:
                     columns_sql_;
   if (assignments.empty()) types.erase(types.begin(), types.end() - 1);
   Prepared& update = statement(update_, sql, types, true);
-  set_values(update.inputs(), 0, item, false, true);
+  set_values(update.inputs(), 0, item, false, defaults);
   if (!set_key(update.inputs().back(), key)) return {StoreStatus::kNotFound, ""};
   Finisher finish(update);
   if (!update.execute()) return {StoreStatus::kNotFound, ""};
@@ -191,7 +190,7 @@ StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann:
 
 StoreResult ResourceStore::replace(const nlohmann::json& key, const nlohmann::json& item,
                                    Record& out) {
-  return guarded([&] { return write_back(key, item, out); });
+  return guarded([&] { return write_back(key, item, true, out); });
 }
 
 StoreResult ResourceStore::update(const nlohmann::json& key, const Mutator& mutate, Record& out) {
@@ -216,7 +215,8 @@ StoreResult ResourceStore::update(const nlohmann::json& key, const Mutator& muta
         rollback();
         return StoreResult{StoreStatus::kAborted, ""};
       }
-      StoreResult written = write_back(key, item, out);
+      // The item holds every stored value: an absent property is a NULL to keep.
+      StoreResult written = write_back(key, item, false, out);
       if (!written.ok()) {
         rollback();
         return written;

@@ -83,7 +83,9 @@ class ResourceStore {
   void set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item,
                   bool with_key, bool defaults) const;
   Record record_of(const Prepared& prepared) const;
-  StoreResult write_back(const nlohmann::json& key, const nlohmann::json& item, Record& out);
+  // `defaults`: absent properties take their schema default (else NULL).
+  StoreResult write_back(const nlohmann::json& key, const nlohmann::json& item, bool defaults,
+                         Record& out);
 
   soci::session& session_;
   const model::Resource& resource_;

@@ -1,0 +1,220 @@
+// Unit tests of compile_api on small in-memory documents: paths and the router, Allow headers,
+// operation details, and the warnings and errors the whole compile step reports.
+#include "compile/compiler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+namespace apiserver::compile {
+namespace {
+
+struct Compiled {
+  std::shared_ptr<const spec::Document> document;
+  std::unique_ptr<model::Api> api;
+  spec::Diagnostics diagnostics;
+
+  std::string messages() const {
+    std::string out;
+    for (const auto& d : diagnostics.items()) out += d.to_string() + "\n";
+    return out;
+  }
+  const spec::Diagnostic* find(spec::Diagnostic::Severity severity, const std::string& needle) const {
+    for (const auto& d : diagnostics.items())
+      if (d.severity == severity && d.message.find(needle) != std::string::npos) return &d;
+    return nullptr;
+  }
+  const spec::Diagnostic* warning(const std::string& needle) const {
+    return find(spec::Diagnostic::Severity::kWarning, needle);
+  }
+  const spec::Diagnostic* error(const std::string& needle) const {
+    return find(spec::Diagnostic::Severity::kError, needle);
+  }
+  const model::PathItem* path(const std::string& path_template) const {
+    for (const auto& item : api->paths)
+      if (item.path_template == path_template) return &item;
+    return nullptr;
+  }
+};
+
+Compiled compile(const std::string& paths_and_more, const std::string& version = "3.0.3") {
+  Compiled c;
+  c.document = spec::parse_document("openapi: " + version + "\ninfo: {title: t, version: '1'}\n" + paths_and_more,
+                                    "api.yaml", c.diagnostics);
+  EXPECT_TRUE(c.document) << c.messages();
+  if (c.document) c.api = compile_api(c.document, c.diagnostics);
+  return c;
+}
+
+const char* const kOk = "      responses:\n        '200': {description: ok}\n";
+
+TEST(CompileApi, CompilesADocumentWithoutPaths) {
+  Compiled c = compile("");
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_TRUE(c.api->paths.empty());
+  EXPECT_TRUE(c.api->resources.empty());
+  EXPECT_EQ(c.api->document, c.document);
+}
+
+TEST(CompileApi, RoutesEveryPathToItsPathItem) {
+  Compiled c = compile(std::string("paths:\n  /a:\n    get:\n") + kOk + "  /b/{x}:\n    parameters: [{name: x, in: path, required: true, schema: {type: string}}]\n    delete:\n" + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  ASSERT_EQ(c.api->paths.size(), 2u);
+  auto match = c.api->router.match("/b/hello");
+  ASSERT_TRUE(match);
+  EXPECT_EQ(c.api->paths[match->target].path_template, "/b/{x}");
+  EXPECT_EQ(match->values, std::vector<std::string>{"hello"});
+  EXPECT_FALSE(c.api->router.match("/c"));
+}
+
+TEST(CompileApi, UpperCasesMethodsAndBuildsTheAllowHeader) {
+  Compiled c = compile(std::string("paths:\n  /a:\n    get:\n") + kOk + "    post:\n" + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  const model::PathItem* a = c.path("/a");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(a->find("GET"), nullptr);
+  ASSERT_NE(a->find("POST"), nullptr);
+  EXPECT_EQ(a->find("get"), nullptr);
+  EXPECT_EQ(a->allow, "GET, POST, HEAD, OPTIONS");
+}
+
+TEST(CompileApi, DoesNotAddHeadWithoutGet) {
+  Compiled c = compile(std::string("paths:\n  /a:\n    put:\n") + kOk + "    options:\n" + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_EQ(c.path("/a")->allow, "PUT, OPTIONS");
+}
+
+TEST(CompileApi, ReadsOperationIdSummaryAndTheFirstSuccessStatus) {
+  Compiled c = compile(
+      "paths:\n  /a:\n    post:\n      operationId: makeA\n      summary: Make an A\n"
+      "      responses:\n        '400': {description: bad}\n        '201': {description: made}\n"
+      "        '202': {description: later}\n");
+  ASSERT_TRUE(c.api) << c.messages();
+  const model::Operation* op = c.path("/a")->find("POST");
+  EXPECT_EQ(op->operation_id, "makeA");
+  EXPECT_EQ(op->summary, "Make an A");
+  EXPECT_EQ(op->success_status, 201);
+}
+
+TEST(CompileApi, WarnsAboutAnUndeclaredPathTemplateParameterAndAcceptsItAsAString) {
+  Compiled c = compile(std::string("paths:\n  /things/{id}:\n    get:\n") + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  const spec::Diagnostic* d = c.warning("path parameter 'id' of /things/{id} is not declared");
+  ASSERT_NE(d, nullptr) << c.messages();
+  EXPECT_EQ(d->file, "api.yaml");
+  EXPECT_GT(d->line, 0);
+  const model::Operation* op = c.path("/things/{id}")->find("GET");
+  ASSERT_EQ(op->parameters.size(), 1u);
+  EXPECT_EQ(op->parameters[0].name, "id");
+  EXPECT_EQ(op->parameters[0].in, model::ParamLocation::kPath);
+  EXPECT_TRUE(op->parameters[0].required);
+  EXPECT_EQ(op->parameters[0].shape, model::ValueShape::kString);
+}
+
+TEST(CompileApi, WarnsAboutAPathParameterMissingFromTheTemplate) {
+  Compiled c = compile(
+      "paths:\n  /things:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n" +
+      std::string(kOk));
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_NE(c.warning("does not appear in /things"), nullptr) << c.messages();
+}
+
+TEST(CompileApi, WarnsAboutAPathParameterThatIsNotRequired) {
+  Compiled c = compile(
+      "paths:\n  /things/{id}:\n    get:\n      parameters: [{name: id, in: path, schema: {type: integer}}]\n" +
+      std::string(kOk));
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_NE(c.warning("must have 'required: true'"), nullptr) << c.messages();
+  EXPECT_TRUE(c.path("/things/{id}")->find("GET")->parameters[0].required);
+}
+
+TEST(CompileApi, LetsAnOperationParameterOverrideThePathItemOne) {
+  Compiled c = compile(
+      "paths:\n  /things/{id}:\n"
+      "    parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n"
+      "    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n" +
+      std::string(kOk));
+  ASSERT_TRUE(c.api) << c.messages();
+  const model::Operation* op = c.path("/things/{id}")->find("GET");
+  ASSERT_EQ(op->parameters.size(), 1u);
+  EXPECT_EQ(op->parameters[0].shape, model::ValueShape::kInteger);
+}
+
+TEST(CompileApi, ReportsAMalformedPathTemplateAsAnError) {
+  Compiled c = compile(std::string("paths:\n  /things/{id:\n    get:\n") + kOk);
+  EXPECT_FALSE(c.api);
+  const spec::Diagnostic* d = c.error("path '/things/{id'");
+  ASSERT_NE(d, nullptr) << c.messages();
+  EXPECT_EQ(d->line, 5);
+}
+
+TEST(CompileApi, ReportsEquivalentPathTemplatesAsAnError) {
+  Compiled c = compile(std::string("paths:\n  /things/{id}:\n    get:\n") + kOk +
+                       "  /things/{thingId}:\n    delete:\n" + kOk);
+  EXPECT_FALSE(c.api);
+  EXPECT_NE(c.error("equivalent"), nullptr) << c.messages();
+}
+
+TEST(CompileApi, ReportsUnknownOperationExtensionsOfThisServer) {
+  Compiled c = compile("paths:\n  /a:\n    get:\n      x-apiserver-cache: true\n      x-other: 1\n" +
+                       std::string(kOk));
+  EXPECT_FALSE(c.api);
+  EXPECT_NE(c.error("unknown extension 'x-apiserver-cache'"), nullptr) << c.messages();
+  EXPECT_EQ(c.error("x-other"), nullptr);
+}
+
+TEST(CompileApi, WarnsAboutUnknownPathItemFields) {
+  Compiled c = compile(std::string("paths:\n  /a:\n    fetch: {}\n    get:\n") + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_NE(c.warning("unknown path item field 'fetch'"), nullptr) << c.messages();
+}
+
+TEST(CompileApi, WarnsThatSecurityIsNotEnforced) {
+  Compiled c = compile(std::string("security: [{key: []}]\ncomponents:\n  securitySchemes:\n"
+                                   "    key: {type: apiKey, in: header, name: X-Key}\npaths:\n  /a:\n    get:\n") + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_NE(c.warning("security requirements are not enforced"), nullptr) << c.messages();
+}
+
+TEST(CompileApi, WarnsThatAServerBasePathIsNotApplied) {
+  Compiled c = compile(std::string("servers: [{url: 'https://api.example.com/v1'}]\npaths:\n  /a:\n    get:\n") + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_NE(c.warning("without the server base path '/v1'"), nullptr) << c.messages();
+  Compiled root = compile(std::string("servers: [{url: 'https://api.example.com/'}]\npaths:\n  /a:\n    get:\n") + kOk);
+  EXPECT_EQ(root.warning("base path"), nullptr) << root.messages();
+}
+
+TEST(CompileApi, ReportsSettingErrorsAndReturnsNoApi) {
+  Compiled c = compile("x-apiserver: {mode: sometimes}\npaths: {}\n");
+  EXPECT_FALSE(c.api);
+  EXPECT_NE(c.error("'mode'"), nullptr) << c.messages();
+}
+
+TEST(CompileApi, CompilesRequestBodiesAndResponseMediaTypes) {
+  Compiled c = compile(
+      "paths:\n  /a:\n    post:\n      requestBody:\n        required: true\n        content:\n"
+      "          application/json; charset=utf-8: {schema: {type: object}}\n"
+      "          text/plain: {}\n"
+      "      responses:\n        '201':\n          description: ok\n          content:\n"
+      "            application/problem+json: {}\n            application/json: {}\n");
+  ASSERT_TRUE(c.api) << c.messages();
+  const model::Operation* op = c.path("/a")->find("POST");
+  ASSERT_TRUE(op->body);
+  EXPECT_TRUE(op->body->required);
+  ASSERT_EQ(op->body->media_types.size(), 2u);
+  EXPECT_EQ(op->body->media_types[0].media_type, "application/json");
+  EXPECT_TRUE(op->body->media_types[0].is_json);
+  EXPECT_NE(op->body->media_types[0].schema, nullptr);
+  EXPECT_FALSE(op->body->media_types[1].is_json);
+  EXPECT_EQ(op->response_media_types, (std::vector<std::string>{"application/problem+json", "application/json"}));
+}
+
+TEST(CompileApi, ReportsARequestBodyWithoutContent) {
+  Compiled c = compile("paths:\n  /a:\n    post:\n      requestBody: {required: true}\n" + std::string(kOk));
+  EXPECT_FALSE(c.api);
+  EXPECT_NE(c.error("at least one media type"), nullptr) << c.messages();
+}
+
+}  // namespace
+}  // namespace apiserver::compile
