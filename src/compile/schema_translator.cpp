@@ -51,6 +51,60 @@ const std::set<std::string>& unsupported_keywords() {
 
 bool is_extension(const std::string& key) { return key.rfind("x-", 0) == 0; }
 
+// True for a quantified group that itself repeats, or alternates between
+// branches longer than one atom, as in "^(a+)+$" or "(a|ab)*": std::regex
+// backtracks exponentially on such patterns. valijson matches
+// patternProperties with std::regex against property names a client chooses,
+// so these patterns are refused.
+bool may_backtrack_exponentially(const std::string& pattern) {
+  struct Group {
+    bool repeats_inside = false;
+    bool alternates = false;
+    size_t branch_atoms = 0;
+    size_t longest_branch = 0;
+  };
+  std::vector<Group> groups(1);  // groups[0]: the whole pattern
+  auto is_quantifier = [&](size_t i) {
+    return i < pattern.size() && (pattern[i] == '*' || pattern[i] == '+' || pattern[i] == '{');
+  };
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '(') {
+      groups.emplace_back();
+      continue;
+    }
+    if (c == '|') {
+      Group& g = groups.back();
+      g.alternates = true;
+      g.longest_branch = std::max(g.longest_branch, g.branch_atoms);
+      g.branch_atoms = 0;
+      continue;
+    }
+    if (is_quantifier(i) || c == '?') {
+      if (c == '{') i = std::min(pattern.find('}', i), pattern.size() - 1);
+      if (c != '?') groups.back().repeats_inside = true;
+      continue;
+    }
+    bool dangerous_group = false;
+    if (c == ')' && groups.size() > 1) {
+      Group inner = groups.back();
+      groups.pop_back();
+      inner.longest_branch = std::max(inner.longest_branch, inner.branch_atoms);
+      dangerous_group = inner.repeats_inside || (inner.alternates && inner.longest_branch > 1);
+      if (dangerous_group && is_quantifier(i + 1)) return true;
+      groups.back().repeats_inside = groups.back().repeats_inside || inner.repeats_inside;
+    } else if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
+        if (pattern[i] == '\\') ++i;
+      }
+    }
+    ++groups.back().branch_atoms;  // a character, escape, class or group
+  }
+  return false;
+}
+
 std::string sanitize_definition_name(const std::string& pointer) {
   std::string last = pointer.substr(pointer.rfind('/') + 1);
   std::string out;
@@ -247,6 +301,10 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
     if (is_count && v.is_number_float() && v.get<double>() >= 0 &&
         v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())))
       out[key] = static_cast<long long>(v.get<double>());
+    if (key == "minLength" || key == "maxLength") {
+      out[key == "minLength" ? validate::kMinLengthKeyword : validate::kMaxLengthKeyword] = out[key];
+      out.erase(key);
+    }
     return;
   }
   if (unsupported_keywords().count(key)) {
@@ -296,6 +354,14 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
           std::regex check(name);
         } catch (const std::regex_error&) {
           error(Document::child(value, name), "pattern '" + name + "' is not a valid regex");
+          continue;
+        }
+        if (may_backtrack_exponentially(name)) {
+          error(Document::child(value, name),
+                "patternProperties pattern '" + name +
+                    "' repeats a group that itself repeats or alternates; matched against "
+                    "property names a client chooses it could take exponential time. "
+                    "Simplify it (e.g. '^a+$' for '^(a+)+$')");
           continue;
         }
       }

@@ -79,12 +79,13 @@ Problem problem_for_status(int status, std::string detail) {
   return Problem::make(code, std::move(detail));
 }
 
-std::string protocol_error_bytes(int status, std::string detail) {
+// `path`: the request's path when its request line was read, else empty.
+std::string protocol_error_bytes(int status, std::string detail, const std::string& path) {
   Problem problem = problem_for_status(status, std::move(detail));
   Response response;
   response.status = problem.status();
   response.content_type = "application/problem+json";
-  response.body = render_problem_json(problem, "");
+  response.body = render_problem_json(problem, path);
   std::string out;
   serialize_response(response, false, "close", out);
   return out;
@@ -158,7 +159,8 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
         break;
       }
       if (status == ParseStatus::kError) {
-        out += protocol_error_bytes(c.parser.error_status(), c.parser.error_detail());
+        out += protocol_error_bytes(c.parser.error_status(), c.parser.error_detail(),
+                                    c.parser.request().path);
         close_after = true;
         break;
       }
@@ -271,7 +273,7 @@ struct Server::Impl {
       if (phase == Phase::kHead || phase == Phase::kBody) {
         // Best effort: the client is stalled mid-request and nothing else is
         // being written to it.
-        std::string bytes = protocol_error_bytes(408, "the request did not arrive in time");
+        std::string bytes = protocol_error_bytes(408, "the request did not arrive in time", "");
         (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       }
       c->deadline_ms = 0;

@@ -15,6 +15,9 @@ struct Call {
   const http::QueryParams& query;  // decoded, in order
   const ParameterValues& parameters;
   const Body& body;
+  // Parameter errors found so far. Only list runs with some: it adds its own
+  // (unknown filters, bad sort) so the client learns of all of them at once.
+  const std::vector<FieldError>& errors;
 };
 
 }  // namespace apiserver::pipeline

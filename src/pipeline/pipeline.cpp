@@ -92,7 +92,8 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
   }
   if (op.stored() && writes_an_item(op.crud) && errors.empty() && !body.json.is_object())
     errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
-  if (!errors.empty()) return Problem::validation(std::move(errors));
+  bool list_reports_errors = op.stored() && stored_ && op.crud == model::CrudAction::kList;
+  if (!errors.empty() && !list_reports_errors) return Problem::validation(std::move(errors));
 
   if (!op.stored() || !stored_) {
     std::string reason = op.not_stored_reason.empty() ? "it is not mapped to storage"
@@ -101,7 +102,7 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
                          op.method + " " + op.path_template + " is declared but not stored (" +
                              reason + ")");
   }
-  Call call{request, op, query, parameters, body};
+  Call call{request, op, query, parameters, body, errors};
   return stored_->handle(call, response);
 }
 

@@ -127,10 +127,17 @@ std::optional<Problem> StoredOperations::handle(const Call& call, http::Response
 std::optional<Problem> StoredOperations::list(const Call& call, const Resource& resource,
                                               http::Response& response) const {
   const model::ListSettings& limits = api_.settings.list;
-  std::vector<FieldError> errors;
+  std::vector<FieldError> errors = call.errors;
+  auto already_reported = [&](const std::string& name) {
+    for (const FieldError& e : call.errors) {
+      if (e.source == ErrorSource::kQuery && e.name == name) return true;
+    }
+    return false;
+  };
   store::ListQuery query;
   query.limit = limits.default_limit;
-  if (auto limit = list_parameter(call, "limit", model::ValueShape::kInteger)) {
+  if (auto limit = list_parameter(call, "limit", model::ValueShape::kInteger);
+      limit && !already_reported("limit")) {
     if (!limit->is_number_integer() || limit->get<long long>() < 1 ||
         limit->get<long long>() > limits.max_limit) {
       errors.push_back({ErrorSource::kQuery, "limit", "",
@@ -139,14 +146,16 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
       query.limit = limit->get<long long>();
     }
   }
-  if (auto offset = list_parameter(call, "offset", model::ValueShape::kInteger)) {
+  if (auto offset = list_parameter(call, "offset", model::ValueShape::kInteger);
+      offset && !already_reported("offset")) {
     if (!offset->is_number_integer() || offset->get<long long>() < 0) {
       errors.push_back({ErrorSource::kQuery, "offset", "", "must be an integer of 0 or more"});
     } else {
       query.offset = offset->get<long long>();
     }
   }
-  if (auto sort = list_parameter(call, "sort", model::ValueShape::kString); sort && sort->is_string()) {
+  if (auto sort = list_parameter(call, "sort", model::ValueShape::kString);
+      sort && sort->is_string() && !already_reported("sort")) {
     std::string text = sort->get<std::string>();
     size_t start = 0;
     while (start <= text.size()) {
@@ -171,6 +180,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
       if (name == "sort") kept_query += "sort=" + http::percent_encode(text) + "&";
       continue;
     }
+    if (already_reported(name)) continue;
     int column = resource.column_of(name);
     if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
       if (declared_query_parameter(call.operation, name)) continue;  // declared for another use
@@ -263,9 +273,9 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
                                                  http::Response& response) const {
   nlohmann::json item = call.body.json;
   std::vector<FieldError> errors;
-  screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   nlohmann::json key = key_of(call);
   const Column& key_column = resource.key_column();
+  // A key in the body may repeat the path's, never contradict it (read-only or not).
   if (auto it = item.find(key_column.property); it != item.end()) {
     if (*it != key) {
       errors.push_back({ErrorSource::kBody, "", "/" + key_column.property,
@@ -273,6 +283,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
     }
     item.erase(it);
   }
+  screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   store::Record record;
   store::StoreResult result = database_.store(resource).replace(key, item, record);

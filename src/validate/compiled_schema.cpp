@@ -15,7 +15,8 @@
 namespace apiserver::validate {
 namespace {
 
-constexpr size_t kMaxKeyLengthForRegex = 2048;
+// std::regex recurses per character and backtracks: keep its input short.
+constexpr size_t kMaxKeyLengthForRegex = 256;
 
 bool uses_pattern_properties(const nlohmann::json& node) {
   if (node.is_object()) {

@@ -120,6 +120,47 @@ class TypeConstraint final : public CopyableConstraint<TypeConstraint> {
   std::string description_;
 };
 
+// Length in code points, over every byte (valijson stops at an embedded NUL).
+size_t code_points(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+class LengthConstraint final : public CopyableConstraint<LengthConstraint> {
+ public:
+  LengthConstraint(bool is_minimum, uint64_t bound) : is_minimum_(is_minimum), bound_(bound) {}
+
+  bool validate(const Adapter& target, const std::vector<std::string>& context,
+                ValidationResults* results) const override {
+    if (!target.isString()) return true;
+    size_t length = code_points(target.getString());
+    if (is_minimum_ ? length >= bound_ : length <= bound_) return true;
+    if (results != nullptr)
+      results->pushError(context, std::string(is_minimum_ ? "must be at least " : "must be at most ") +
+                                      std::to_string(bound_) + " characters long");
+    return false;
+  }
+
+ private:
+  bool is_minimum_;
+  uint64_t bound_;
+};
+
+class LengthBuilder final : public valijson::ConstraintBuilder {
+ public:
+  explicit LengthBuilder(bool is_minimum) : is_minimum_(is_minimum) {}
+  valijson::constraints::Constraint* make(const Adapter& value) const override {
+    int64_t bound = 0;
+    if (!value.getInteger(bound) || bound < 0)
+      throw std::runtime_error("a length bound must be a non-negative integer");
+    return new LengthConstraint(is_minimum_, static_cast<uint64_t>(bound));
+  }
+
+ private:
+  bool is_minimum_;
+};
+
 class PatternBuilder final : public valijson::ConstraintBuilder {
  public:
   valijson::constraints::Constraint* make(const Adapter& value) const override {
@@ -184,6 +225,8 @@ void register_custom_constraints(valijson::SchemaParser& parser) {
   parser.addConstraintBuilder(kPatternKeyword, new PatternBuilder());
   parser.addConstraintBuilder(kFormatKeyword, new FormatBuilder());
   parser.addConstraintBuilder(kTypeKeyword, new TypeBuilder());
+  parser.addConstraintBuilder(kMinLengthKeyword, new LengthBuilder(true));
+  parser.addConstraintBuilder(kMaxLengthKeyword, new LengthBuilder(false));
 }
 
 }  // namespace apiserver::validate
