@@ -60,6 +60,15 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
     for (const std::string& e : errors) message += "\n  - " + e;
     throw DatabaseError(message);
   }
+  try {
+    for (const auto& resource : api.resources) {
+      if (resource->key_kind != model::KeyKind::kInteger) continue;
+      keys_[resource.get()] = std::make_unique<KeySequence>(
+          first_unused_key(setup->session, resource->table, resource->key_column().name));
+    }
+  } catch (const std::exception& e) {
+    throw DatabaseError("cannot read the keys in use in " + path_ + ": " + e.what());
+  }
 }
 
 Database::~Database() = default;
@@ -97,7 +106,11 @@ Database::Connection& Database::connection() {
 ResourceStore& Database::store(const model::Resource& resource) {
   Connection& c = connection();
   auto& slot = c.stores[&resource];
-  if (!slot) slot = std::make_unique<ResourceStore>(c.session, resource, c.transactions);
+  if (!slot) {
+    auto keys = keys_.find(&resource);
+    slot = std::make_unique<ResourceStore>(c.session, resource, c.transactions,
+                                           keys == keys_.end() ? nullptr : keys->second.get());
+  }
   return *slot;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compile/model.hpp"
+#include "store/key_sequence.hpp"
 #include "store/resource_store.hpp"
 
 namespace apiserver::store {
@@ -46,6 +47,8 @@ class Database {
   const uint64_t id_;  // tells thread-local caches which Database they belong to
   std::mutex mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
+  // Integer-keyed resources: their key counters, shared by every connection.
+  std::unordered_map<const model::Resource*, std::unique_ptr<KeySequence>> keys_;
 };
 
 }  // namespace apiserver::store

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "store/key_sequence.hpp"
 #include "store/sql.hpp"
 
 namespace apiserver::store {
@@ -66,9 +67,8 @@ std::string column_definition(const model::Resource& resource, size_t index) {
   const model::Column& c = resource.columns[index];
   std::string def = quote_identifier(c.name) + " " + sql_type(c.type);
   if (index == resource.key) {
-    def += " PRIMARY KEY";
-    if (resource.key_kind == model::KeyKind::kInteger) def += " AUTOINCREMENT";
-    def += " NOT NULL";
+    // Integer keys are assigned by KeySequence, not AUTOINCREMENT (see key_sequence.hpp).
+    def += " PRIMARY KEY NOT NULL";
     return def;
   }
   if (c.not_null) def += " NOT NULL";
@@ -117,13 +117,11 @@ void rebuild(soci::session& session, const model::Resource& resource,
     common += (common.empty() ? "" : ", ") + quote_identifier(e.name);
   }
   soci::transaction tx(session);
-  // AUTOINCREMENT remembers the largest key ever used; the new table must too,
-  // or keys of deleted rows would come back.
-  long long sequence = 0;
-  soci::indicator sequence_indicator = soci::i_null;
+  // The largest key ever used must outlive the old table (and its
+  // sqlite_sequence entry, for tables made with AUTOINCREMENT).
   if (resource.key_kind == model::KeyKind::kInteger) {
-    session << "SELECT seq FROM sqlite_sequence WHERE name = :t", soci::use(resource.table),
-        soci::into(sequence, sequence_indicator);
+    long long used = first_unused_key(session, resource.table, resource.key_column().name) - 1;
+    if (used > 0) record_high_water(session, resource.table, used);
   }
   session << "DROP TABLE IF EXISTS " + quote_identifier(scratch);
   session << create_table_sql(resource, scratch, kept);
@@ -132,11 +130,6 @@ void rebuild(soci::session& session, const model::Resource& resource,
   session << "DROP TABLE " + quote_identifier(resource.table);
   session << "ALTER TABLE " + quote_identifier(scratch) + " RENAME TO " +
                  quote_identifier(resource.table);
-  if (sequence_indicator == soci::i_ok) {
-    session << "DELETE FROM sqlite_sequence WHERE name = :t", soci::use(resource.table);
-    session << "INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :s)", soci::use(resource.table),
-        soci::use(sequence);
-  }
   tx.commit();
 }
 
@@ -144,6 +137,7 @@ void rebuild(soci::session& session, const model::Resource& resource,
 
 void migrate_table(soci::session& session, const model::Resource& resource, MigrationReport& report) {
   const std::string& table = resource.table;
+  ensure_key_table(session);
   std::vector<ExistingColumn> existing = existing_columns(session, table);
   if (existing.empty()) {
     session << create_table_sql(resource, table, {});

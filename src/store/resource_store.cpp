@@ -47,8 +47,8 @@ StoreResult guarded(Body&& body) {
 }  // namespace
 
 ResourceStore::ResourceStore(soci::session& session, const model::Resource& resource,
-                             TransactionStatements& transactions)
-    : session_(session), resource_(resource), transactions_(transactions) {
+                             TransactionStatements& transactions, KeySequence* keys)
+    : session_(session), resource_(resource), transactions_(transactions), keys_(keys) {
   columns_sql_ = column_list(resource);
   for (size_t i = 0; i < resource.columns.size(); ++i) {
     all_types_.push_back(resource.columns[i].type);
@@ -119,11 +119,17 @@ nlohmann::json ResourceStore::to_item(const Record& record) const {
 StoreResult ResourceStore::create(const nlohmann::json& item, Record& out) {
   const model::Column& key = resource_.key_column();
   bool has_key = item.contains(key.property) && !item[key.property].is_null();
-  if (resource_.key_kind == model::KeyKind::kUuid && !has_key) {
+  if (!has_key) {
     nlohmann::json with_key = item;
-    with_key[key.property] = random_uuid();
+    if (resource_.key_kind == model::KeyKind::kUuid) {
+      with_key[key.property] = random_uuid();
+    } else {
+      with_key[key.property] = keys_->take();
+    }
     return create(with_key, out);
   }
+  if (keys_ != nullptr && item[key.property].is_number_integer())
+    keys_->saw(item[key.property].get<long long>());
   const std::string table = quote_identifier(resource_.table);
   std::vector<model::ColumnType> types;
   std::string names;
@@ -237,10 +243,46 @@ StoreResult ResourceStore::remove(const nlohmann::json& key) {
                                 quote_identifier(resource_.key_column().name) + " = :k",
                             {resource_.key_column().type}, false);
   if (!set_key(del.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
+  if (keys_ == nullptr) {
+    return guarded([&] {
+      Finisher finish(del);
+      del.execute();
+      return del.affected_rows() > 0 ? StoreResult{} : StoreResult{StoreStatus::kNotFound, ""};
+    });
+  }
+  // The deleted key becomes the high-water mark in the same transaction, so
+  // that no later insert, even after a restart, gets it again.
+  Prepared& mark = statement(high_water_,
+                             "INSERT INTO apiserver_keys (name, high_water) VALUES (:t, :k) "
+                             "ON CONFLICT(name) DO UPDATE SET high_water = "
+                             "max(high_water, excluded.high_water)",
+                             {model::ColumnType::kText, model::ColumnType::kInteger}, false);
   return guarded([&] {
-    Finisher finish(del);
-    del.execute();
-    return del.affected_rows() > 0 ? StoreResult{} : StoreResult{StoreStatus::kNotFound, ""};
+    {
+      Finisher finish(*transactions_.begin);
+      transactions_.begin->execute();
+    }
+    try {
+      bool deleted = false;
+      {
+        Finisher finish(del);
+        del.execute();
+        deleted = del.affected_rows() > 0;
+      }
+      if (deleted) {
+        set_cell(mark.inputs()[0], model::ColumnType::kText, resource_.table);
+        mark.inputs()[1] = del.inputs()[0];
+        Finisher finish(mark);
+        mark.execute();
+      }
+      Finisher finish(*transactions_.commit);
+      transactions_.commit->execute();
+      return deleted ? StoreResult{} : StoreResult{StoreStatus::kNotFound, ""};
+    } catch (...) {
+      Finisher finish(*transactions_.rollback);
+      transactions_.rollback->execute();
+      throw;
+    }
   });
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compile/model.hpp"
+#include "store/key_sequence.hpp"
 #include "store/prepared.hpp"
 
 namespace apiserver::store {
@@ -58,8 +59,9 @@ struct TransactionStatements {
 
 class ResourceStore {
  public:
+  // `keys` assigns integer keys (null for other keys).
   ResourceStore(soci::session& session, const model::Resource& resource,
-                TransactionStatements& transactions);
+                TransactionStatements& transactions, KeySequence* keys);
   ~ResourceStore();
 
   // Inserts `item` (validated). The key is assigned unless the item has one.
@@ -90,6 +92,7 @@ class ResourceStore {
   soci::session& session_;
   const model::Resource& resource_;
   TransactionStatements& transactions_;
+  KeySequence* keys_;
   std::string columns_sql_;  // "a", "b", ... of every column
   std::vector<model::ColumnType> all_types_;
   std::vector<size_t> value_columns_;  // every column but the key
@@ -98,6 +101,7 @@ class ResourceStore {
   std::unique_ptr<Prepared> select_;
   std::unique_ptr<Prepared> update_;
   std::unique_ptr<Prepared> delete_;
+  std::unique_ptr<Prepared> high_water_;
   std::unordered_map<std::string, std::unique_ptr<Prepared>> lists_;
 };
 
