@@ -1,6 +1,7 @@
 #include "cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -59,6 +60,8 @@ int run(int argc, char** argv) {
     // --help and --version exit 0; a usage error exits 2, like a bad document.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  // Logs go to stderr, so that stdout carries only command output (routes, validate).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("apiserver"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   if (routes->parsed()) return print_routes(sub_options.spec);
   if (validate->parsed()) return validate_document(sub_options.spec);
