@@ -7,44 +7,17 @@
 #include <memory>
 #include <string>
 
+#include "unit/compile/compiled_document.hpp"
+
 namespace apiserver::compile {
 namespace {
 
-struct Compiled {
-  std::shared_ptr<const spec::Document> document;
-  std::unique_ptr<model::Api> api;
-  spec::Diagnostics diagnostics;
 
-  std::string messages() const {
-    std::string out;
-    for (const auto& d : diagnostics.items()) out += d.to_string() + "\n";
-    return out;
-  }
-  const spec::Diagnostic* find(spec::Diagnostic::Severity severity, const std::string& needle) const {
-    for (const auto& d : diagnostics.items())
-      if (d.severity == severity && d.message.find(needle) != std::string::npos) return &d;
-    return nullptr;
-  }
-  const spec::Diagnostic* warning(const std::string& needle) const {
-    return find(spec::Diagnostic::Severity::kWarning, needle);
-  }
-  const spec::Diagnostic* error(const std::string& needle) const {
-    return find(spec::Diagnostic::Severity::kError, needle);
-  }
-  const model::PathItem* path(const std::string& path_template) const {
-    for (const auto& item : api->paths)
-      if (item.path_template == path_template) return &item;
-    return nullptr;
-  }
-};
+using testing::Compiled;
 
 Compiled compile(const std::string& paths_and_more, const std::string& version = "3.0.3") {
-  Compiled c;
-  c.document = spec::parse_document("openapi: " + version + "\ninfo: {title: t, version: '1'}\n" + paths_and_more,
-                                    "api.yaml", c.diagnostics);
-  EXPECT_TRUE(c.document) << c.messages();
-  if (c.document) c.api = compile_api(c.document, c.diagnostics);
-  return c;
+  return testing::compile_text("openapi: " + version + "\ninfo: {title: t, version: '1'}\n" +
+                               paths_and_more);
 }
 
 const char* const kOk = "      responses:\n        '200': {description: ok}\n";

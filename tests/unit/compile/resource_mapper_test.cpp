@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "unit/compile/compiled_document.hpp"
 #include "compile/compiler.hpp"
 
 namespace apiserver::compile {
@@ -16,45 +17,10 @@ using model::ColumnType;
 using model::CrudAction;
 using model::KeyKind;
 
-struct Compiled {
-  std::shared_ptr<const spec::Document> document;
-  std::unique_ptr<model::Api> api;
-  spec::Diagnostics diagnostics;
 
-  std::string messages() const {
-    std::string out;
-    for (const auto& d : diagnostics.items()) out += d.to_string() + "\n";
-    return out;
-  }
-  const spec::Diagnostic* find(spec::Diagnostic::Severity severity, const std::string& needle) const {
-    for (const auto& d : diagnostics.items())
-      if (d.severity == severity && d.message.find(needle) != std::string::npos) return &d;
-    return nullptr;
-  }
-  const spec::Diagnostic* error(const std::string& needle) const {
-    return find(spec::Diagnostic::Severity::kError, needle);
-  }
-  const model::Operation* op(const std::string& method, const std::string& path) const {
-    if (!api) return nullptr;
-    for (const auto& item : api->paths)
-      if (item.path_template == path) return item.find(method);
-    return nullptr;
-  }
-  const model::Resource* table(const std::string& name) const {
-    if (!api) return nullptr;
-    for (const auto& r : api->resources)
-      if (r->table == name) return r.get();
-    return nullptr;
-  }
-};
+using testing::Compiled;
 
-Compiled compile(const std::string& text) {
-  Compiled c;
-  c.document = spec::parse_document(text, "api.yaml", c.diagnostics);
-  EXPECT_TRUE(c.document) << c.messages();
-  if (c.document) c.api = compile_api(c.document, c.diagnostics);
-  return c;
-}
+Compiled compile(const std::string& text) { return testing::compile_text(text); }
 
 std::string head(const std::string& version = "3.0.3") {
   return "openapi: " + version + "\ninfo: {title: t, version: '1'}\n";

@@ -1,0 +1,20 @@
+// The conformance OpenAPI documents and the independent oracle the tests
+// compare the server against: operations per document, counted once with
+// PyYAML from the same files as
+//   sum(1 for item in (doc.get('paths') or {}).values() for k in item if k in METHODS)
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+
+namespace apiserver::test {
+
+// Relative path under tests/conformance/openapi -> number of operations.
+const std::map<std::string, size_t>& expected_operation_counts();
+
+// The HTTP methods an OpenAPI Path Item may hold, lower-case.
+inline constexpr const char* kOpenApiMethods[] = {"get",  "put",     "post",  "delete",
+                                                   "patch", "head", "options", "trace"};
+
+}  // namespace apiserver::test
