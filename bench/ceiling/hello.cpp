@@ -32,64 +32,56 @@
 
 using namespace Pistache;
 
-namespace
-{
-    const char kBody[] = "{\"id\":1,\"name\":\"widget\",\"price\":9.5}";
+namespace {
+const char kBody[] = "{\"id\":1,\"name\":\"widget\",\"price\":9.5}";
 
-    void keepAliveUnlessAskedToClose(const Http::Request& req, Http::ResponseWriter& resp)
-    {
-        if (req.version() != Http::Version::Http11)
-            return;
-        auto conn = req.headers().tryGet<Http::Header::Connection>();
-        if (conn && conn->control() == Http::ConnectionControl::Close)
-            return;
-        resp.headers().remove<Http::Header::Connection>();
-        resp.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
-    }
-
-    class Hello : public Http::Handler
-    {
-    public:
-        HTTP_PROTOTYPE(Hello)
-
-        void onRequest(const Http::Request& req, Http::ResponseWriter resp) override
-        {
-            keepAliveUnlessAskedToClose(req, resp);
-            if (req.method() != Http::Method::Get)
-            {
-                resp.send(Http::Code::Method_Not_Allowed, "{\"error\":\"method not allowed\"}",
-                          MIME(Application, Json));
-                return;
-            }
-            resp.send(Http::Code::Ok, kBody, sizeof(kBody) - 1, MIME(Application, Json));
-        }
-    };
+void keepAliveUnlessAskedToClose(const Http::Request& req, Http::ResponseWriter& resp) {
+  if (req.version() != Http::Version::Http11) return;
+  auto conn = req.headers().tryGet<Http::Header::Connection>();
+  if (conn && conn->control() == Http::ConnectionControl::Close) return;
+  resp.headers().remove<Http::Header::Connection>();
+  resp.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
 }
 
-int main(int argc, char** argv)
-{
-    const int port         = argc > 1 ? std::atoi(argv[1]) : 0;
-    const std::string host = argc > 2 ? argv[2] : "127.0.0.1";
+class Hello : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(Hello)
 
-    // Block the stop signals in every thread (Pistache's included) and wait
-    // for them in main, so that shutdown happens on this thread.
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  void onRequest(const Http::Request& req, Http::ResponseWriter resp) override {
+    keepAliveUnlessAskedToClose(req, resp);
+    if (req.method() != Http::Method::Get) {
+      resp.send(Http::Code::Method_Not_Allowed, "{\"error\":\"method not allowed\"}",
+                MIME(Application, Json));
+      return;
+    }
+    resp.send(Http::Code::Ok, kBody, sizeof(kBody) - 1, MIME(Application, Json));
+  }
+};
+}  // namespace
 
-    Http::Endpoint endpoint(Address(host, Port(static_cast<uint16_t>(port))));
-    endpoint.init(Http::Endpoint::options().threads(1).flags(Tcp::Options::ReuseAddr));
-    endpoint.setHandler(Http::make_handler<Hello>());
-    // Pistache 0.0.5: bind() followed by serve() binds twice; serveThreaded()
-    // binds once, and getPort() then gives the ephemeral port.
-    endpoint.serveThreaded();
-    std::cerr << "listening on http://" << host << ":" << endpoint.getPort().toString()
-              << " (Pistache fixed JSON, 1 thread)" << std::endl;
+int main(int argc, char** argv) {
+  const int port = argc > 1 ? std::atoi(argv[1]) : 0;
+  const std::string host = argc > 2 ? argv[2] : "127.0.0.1";
 
-    int sig = 0;
-    sigwait(&stop, &sig);
-    endpoint.shutdown();
-    return 0;
+  // Block the stop signals in every thread (Pistache's included) and wait
+  // for them in main, so that shutdown happens on this thread.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  Http::Endpoint endpoint(Address(host, Port(static_cast<uint16_t>(port))));
+  endpoint.init(Http::Endpoint::options().threads(1).flags(Tcp::Options::ReuseAddr));
+  endpoint.setHandler(Http::make_handler<Hello>());
+  // Pistache 0.0.5: bind() followed by serve() binds twice; serveThreaded()
+  // binds once, and getPort() then gives the ephemeral port.
+  endpoint.serveThreaded();
+  std::cerr << "listening on http://" << host << ":" << endpoint.getPort().toString()
+            << " (Pistache fixed JSON, 1 thread)" << std::endl;
+
+  int sig = 0;
+  sigwait(&stop, &sig);
+  endpoint.shutdown();
+  return 0;
 }

@@ -4,23 +4,34 @@ namespace apiserver::model {
 
 const char* to_string(ParamLocation location) {
   switch (location) {
-    case ParamLocation::kPath: return "path";
-    case ParamLocation::kQuery: return "query";
-    case ParamLocation::kHeader: return "header";
-    case ParamLocation::kCookie: return "cookie";
+    case ParamLocation::kPath:
+      return "path";
+    case ParamLocation::kQuery:
+      return "query";
+    case ParamLocation::kHeader:
+      return "header";
+    case ParamLocation::kCookie:
+      return "cookie";
   }
   return "query";
 }
 
 const char* to_string(CrudAction action) {
   switch (action) {
-    case CrudAction::kNone: return "none";
-    case CrudAction::kList: return "list";
-    case CrudAction::kCreate: return "create";
-    case CrudAction::kRead: return "read";
-    case CrudAction::kReplace: return "replace";
-    case CrudAction::kUpdate: return "update";
-    case CrudAction::kDelete: return "delete";
+    case CrudAction::kNone:
+      return "none";
+    case CrudAction::kList:
+      return "list";
+    case CrudAction::kCreate:
+      return "create";
+    case CrudAction::kRead:
+      return "read";
+    case CrudAction::kReplace:
+      return "replace";
+    case CrudAction::kUpdate:
+      return "update";
+    case CrudAction::kDelete:
+      return "delete";
   }
   return "none";
 }

@@ -21,7 +21,8 @@ model::Operation compile_operation(const spec::Document& document, SchemaCache& 
                                    const spec::NodeRef& operation_node,
                                    spec::Diagnostics& diagnostics);
 
-// Lower-cased media type without parameters: "Application/JSON; charset=utf-8" -> "application/json".
+// Lower-cased media type without parameters: "Application/JSON; charset=utf-8" ->
+// "application/json".
 std::string normalize_media_type(const std::string& media_type);
 
 // application/json, application/*+json and the like.

@@ -110,9 +110,8 @@ model::ValueShape value_shape(const SchemaFacts& facts) {
   using model::ValueShape;
   if (facts.types.size() != 1) {
     // integer + number is still a number.
-    if (facts.types.size() == 2 &&
-        ((facts.types[0] == "integer" && facts.types[1] == "number") ||
-         (facts.types[0] == "number" && facts.types[1] == "integer")))
+    if (facts.types.size() == 2 && ((facts.types[0] == "integer" && facts.types[1] == "number") ||
+                                    (facts.types[0] == "number" && facts.types[1] == "integer")))
       return ValueShape::kNumber;
     return ValueShape::kAny;
   }

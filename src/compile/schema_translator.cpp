@@ -21,11 +21,11 @@ using spec::NodeRef;
 // Keywords that only annotate: dropped from the validating schema.
 const std::set<std::string>& annotation_keywords() {
   static const std::set<std::string> kAnnotations = {
-      "title",       "description",     "default",         "example",  "examples",
-      "deprecated",  "readOnly",        "writeOnly",       "xml",      "externalDocs",
-      "discriminator", "$comment",      "$schema",         "$id",      "contentMediaType",
-      "contentEncoding", "nullable",    "$defs",           "definitions", "$anchor",
-      "$dynamicAnchor", "$vocabulary",
+      "title",           "description", "default",   "example",     "examples",
+      "deprecated",      "readOnly",    "writeOnly", "xml",         "externalDocs",
+      "discriminator",   "$comment",    "$schema",   "$id",         "contentMediaType",
+      "contentEncoding", "nullable",    "$defs",     "definitions", "$anchor",
+      "$dynamicAnchor",  "$vocabulary",
   };
   return kAnnotations;
 }
@@ -33,9 +33,8 @@ const std::set<std::string>& annotation_keywords() {
 // Copied as they are: draft 7 means the same by them.
 const std::set<std::string>& passthrough_keywords() {
   static const std::set<std::string> kPassthrough = {
-      "const",     "enum",      "multipleOf", "maxLength",     "minLength",
-      "maxItems",  "minItems",  "uniqueItems", "maxProperties", "minProperties",
-      "maximum",   "minimum",
+      "const",    "enum",        "multipleOf",    "maxLength",     "minLength", "maxItems",
+      "minItems", "uniqueItems", "maxProperties", "minProperties", "maximum",   "minimum",
   };
   return kPassthrough;
 }
@@ -49,7 +48,9 @@ const std::set<std::string>& unsupported_keywords() {
   return kUnsupported;
 }
 
-bool is_extension(const std::string& key) { return key.rfind("x-", 0) == 0; }
+bool is_extension(const std::string& key) {
+  return key.rfind("x-", 0) == 0;
+}
 
 // True for a quantified group that itself repeats, or alternates between
 // branches longer than one atom, as in "^(a+)+$" or "(a|ab)*": std::regex
@@ -126,12 +127,18 @@ nlohmann::json to_plain_json(const nlohmann::ordered_json& value) {
       for (const auto& v : value) out.push_back(to_plain_json(v));
       return out;
     }
-    case nlohmann::ordered_json::value_t::string: return value.get<std::string>();
-    case nlohmann::ordered_json::value_t::boolean: return value.get<bool>();
-    case nlohmann::ordered_json::value_t::number_integer: return value.get<int64_t>();
-    case nlohmann::ordered_json::value_t::number_unsigned: return value.get<uint64_t>();
-    case nlohmann::ordered_json::value_t::number_float: return value.get<double>();
-    default: return nullptr;
+    case nlohmann::ordered_json::value_t::string:
+      return value.get<std::string>();
+    case nlohmann::ordered_json::value_t::boolean:
+      return value.get<bool>();
+    case nlohmann::ordered_json::value_t::number_integer:
+      return value.get<int64_t>();
+    case nlohmann::ordered_json::value_t::number_unsigned:
+      return value.get<uint64_t>();
+    case nlohmann::ordered_json::value_t::number_float:
+      return value.get<double>();
+    default:
+      return nullptr;
   }
 }
 
@@ -281,7 +288,8 @@ nlohmann::json SchemaTranslator::filter_required(const NodeRef& node, const Node
   NodeRef properties = Document::child(node, "properties");
   for (const Json& name : *required.node) {
     if (!name.is_string()) continue;
-    SchemaFacts facts = schema_facts(document_, Document::child(properties, name.get<std::string>()));
+    SchemaFacts facts =
+        schema_facts(document_, Document::child(properties, name.get<std::string>()));
     bool is_hidden = run.direction == Direction::kRequest ? facts.read_only : facts.write_only;
     if (is_hidden) continue;
     out.push_back(name.get<std::string>());
@@ -302,7 +310,8 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
         v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())))
       out[key] = static_cast<long long>(v.get<double>());
     if (key == "minLength" || key == "maxLength") {
-      out[key == "minLength" ? validate::kMinLengthKeyword : validate::kMaxLengthKeyword] = out[key];
+      out[key == "minLength" ? validate::kMinLengthKeyword : validate::kMaxLengthKeyword] =
+          out[key];
       out.erase(key);
     }
     return;
@@ -330,9 +339,8 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
     options.set_log_errors(false);
     RE2 regex(v.get<std::string>(), options);
     if (!regex.ok()) {
-      warn_once(value, "pattern '" + v.get<std::string>() +
-                           "' uses a regex feature RE2 lacks (" + regex.error() +
-                           "); it is not enforced");
+      warn_once(value, "pattern '" + v.get<std::string>() + "' uses a regex feature RE2 lacks (" +
+                           regex.error() + "); it is not enforced");
       return;
     }
     out[validate::kPatternKeyword] = v.get<std::string>();
@@ -379,7 +387,8 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
   if (key == "items") {
     if (v.is_array()) {  // draft-7 tuple form, legal in 3.0 only by accident
       nlohmann::json items = nlohmann::json::array();
-      for (size_t i = 0; i < v.size(); ++i) items.push_back(translate_node(Document::item(value, i), run));
+      for (size_t i = 0; i < v.size(); ++i)
+        items.push_back(translate_node(Document::item(value, i), run));
       out["items"] = std::move(items);
     } else if (node.node->contains("prefixItems")) {
       out["additionalItems"] = translate_node(value, run);
@@ -394,7 +403,8 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
       return;
     }
     nlohmann::json items = nlohmann::json::array();
-    for (size_t i = 0; i < v.size(); ++i) items.push_back(translate_node(Document::item(value, i), run));
+    for (size_t i = 0; i < v.size(); ++i)
+      items.push_back(translate_node(Document::item(value, i), run));
     out["items"] = std::move(items);
     return;
   }
@@ -404,7 +414,8 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
       return;
     }
     nlohmann::json list = nlohmann::json::array();
-    for (size_t i = 0; i < v.size(); ++i) list.push_back(translate_node(Document::item(value, i), run));
+    for (size_t i = 0; i < v.size(); ++i)
+      list.push_back(translate_node(Document::item(value, i), run));
     out[key] = std::move(list);
     return;
   }
@@ -413,8 +424,8 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
     nlohmann::json& deps = out["dependencies"];
     if (deps.is_null()) deps = nlohmann::json::object();
     for (const auto& [name, sub] : v.items()) {
-      deps[name] = sub.is_array() ? to_plain_json(sub)
-                                  : translate_node(Document::child(value, name), run);
+      deps[name] =
+          sub.is_array() ? to_plain_json(sub) : translate_node(Document::child(value, name), run);
     }
     return;
   }

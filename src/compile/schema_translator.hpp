@@ -42,7 +42,8 @@ class SchemaTranslator {
   void translate_keyword(const spec::NodeRef& node, const std::string& key,
                          const spec::NodeRef& value, nlohmann::json& out, Run& run);
   nlohmann::json translate_type(const spec::NodeRef& node);
-  nlohmann::json filter_required(const spec::NodeRef& node, const spec::NodeRef& required, Run& run);
+  nlohmann::json filter_required(const spec::NodeRef& node, const spec::NodeRef& required,
+                                 Run& run);
   std::string definition_for(const spec::NodeRef& target, Run& run);
   void warn_once(const spec::NodeRef& at, const std::string& message);
   void error(const spec::NodeRef& at, const std::string& message);

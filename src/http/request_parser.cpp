@@ -10,8 +10,21 @@ namespace {
 bool is_token_char(unsigned char c) {
   if (std::isalnum(c)) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -19,8 +32,9 @@ bool is_token_char(unsigned char c) {
 }
 
 bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return is_token_char(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return is_token_char(static_cast<unsigned char>(c));
+  });
 }
 
 std::string_view trim_ows(std::string_view s) {
@@ -66,7 +80,9 @@ bool parse_content_length(std::string_view s, size_t& out) {
 }
 
 // Finds the next line in `input` from `from`; returns the index of its '\n' or npos.
-size_t find_newline(std::string_view input, size_t from) { return input.find('\n', from); }
+size_t find_newline(std::string_view input, size_t from) {
+  return input.find('\n', from);
+}
 
 // The line [begin, newline) without a trailing '\r'.
 std::string_view line_at(std::string_view input, size_t begin, size_t newline) {
@@ -98,7 +114,8 @@ ParseStatus RequestParser::parse(std::string_view input) {
   if (stage_ == Stage::kHead) {
     // RFC 9112 2.2: ignore empty lines before the request line.
     if (pos_ == head_start_) {
-      while (head_start_ < input.size() && (input[head_start_] == '\r' || input[head_start_] == '\n'))
+      while (head_start_ < input.size() &&
+             (input[head_start_] == '\r' || input[head_start_] == '\n'))
         ++head_start_;
       pos_ = head_start_;
     }
@@ -133,7 +150,8 @@ ParseStatus RequestParser::parse(std::string_view input) {
     if (body_start - head_start_ > limits_.max_head_bytes)
       return fail(431, "the request line and header fields exceed " +
                            std::to_string(limits_.max_head_bytes) + " bytes");
-    if (!parse_head(input.substr(head_start_, body_start - head_start_))) return ParseStatus::kError;
+    if (!parse_head(input.substr(head_start_, body_start - head_start_)))
+      return ParseStatus::kError;
     pos_ = body_start;
     if (!decide_framing()) return ParseStatus::kError;
   }
@@ -191,7 +209,8 @@ bool RequestParser::parse_request_line(std::string_view line) {
   std::string absolute_without_path;
   if (target.front() != '/' && target != "*") {
     size_t scheme_end = target.find("://");
-    if (scheme_end == std::string_view::npos) return reject(400, "the request target is not a path");
+    if (scheme_end == std::string_view::npos)
+      return reject(400, "the request target is not a path");
     size_t path_start = target.find_first_of("/?", scheme_end + 3);
     if (path_start == std::string_view::npos) {
       target = "/";
@@ -209,7 +228,9 @@ bool RequestParser::parse_request_line(std::string_view line) {
   size_t hash = target.find('#');  // a fragment is never sent, but tolerate it
   std::string_view path = target.substr(0, std::min(q, hash));
   request_.path.assign(path);
-  if (q != std::string_view::npos) request_.query.assign(target.substr(q + 1, hash == std::string_view::npos ? std::string_view::npos : hash - q - 1));
+  if (q != std::string_view::npos)
+    request_.query.assign(target.substr(
+        q + 1, hash == std::string_view::npos ? std::string_view::npos : hash - q - 1));
   return true;
 }
 
@@ -268,7 +289,8 @@ bool RequestParser::decide_framing() {
   if (transfer_encoding != nullptr) {
     // A message with both framings is a request-smuggling vector (RFC 9112 6.3).
     if (has_length) return reject(400, "both Transfer-Encoding and Content-Length are present");
-    if (request_.version_minor == 0) return reject(400, "Transfer-Encoding is not defined for HTTP/1.0");
+    if (request_.version_minor == 0)
+      return reject(400, "Transfer-Encoding is not defined for HTTP/1.0");
     if (lower(trim_ows(*transfer_encoding)) != "chunked")
       return reject(501, "only the 'chunked' transfer coding is supported");
     stage_ = Stage::kChunkSize;
@@ -276,7 +298,7 @@ bool RequestParser::decide_framing() {
   }
   if (length > limits_.max_body_bytes)
     return reject(413, "the body has " + std::to_string(length) + " bytes; the limit is " +
-                         std::to_string(limits_.max_body_bytes));
+                           std::to_string(limits_.max_body_bytes));
   if (length == 0) {
     wants_continue_ = false;
     stage_ = Stage::kDone;

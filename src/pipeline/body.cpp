@@ -46,11 +46,12 @@ std::optional<Problem> parse_json_body(const std::string& text, nlohmann::json& 
     out = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> from "parse error".
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> from "parse
+    // error".
     size_t start = what.find("parse error");
-    return Problem::make(ProblemCode::kMalformedBody,
-                         "the body is not valid JSON: " +
-                             (start == std::string::npos ? what : what.substr(start)));
+    return Problem::make(
+        ProblemCode::kMalformedBody,
+        "the body is not valid JSON: " + (start == std::string::npos ? what : what.substr(start)));
   }
   return std::nullopt;
 }
@@ -61,11 +62,13 @@ std::optional<Problem> read_body(const model::Operation& operation, const http::
   const model::RequestBody& declared = *operation.body;
   const std::string* content_type = request.header("content-type");
   if (request.body.empty()) {
-    if (declared.required) errors.push_back({ErrorSource::kBody, "", "", "a request body is required"});
+    if (declared.required)
+      errors.push_back({ErrorSource::kBody, "", "", "a request body is required"});
     return std::nullopt;
   }
   std::string accepted;
-  for (const auto& m : declared.media_types) accepted += (accepted.empty() ? "" : ", ") + m.media_type;
+  for (const auto& m : declared.media_types)
+    accepted += (accepted.empty() ? "" : ", ") + m.media_type;
   if (content_type == nullptr)
     return Problem::make(ProblemCode::kUnsupportedMediaType,
                          "the request has a body but no Content-Type; send one of: " + accepted);
@@ -77,8 +80,9 @@ std::optional<Problem> read_body(const model::Operation& operation, const http::
     }
   }
   if (body.media == nullptr)
-    return Problem::make(ProblemCode::kUnsupportedMediaType,
-                         "Content-Type '" + type + "' is not accepted here; send one of: " + accepted);
+    return Problem::make(
+        ProblemCode::kUnsupportedMediaType,
+        "Content-Type '" + type + "' is not accepted here; send one of: " + accepted);
   body.present = true;
   if (!body.media->is_json && !compile::is_json_media_type(type)) return std::nullopt;
   if (auto problem = parse_json_body(request.body, body.json)) return problem;

@@ -13,10 +13,14 @@ using model::ValueShape;
 
 ErrorSource source_of(ParamLocation in) {
   switch (in) {
-    case ParamLocation::kPath: return ErrorSource::kPath;
-    case ParamLocation::kQuery: return ErrorSource::kQuery;
-    case ParamLocation::kHeader: return ErrorSource::kHeader;
-    case ParamLocation::kCookie: return ErrorSource::kCookie;
+    case ParamLocation::kPath:
+      return ErrorSource::kPath;
+    case ParamLocation::kQuery:
+      return ErrorSource::kQuery;
+    case ParamLocation::kHeader:
+      return ErrorSource::kHeader;
+    case ParamLocation::kCookie:
+      return ErrorSource::kCookie;
   }
   return ErrorSource::kQuery;
 }
@@ -115,9 +119,11 @@ nlohmann::json coerce_text(const std::string& text, ValueShape shape) {
       char* end = nullptr;
       errno = 0;
       double value = std::strtod(text.c_str(), &end);
-      if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(value)) return text;
+      if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(value))
+        return text;
       // Integral text stays an integer, so int64 formats see it exactly.
-      if (text.find_first_of(".eE") == std::string::npos) return coerce_text(text, ValueShape::kInteger);
+      if (text.find_first_of(".eE") == std::string::npos)
+        return coerce_text(text, ValueShape::kInteger);
       return value;
     }
     case ValueShape::kBoolean:
@@ -131,10 +137,14 @@ nlohmann::json coerce_text(const std::string& text, ValueShape shape) {
 
 std::unordered_map<std::string, nlohmann::json>& ParameterValues::of(ParamLocation in) {
   switch (in) {
-    case ParamLocation::kPath: return path;
-    case ParamLocation::kQuery: return query;
-    case ParamLocation::kHeader: return header;
-    case ParamLocation::kCookie: return cookie;
+    case ParamLocation::kPath:
+      return path;
+    case ParamLocation::kQuery:
+      return query;
+    case ParamLocation::kHeader:
+      return header;
+    case ParamLocation::kCookie:
+      return cookie;
   }
   return query;
 }
@@ -174,7 +184,8 @@ void read_parameters(const model::Operation& operation, const RawParameters& raw
             continue;
           }
           for (const std::string& part : split(text, separator))
-            value.push_back(coerce_text(p.in == ParamLocation::kHeader ? trim(part) : part, p.item_shape));
+            value.push_back(
+                coerce_text(p.in == ParamLocation::kHeader ? trim(part) : part, p.item_shape));
         }
       } else if (found) {
         // A repeated scalar: the last one wins, as in most frameworks.

@@ -23,8 +23,7 @@ class Pipeline final : public http::RequestHandler {
  private:
   std::optional<Problem> run(const http::Request& request, http::Response& response);
   std::optional<Problem> run_operation(const http::Request& request, const model::Operation& op,
-                                       const route::Router::Match& match,
-                                       http::Response& response);
+                                       const route::Router::Match& match, http::Response& response);
 
   const model::Api& api_;
   std::unique_ptr<StoredOperations> stored_;

@@ -95,7 +95,8 @@ bool Router::add(const std::string& path_template, size_t target, std::string& e
       node->params.push_back({pattern.prefix, pattern.suffix, std::make_unique<Node>()});
       std::stable_sort(node->params.begin(), node->params.end(),
                        [](const Node::ParamEdge& a, const Node::ParamEdge& b) {
-                         return a.prefix.size() + a.suffix.size() > b.prefix.size() + b.suffix.size();
+                         return a.prefix.size() + a.suffix.size() >
+                                b.prefix.size() + b.suffix.size();
                        });
       it = std::find_if(node->params.begin(), node->params.end(), [&](const Node::ParamEdge& e) {
         return e.prefix == pattern.prefix && e.suffix == pattern.suffix;
@@ -132,7 +133,8 @@ std::optional<Router::Match> Router::match(std::string_view raw_path) const {
       size_t fixed = edge.prefix.size() + edge.suffix.size();
       if (segment.size() <= fixed) continue;  // a parameter value is never empty
       if (segment.compare(0, edge.prefix.size(), edge.prefix) != 0) continue;
-      if (segment.compare(segment.size() - edge.suffix.size(), edge.suffix.size(), edge.suffix) != 0)
+      if (segment.compare(segment.size() - edge.suffix.size(), edge.suffix.size(), edge.suffix) !=
+          0)
         continue;
       values.push_back(segment.substr(edge.prefix.size(), segment.size() - fixed));
       if (const Node* found = self(self, edge.child.get(), depth + 1)) return found;

@@ -26,7 +26,7 @@ class Router {
   struct Match {
     size_t target = 0;
     const std::vector<std::string>* names = nullptr;  // template parameter names, in path order
-    std::vector<std::string> values;  // percent-decoded values
+    std::vector<std::string> values;                  // percent-decoded values
   };
 
   // Matches a request path as sent (percent-encoded). One trailing slash is

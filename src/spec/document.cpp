@@ -26,7 +26,8 @@ struct RefSite {
 bool holds_data(const std::string& key, const Json& value) {
   if (key == "enum" || key == "const" || key == "default" || key == "example" || key == "value")
     return true;
-  if (key == "examples" && value.is_array()) return true;  // schema examples; objects map Example Objects
+  if (key == "examples" && value.is_array())
+    return true;  // schema examples; objects map Example Objects
   return key.rfind("x-", 0) == 0;
 }
 
@@ -34,7 +35,8 @@ void collect_refs(const SourceFile& file, const Json& node, const std::string& p
                   std::vector<RefSite>& out) {
   if (node.is_object()) {
     auto it = node.find("$ref");
-    if (it != node.end() && it->is_string()) out.push_back({&file, pointer, it->get<std::string>()});
+    if (it != node.end() && it->is_string())
+      out.push_back({&file, pointer, it->get<std::string>()});
     for (const auto& [key, value] : node.items()) {
       if (!value.is_structured() || holds_data(key, value)) continue;
       collect_refs(file, value, append_pointer(pointer, key), out);
@@ -53,7 +55,9 @@ bool has_uri_scheme(const std::string& ref) {
   return colon != std::string::npos && colon > 1 && (slash == std::string::npos || colon < slash);
 }
 
-std::string file_part(const std::string& ref) { return ref.substr(0, ref.find('#')); }
+std::string file_part(const std::string& ref) {
+  return ref.substr(0, ref.find('#'));
+}
 
 std::string canonical_target(const SourceFile& from, const std::string& file) {
   std::error_code ec;
@@ -81,7 +85,8 @@ std::unique_ptr<SourceFile> read_source(const std::string& canonical, std::strin
                                         Diagnostics& diagnostics, const RefSite* referrer) {
   auto report = [&](std::string message) {
     if (referrer != nullptr) {
-      diagnostics.add(make_diagnostic(referrer->file, referrer->pointer, Diagnostic::Severity::kError,
+      diagnostics.add(make_diagnostic(referrer->file, referrer->pointer,
+                                      Diagnostic::Severity::kError,
                                       "cannot load '" + referrer->ref + "': " + message));
     } else {
       Diagnostic d;
@@ -172,7 +177,8 @@ NodeRef Document::follow(NodeRef node, Diagnostics& diagnostics) const {
     std::string ref = it->get<std::string>();
     auto target = resolve(*node.file, ref);
     if (!target) {
-      diagnostics.add(at(node, Diagnostic::Severity::kError, "$ref '" + ref + "' does not resolve"));
+      diagnostics.add(
+          at(node, Diagnostic::Severity::kError, "$ref '" + ref + "' does not resolve"));
       return {};
     }
     node = *target;
@@ -221,9 +227,9 @@ std::unique_ptr<Document> load_document(const std::string& path, Diagnostics& di
       std::string target_file = file_part(site.ref);
       if (target_file.empty()) continue;
       if (has_uri_scheme(target_file)) {
-        diagnostics.add(make_diagnostic(site.file, site.pointer, Diagnostic::Severity::kError,
-                                        "remote $ref '" + site.ref +
-                                            "' is not supported: only local files are loaded"));
+        diagnostics.add(make_diagnostic(
+            site.file, site.pointer, Diagnostic::Severity::kError,
+            "remote $ref '" + site.ref + "' is not supported: only local files are loaded"));
         load_failed = true;
         continue;
       }

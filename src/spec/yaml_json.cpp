@@ -24,7 +24,7 @@ constexpr size_t kMaxAliasNodes = 100'000;
 struct Limits {
   size_t nodes = 0;
   size_t alias_nodes = 0;
-  int inside_alias = 0;  // > 0 while converting a collection seen before
+  int inside_alias = 0;                      // > 0 while converting a collection seen before
   std::unordered_set<int> collections_seen;  // by source offset: an alias repeats its anchor's
 };
 
@@ -90,8 +90,8 @@ nlohmann::ordered_json resolve_plain_scalar(const std::string& s) {
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
     bool hex = s[1] == 'x';
     const std::string digits = s.substr(2);
-    bool ok = digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "01234567") ==
-              std::string::npos;
+    bool ok =
+        digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "01234567") == std::string::npos;
     if (ok && digits.size() <= (hex ? 15u : 20u))
       return static_cast<long long>(std::strtoll(digits.c_str(), nullptr, hex ? 16 : 8));
   }
@@ -117,8 +117,8 @@ nlohmann::ordered_json convert(const YAML::Node& node, const std::string& pointe
     throw ConversionError(node.Mark(), "the document nests deeper than " +
                                            std::to_string(kMaxDepth) + " levels (an alias cycle?)");
   if (++limits.nodes > kMaxNodes)
-    throw ConversionError(node.Mark(), "the document expands to more than " +
-                                           std::to_string(kMaxNodes) + " nodes");
+    throw ConversionError(
+        node.Mark(), "the document expands to more than " + std::to_string(kMaxNodes) + " nodes");
   if (limits.inside_alias > 0 && ++limits.alias_nodes > kMaxAliasNodes)
     throw ConversionError(node.Mark(), "aliases expand to more than " +
                                            std::to_string(kMaxAliasNodes) +
@@ -146,7 +146,8 @@ nlohmann::ordered_json convert(const YAML::Node& node, const std::string& pointe
       nlohmann::ordered_json array = nlohmann::ordered_json::array();
       size_t index = 0;
       for (const YAML::Node& item : node) {
-        array.push_back(convert(item, pointer + "/" + std::to_string(index++), depth + 1, limits, out));
+        array.push_back(
+            convert(item, pointer + "/" + std::to_string(index++), depth + 1, limits, out));
       }
       return array;
     }

@@ -20,9 +20,10 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
   if (n == 2 && c < 0xC2) return 0;                          // overlong
-  if (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) return 0;  // overlong
+  if (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
   if (n == 3 && c == 0xED && byte(i + 1) >= 0xA0) return 0;  // surrogates
-  if (n == 4 && (c > 0xF4 || (c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) >= 0x90)))
+  if (n == 4 &&
+      (c > 0xF4 || (c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) >= 0x90)))
     return 0;
   return n;
 }
@@ -46,13 +47,27 @@ void append_json_string(std::string_view s, std::string& out) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -90,8 +105,12 @@ void append_cell_json(const Cell& cell, model::ColumnType type, std::string& out
       out.append(buffer, result.ptr);
       return;
     }
-    case model::ColumnType::kBoolean: out += cell.integer != 0 ? "true" : "false"; return;
-    case model::ColumnType::kText: append_json_string(cell.text, out); return;
+    case model::ColumnType::kBoolean:
+      out += cell.integer != 0 ? "true" : "false";
+      return;
+    case model::ColumnType::kText:
+      append_json_string(cell.text, out);
+      return;
     case model::ColumnType::kJson:
       // Written by the server it is JSON; edited outside, it may not be.
       if (nlohmann::json::accept(cell.text)) {
@@ -141,10 +160,14 @@ void set_cell(Cell& cell, model::ColumnType type, const nlohmann::json& value) {
 nlohmann::json cell_value(const Cell& cell, model::ColumnType type) {
   if (cell.indicator == soci::i_null) return nullptr;
   switch (type) {
-    case model::ColumnType::kInteger: return cell.integer;
-    case model::ColumnType::kReal: return cell.real;
-    case model::ColumnType::kBoolean: return cell.integer != 0;
-    case model::ColumnType::kText: return cell.text;
+    case model::ColumnType::kInteger:
+      return cell.integer;
+    case model::ColumnType::kReal:
+      return cell.real;
+    case model::ColumnType::kBoolean:
+      return cell.integer != 0;
+    case model::ColumnType::kText:
+      return cell.text;
     case model::ColumnType::kJson: {
       nlohmann::json parsed = nlohmann::json::parse(cell.text, nullptr, false);
       return parsed.is_discarded() ? nlohmann::json(cell.text) : parsed;

@@ -2,8 +2,9 @@
 // JSON values and column storage.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <soci/soci.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "compile/model.hpp"

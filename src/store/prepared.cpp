@@ -18,11 +18,17 @@ Prepared::Prepared(soci::session& session, const std::string& sql,
   statement_.define_and_bind();
 }
 
-bool Prepared::execute() { return statement_.execute(true); }
+bool Prepared::execute() {
+  return statement_.execute(true);
+}
 
-bool Prepared::fetch() { return statement_.fetch(); }
+bool Prepared::fetch() {
+  return statement_.fetch();
+}
 
-long long Prepared::affected_rows() { return statement_.get_affected_rows(); }
+long long Prepared::affected_rows() {
+  return statement_.get_affected_rows();
+}
 
 void Prepared::finish() {
   // SOCI's sqlite3 backend does not export its reset(); its statement handle is public.

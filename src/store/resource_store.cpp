@@ -105,7 +105,9 @@ void ResourceStore::set_values(std::vector<Cell>& cells, size_t first, const nlo
   }
 }
 
-Record ResourceStore::record_of(const Prepared& prepared) const { return prepared.outputs(); }
+Record ResourceStore::record_of(const Prepared& prepared) const {
+  return prepared.outputs();
+}
 
 nlohmann::json ResourceStore::to_item(const Record& record) const {
   nlohmann::json item = nlohmann::json::object();
@@ -155,10 +157,11 @@ StoreResult ResourceStore::create(const nlohmann::json& item, Record& out) {
 }
 
 StoreResult ResourceStore::read(const nlohmann::json& key, Record& out) {
-  Prepared& select = statement(select_,
-                               "SELECT " + columns_sql_ + " FROM " + quote_identifier(resource_.table) +
-                                   " WHERE " + quote_identifier(resource_.key_column().name) + " = :k",
-                               {resource_.key_column().type}, true);
+  Prepared& select =
+      statement(select_,
+                "SELECT " + columns_sql_ + " FROM " + quote_identifier(resource_.table) +
+                    " WHERE " + quote_identifier(resource_.key_column().name) + " = :k",
+                {resource_.key_column().type}, true);
   if (!set_key(select.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
   return guarded([&] {
     Finisher finish(select);
@@ -293,7 +296,8 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   std::string signature = "f";
   for (const Filter& f : query.filters) signature += std::to_string(f.column) + ",";
   signature += "s";
-  for (const SortKey& s : query.sort) signature += std::to_string(s.column) + (s.descending ? "d," : "a,");
+  for (const SortKey& s : query.sort)
+    signature += std::to_string(s.column) + (s.descending ? "d," : "a,");
   std::string where;
   std::vector<model::ColumnType> filter_types;
   for (const Filter& f : query.filters) {
@@ -307,16 +311,17 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   if (lists_.size() >= kMaxCachedListStatements && lists_.count(signature) == 0) lists_.clear();
   std::string order;
   for (const SortKey& s : query.sort)
-    order += (order.empty() ? " ORDER BY " : ", ") + quote_identifier(resource_.columns[s.column].name) +
-             (s.descending ? " DESC" : " ASC");
-  order += (order.empty() ? " ORDER BY " : ", ") + quote_identifier(resource_.key_column().name) + " ASC";
+    order += (order.empty() ? " ORDER BY " : ", ") +
+             quote_identifier(resource_.columns[s.column].name) + (s.descending ? " DESC" : " ASC");
+  order += (order.empty() ? " ORDER BY " : ", ") + quote_identifier(resource_.key_column().name) +
+           " ASC";
   std::vector<model::ColumnType> page_types = filter_types;
   page_types.push_back(model::ColumnType::kInteger);
   page_types.push_back(model::ColumnType::kInteger);
-  Prepared& page = statement(lists_[signature],
-                             "SELECT " + columns_sql_ + " FROM " + table + where + order +
-                                 " LIMIT :limit OFFSET :offset",
-                             page_types, true);
+  Prepared& page = statement(
+      lists_[signature],
+      "SELECT " + columns_sql_ + " FROM " + table + where + order + " LIMIT :limit OFFSET :offset",
+      page_types, true);
   for (size_t i = 0; i < query.filters.size(); ++i)
     set_cell(page.inputs()[i], filter_types[i], query.filters[i].value);
   set_cell(page.inputs()[query.filters.size()], model::ColumnType::kInteger, query.limit);
@@ -334,9 +339,9 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
     if (query.want_total) {
       auto& count_slot = lists_["count:" + signature];
       if (!count_slot)
-        count_slot = std::make_unique<Prepared>(session_, "SELECT count(*) FROM " + table + where,
-                                                filter_types,
-                                                std::vector<model::ColumnType>{model::ColumnType::kInteger});
+        count_slot = std::make_unique<Prepared>(
+            session_, "SELECT count(*) FROM " + table + where, filter_types,
+            std::vector<model::ColumnType>{model::ColumnType::kInteger});
       for (size_t i = 0; i < query.filters.size(); ++i)
         set_cell(count_slot->inputs()[i], filter_types[i], query.filters[i].value);
       Finisher finish(*count_slot);

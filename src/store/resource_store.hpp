@@ -82,8 +82,8 @@ class ResourceStore {
   Prepared& statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
                       const std::vector<model::ColumnType>& inputs, bool returns_row);
   bool set_key(Cell& cell, const nlohmann::json& key) const;
-  void set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item,
-                  bool with_key, bool defaults) const;
+  void set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item, bool with_key,
+                  bool defaults) const;
   Record record_of(const Prepared& prepared) const;
   // `defaults`: absent properties take their schema default (else NULL).
   StoreResult write_back(const nlohmann::json& key, const nlohmann::json& item, bool defaults,

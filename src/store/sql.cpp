@@ -14,11 +14,16 @@ std::string quote_identifier(const std::string& name) {
 
 const char* sql_type(model::ColumnType type) {
   switch (type) {
-    case model::ColumnType::kInteger: return "INTEGER";
-    case model::ColumnType::kReal: return "REAL";
-    case model::ColumnType::kText: return "TEXT";
-    case model::ColumnType::kBoolean: return "BOOLEAN";
-    case model::ColumnType::kJson: return "JSON_TEXT";
+    case model::ColumnType::kInteger:
+      return "INTEGER";
+    case model::ColumnType::kReal:
+      return "REAL";
+    case model::ColumnType::kText:
+      return "TEXT";
+    case model::ColumnType::kBoolean:
+      return "BOOLEAN";
+    case model::ColumnType::kJson:
+      return "JSON_TEXT";
   }
   return "TEXT";
 }

@@ -1,12 +1,11 @@
 #include "validate/compiled_schema.hpp"
 
+#include <set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
-
-#include <set>
 
 #include "spec/json_pointer.hpp"
 #include "validate/custom_constraints.hpp"
@@ -106,8 +105,8 @@ bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
     std::string where;
     if (find_long_key(value, "", where)) {
       errors.push_back({source, name, where,
-                        "has a property name longer than " +
-                            std::to_string(kMaxKeyLengthForRegex) + " characters"});
+                        "has a property name longer than " + std::to_string(kMaxKeyLengthForRegex) +
+                            " characters"});
       return false;
     }
   }

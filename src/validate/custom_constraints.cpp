@@ -1,16 +1,16 @@
 #include "validate/custom_constraints.hpp"
 
 #include <re2/re2.h>
-#include <valijson/constraint_builder.hpp>
-#include <valijson/constraints/concrete_constraints.hpp>
-#include <valijson/internal/adapter.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validation_results.hpp>
 
 #include <cmath>
 #include <memory>
 #include <new>
 #include <string>
+#include <valijson/constraint_builder.hpp>
+#include <valijson/constraints/concrete_constraints.hpp>
+#include <valijson/internal/adapter.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
 #include <vector>
 
 #include "validate/formats.hpp"
@@ -137,8 +137,9 @@ class LengthConstraint final : public CopyableConstraint<LengthConstraint> {
     size_t length = code_points(target.getString());
     if (is_minimum_ ? length >= bound_ : length <= bound_) return true;
     if (results != nullptr)
-      results->pushError(context, std::string(is_minimum_ ? "must be at least " : "must be at most ") +
-                                      std::to_string(bound_) + " characters long");
+      results->pushError(context,
+                         std::string(is_minimum_ ? "must be at least " : "must be at most ") +
+                             std::to_string(bound_) + " characters long");
     return false;
   }
 
@@ -187,8 +188,8 @@ class TypeBuilder final : public valijson::ConstraintBuilder {
         {"null", kNull},     {"boolean", kBoolean}, {"integer", kInteger}, {"number", kNumber},
         {"string", kString}, {"array", kArray},     {"object", kObject},
     };
-    static const char* kArticles[] = {"null", "a boolean", "an integer", "a number",
-                                      "a string", "an array", "an object"};
+    static const char* kArticles[] = {"null",     "a boolean", "an integer", "a number",
+                                      "a string", "an array",  "an object"};
     unsigned allowed = 0;
     std::vector<std::string> names;
     auto add = [&](const std::string& name) {

@@ -37,8 +37,10 @@ struct Rule {
 };
 
 const Rule kRules[] = {
-    {"String should be no fewer than ", " characters in length.", "must be at least ", " characters long"},
-    {"String should be no more than ", " characters in length.", "must be at most ", " characters long"},
+    {"String should be no fewer than ", " characters in length.", "must be at least ",
+     " characters long"},
+    {"String should be no more than ", " characters in length.", "must be at most ",
+     " characters long"},
     {"Array should contain no fewer than ", " elements.", "must have at least ", " items"},
     {"Array should contain no more than ", " elements.", "must have at most ", " items"},
     {"Object should have no fewer than ", " properties.", "must have at least ", " properties"},

@@ -35,7 +35,9 @@ const std::map<std::string, size_t>& kExpected = expected_operation_counts();
 
 const auto& kMethods = kOpenApiMethods;
 
-std::string openapi_root() { return test_data_path("conformance/openapi"); }
+std::string openapi_root() {
+  return test_data_path("conformance/openapi");
+}
 
 std::vector<std::string> discover_documents() {
   std::vector<std::string> out;
@@ -104,7 +106,8 @@ TEST_P(ConformanceRoutes, RoutesPrintsOneLinePerOperation) {
 
   Timed routes = run_timed({"routes", path});
   EXPECT_EQ(routes.result.exit_code, 0) << routes.result.err;
-  EXPECT_LT(routes.elapsed.count(), kTimeBoundMs) << "routes took " << routes.elapsed.count() << " ms";
+  EXPECT_LT(routes.elapsed.count(), kTimeBoundMs)
+      << "routes took " << routes.elapsed.count() << " ms";
   EXPECT_EQ(routes.result.err, "") << "routes is quiet about warnings";
 
   static const std::regex kRouteLine(R"(^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE)\s+(\S+))");
@@ -123,7 +126,8 @@ TEST_P(ConformanceRoutes, RoutesPrintsOneLinePerOperation) {
 
   Timed validate = run_timed({"validate", path});
   EXPECT_EQ(validate.result.exit_code, 0) << validate.result.out << validate.result.err;
-  EXPECT_LT(validate.elapsed.count(), kTimeBoundMs) << "validate took " << validate.elapsed.count() << " ms";
+  EXPECT_LT(validate.elapsed.count(), kTimeBoundMs)
+      << "validate took " << validate.elapsed.count() << " ms";
   static const std::regex kSummary(R"(: OK, OpenAPI (3\.[01]\.\d+), (\d+) operation\(s\))");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(validate.result.out, m, kSummary)) << validate.result.out;

@@ -14,7 +14,7 @@ namespace apiserver::test {
 const std::map<std::string, size_t>& expected_operation_counts();
 
 // The HTTP methods an OpenAPI Path Item may hold, lower-case.
-inline constexpr const char* kOpenApiMethods[] = {"get",  "put",     "post",  "delete",
-                                                   "patch", "head", "options", "trace"};
+inline constexpr const char* kOpenApiMethods[] = {"get",   "put",  "post",    "delete",
+                                                  "patch", "head", "options", "trace"};
 
 }  // namespace apiserver::test

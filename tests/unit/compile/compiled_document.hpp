@@ -21,7 +21,8 @@ struct Compiled {
     for (const auto& d : diagnostics.items()) out += d.to_string() + "\n";
     return out;
   }
-  const spec::Diagnostic* find(spec::Diagnostic::Severity severity, const std::string& needle) const {
+  const spec::Diagnostic* find(spec::Diagnostic::Severity severity,
+                               const std::string& needle) const {
     for (const auto& d : diagnostics.items())
       if (d.severity == severity && d.message.find(needle) != std::string::npos) return &d;
     return nullptr;

@@ -12,7 +12,6 @@
 namespace apiserver::compile {
 namespace {
 
-
 using testing::Compiled;
 
 Compiled compile(const std::string& paths_and_more, const std::string& version = "3.0.3") {
@@ -31,7 +30,10 @@ TEST(CompileApi, CompilesADocumentWithoutPaths) {
 }
 
 TEST(CompileApi, RoutesEveryPathToItsPathItem) {
-  Compiled c = compile(std::string("paths:\n  /a:\n    get:\n") + kOk + "  /b/{x}:\n    parameters: [{name: x, in: path, required: true, schema: {type: string}}]\n    delete:\n" + kOk);
+  Compiled c = compile(std::string("paths:\n  /a:\n    get:\n") + kOk +
+                       "  /b/{x}:\n    parameters: [{name: x, in: path, required: true, schema: "
+                       "{type: string}}]\n    delete:\n" +
+                       kOk);
   ASSERT_TRUE(c.api) << c.messages();
   ASSERT_EQ(c.api->paths.size(), 2u);
   auto match = c.api->router.match("/b/hello");
@@ -87,7 +89,8 @@ TEST(CompileApi, WarnsAboutAnUndeclaredPathTemplateParameterAndAcceptsItAsAStrin
 
 TEST(CompileApi, WarnsAboutAPathParameterMissingFromTheTemplate) {
   Compiled c = compile(
-      "paths:\n  /things:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n" +
+      "paths:\n  /things:\n    get:\n      parameters: [{name: id, in: path, required: true, "
+      "schema: {type: integer}}]\n" +
       std::string(kOk));
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_NE(c.warning("does not appear in /things"), nullptr) << c.messages();
@@ -95,7 +98,8 @@ TEST(CompileApi, WarnsAboutAPathParameterMissingFromTheTemplate) {
 
 TEST(CompileApi, WarnsAboutAPathParameterThatIsNotRequired) {
   Compiled c = compile(
-      "paths:\n  /things/{id}:\n    get:\n      parameters: [{name: id, in: path, schema: {type: integer}}]\n" +
+      "paths:\n  /things/{id}:\n    get:\n      parameters: [{name: id, in: path, schema: {type: "
+      "integer}}]\n" +
       std::string(kOk));
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_NE(c.warning("must have 'required: true'"), nullptr) << c.messages();
@@ -106,7 +110,8 @@ TEST(CompileApi, LetsAnOperationParameterOverrideThePathItemOne) {
   Compiled c = compile(
       "paths:\n  /things/{id}:\n"
       "    parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n"
-      "    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n" +
+      "    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: "
+      "integer}}]\n" +
       std::string(kOk));
   ASSERT_TRUE(c.api) << c.messages();
   const model::Operation* op = c.path("/things/{id}")->find("GET");
@@ -130,8 +135,9 @@ TEST(CompileApi, ReportsEquivalentPathTemplatesAsAnError) {
 }
 
 TEST(CompileApi, ReportsUnknownOperationExtensionsOfThisServer) {
-  Compiled c = compile("paths:\n  /a:\n    get:\n      x-apiserver-cache: true\n      x-other: 1\n" +
-                       std::string(kOk));
+  Compiled c =
+      compile("paths:\n  /a:\n    get:\n      x-apiserver-cache: true\n      x-other: 1\n" +
+              std::string(kOk));
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("unknown extension 'x-apiserver-cache'"), nullptr) << c.messages();
   EXPECT_EQ(c.error("x-other"), nullptr);
@@ -144,17 +150,22 @@ TEST(CompileApi, WarnsAboutUnknownPathItemFields) {
 }
 
 TEST(CompileApi, WarnsThatSecurityIsNotEnforced) {
-  Compiled c = compile(std::string("security: [{key: []}]\ncomponents:\n  securitySchemes:\n"
-                                   "    key: {type: apiKey, in: header, name: X-Key}\npaths:\n  /a:\n    get:\n") + kOk);
+  Compiled c = compile(
+      std::string("security: [{key: []}]\ncomponents:\n  securitySchemes:\n"
+                  "    key: {type: apiKey, in: header, name: X-Key}\npaths:\n  /a:\n    get:\n") +
+      kOk);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_NE(c.warning("security requirements are not enforced"), nullptr) << c.messages();
 }
 
 TEST(CompileApi, WarnsThatAServerBasePathIsNotApplied) {
-  Compiled c = compile(std::string("servers: [{url: 'https://api.example.com/v1'}]\npaths:\n  /a:\n    get:\n") + kOk);
+  Compiled c = compile(
+      std::string("servers: [{url: 'https://api.example.com/v1'}]\npaths:\n  /a:\n    get:\n") +
+      kOk);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_NE(c.warning("without the server base path '/v1'"), nullptr) << c.messages();
-  Compiled root = compile(std::string("servers: [{url: 'https://api.example.com/'}]\npaths:\n  /a:\n    get:\n") + kOk);
+  Compiled root = compile(
+      std::string("servers: [{url: 'https://api.example.com/'}]\npaths:\n  /a:\n    get:\n") + kOk);
   EXPECT_EQ(root.warning("base path"), nullptr) << root.messages();
 }
 
@@ -180,11 +191,13 @@ TEST(CompileApi, CompilesRequestBodiesAndResponseMediaTypes) {
   EXPECT_TRUE(op->body->media_types[0].is_json);
   EXPECT_NE(op->body->media_types[0].schema, nullptr);
   EXPECT_FALSE(op->body->media_types[1].is_json);
-  EXPECT_EQ(op->response_media_types, (std::vector<std::string>{"application/problem+json", "application/json"}));
+  EXPECT_EQ(op->response_media_types,
+            (std::vector<std::string>{"application/problem+json", "application/json"}));
 }
 
 TEST(CompileApi, ReportsARequestBodyWithoutContent) {
-  Compiled c = compile("paths:\n  /a:\n    post:\n      requestBody: {required: true}\n" + std::string(kOk));
+  Compiled c =
+      compile("paths:\n  /a:\n    post:\n      requestBody: {required: true}\n" + std::string(kOk));
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("at least one media type"), nullptr) << c.messages();
 }

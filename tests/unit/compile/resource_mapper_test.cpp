@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "unit/compile/compiled_document.hpp"
 #include "compile/compiler.hpp"
+#include "unit/compile/compiled_document.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -17,10 +17,11 @@ using model::ColumnType;
 using model::CrudAction;
 using model::KeyKind;
 
-
 using testing::Compiled;
 
-Compiled compile(const std::string& text) { return testing::compile_text(text); }
+Compiled compile(const std::string& text) {
+  return testing::compile_text(text);
+}
 
 std::string head(const std::string& version = "3.0.3") {
   return "openapi: " + version + "\ninfo: {title: t, version: '1'}\n";
@@ -49,29 +50,38 @@ std::string indent(const std::string& text, int n) {
 std::string collection(const std::string& path, const std::string& schema_ref,
                        const std::string& get_extra = "", const std::string& post_extra = "") {
   std::string ref = "{$ref: '#/components/schemas/" + schema_ref + "'}";
-  return indent(path + ":\n"
-                "  get:\n" + indent(get_extra, 4) +
-                "    responses:\n      '200':\n        description: ok\n" +
-                indent(json_content("{type: array, items: " + ref + "}"), 8) +
-                "  post:\n" + indent(post_extra, 4) +
-                "    requestBody:\n" + indent(json_content(ref), 6) +
-                "    responses:\n      '201':\n        description: ok\n" + indent(json_content(ref), 8),
-                2);
+  return indent(
+      path +
+          ":\n"
+          "  get:\n" +
+          indent(get_extra, 4) + "    responses:\n      '200':\n        description: ok\n" +
+          indent(json_content("{type: array, items: " + ref + "}"), 8) + "  post:\n" +
+          indent(post_extra, 4) + "    requestBody:\n" + indent(json_content(ref), 6) +
+          "    responses:\n      '201':\n        description: ok\n" + indent(json_content(ref), 8),
+      2);
 }
 
 // The item path (read, replace, update, delete) of `schema_ref`.
-std::string item(const std::string& path, const std::string& schema_ref, const std::string& param = "id",
-                 const std::string& param_schema = "{type: integer}", const std::string& get_extra = "") {
+std::string item(const std::string& path, const std::string& schema_ref,
+                 const std::string& param = "id",
+                 const std::string& param_schema = "{type: integer}",
+                 const std::string& get_extra = "") {
   std::string ref = "{$ref: '#/components/schemas/" + schema_ref + "'}";
-  return indent(path + ":\n"
-                "  parameters:\n    - {name: " + param + ", in: path, required: true, schema: " + param_schema + "}\n"
-                "  get:\n" + indent(get_extra, 4) +
-                "    responses:\n      '200':\n        description: ok\n" + indent(json_content(ref), 8) +
-                "  put:\n    requestBody:\n" + indent(json_content(ref), 6) +
-                "    responses:\n      '200': {description: ok}\n"
-                "  patch:\n    requestBody:\n" + indent(json_content("{type: object}"), 6) +
-                "    responses:\n      '200': {description: ok}\n"
-                "  delete:\n    responses:\n      '204': {description: ok}\n",
+  return indent(path +
+                    ":\n"
+                    "  parameters:\n    - {name: " +
+                    param + ", in: path, required: true, schema: " + param_schema +
+                    "}\n"
+                    "  get:\n" +
+                    indent(get_extra, 4) +
+                    "    responses:\n      '200':\n        description: ok\n" +
+                    indent(json_content(ref), 8) + "  put:\n    requestBody:\n" +
+                    indent(json_content(ref), 6) +
+                    "    responses:\n      '200': {description: ok}\n"
+                    "  patch:\n    requestBody:\n" +
+                    indent(json_content("{type: object}"), 6) +
+                    "    responses:\n      '200': {description: ok}\n"
+                    "  delete:\n    responses:\n      '204': {description: ok}\n",
                 2);
 }
 
@@ -91,7 +101,8 @@ const char* const kThing =
     "        note: {type: string, nullable: true}\n";
 
 TEST(ResourceMapper, MapsACollectionAndItsItemPathToSixActionsOnOneTable) {
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + kThing);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   ASSERT_EQ(c.api->resources.size(), 1u);
   const model::Resource* things = c.table("things");
@@ -104,11 +115,12 @@ TEST(ResourceMapper, MapsACollectionAndItsItemPathToSixActionsOnOneTable) {
     const char* path;
     CrudAction action;
   };
-  for (const Expect& e : {Expect{"GET", "/things", CrudAction::kList}, Expect{"POST", "/things", CrudAction::kCreate},
-                          Expect{"GET", "/things/{id}", CrudAction::kRead},
-                          Expect{"PUT", "/things/{id}", CrudAction::kReplace},
-                          Expect{"PATCH", "/things/{id}", CrudAction::kUpdate},
-                          Expect{"DELETE", "/things/{id}", CrudAction::kDelete}}) {
+  for (const Expect& e :
+       {Expect{"GET", "/things", CrudAction::kList}, Expect{"POST", "/things", CrudAction::kCreate},
+        Expect{"GET", "/things/{id}", CrudAction::kRead},
+        Expect{"PUT", "/things/{id}", CrudAction::kReplace},
+        Expect{"PATCH", "/things/{id}", CrudAction::kUpdate},
+        Expect{"DELETE", "/things/{id}", CrudAction::kDelete}}) {
     const model::Operation* op = c.op(e.method, e.path);
     ASSERT_NE(op, nullptr) << e.method << " " << e.path;
     EXPECT_EQ(op->crud, e.action) << e.method << " " << e.path;
@@ -119,7 +131,8 @@ TEST(ResourceMapper, MapsACollectionAndItsItemPathToSixActionsOnOneTable) {
 }
 
 TEST(ResourceMapper, DerivesColumnsFromTheItemSchema) {
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + kThing);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   const model::Resource* things = c.table("things");
   ASSERT_NE(things, nullptr);
@@ -153,7 +166,8 @@ TEST(ResourceMapper, DoesNotStoreALoneCollection) {
   const model::Operation* list = c.op("GET", "/things");
   ASSERT_NE(list, nullptr);
   EXPECT_FALSE(list->stored());
-  EXPECT_NE(list->not_stored_reason.find("x-apiserver-table"), std::string::npos) << list->not_stored_reason;
+  EXPECT_NE(list->not_stored_reason.find("x-apiserver-table"), std::string::npos)
+      << list->not_stored_reason;
 }
 
 TEST(ResourceMapper, StoresALoneCollectionWhoseSchemaNamesItsTable) {
@@ -166,8 +180,9 @@ TEST(ResourceMapper, StoresALoneCollectionWhoseSchemaNamesItsTable) {
 }
 
 TEST(ResourceMapper, LetsXApiserverCrudNoneVetoAnAction) {
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing", "", "x-apiserver-crud: none\n") +
-                       item("/things/{id}", "Thing") + kThing);
+  Compiled c =
+      compile(head() + "paths:\n" + collection("/things", "Thing", "", "x-apiserver-crud: none\n") +
+              item("/things/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   const model::Operation* post = c.op("POST", "/things");
   EXPECT_FALSE(post->stored());
@@ -190,57 +205,65 @@ TEST(ResourceMapper, ReportsXApiserverCrudOnAnUnmappablePathAsAnError) {
 }
 
 TEST(ResourceMapper, ReportsXApiserverCrudOnANestedPathAsAnError) {
-  Compiled c = compile(head() +
-                       "paths:\n"
-                       "  /a/{x}/b:\n"
-                       "    parameters: [{name: x, in: path, required: true, schema: {type: string}}]\n"
-                       "    get:\n"
-                       "      x-apiserver-crud: read\n"
-                       "      responses:\n        '200': {description: ok}\n");
+  Compiled c =
+      compile(head() +
+              "paths:\n"
+              "  /a/{x}/b:\n"
+              "    parameters: [{name: x, in: path, required: true, schema: {type: string}}]\n"
+              "    get:\n"
+              "      x-apiserver-crud: read\n"
+              "      responses:\n        '200': {description: ok}\n");
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("cannot be mapped"), nullptr) << c.messages();
 }
 
 TEST(ResourceMapper, ReportsAnActionOnTheWrongKindOfPath) {
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing", "x-apiserver-crud: read\n") +
-                       item("/things/{id}", "Thing") + kThing);
+  Compiled c =
+      compile(head() + "paths:\n" + collection("/things", "Thing", "x-apiserver-crud: read\n") +
+              item("/things/{id}", "Thing") + kThing);
   EXPECT_FALSE(c.api);
   const spec::Diagnostic* d = c.error("read belongs on the item path");
   EXPECT_NE(d, nullptr) << c.messages();
 }
 
 TEST(ResourceMapper, ReportsAnUnknownCrudAction) {
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing", "x-apiserver-crud: fetch\n") +
-                       item("/things/{id}", "Thing") + kThing);
+  Compiled c =
+      compile(head() + "paths:\n" + collection("/things", "Thing", "x-apiserver-crud: fetch\n") +
+              item("/things/{id}", "Thing") + kThing);
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("x-apiserver-crud must be one of"), nullptr) << c.messages();
 }
 
 TEST(ResourceMapper, KeepsASchemaWithXApiserverTableFalseOutOfStorage) {
   std::string schemas = std::string(kThing) + "      x-apiserver-table: false\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_TRUE(c.api->resources.empty());
-  EXPECT_NE(c.op("GET", "/things/{id}")->not_stored_reason.find("x-apiserver-table: false"), std::string::npos);
+  EXPECT_NE(c.op("GET", "/things/{id}")->not_stored_reason.find("x-apiserver-table: false"),
+            std::string::npos);
 }
 
 TEST(ResourceMapper, ReportsAnInvalidXApiserverTable) {
   std::string schemas = std::string(kThing) + "      x-apiserver-table: 5\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("x-apiserver-table must be"), nullptr) << c.messages();
 }
 
 TEST(ResourceMapper, SanitizesTableNames) {
   std::string schemas = std::string(kThing) + "      x-apiserver-table: 'my table-1'\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_NE(c.table("my_table_1"), nullptr);
   Compiled reserved = compile(head() + "paths:\n" + collection("/sqlite_master", "Thing") +
                               item("/sqlite_master/{id}", "Thing") + kThing);
   ASSERT_TRUE(reserved.api) << reserved.messages();
   EXPECT_NE(reserved.table("t_sqlite_master"), nullptr);
-  Compiled digits = compile(head() + "paths:\n" + collection("/2024", "Thing") + item("/2024/{id}", "Thing") + kThing);
+  Compiled digits = compile(head() + "paths:\n" + collection("/2024", "Thing") +
+                            item("/2024/{id}", "Thing") + kThing);
   ASSERT_TRUE(digits.api) << digits.messages();
   EXPECT_NE(digits.table("t_2024"), nullptr);
 }
@@ -261,7 +284,8 @@ TEST(ResourceMapper, UsesXApiserverKeyAsTheKey) {
 
 TEST(ResourceMapper, ReportsAnXApiserverKeyThatIsNotAProperty) {
   std::string schemas = std::string(kThing) + "      x-apiserver-key: nope\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("x-apiserver-key must name a property"), nullptr) << c.messages();
 }
@@ -269,7 +293,8 @@ TEST(ResourceMapper, ReportsAnXApiserverKeyThatIsNotAProperty) {
 TEST(ResourceMapper, MakesAStringKeyAUuidKey) {
   std::string schemas =
       "components:\n  schemas:\n    Thing:\n      type: object\n"
-      "      properties:\n        id: {type: string, format: uuid, readOnly: true}\n        name: {type: string}\n";
+      "      properties:\n        id: {type: string, format: uuid, readOnly: true}\n        name: "
+      "{type: string}\n";
   Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
                        item("/things/{id}", "Thing", "id", "{type: string}") + schemas);
   ASSERT_TRUE(c.api) << c.messages();
@@ -278,7 +303,8 @@ TEST(ResourceMapper, MakesAStringKeyAUuidKey) {
 }
 
 TEST(ResourceMapper, MakesAnIntegerKeyAnIntegerKey) {
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + kThing);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_EQ(c.table("things")->key_kind, KeyKind::kInteger);
 }
@@ -298,7 +324,8 @@ TEST(ResourceMapper, RefusesAKeyThatIsNeitherIntegerNorString) {
   std::string schemas =
       "components:\n  schemas:\n    Thing:\n      type: object\n"
       "      properties:\n        id: {type: number}\n        name: {type: string}\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("must be an integer or a string"), nullptr) << c.messages();
 }
@@ -307,7 +334,8 @@ TEST(ResourceMapper, AddsAnImplicitIntegerKeyWhenTheSchemaHasNoId) {
   std::string schemas =
       "components:\n  schemas:\n    Note:\n      type: object\n      required: [text]\n"
       "      properties:\n        text: {type: string}\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/notes", "Note") + item("/notes/{id}", "Note") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/notes", "Note") +
+                       item("/notes/{id}", "Note") + schemas);
   ASSERT_TRUE(c.api) << c.messages();
   const model::Resource* notes = c.table("notes");
   ASSERT_NE(notes, nullptr);
@@ -322,8 +350,9 @@ TEST(ResourceMapper, AddsAnImplicitIntegerKeyWhenTheSchemaHasNoId) {
 }
 
 TEST(ResourceMapper, FallsBackToTheWholePathWhenTableNamesCollide) {
-  Compiled c = compile(head() + "paths:\n" + collection("/a/items", "Thing") + item("/a/items/{id}", "Thing") +
-                       collection("/b/items", "Thing") + item("/b/items/{id}", "Thing") + kThing);
+  Compiled c = compile(head() + "paths:\n" + collection("/a/items", "Thing") +
+                       item("/a/items/{id}", "Thing") + collection("/b/items", "Thing") +
+                       item("/b/items/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   // Both are named by their whole path, so the names do not depend on document order.
   ASSERT_NE(c.table("a_items"), nullptr);
@@ -333,8 +362,9 @@ TEST(ResourceMapper, FallsBackToTheWholePathWhenTableNamesCollide) {
 }
 
 TEST(ResourceMapper, NamesCollidingTablesWhenTheShortNameComesFirst) {
-  Compiled c = compile(head() + "paths:\n" + collection("/items", "Thing") + item("/items/{id}", "Thing") +
-                       collection("/a/items", "Thing") + item("/a/items/{id}", "Thing") + kThing);
+  Compiled c =
+      compile(head() + "paths:\n" + collection("/items", "Thing") + item("/items/{id}", "Thing") +
+              collection("/a/items", "Thing") + item("/a/items/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_EQ(c.op("GET", "/items")->resource->table, "items");
   EXPECT_EQ(c.op("GET", "/a/items")->resource->table, "a_items");
@@ -346,8 +376,9 @@ TEST(ResourceMapper, NamesCollidingTablesWhenTheShortNameComesFirst) {
 // paths in the other order compile. Expected: both orders compile (e.g. /items -> items,
 // /a/items -> a_items).
 TEST(ResourceMapper, NamesCollidingTablesWhateverTheDocumentOrder) {
-  Compiled c = compile(head() + "paths:\n" + collection("/a/items", "Thing") + item("/a/items/{id}", "Thing") +
-                       collection("/items", "Thing") + item("/items/{id}", "Thing") + kThing);
+  Compiled c = compile(head() + "paths:\n" + collection("/a/items", "Thing") +
+                       item("/a/items/{id}", "Thing") + collection("/items", "Thing") +
+                       item("/items/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_NE(c.op("GET", "/items")->resource->table, c.op("GET", "/a/items")->resource->table);
 }
@@ -367,11 +398,13 @@ TEST(ResourceMapper, MergesThePropertiesOfAllOfComposedSchemas) {
   std::string schemas =
       "components:\n  schemas:\n"
       "    Base:\n      type: object\n      required: [id]\n"
-      "      properties:\n        id: {type: integer, readOnly: true}\n        created: {type: string}\n"
+      "      properties:\n        id: {type: integer, readOnly: true}\n        created: {type: "
+      "string}\n"
       "    Pet:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n"
       "        - type: object\n          required: [name]\n"
       "          properties:\n            name: {type: string}\n            age: {type: integer}\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/pets", "Pet") + item("/pets/{id}", "Pet") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/pets", "Pet") +
+                       item("/pets/{id}", "Pet") + schemas);
   ASSERT_TRUE(c.api) << c.messages();
   const model::Resource* pets = c.table("pets");
   ASSERT_NE(pets, nullptr);
@@ -389,7 +422,8 @@ TEST(ResourceMapper, DoesNotMakeARequiredNullablePropertyNotNull) {
       "components:\n  schemas:\n    Thing:\n      type: object\n      required: [name, due]\n"
       "      properties:\n        id: {type: integer}\n        name: {type: string}\n"
       "        due: {type: string, nullable: true}\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   ASSERT_TRUE(c.api) << c.messages();
   const model::Resource* things = c.table("things");
   EXPECT_TRUE(things->columns[static_cast<size_t>(things->column_of("name"))].not_null);
@@ -401,7 +435,8 @@ TEST(ResourceMapper, DoesNotMakeARequiredNullablePropertyNotNullIn31) {
   std::string schemas =
       "components:\n  schemas:\n    Thing:\n      type: object\n      required: [due]\n"
       "      properties:\n        id: {type: integer}\n        due: {type: [string, 'null']}\n";
-  Compiled c = compile(head("3.1.0") + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+  Compiled c = compile(head("3.1.0") + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   ASSERT_TRUE(c.api) << c.messages();
   const model::Resource* things = c.table("things");
   EXPECT_FALSE(things->columns[static_cast<size_t>(things->column_of("due"))].not_null);
@@ -411,8 +446,10 @@ TEST(ResourceMapper, DoesNotMakeARequiredNullablePropertyNotNullIn31) {
 TEST(ResourceMapper, RefusesPropertiesWhoseNamesDifferOnlyInCase) {
   std::string schemas =
       "components:\n  schemas:\n    Thing:\n      type: object\n"
-      "      properties:\n        id: {type: integer}\n        Name: {type: string}\n        name: {type: string}\n";
-  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") + item("/things/{id}", "Thing") + schemas);
+      "      properties:\n        id: {type: integer}\n        Name: {type: string}\n        name: "
+      "{type: string}\n";
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("case-insensitive"), nullptr) << c.messages();
 }
@@ -421,16 +458,18 @@ TEST(ResourceMapper, DoesNotStoreWithoutAnObjectSchema) {
   Compiled c = compile(head() +
                        "paths:\n"
                        "  /things:\n    get:\n      responses:\n        '200': {description: ok}\n"
-                       "  /things/{id}:\n    parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n"
+                       "  /things/{id}:\n    parameters: [{name: id, in: path, required: true, "
+                       "schema: {type: integer}}]\n"
                        "    get:\n      responses:\n        '200': {description: ok}\n");
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_TRUE(c.api->resources.empty());
-  EXPECT_NE(c.op("GET", "/things")->not_stored_reason.find("no JSON object schema"), std::string::npos);
+  EXPECT_NE(c.op("GET", "/things")->not_stored_reason.find("no JSON object schema"),
+            std::string::npos);
 }
 
 TEST(ResourceMapper, StoresNothingInMockMode) {
-  Compiled c = compile(head() + "x-apiserver: {mode: mock}\npaths:\n" + collection("/things", "Thing") +
-                       item("/things/{id}", "Thing") + kThing);
+  Compiled c = compile(head() + "x-apiserver: {mode: mock}\npaths:\n" +
+                       collection("/things", "Thing") + item("/things/{id}", "Thing") + kThing);
   ASSERT_TRUE(c.api) << c.messages();
   EXPECT_TRUE(c.api->resources.empty());
   EXPECT_NE(c.op("GET", "/things")->not_stored_reason.find("mock"), std::string::npos);

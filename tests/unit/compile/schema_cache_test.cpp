@@ -13,7 +13,8 @@ TEST(SchemaCache, SharesTheValidatorOfASchemaPerDirection) {
   spec::Diagnostics diagnostics;
   auto doc = spec::parse_document(
       "openapi: 3.0.3\ncomponents:\n  schemas:\n"
-      "    A: {type: object, required: [id, name], properties: {id: {type: integer, readOnly: true}, name: {type: string}}}\n",
+      "    A: {type: object, required: [id, name], properties: {id: {type: integer, readOnly: "
+      "true}, name: {type: string}}}\n",
       "m.yaml", diagnostics);
   ASSERT_TRUE(doc);
   SchemaCache cache(*doc, diagnostics);

@@ -14,8 +14,8 @@ namespace {
 class SchemaFactsTest : public ::testing::Test {
  protected:
   void load(const std::string& schemas, const std::string& version = "3.0.3") {
-    doc_ = spec::parse_document("openapi: " + version + "\ncomponents:\n  schemas:\n" + schemas, "m.yaml",
-                                diagnostics_);
+    doc_ = spec::parse_document("openapi: " + version + "\ncomponents:\n  schemas:\n" + schemas,
+                                "m.yaml", diagnostics_);
     ASSERT_TRUE(doc_);
   }
   spec::NodeRef schema(const std::string& name) {
@@ -30,8 +30,9 @@ class SchemaFactsTest : public ::testing::Test {
 };
 
 TEST_F(SchemaFactsTest, ReadsTypesFlagsAndDefault) {
-  load("    A: {type: string, nullable: true, readOnly: true, default: x}\n"
-       "    B: {type: integer, writeOnly: true}\n");
+  load(
+      "    A: {type: string, nullable: true, readOnly: true, default: x}\n"
+      "    B: {type: integer, writeOnly: true}\n");
   SchemaFacts a = facts("A");
   EXPECT_EQ(a.types, std::vector<std::string>{"string"});
   EXPECT_TRUE(a.nullable);
@@ -61,9 +62,11 @@ TEST_F(SchemaFactsTest, InfersObjectAndArrayTypesFromTheirKeywords) {
 }
 
 TEST_F(SchemaFactsTest, FollowsRefsAndSingleAllOfWrappers) {
-  load("    Base: {type: integer, default: 3}\n"
-       "    Ref: {$ref: '#/components/schemas/Base'}\n"
-       "    Wrapped: {allOf: [{$ref: '#/components/schemas/Base'}], nullable: true, readOnly: true, default: 5}\n");
+  load(
+      "    Base: {type: integer, default: 3}\n"
+      "    Ref: {$ref: '#/components/schemas/Base'}\n"
+      "    Wrapped: {allOf: [{$ref: '#/components/schemas/Base'}], nullable: true, readOnly: true, "
+      "default: 5}\n");
   SchemaFacts ref = facts("Ref");
   EXPECT_EQ(ref.types, std::vector<std::string>{"integer"});
   EXPECT_EQ(ref.resolved.pointer, "/components/schemas/Base");
@@ -93,23 +96,29 @@ TEST(ValueShape, NamesTheOneJsonType) {
 }
 
 TEST_F(SchemaFactsTest, MergesAllOfPropertiesAndRequiredInOrder) {
-  load("    Base: {type: object, required: [id], properties: {id: {type: integer}, name: {type: string}}}\n"
-       "    Derived:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n"
-       "        - {type: object, required: [extra], properties: {extra: {type: boolean}, name: {type: integer}}}\n");
+  load(
+      "    Base: {type: object, required: [id], properties: {id: {type: integer}, name: {type: "
+      "string}}}\n"
+      "    Derived:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n"
+      "        - {type: object, required: [extra], properties: {extra: {type: boolean}, name: "
+      "{type: integer}}}\n");
   std::vector<ObjectProperty> props;
   ASSERT_TRUE(object_properties(*doc_, schema("Derived"), props));
   ASSERT_EQ(props.size(), 3u);
   EXPECT_EQ(props[0].name, "id");
   EXPECT_TRUE(props[0].required);
   EXPECT_EQ(props[1].name, "name");
-  EXPECT_EQ(props[1].facts.types, std::vector<std::string>{"integer"}) << "a later branch refines it";
+  EXPECT_EQ(props[1].facts.types, std::vector<std::string>{"integer"})
+      << "a later branch refines it";
   EXPECT_FALSE(props[1].required);
   EXPECT_EQ(props[2].name, "extra");
   EXPECT_TRUE(props[2].required);
 }
 
 TEST_F(SchemaFactsTest, FindsNoPropertiesInNonObjectSchemas) {
-  load("    S: {type: string}\n    E: {type: object}\n    Loop: {allOf: [{$ref: '#/components/schemas/Loop'}]}\n");
+  load(
+      "    S: {type: string}\n    E: {type: object}\n    Loop: {allOf: [{$ref: "
+      "'#/components/schemas/Loop'}]}\n");
   std::vector<ObjectProperty> props;
   EXPECT_FALSE(object_properties(*doc_, schema("S"), props));
   EXPECT_FALSE(object_properties(*doc_, schema("E"), props));
@@ -117,8 +126,10 @@ TEST_F(SchemaFactsTest, FindsNoPropertiesInNonObjectSchemas) {
 }
 
 TEST_F(SchemaFactsTest, NamesComponentsReferencedByRef) {
-  load("    Thing: {type: object, properties: {a: {type: string}}}\n    Ref: {$ref: '#/components/schemas/Thing'}\n"
-       "    Deep: {$ref: '#/components/schemas/Thing/properties/a'}\n");
+  load(
+      "    Thing: {type: object, properties: {a: {type: string}}}\n    Ref: {$ref: "
+      "'#/components/schemas/Thing'}\n"
+      "    Deep: {$ref: '#/components/schemas/Thing/properties/a'}\n");
   EXPECT_EQ(component_name(*doc_, schema("Ref")), "Thing");
   EXPECT_EQ(component_name(*doc_, schema("Thing")), "") << "not a $ref";
   EXPECT_EQ(component_name(*doc_, schema("Deep")), "");

@@ -28,7 +28,8 @@ struct Translated {
   }
   bool has_warning(const std::string& needle) const {
     for (const auto& d : diagnostics.items())
-      if (d.severity == spec::Diagnostic::Severity::kWarning && d.message.find(needle) != std::string::npos)
+      if (d.severity == spec::Diagnostic::Severity::kWarning &&
+          d.message.find(needle) != std::string::npos)
         return true;
     return false;
   }
@@ -42,8 +43,8 @@ struct Translated {
 
 // Translates #/components/schemas/<name> of a document whose schemas section is `schemas`
 // (YAML, indented by four spaces).
-Translated translate(const std::string& version, const std::string& schemas, const std::string& name,
-                     Direction direction = Direction::kRequest) {
+Translated translate(const std::string& version, const std::string& schemas,
+                     const std::string& name, Direction direction = Direction::kRequest) {
   Translated t;
   auto doc = spec::parse_document("openapi: '" + version + "'\ncomponents:\n  schemas:\n" + schemas,
                                   "mem.yaml", t.diagnostics);
@@ -89,7 +90,8 @@ TEST(SchemaTranslator, LeavesNonNullableTypesAlone) {
 }
 
 TEST(SchemaTranslator, FoldsBooleanExclusiveMaximumIntoANumber) {
-  Translated t = translate("3.0.3", "    A: {type: number, maximum: 10, exclusiveMaximum: true}\n", "A");
+  Translated t =
+      translate("3.0.3", "    A: {type: number, maximum: 10, exclusiveMaximum: true}\n", "A");
   EXPECT_EQ(t.schema["exclusiveMaximum"], 10);
   EXPECT_FALSE(t.schema.contains("maximum"));
   EXPECT_TRUE(t.accepts(9.5));
@@ -97,7 +99,8 @@ TEST(SchemaTranslator, FoldsBooleanExclusiveMaximumIntoANumber) {
 }
 
 TEST(SchemaTranslator, FoldsBooleanExclusiveMinimumIntoANumber) {
-  Translated t = translate("3.0.3", "    A: {type: integer, minimum: 0, exclusiveMinimum: true}\n", "A");
+  Translated t =
+      translate("3.0.3", "    A: {type: integer, minimum: 0, exclusiveMinimum: true}\n", "A");
   EXPECT_EQ(t.schema["exclusiveMinimum"], 0);
   EXPECT_FALSE(t.schema.contains("minimum"));
   EXPECT_FALSE(t.accepts(0));
@@ -105,14 +108,16 @@ TEST(SchemaTranslator, FoldsBooleanExclusiveMinimumIntoANumber) {
 }
 
 TEST(SchemaTranslator, DropsAFalseExclusiveBoundAndKeepsTheInclusiveOne) {
-  Translated t = translate("3.0.3", "    A: {type: number, maximum: 10, exclusiveMaximum: false}\n", "A");
+  Translated t =
+      translate("3.0.3", "    A: {type: number, maximum: 10, exclusiveMaximum: false}\n", "A");
   EXPECT_EQ(t.schema["maximum"], 10);
   EXPECT_FALSE(t.schema.contains("exclusiveMaximum"));
   EXPECT_TRUE(t.accepts(10));
 }
 
 TEST(SchemaTranslator, KeepsNumericExclusiveBoundsOf31) {
-  Translated t = translate("3.1.0", "    A: {type: number, exclusiveMaximum: 5, exclusiveMinimum: 1}\n", "A");
+  Translated t =
+      translate("3.1.0", "    A: {type: number, exclusiveMaximum: 5, exclusiveMinimum: 1}\n", "A");
   EXPECT_EQ(t.schema["exclusiveMaximum"], 5);
   EXPECT_EQ(t.schema["exclusiveMinimum"], 1);
   EXPECT_FALSE(t.accepts(5));
@@ -122,7 +127,8 @@ TEST(SchemaTranslator, KeepsNumericExclusiveBoundsOf31) {
 
 TEST(SchemaTranslator, MapsPrefixItemsToTupleItemsAndItemsToAdditionalItems) {
   Translated t = translate(
-      "3.1.0", "    A: {type: array, prefixItems: [{type: string}, {type: integer}], items: false}\n", "A");
+      "3.1.0",
+      "    A: {type: array, prefixItems: [{type: string}, {type: integer}], items: false}\n", "A");
   ASSERT_TRUE(t.schema["items"].is_array());
   EXPECT_EQ(t.schema["items"].size(), 2u);
   EXPECT_EQ(t.schema["additionalItems"], false);
@@ -139,7 +145,8 @@ TEST(SchemaTranslator, KeepsPlainItemsAsASchema) {
 }
 
 TEST(SchemaTranslator, MapsDependentRequiredToDependencies) {
-  Translated t = translate("3.1.0", "    A: {type: object, dependentRequired: {card: [billing]}}\n", "A");
+  Translated t =
+      translate("3.1.0", "    A: {type: object, dependentRequired: {card: [billing]}}\n", "A");
   EXPECT_EQ(t.schema["dependencies"], json({{"card", {"billing"}}}));
   EXPECT_FALSE(t.accepts(json::parse(R"({"card": 1})")));
   EXPECT_TRUE(t.accepts(json::parse(R"({"card": 1, "billing": 2})")));
@@ -147,8 +154,8 @@ TEST(SchemaTranslator, MapsDependentRequiredToDependencies) {
 }
 
 TEST(SchemaTranslator, MapsDependentSchemasToDependencies) {
-  Translated t = translate("3.1.0",
-                           "    A: {type: object, dependentSchemas: {a: {required: [b]}}}\n", "A");
+  Translated t =
+      translate("3.1.0", "    A: {type: object, dependentSchemas: {a: {required: [b]}}}\n", "A");
   EXPECT_TRUE(t.schema["dependencies"]["a"].is_object());
   EXPECT_FALSE(t.accepts(json::parse(R"({"a": 1})")));
   EXPECT_TRUE(t.accepts(json::parse(R"({"a": 1, "b": 1})")));
@@ -210,15 +217,19 @@ TEST(SchemaTranslator, TurnsRecursiveRefsIntoDefinitions) {
   ASSERT_TRUE(t.schema.contains("definitions")) << t.schema.dump();
   ASSERT_TRUE(t.schema["definitions"].contains("Node"));
   EXPECT_EQ(t.schema["properties"]["next"], json({{"$ref", "#/definitions/Node"}}));
-  EXPECT_TRUE(t.accepts(json::parse(R"({"value": 1, "next": {"value": 2, "next": {"value": 3}}})")));
-  EXPECT_FALSE(t.accepts(json::parse(R"({"value": 1, "next": {"value": 2, "next": {"value": "x"}}})")));
+  EXPECT_TRUE(
+      t.accepts(json::parse(R"({"value": 1, "next": {"value": 2, "next": {"value": 3}}})")));
+  EXPECT_FALSE(
+      t.accepts(json::parse(R"({"value": 1, "next": {"value": 2, "next": {"value": "x"}}})")));
 }
 
 TEST(SchemaTranslator, TurnsMutuallyRecursiveRefsIntoDefinitions) {
-  Translated t = translate("3.0.3",
-                           "    A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}\n"
-                           "    B: {type: object, properties: {a: {$ref: '#/components/schemas/A'}, n: {type: integer}}}\n",
-                           "A");
+  Translated t =
+      translate("3.0.3",
+                "    A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}\n"
+                "    B: {type: object, properties: {a: {$ref: '#/components/schemas/A'}, n: {type: "
+                "integer}}}\n",
+                "A");
   EXPECT_TRUE(t.schema["definitions"].contains("A"));
   EXPECT_TRUE(t.schema["definitions"].contains("B"));
   EXPECT_TRUE(t.accepts(json::parse(R"({"b": {"a": {"b": {"n": 1}}}})")));
@@ -226,7 +237,8 @@ TEST(SchemaTranslator, TurnsMutuallyRecursiveRefsIntoDefinitions) {
 }
 
 TEST(SchemaTranslator, WrapsARootRefSoItCanCarryDefinitions) {
-  Translated t = translate("3.0.3", "    A: {$ref: '#/components/schemas/B'}\n    B: {type: string}\n", "A");
+  Translated t =
+      translate("3.0.3", "    A: {$ref: '#/components/schemas/B'}\n    B: {type: string}\n", "A");
   ASSERT_TRUE(t.schema.contains("allOf"));
   EXPECT_TRUE(t.schema["definitions"].contains("B"));
   EXPECT_TRUE(t.accepts("x"));
@@ -248,14 +260,18 @@ TEST(SchemaTranslator, GivesDistinctDefinitionNamesToSameNamedTargets) {
 }
 
 TEST(SchemaTranslator, AppliesRefSiblingsIn31) {
-  Translated t = translate("3.1.0", "    A: {$ref: '#/components/schemas/B', maxLength: 3}\n    B: {type: string}\n", "A");
+  Translated t = translate(
+      "3.1.0", "    A: {$ref: '#/components/schemas/B', maxLength: 3}\n    B: {type: string}\n",
+      "A");
   EXPECT_TRUE(t.accepts("abc"));
   EXPECT_FALSE(t.accepts("abcd"));
   EXPECT_FALSE(t.accepts(5));
 }
 
 TEST(SchemaTranslator, IgnoresRefSiblingsIn30) {
-  Translated t = translate("3.0.3", "    A: {$ref: '#/components/schemas/B', maxLength: 3}\n    B: {type: string}\n", "A");
+  Translated t = translate(
+      "3.0.3", "    A: {$ref: '#/components/schemas/B', maxLength: 3}\n    B: {type: string}\n",
+      "A");
   EXPECT_TRUE(t.accepts("abcd"));
   EXPECT_FALSE(t.accepts(5));
 }
@@ -286,10 +302,11 @@ TEST(SchemaTranslator, RenamesPatternsRe2CanRunAndEnforcesThem) {
 }
 
 TEST(SchemaTranslator, WarnsAboutUnknownKeywordsButNotExtensionsOrAnnotations) {
-  Translated t = translate("3.0.3",
-                           "    A: {type: string, fooBar: 1, x-vendor: 2, example: e, description: d, "
-                           "deprecated: true, discriminator: {propertyName: t}, xml: {name: a}}\n",
-                           "A");
+  Translated t =
+      translate("3.0.3",
+                "    A: {type: string, fooBar: 1, x-vendor: 2, example: e, description: d, "
+                "deprecated: true, discriminator: {propertyName: t}, xml: {name: a}}\n",
+                "A");
   EXPECT_TRUE(t.has_warning("fooBar")) << t.messages();
   EXPECT_EQ(t.diagnostics.items().size(), 1u) << t.messages();
   EXPECT_EQ(t.schema, json({{kType, {"string"}}}));
@@ -306,8 +323,8 @@ TEST(SchemaTranslator, KeepsKnownFormatsAndDropsUnknownOnes) {
 
 TEST(SchemaTranslator, ReportsADanglingRefAsAnError) {
   spec::Diagnostics diagnostics;
-  auto doc = spec::parse_document("openapi: 3.0.3\ncomponents:\n  schemas:\n    A: {type: string}\n",
-                                  "m.yaml", diagnostics);
+  auto doc = spec::parse_document(
+      "openapi: 3.0.3\ncomponents:\n  schemas:\n    A: {type: string}\n", "m.yaml", diagnostics);
   ASSERT_TRUE(doc);
   // A $ref that the loader would have refused, built by hand.
   spec::Json dangling = {{"$ref", "#/components/schemas/Nope"}};
@@ -344,7 +361,8 @@ TEST(SchemaTranslator, TranslatesCompositionsRecursively) {
 TEST(SchemaTranslator, WarnsOnlyOncePerLocation) {
   spec::Diagnostics diagnostics;
   auto doc = spec::parse_document(
-      "openapi: 3.1.0\ncomponents:\n  schemas:\n    A: {type: object, unevaluatedProperties: false}\n",
+      "openapi: 3.1.0\ncomponents:\n  schemas:\n    A: {type: object, unevaluatedProperties: "
+      "false}\n",
       "m.yaml", diagnostics);
   ASSERT_TRUE(doc);
   SchemaTranslator translator(*doc, diagnostics);

@@ -20,7 +20,8 @@ struct Read {
   }
   const spec::Diagnostic* error(const std::string& needle) const {
     for (const auto& d : diagnostics.items())
-      if (d.severity == spec::Diagnostic::Severity::kError && d.message.find(needle) != std::string::npos)
+      if (d.severity == spec::Diagnostic::Severity::kError &&
+          d.message.find(needle) != std::string::npos)
         return &d;
     return nullptr;
   }
@@ -29,8 +30,8 @@ struct Read {
 // `block` is the YAML of the x-apiserver value, starting on line 3 of the document.
 Read read(const std::string& block) {
   Read r;
-  auto doc = spec::parse_document("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n" + block, "s.yaml",
-                                  r.diagnostics);
+  auto doc = spec::parse_document("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n" + block,
+                                  "s.yaml", r.diagnostics);
   EXPECT_TRUE(doc) << r.messages();
   if (doc) read_settings(*doc, r.settings, r.diagnostics);
   return r;

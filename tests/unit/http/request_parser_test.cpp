@@ -123,7 +123,8 @@ TEST(RequestParser, AcceptsMixedCrlfAndLfLineEndings) {
 }
 
 TEST(RequestParser, ReducesAnAbsoluteFormTargetToItsPathAndQuery) {
-  Outcome o = parse_all("GET http://example.com:8080/todos/1?x=y HTTP/1.1\r\nHost: example.com\r\n\r\n");
+  Outcome o =
+      parse_all("GET http://example.com:8080/todos/1?x=y HTTP/1.1\r\nHost: example.com\r\n\r\n");
   ASSERT_EQ(o.status, ParseStatus::kComplete);
   EXPECT_EQ(o.request.target, "/todos/1?x=y");
   EXPECT_EQ(o.request.path, "/todos/1");
@@ -162,22 +163,24 @@ TEST(RequestParser, RejectsHttp2And09RequestLinesWith505) {
 
 TEST(RequestParser, RejectsMalformedRequestLinesWith400) {
   for (const char* line : {
-           "GET /\r\nHost: x\r\n\r\n",                   // no version
-           "GET  / HTTP/1.1\r\nHost: x\r\n\r\n",         // two spaces
-           "GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n",    // extra token
-           "GET / http/1.1\r\nHost: x\r\n\r\n",          // lower-case version
-           "GET / HTTP/1\r\nHost: x\r\n\r\n",            // short version
-           "GET / HTTP/1.10\r\nHost: x\r\n\r\n",         // long version
-           "G(T / HTTP/1.1\r\nHost: x\r\n\r\n",          // method not a token
-           "GET todos HTTP/1.1\r\nHost: x\r\n\r\n",      // not a path
-           "\x01GET / HTTP/1.1\r\nHost: x\r\n\r\n",      // control byte
+           "GET /\r\nHost: x\r\n\r\n",                 // no version
+           "GET  / HTTP/1.1\r\nHost: x\r\n\r\n",       // two spaces
+           "GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n",  // extra token
+           "GET / http/1.1\r\nHost: x\r\n\r\n",        // lower-case version
+           "GET / HTTP/1\r\nHost: x\r\n\r\n",          // short version
+           "GET / HTTP/1.10\r\nHost: x\r\n\r\n",       // long version
+           "G(T / HTTP/1.1\r\nHost: x\r\n\r\n",        // method not a token
+           "GET todos HTTP/1.1\r\nHost: x\r\n\r\n",    // not a path
+           "\x01GET / HTTP/1.1\r\nHost: x\r\n\r\n",    // control byte
        }) {
     EXPECT_EQ(error_of(line), 400) << line;
   }
 }
 
 TEST(RequestParser, RejectsAControlCharacterInTheTargetWith400) {
-  EXPECT_EQ(error_of(std::string("GET /a\x01" "b HTTP/1.1\r\nHost: x\r\n\r\n")), 400);
+  EXPECT_EQ(error_of(std::string("GET /a\x01"
+                                 "b HTTP/1.1\r\nHost: x\r\n\r\n")),
+            400);
   EXPECT_EQ(error_of("GET /a\x7f HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
   EXPECT_EQ(error_of("GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
 }
@@ -240,7 +243,9 @@ TEST(RequestParser, ReadsAContentLengthBody) {
   Outcome o = parse_all("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world");
   ASSERT_EQ(o.status, ParseStatus::kComplete);
   EXPECT_EQ(o.request.body, "hello world");
-  EXPECT_EQ(o.consumed, std::string("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world").size());
+  EXPECT_EQ(
+      o.consumed,
+      std::string("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world").size());
 }
 
 TEST(RequestParser, WaitsForTheWholeContentLengthBody) {
@@ -262,7 +267,8 @@ TEST(RequestParser, KeepsBinaryBodyBytesIncludingNulAndCrlf) {
 }
 
 TEST(RequestParser, AcceptsRepeatedEqualContentLengths) {
-  Outcome o = parse_all("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc");
+  Outcome o =
+      parse_all("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc");
   ASSERT_EQ(o.status, ParseStatus::kComplete);
   EXPECT_EQ(o.request.body, "abc");
   Outcome list = parse_all("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 3\r\n\r\nabc");
@@ -271,14 +277,17 @@ TEST(RequestParser, AcceptsRepeatedEqualContentLengths) {
 }
 
 TEST(RequestParser, RejectsConflictingContentLengthsWith400) {
-  EXPECT_EQ(error_of("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"), 400);
+  EXPECT_EQ(
+      error_of("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+      400);
   EXPECT_EQ(error_of("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 4\r\n\r\nabcd"), 400);
 }
 
 TEST(RequestParser, RejectsNonNumericOrNegativeContentLengthWith400) {
-  for (const char* value : {"abc", "-1", "+3", "3a", "0x10", "", "3 3", "1.0", "99999999999999999999"}) {
-    std::string input = std::string("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: ") + value +
-                        "\r\n\r\nabc";
+  for (const char* value :
+       {"abc", "-1", "+3", "3a", "0x10", "", "3 3", "1.0", "99999999999999999999"}) {
+    std::string input =
+        std::string("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: ") + value + "\r\n\r\nabc";
     EXPECT_EQ(error_of(input), 400) << "Content-Length: '" << value << "'";
   }
 }
@@ -289,7 +298,8 @@ TEST(RequestParser, RejectsABodyOverTheLimitWith413BeforeReadingIt) {
   Outcome o = parse_all("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n", limits);
   EXPECT_EQ(o.status, ParseStatus::kError);
   EXPECT_EQ(o.error_status, 413);
-  EXPECT_EQ(parse_all("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789", limits).status,
+  EXPECT_EQ(parse_all("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789", limits)
+                .status,
             ParseStatus::kComplete);
 }
 
@@ -319,8 +329,7 @@ TEST(RequestParser, ReadsChunkedBodiesWithExtensionsTrailersAndUpperCaseHex) {
 }
 
 TEST(RequestParser, ReadsAChunkedBodyWithLfOnlyLineEndings) {
-  Outcome o = parse_all(
-      "POST /t HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n");
+  Outcome o = parse_all("POST /t HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n");
   ASSERT_EQ(o.status, ParseStatus::kComplete);
   EXPECT_EQ(o.request.body, "abc");
 }
@@ -359,7 +368,8 @@ TEST(RequestParser, RejectsBothContentLengthAndTransferEncodingWith400) {
 
 TEST(RequestParser, RejectsTransferCodingsOtherThanChunkedWith501) {
   EXPECT_EQ(error_of("POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"), 501);
-  EXPECT_EQ(error_of("POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), 501);
+  EXPECT_EQ(error_of("POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+            501);
   EXPECT_EQ(error_of("POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n"), 501);
 }
 
@@ -374,8 +384,9 @@ TEST(RequestParser, RejectsTransferEncodingInHttp10With400) {
 }
 
 TEST(RequestParser, RejectsAnExpectationOtherThan100ContinueWith417) {
-  EXPECT_EQ(error_of("POST /t HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Length: 1\r\n\r\n"),
-            417);
+  EXPECT_EQ(
+      error_of("POST /t HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Length: 1\r\n\r\n"),
+      417);
 }
 
 TEST(RequestParser, WantsContinueForExpect100BeforeTheBodyArrives) {
@@ -505,7 +516,8 @@ TEST(RequestParser, NeverCrashesOnRandomBytes) {
   ParserLimits limits;
   limits.max_head_bytes = 512;
   limits.max_body_bytes = 256;
-  const std::string alphabet = "GETPOST /HTP1.0:\r\n\r\nabc0123456789-;chunkedContent-LengthHost\x01\x7f\xff";
+  const std::string alphabet =
+      "GETPOST /HTP1.0:\r\n\r\nabc0123456789-;chunkedContent-LengthHost\x01\x7f\xff";
   for (int round = 0; round < 3000; ++round) {
     std::string input;
     size_t length = rng() % 300;
@@ -536,7 +548,8 @@ TEST(RequestParser, NeverCrashesOnRandomBytes) {
 
 TEST(RequestParser, MutatedValidRequestsNeverCrash) {
   const std::string valid =
-      "POST /todos?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"
+      "POST /todos?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: "
+      "100-continue\r\n\r\nhello"
       "GET / HTTP/1.1\r\nHost: y\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n";
   std::mt19937 rng(987);
   for (int round = 0; round < 3000; ++round) {
@@ -545,9 +558,15 @@ TEST(RequestParser, MutatedValidRequestsNeverCrash) {
     for (int e = 0; e < edits; ++e) {
       size_t at = rng() % input.size();
       switch (rng() % 3) {
-        case 0: input[at] = static_cast<char>(rng() & 0xff); break;
-        case 1: input.erase(at, 1); break;
-        default: input.insert(at, 1, static_cast<char>(rng() & 0xff)); break;
+        case 0:
+          input[at] = static_cast<char>(rng() & 0xff);
+          break;
+        case 1:
+          input.erase(at, 1);
+          break;
+        default:
+          input.insert(at, 1, static_cast<char>(rng() & 0xff));
+          break;
       }
     }
     std::string buffer = input;

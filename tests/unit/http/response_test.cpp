@@ -77,7 +77,9 @@ TEST(SerializeResponse, WritesAnImfFixdateDateHeader) {
   Wire wire = serialize(Response{});
   std::string date = header(wire, "Date");
   EXPECT_TRUE(std::regex_match(
-      date, std::regex(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT)")))
+      date,
+      std::regex(
+          R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT)")))
       << date;
 }
 

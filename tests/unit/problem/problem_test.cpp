@@ -107,10 +107,13 @@ TEST(RenderProblemJson, ListsFieldErrorsWithInNamePointerAndDetail) {
   EXPECT_EQ(body["type"], "urn:apiserver:problem:validation-failed");
   EXPECT_EQ(body["detail"], "5 errors in the request");
   ASSERT_EQ(body["errors"].size(), 5u);
-  EXPECT_EQ(body["errors"][0], json({{"in", "body"}, {"pointer", "/title"}, {"detail", "must be a string"}}))
+  EXPECT_EQ(body["errors"][0],
+            json({{"in", "body"}, {"pointer", "/title"}, {"detail", "must be a string"}}))
       << "a body error has no name";
-  EXPECT_EQ(body["errors"][1],
-            json({{"in", "query"}, {"name", "limit"}, {"pointer", ""}, {"detail", "must be at most 100"}}));
+  EXPECT_EQ(body["errors"][1], json({{"in", "query"},
+                                     {"name", "limit"},
+                                     {"pointer", ""},
+                                     {"detail", "must be at most 100"}}));
   EXPECT_EQ(body["errors"][2]["in"], "path");
   EXPECT_EQ(body["errors"][3]["in"], "header");
   EXPECT_EQ(body["errors"][4]["in"], "cookie");
@@ -130,7 +133,8 @@ TEST(RenderProblemJson, EscapesQuotesAndControlCharacters) {
 }
 
 TEST(RenderProblemJson, DoesNotThrowOnInvalidUtf8FromTheClient) {
-  Problem p = Problem::validation({{ErrorSource::kQuery, "na\xFFme", "/\xC3", "bad \xE2\x82 text"}});
+  Problem p =
+      Problem::validation({{ErrorSource::kQuery, "na\xFFme", "/\xC3", "bad \xE2\x82 text"}});
   p.detail = "detail \xC0\xAF";
   std::string text;
   ASSERT_NO_THROW(text = render_problem_json(p, "/path/\xFE\xFF"));
@@ -147,7 +151,8 @@ TEST(RenderProblemJson, KeepsValidUtf8AsIs) {
 }
 
 TEST(Problem, WithHeaderAddsResponseHeadersButNotToTheBody) {
-  Problem p = Problem::make(ProblemCode::kMethodNotAllowed, "use GET").with_header("Allow", "GET, HEAD");
+  Problem p =
+      Problem::make(ProblemCode::kMethodNotAllowed, "use GET").with_header("Allow", "GET, HEAD");
   ASSERT_EQ(p.headers.size(), 1u);
   EXPECT_EQ(p.headers[0].first, "Allow");
   EXPECT_EQ(p.headers[0].second, "GET, HEAD");

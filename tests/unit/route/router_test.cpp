@@ -97,7 +97,8 @@ TEST(Router, NeverMatchesAnEmptySegmentWithAParameter) {
 TEST(Router, PercentDecodesValuesAndLiterals) {
   Router router = make({"/files/{name}", "/caf\xC3\xA9"});
   EXPECT_EQ(describe(router, "/files/a%20b"), "0:name=a b");
-  EXPECT_EQ(describe(router, "/files/a%2Fb"), "0:name=a/b") << "an encoded slash stays in its segment";
+  EXPECT_EQ(describe(router, "/files/a%2Fb"), "0:name=a/b")
+      << "an encoded slash stays in its segment";
   EXPECT_EQ(describe(router, "/files/a+b"), "0:name=a+b") << "'+' is not a space in paths";
   EXPECT_EQ(describe(router, "/caf%C3%A9"), "1");
 }

@@ -10,6 +10,8 @@
 //   validator (walked here independently of compile_api), and 3.0 `nullable: true` admits null;
 // - each YAML/JSON pair of oai-examples holds identical data, except v3.1/tictactoe whose JSON is
 //   older (README): only its route set matches; webhook-example has no paths and zero routes.
+#include "support/conformance_documents.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,7 +32,6 @@
 #include "problem/problem.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
-#include "support/conformance_documents.hpp"
 #include "validate/compiled_schema.hpp"
 
 namespace apiserver {
@@ -106,7 +107,8 @@ std::multiset<std::string> raw_routes(const Json& root) {
 std::multiset<std::string> compiled_routes(const model::Api& api) {
   std::multiset<std::string> routes;
   for (const model::PathItem& item : api.paths) {
-    for (const model::Operation& op : item.operations) routes.insert(op.method + " " + item.path_template);
+    for (const model::Operation& op : item.operations)
+      routes.insert(op.method + " " + item.path_template);
   }
   return routes;
 }
@@ -271,8 +273,8 @@ TEST_P(ConformanceDocuments, LoadsCompilesAndHasOneRoutePerOperation) {
   }
   std::cout << "[ document ] " << relative << ": OpenAPI " << version << ", "
             << compiled_operation_count(*loaded->api) << " operation(s), " << parameter_count
-            << " parameter(s), " << loaded->api->resources.size() << " table(s), " << warning_count(loaded->diagnostics)
-            << " warning(s), " << elapsed.count() << " ms\n";
+            << " parameter(s), " << loaded->api->resources.size() << " table(s), "
+            << warning_count(loaded->diagnostics) << " warning(s), " << elapsed.count() << " ms\n";
 }
 
 TEST_P(ConformanceDocuments, EveryRequestSchemaCompiles) {
@@ -305,13 +307,13 @@ TEST_P(ConformanceDocuments, EveryComponentSchemaCompiles) {
   std::shared_ptr<const Document> document =
       spec::load_document(kOpenApiRoot + "/" + relative, load_diagnostics);
   ASSERT_TRUE(document) << diagnostics_text(load_diagnostics);
-  NodeRef schemas =
-      Document::child(Document::child(document->root_ref(), "components"), "schemas");
+  NodeRef schemas = Document::child(Document::child(document->root_ref(), "components"), "schemas");
   if (!schemas.valid()) return;
   size_t count = 0;
   for (const auto& [name, value] : schemas.node->items()) {
     (void)value;
-    for (compile::Direction direction : {compile::Direction::kRequest, compile::Direction::kResponse}) {
+    for (compile::Direction direction :
+         {compile::Direction::kRequest, compile::Direction::kResponse}) {
       spec::Diagnostics diagnostics;
       compile::SchemaTranslator translator(*document, diagnostics);
       nlohmann::json draft7 = translator.translate(Document::child(schemas, name), direction);
@@ -338,8 +340,8 @@ TEST(ConformanceDocumentsData, ThirtyDocumentsAllWithExpectedCounts) {
 // YAML/JSON pairs.
 
 struct Pair {
-  std::string stem;        // "oai-examples/v3.0/petstore"
-  bool identical = true;   // false: only the route set matches (README)
+  std::string stem;       // "oai-examples/v3.0/petstore"
+  bool identical = true;  // false: only the route set matches (README)
 };
 
 std::vector<Pair> pairs() {
@@ -380,8 +382,8 @@ TEST(ConformanceDocumentsPairs, YamlAndJsonLoadToIdenticalData) {
 }
 
 TEST(ConformanceDocumentsPairs, WebhookExampleHasNoPathsAndZeroRoutes) {
-  for (const char* name : {"oai-examples/v3.1/webhook-example.yaml",
-                           "oai-examples/v3.1/webhook-example.json"}) {
+  for (const char* name :
+       {"oai-examples/v3.1/webhook-example.yaml", "oai-examples/v3.1/webhook-example.json"}) {
     SCOPED_TRACE(name);
     std::unique_ptr<Loaded> loaded = load_and_compile(name);
     ASSERT_TRUE(loaded->document && loaded->api) << diagnostics_text(loaded->diagnostics);
@@ -447,8 +449,8 @@ TEST(ConformanceDocumentsSchemas, NullableThreeZeroSchemasAdmitNull) {
 }
 
 TEST(ConformanceDocumentsSchemas, SelfReferencingCircularSchemaValidatesNestedData) {
-  for (const char* name : {"features/readme-3.0-schema-types.yaml",
-                           "features/readme-3.1-schema-types.yaml"}) {
+  for (const char* name :
+       {"features/readme-3.0-schema-types.yaml", "features/readme-3.1-schema-types.yaml"}) {
     SCOPED_TRACE(name);
     spec::Diagnostics diagnostics;
     std::shared_ptr<const Document> document =
@@ -459,8 +461,8 @@ TEST(ConformanceDocumentsSchemas, SelfReferencingCircularSchemaValidatesNestedDa
         "Circular");
     ASSERT_TRUE(circular.valid());
     compile::SchemaTranslator translator(*document, diagnostics);
-    auto compiled =
-        validate::CompiledSchema::build(translator.translate(circular, compile::Direction::kRequest));
+    auto compiled = validate::CompiledSchema::build(
+        translator.translate(circular, compile::Direction::kRequest));
     ASSERT_FALSE(diagnostics.has_errors()) << diagnostics_text(diagnostics);
     nlohmann::json deep = {{"string", "leaf"}};
     for (int i = 0; i < 50; ++i) deep = {{"string", "n" + std::to_string(i)}, {"children", {deep}}};

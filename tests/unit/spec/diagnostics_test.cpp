@@ -19,12 +19,14 @@ Diagnostic make(Diagnostic::Severity severity, std::string file, int line, int c
 }
 
 TEST(Diagnostic, RendersFileLineColumnSeverityMessageAndPointer) {
-  EXPECT_EQ(make(Diagnostic::Severity::kError, "todo.yaml", 12, 7, "/paths/~1todos/get", "bad").to_string(),
+  EXPECT_EQ(make(Diagnostic::Severity::kError, "todo.yaml", 12, 7, "/paths/~1todos/get", "bad")
+                .to_string(),
             "todo.yaml:12:7: error: bad (at /paths/~1todos/get)");
   EXPECT_EQ(make(Diagnostic::Severity::kWarning, "a.yaml", 3, 0, "", "hm").to_string(),
             "a.yaml:3: warning: hm");
   EXPECT_EQ(make(Diagnostic::Severity::kError, "a.yaml", 0, 5, "", "x").to_string(),
-            "a.yaml: error: x") << "no column without a line";
+            "a.yaml: error: x")
+      << "no column without a line";
   EXPECT_EQ(make(Diagnostic::Severity::kError, "", 0, 0, "/x", "y").to_string(),
             "<document>: error: y (at /x)");
 }

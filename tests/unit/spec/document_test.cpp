@@ -38,8 +38,9 @@ constexpr const char* kMinimal30 = "openapi: 3.0.3\ninfo: {title: t, version: '1
 TEST(ParseDocument, AcceptsOpenApi30And31) {
   for (const char* version : {"3.0.0", "3.0.3", "3.0", "3.1.0", "3.1.1", "3.1"}) {
     Diagnostics diagnostics;
-    auto doc = parse_document(std::string("openapi: '") + version + "'\ninfo: {title: t, version: '1'}\n",
-                              "mem.yaml", diagnostics);
+    auto doc =
+        parse_document(std::string("openapi: '") + version + "'\ninfo: {title: t, version: '1'}\n",
+                       "mem.yaml", diagnostics);
     ASSERT_TRUE(doc) << version << "\n" << all_messages(diagnostics);
     EXPECT_EQ(doc->openapi_version(), version);
     EXPECT_EQ(doc->is_v31(), std::string(version).rfind("3.1", 0) == 0) << version;
@@ -61,8 +62,8 @@ TEST(ParseDocument, ExposesTheRootAndTheMainFile) {
 
 TEST(ParseDocument, RefusesSwagger20) {
   Diagnostics diagnostics;
-  EXPECT_FALSE(parse_document("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "s.yaml",
-                              diagnostics));
+  EXPECT_FALSE(parse_document("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+                              "s.yaml", diagnostics));
   EXPECT_NE(find_error(diagnostics, "Swagger 2.0"), nullptr) << all_messages(diagnostics);
 }
 
@@ -71,14 +72,15 @@ TEST(ParseDocument, RefusesOtherOpenApiVersions) {
     Diagnostics diagnostics;
     EXPECT_FALSE(parse_document(std::string("openapi: ") + version + "\n", "v.yaml", diagnostics))
         << version;
-    EXPECT_NE(find_error(diagnostics, "not supported"), nullptr)
-        << version << "\n" << all_messages(diagnostics);
+    EXPECT_NE(find_error(diagnostics, "not supported"), nullptr) << version << "\n"
+                                                                 << all_messages(diagnostics);
   }
 }
 
 TEST(ParseDocument, RefusesANumericVersionAskingForQuotes) {
   Diagnostics diagnostics;
-  EXPECT_FALSE(parse_document("openapi: 3.0\ninfo: {title: t, version: '1'}\n", "n.yaml", diagnostics));
+  EXPECT_FALSE(
+      parse_document("openapi: 3.0\ninfo: {title: t, version: '1'}\n", "n.yaml", diagnostics));
   const Diagnostic* d = find_error(diagnostics, "must be a string");
   ASSERT_NE(d, nullptr) << all_messages(diagnostics);
   EXPECT_EQ(d->line, 1);
@@ -96,7 +98,8 @@ TEST(ParseDocument, RefusesANonMappingTopLevel) {
   for (const char* text : {"- a\n- b\n", "just text\n", ""}) {
     Diagnostics diagnostics;
     EXPECT_FALSE(parse_document(text, "x.yaml", diagnostics)) << text;
-    EXPECT_NE(find_error(diagnostics, "mapping at the top level"), nullptr) << all_messages(diagnostics);
+    EXPECT_NE(find_error(diagnostics, "mapping at the top level"), nullptr)
+        << all_messages(diagnostics);
   }
 }
 
@@ -112,10 +115,10 @@ TEST(ParseDocument, ReportsYamlSyntaxErrorsWithLine) {
 
 TEST(ParseDocument, ReportsAnUnresolvableLocalRefWithItsLine) {
   Diagnostics diagnostics;
-  EXPECT_FALSE(parse_document(
-      "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n"
-      "    A:\n      $ref: '#/components/schemas/Missing'\n",
-      "r.yaml", diagnostics));
+  EXPECT_FALSE(
+      parse_document("openapi: 3.0.3\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n"
+                     "    A:\n      $ref: '#/components/schemas/Missing'\n",
+                     "r.yaml", diagnostics));
   const Diagnostic* d = find_error(diagnostics, "#/components/schemas/Missing");
   ASSERT_NE(d, nullptr) << all_messages(diagnostics);
   EXPECT_EQ(d->line, 6);
@@ -124,10 +127,10 @@ TEST(ParseDocument, ReportsAnUnresolvableLocalRefWithItsLine) {
 
 TEST(ParseDocument, ReportsRefsToOtherFilesAsUnresolvable) {
   Diagnostics diagnostics;
-  EXPECT_FALSE(parse_document(
-      "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n"
-      "    A: {$ref: 'other.yaml#/A'}\n",
-      "r.yaml", diagnostics));
+  EXPECT_FALSE(
+      parse_document("openapi: 3.0.3\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n"
+                     "    A: {$ref: 'other.yaml#/A'}\n",
+                     "r.yaml", diagnostics));
   EXPECT_NE(find_error(diagnostics, "other.yaml"), nullptr) << all_messages(diagnostics);
 }
 
@@ -194,7 +197,8 @@ TEST_F(ResolveTest, DoesNotResolveMissingTargetsAnchorsOrRemoteUrls) {
 }
 
 TEST_F(ResolveTest, FollowsRefChainsToTheirEnd) {
-  NodeRef c = Document::child(Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "C");
+  NodeRef c = Document::child(
+      Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "C");
   ASSERT_TRUE(c.valid());
   Diagnostics diagnostics;
   NodeRef end = doc_->follow(c, diagnostics);
@@ -205,14 +209,16 @@ TEST_F(ResolveTest, FollowsRefChainsToTheirEnd) {
 }
 
 TEST_F(ResolveTest, FollowReportsACircularChain) {
-  NodeRef loop = Document::child(Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "Loop1");
+  NodeRef loop = Document::child(
+      Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "Loop1");
   Diagnostics diagnostics;
   EXPECT_FALSE(doc_->follow(loop, diagnostics).valid());
   EXPECT_NE(find_error(diagnostics, "circular"), nullptr) << all_messages(diagnostics);
 }
 
 TEST_F(ResolveTest, FollowReturnsANonRefNodeUnchanged) {
-  NodeRef e = Document::child(Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "E");
+  NodeRef e = Document::child(
+      Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "E");
   Diagnostics diagnostics;
   NodeRef same = doc_->follow(e, diagnostics);
   EXPECT_EQ(same.node, e.node);
@@ -226,14 +232,16 @@ TEST_F(ResolveTest, ChildAndItemNavigateAndBuildEscapedPointers) {
   EXPECT_EQ(item.pointer, "/paths/~1things~1{id}");
   EXPECT_FALSE(Document::child(paths, "/nope").valid());
   EXPECT_FALSE(Document::child(NodeRef{}, "x").valid());
-  NodeRef list = Document::child(Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "List");
+  NodeRef list = Document::child(
+      Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "List");
   EXPECT_EQ(Document::item(list, 0).pointer, "/components/schemas/List/0");
   EXPECT_FALSE(Document::item(list, 2).valid());
   EXPECT_FALSE(Document::item(paths, 0).valid()) << "item() of an object";
 }
 
 TEST_F(ResolveTest, LocatesDiagnosticsAtTheNearestPositionedAncestor) {
-  NodeRef e = Document::child(Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "E");
+  NodeRef e = Document::child(
+      Document::child(Document::child(doc_->root_ref(), "components"), "schemas"), "E");
   Diagnostic d = doc_->at(e, Diagnostic::Severity::kWarning, "look here");
   EXPECT_EQ(d.file, "mem.yaml");
   EXPECT_EQ(d.line, 10);
@@ -278,10 +286,11 @@ TEST(LoadDocument, FollowsRelativeFileRefsAndFragmentsIntoOtherFiles) {
              "    tags: {$ref: '../shared/tags.yaml'}\n");
   write_file(dir, "schemas/common.yaml", "Id:\n  type: integer\n");
   write_file(dir, "shared/tags.yaml", "type: array\nitems: {type: string}\n");
-  std::string main = write_file(dir, "api.yaml",
-                                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
-                                "components:\n  schemas:\n    Thing: {$ref: 'schemas/thing.yaml#/Thing'}\n"
-                                "    Same: {$ref: './schemas/thing.yaml#/Thing'}\n");
+  std::string main =
+      write_file(dir, "api.yaml",
+                 "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+                 "components:\n  schemas:\n    Thing: {$ref: 'schemas/thing.yaml#/Thing'}\n"
+                 "    Same: {$ref: './schemas/thing.yaml#/Thing'}\n");
   Diagnostics diagnostics;
   auto doc = load_document(main, diagnostics);
   ASSERT_TRUE(doc) << all_messages(diagnostics);
@@ -301,7 +310,8 @@ TEST(LoadDocument, FollowsRelativeFileRefsAndFragmentsIntoOtherFiles) {
   EXPECT_EQ(id_schema.file->display_name, "schemas/common.yaml");
   EXPECT_EQ(id_schema.pointer, "/Id");
 
-  NodeRef tags = doc->follow(Document::child(Document::child(*thing, "properties"), "tags"), follow_diagnostics);
+  NodeRef tags = doc->follow(Document::child(Document::child(*thing, "properties"), "tags"),
+                             follow_diagnostics);
   ASSERT_TRUE(tags.valid());
   EXPECT_EQ((*tags.node)["type"], "array");
   EXPECT_EQ(tags.pointer, "") << "a ref without fragment is the whole file";
@@ -309,8 +319,10 @@ TEST(LoadDocument, FollowsRelativeFileRefsAndFragmentsIntoOtherFiles) {
 
 TEST(LoadDocument, LoadsACycleBetweenTwoFilesOnce) {
   TempDir dir;
-  write_file(dir, "a.yaml", "Node:\n  type: object\n  properties:\n    next: {$ref: 'b.yaml#/Node'}\n");
-  write_file(dir, "b.yaml", "Node:\n  type: object\n  properties:\n    back: {$ref: 'a.yaml#/Node'}\n");
+  write_file(dir, "a.yaml",
+             "Node:\n  type: object\n  properties:\n    next: {$ref: 'b.yaml#/Node'}\n");
+  write_file(dir, "b.yaml",
+             "Node:\n  type: object\n  properties:\n    back: {$ref: 'a.yaml#/Node'}\n");
   std::string main = write_file(dir, "api.yaml",
                                 "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
                                 "components:\n  schemas:\n    Node: {$ref: 'a.yaml#/Node'}\n");
@@ -329,7 +341,9 @@ TEST(LoadDocument, LoadsACycleBetweenTwoFilesOnce) {
 
 TEST(LoadDocument, LoadsAFileThatRefersBackToTheMainFile) {
   TempDir dir;
-  write_file(dir, "part.yaml", "Wrapper:\n  type: object\n  properties:\n    x: {$ref: 'api.yaml#/components/schemas/X'}\n");
+  write_file(
+      dir, "part.yaml",
+      "Wrapper:\n  type: object\n  properties:\n    x: {$ref: 'api.yaml#/components/schemas/X'}\n");
   std::string main = write_file(dir, "api.yaml",
                                 "openapi: 3.0.3\ncomponents:\n  schemas:\n    X: {type: string}\n"
                                 "    W: {$ref: 'part.yaml#/Wrapper'}\n");
@@ -343,9 +357,10 @@ TEST(LoadDocument, ReportsAMissingFileNamingTheReferringFileAndLine) {
   TempDir dir;
   write_file(dir, "schemas/thing.yaml",
              "Thing:\n  type: object\n  properties:\n    owner:\n      $ref: 'user.yaml#/User'\n");
-  std::string main = write_file(dir, "api.yaml",
-                                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
-                                "components:\n  schemas:\n    Thing: {$ref: 'schemas/thing.yaml#/Thing'}\n");
+  std::string main =
+      write_file(dir, "api.yaml",
+                 "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+                 "components:\n  schemas:\n    Thing: {$ref: 'schemas/thing.yaml#/Thing'}\n");
   Diagnostics diagnostics;
   EXPECT_FALSE(load_document(main, diagnostics));
   const Diagnostic* d = find_error(diagnostics, "user.yaml");
@@ -359,8 +374,9 @@ TEST(LoadDocument, ReportsAMissingFileNamingTheReferringFileAndLine) {
 TEST(LoadDocument, ReportsAMissingFragmentInAnotherFile) {
   TempDir dir;
   write_file(dir, "other.yaml", "A: {type: string}\n");
-  std::string main = write_file(dir, "api.yaml",
-                                "openapi: 3.0.3\ncomponents:\n  schemas:\n    B: {$ref: 'other.yaml#/Nope'}\n");
+  std::string main =
+      write_file(dir, "api.yaml",
+                 "openapi: 3.0.3\ncomponents:\n  schemas:\n    B: {$ref: 'other.yaml#/Nope'}\n");
   Diagnostics diagnostics;
   EXPECT_FALSE(load_document(main, diagnostics));
   const Diagnostic* d = find_error(diagnostics, "other.yaml#/Nope");
@@ -386,13 +402,16 @@ TEST(LoadDocument, RefusesRemoteRefs) {
 TEST(LoadDocument, ReportsASyntaxErrorInAReferencedFileWithThatFilesName) {
   TempDir dir;
   write_file(dir, "broken.yaml", "A:\n  type: [string\n");
-  std::string main = write_file(dir, "api.yaml",
-                                "openapi: 3.0.3\ncomponents:\n  schemas:\n    B: {$ref: 'broken.yaml#/A'}\n");
+  std::string main =
+      write_file(dir, "api.yaml",
+                 "openapi: 3.0.3\ncomponents:\n  schemas:\n    B: {$ref: 'broken.yaml#/A'}\n");
   Diagnostics diagnostics;
   EXPECT_FALSE(load_document(main, diagnostics));
-  bool named = std::any_of(diagnostics.items().begin(), diagnostics.items().end(), [](const Diagnostic& d) {
-    return d.file == "broken.yaml" && d.line > 0 && d.message.find("not valid YAML") != std::string::npos;
-  });
+  bool named =
+      std::any_of(diagnostics.items().begin(), diagnostics.items().end(), [](const Diagnostic& d) {
+        return d.file == "broken.yaml" && d.line > 0 &&
+               d.message.find("not valid YAML") != std::string::npos;
+      });
   EXPECT_TRUE(named) << all_messages(diagnostics);
 }
 
@@ -412,8 +431,9 @@ TEST(LoadDocument, RefusesSwaggerAndWrongVersionsFromFiles) {
 TEST(LoadDocument, LoadsJsonFiles) {
   TempDir dir;
   write_file(dir, "defs.json", R"({"Id": {"type": "integer"}})");
-  std::string main = write_file(dir, "api.json",
-                                R"({"openapi": "3.1.0", "components": {"schemas": {"Id": {"$ref": "defs.json#/Id"}}}})");
+  std::string main = write_file(
+      dir, "api.json",
+      R"({"openapi": "3.1.0", "components": {"schemas": {"Id": {"$ref": "defs.json#/Id"}}}})");
   Diagnostics diagnostics;
   auto doc = load_document(main, diagnostics);
   ASSERT_TRUE(doc) << all_messages(diagnostics);

@@ -30,10 +30,13 @@ ParseFailure parse_fails(const std::string& text) {
   return failure;
 }
 
-ordered_json scalar(const std::string& yaml_value) { return parse_ok("v: " + yaml_value + "\n")["v"]; }
+ordered_json scalar(const std::string& yaml_value) {
+  return parse_ok("v: " + yaml_value + "\n")["v"];
+}
 
 TEST(ParseYamlText, ResolvesNullsOfTheCoreSchema) {
-  for (const char* text : {"null", "Null", "NULL", "~", ""}) EXPECT_TRUE(scalar(text).is_null()) << text;
+  for (const char* text : {"null", "Null", "NULL", "~", ""})
+    EXPECT_TRUE(scalar(text).is_null()) << text;
 }
 
 TEST(ParseYamlText, ResolvesBooleansOfTheCoreSchema) {
@@ -132,7 +135,9 @@ TEST(ParseYamlText, ParsesJson) {
 
 TEST(ParseYamlText, AcceptsCrlfLineEndingsAndAByteOrderMark) {
   EXPECT_EQ(parse_ok("a: 1\r\nb:\r\n  c: 2\r\n"), ordered_json::parse(R"({"a":1,"b":{"c":2}})"));
-  EXPECT_EQ(parse_ok("\xEF\xBB\xBF" "a: 1\n"), ordered_json::parse(R"({"a":1})"));
+  EXPECT_EQ(parse_ok("\xEF\xBB\xBF"
+                     "a: 1\n"),
+            ordered_json::parse(R"({"a":1})"));
 }
 
 TEST(ParseYamlText, ExpandsAliases) {
@@ -194,8 +199,8 @@ TEST(ParseYamlText, RejectsComplexMappingKeys) {
 }
 
 TEST(ParseYamlText, RejectsAliasCyclesWithAMessage) {
-  for (const char* text : {"a: &a [*a]\n", "&a {b: *a}\n", "a: &a\n  - x\n  - *a\n",
-                           "a: &a {b: {c: *a}}\n"}) {
+  for (const char* text :
+       {"a: &a [*a]\n", "&a {b: *a}\n", "a: &a\n  - x\n  - *a\n", "a: &a {b: {c: *a}}\n"}) {
     ParseFailure failure = parse_fails(text);
     EXPECT_NE(failure.message.find("alias"), std::string::npos) << text << ": " << failure.message;
   }

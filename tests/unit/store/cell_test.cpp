@@ -27,8 +27,8 @@ std::string json_text(const Cell& cell, ColumnType type) {
 }
 
 TEST(Cell, StoresNullAsSqlNullForEveryType) {
-  for (ColumnType type : {ColumnType::kInteger, ColumnType::kReal, ColumnType::kText, ColumnType::kBoolean,
-                          ColumnType::kJson}) {
+  for (ColumnType type : {ColumnType::kInteger, ColumnType::kReal, ColumnType::kText,
+                          ColumnType::kBoolean, ColumnType::kJson}) {
     Cell cell = cell_of(type, nullptr);
     EXPECT_EQ(cell.indicator, soci::i_null);
     EXPECT_TRUE(cell_value(cell, type).is_null());
@@ -89,7 +89,8 @@ TEST(Cell, RoundTripsTextWithEscapes) {
 TEST(Cell, WritesInvalidUtf8TextAsReplacementCharacters) {
   Cell cell;
   cell.indicator = soci::i_ok;
-  for (const std::string bad : {"\xFF", "a\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
+  for (const std::string bad :
+       {"\xFF", "a\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
     cell.text = bad;
     std::string text = json_text(cell, ColumnType::kText);
     json parsed;
@@ -115,8 +116,9 @@ TEST(Cell, StoresNonStringsInATextColumnAsTheirJson) {
 }
 
 TEST(Cell, RoundTripsJsonValuesOfEveryKind) {
-  for (const json& v : {json::parse(R"({"a": [1, {"b": null}], "c": "d"})"), json::array(), json::object(),
-                        json("text"), json("123"), json(12), json(1.5), json(true)}) {
+  for (const json& v :
+       {json::parse(R"({"a": [1, {"b": null}], "c": "d"})"), json::array(), json::object(),
+        json("text"), json("123"), json(12), json(1.5), json(true)}) {
     Cell cell = cell_of(ColumnType::kJson, v);
     EXPECT_EQ(cell_value(cell, ColumnType::kJson), v) << v.dump();
     EXPECT_EQ(json::parse(json_text(cell, ColumnType::kJson)), v) << v.dump();

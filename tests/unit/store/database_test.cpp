@@ -27,8 +27,9 @@ bool has_note(const std::vector<std::string>& notes, const std::string& needle) 
 std::unique_ptr<model::Api> two_tables() {
   auto api = std::make_unique<model::Api>();
   api->resources.push_back(testing::resource(
-      "todos", {column("id", ColumnType::kInteger), column("title", ColumnType::kText, true),
-                column("done", ColumnType::kBoolean, false, false), column("meta", ColumnType::kJson)}));
+      "todos",
+      {column("id", ColumnType::kInteger), column("title", ColumnType::kText, true),
+       column("done", ColumnType::kBoolean, false, false), column("meta", ColumnType::kJson)}));
   api->resources.push_back(testing::resource(
       "weird \"name\"", {column("key", ColumnType::kText), column("select", ColumnType::kReal)}, 0,
       model::KeyKind::kUuid));

@@ -96,7 +96,8 @@ TEST_F(MigrationTest, AddsAnOptionalPropertyAsAColumnAndKeepsTheRows) {
 TEST_F(MigrationTest, AddsARequiredPropertyWithADefaultFillingExistingRows) {
   open(base());
   create({{"title", "a"}});
-  std::vector<std::string> notes = open(base_plus(column("status", ColumnType::kText, true, json("open"))));
+  std::vector<std::string> notes =
+      open(base_plus(column("status", ColumnType::kText, true, json("open"))));
   EXPECT_TRUE(has(notes, "added column 'status'")) << ::testing::PrintToString(notes);
   EXPECT_EQ(read(1)["status"], "open");
 }
@@ -140,8 +141,9 @@ TEST_F(MigrationTest, RefusesATypeChangeEvenOnAnEmptyTable) {
 TEST_F(MigrationTest, ReportsEveryProblemOfATableInOneError) {
   open(base_plus(column("a", ColumnType::kInteger), column("b", ColumnType::kReal)));
   create({{"title", "x"}});
-  std::string message = refuse(base_plus(column("a", ColumnType::kText), column("b", ColumnType::kBoolean),
-                                         column("c", ColumnType::kText, true)));
+  std::string message =
+      refuse(base_plus(column("a", ColumnType::kText), column("b", ColumnType::kBoolean),
+                       column("c", ColumnType::kText, true)));
   EXPECT_NE(message.find("'a'"), std::string::npos) << message;
   EXPECT_NE(message.find("'b'"), std::string::npos) << message;
   EXPECT_NE(message.find("'c'"), std::string::npos) << message;
@@ -204,7 +206,8 @@ TEST_F(MigrationTest, KeepsAColumnThatLeftTheSchemaWithItsData) {
   open(base_plus(column("legacy", ColumnType::kText)));
   create({{"title", "a"}, {"legacy", "old"}});
   std::vector<std::string> notes = open(base());
-  EXPECT_TRUE(has(notes, "column 'legacy' is no longer in the schema")) << ::testing::PrintToString(notes);
+  EXPECT_TRUE(has(notes, "column 'legacy' is no longer in the schema"))
+      << ::testing::PrintToString(notes);
   EXPECT_EQ(query(path(), "SELECT legacy FROM items")[0][0], "old");
   EXPECT_FALSE(read(1).contains("legacy"));
   create({{"title", "b"}});
@@ -230,7 +233,8 @@ TEST_F(MigrationTest, RefusesAChangedKey) {
   std::vector<model::Column> rekeyed = base_plus(column("code", ColumnType::kText));
   std::string message = refuse(rekeyed, 2);
   EXPECT_NE(message.find("key"), std::string::npos) << message;
-  std::vector<model::Column> renamed = {column("uid", ColumnType::kInteger), column("title", ColumnType::kText, true)};
+  std::vector<model::Column> renamed = {column("uid", ColumnType::kInteger),
+                                        column("title", ColumnType::kText, true)};
   std::string gone = refuse(renamed);
   EXPECT_NE(gone.find("no key column 'uid'"), std::string::npos) << gone;
 }

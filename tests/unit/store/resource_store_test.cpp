@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "store/database.hpp"
-#include "unit/store/store_test_support.hpp"
 #include "support/server_process.hpp"
+#include "unit/store/store_test_support.hpp"
 
 namespace apiserver::store {
 namespace {
@@ -26,11 +26,12 @@ using testing::column;
 // Columns: 0 id (key), 1 title (NOT NULL), 2 done (boolean, default false), 3 size (integer),
 // 4 score (real), 5 meta (JSON), 6 priority (integer, nullable, default 3).
 std::unique_ptr<model::Resource> todos() {
-  return testing::resource("todos", {column("id", ColumnType::kInteger), column("title", ColumnType::kText, true),
-                                     column("done", ColumnType::kBoolean, false, json(false)),
-                                     column("size", ColumnType::kInteger), column("score", ColumnType::kReal),
-                                     column("meta", ColumnType::kJson),
-                                     column("priority", ColumnType::kInteger, false, json(3))});
+  return testing::resource(
+      "todos", {column("id", ColumnType::kInteger), column("title", ColumnType::kText, true),
+                column("done", ColumnType::kBoolean, false, json(false)),
+                column("size", ColumnType::kInteger), column("score", ColumnType::kReal),
+                column("meta", ColumnType::kJson),
+                column("priority", ColumnType::kInteger, false, json(3))});
 }
 
 class ResourceStoreTest : public ::testing::Test {
@@ -113,8 +114,8 @@ TEST_F(ResourceStoreTest, RoundTripsEveryColumnType) {
 }
 
 TEST_F(ResourceStoreTest, RoundTripsJsonArraysScalarsAndNumericStrings) {
-  for (const json& meta : {json::array({1, "two", nullptr, json::object()}), json("123"), json(12), json(true),
-                           json::object()}) {
+  for (const json& meta : {json::array({1, "two", nullptr, json::object()}), json("123"), json(12),
+                           json(true), json::object()}) {
     json created = create({{"title", "t"}, {"meta", meta}});
     EXPECT_EQ(read(created["id"])["meta"], meta) << meta.dump();
   }
@@ -176,12 +177,15 @@ TEST_F(ResourceStoreTest, ReportsReplacingWithoutARequiredValueAsInvalid) {
 TEST_F(ResourceStoreTest, UpdatesAnItemThroughAMutator) {
   json a = create({{"title", "a"}, {"size", 1}});
   Record out;
-  StoreResult r = store().update(a["id"], [](json& item) {
-    EXPECT_EQ(item["title"], "a");
-    item["title"] = "b";
-    item.erase("size");
-    return true;
-  }, out);
+  StoreResult r = store().update(
+      a["id"],
+      [](json& item) {
+        EXPECT_EQ(item["title"], "a");
+        item["title"] = "b";
+        item.erase("size");
+        return true;
+      },
+      out);
   ASSERT_TRUE(r.ok()) << r.detail;
   json updated = store().to_item(out);
   EXPECT_EQ(updated["title"], "b");
@@ -192,10 +196,13 @@ TEST_F(ResourceStoreTest, UpdatesAnItemThroughAMutator) {
 TEST_F(ResourceStoreTest, LeavesTheRowUntouchedWhenTheMutatorAborts) {
   json a = create({{"title", "a"}});
   Record out;
-  StoreResult r = store().update(a["id"], [](json& item) {
-    item["title"] = "changed";
-    return false;
-  }, out);
+  StoreResult r = store().update(
+      a["id"],
+      [](json& item) {
+        item["title"] = "changed";
+        return false;
+      },
+      out);
   EXPECT_EQ(r.status, StoreStatus::kAborted);
   EXPECT_EQ(read(a["id"])["title"], "a");
   EXPECT_EQ(create({{"title", "after"}})["title"], "after") << "no transaction is left open";
@@ -204,7 +211,8 @@ TEST_F(ResourceStoreTest, LeavesTheRowUntouchedWhenTheMutatorAborts) {
 TEST_F(ResourceStoreTest, ReportsUpdatingAMissingItemAsNotFoundWithoutCallingTheMutator) {
   Record out;
   bool called = false;
-  StoreResult r = store().update(77, [&](json&) { return called = true; }, out);
+  StoreResult r = store().update(
+      77, [&](json&) { return called = true; }, out);
   EXPECT_EQ(r.status, StoreStatus::kNotFound);
   EXPECT_FALSE(called);
   EXPECT_EQ(create({{"title", "after"}})["title"], "after");
@@ -213,7 +221,8 @@ TEST_F(ResourceStoreTest, ReportsUpdatingAMissingItemAsNotFoundWithoutCallingThe
 TEST_F(ResourceStoreTest, RollsBackAndRethrowsWhenTheMutatorThrows) {
   json a = create({{"title", "a"}});
   Record out;
-  EXPECT_THROW(store().update(a["id"], [](json&) -> bool { throw std::runtime_error("boom"); }, out),
+  EXPECT_THROW(store().update(
+                   a["id"], [](json&) -> bool { throw std::runtime_error("boom"); }, out),
                std::runtime_error);
   EXPECT_EQ(read(a["id"])["title"], "a");
   EXPECT_EQ(create({{"title", "after"}})["title"], "after") << "the transaction was rolled back";
@@ -222,10 +231,13 @@ TEST_F(ResourceStoreTest, RollsBackAndRethrowsWhenTheMutatorThrows) {
 TEST_F(ResourceStoreTest, ReportsAnUpdateThatRemovesARequiredValueAsInvalidAndRollsBack) {
   json a = create({{"title", "a"}});
   Record out;
-  StoreResult r = store().update(a["id"], [](json& item) {
-    item.erase("title");
-    return true;
-  }, out);
+  StoreResult r = store().update(
+      a["id"],
+      [](json& item) {
+        item.erase("title");
+        return true;
+      },
+      out);
   EXPECT_EQ(r.status, StoreStatus::kInvalid);
   EXPECT_EQ(read(a["id"])["title"], "a");
   EXPECT_EQ(create({{"title", "after"}})["title"], "after");
@@ -239,10 +251,15 @@ TEST_F(ResourceStoreTest, KeepsANullValueWithADefaultThroughAnUpdateOfAnotherPro
   json a = create({{"title", "a"}, {"priority", nullptr}});
   ASSERT_FALSE(a.contains("priority")) << "stored as NULL";
   Record out;
-  ASSERT_TRUE(store().update(a["id"], [](json& item) {
-    item["title"] = "b";
-    return true;
-  }, out).ok());
+  ASSERT_TRUE(store()
+                  .update(
+                      a["id"],
+                      [](json& item) {
+                        item["title"] = "b";
+                        return true;
+                      },
+                      out)
+                  .ok());
   EXPECT_FALSE(read(a["id"]).contains("priority")) << "priority was reset to its default";
 }
 
@@ -384,7 +401,14 @@ TEST_F(ResourceStoreTest, CreatesRightAfterAReadEvenWhenAnotherConnectionWroteIn
     ASSERT_TRUE(r.ok()) << r.detail;
     EXPECT_LT(elapsed, std::chrono::seconds(1));
     ASSERT_TRUE(theirs.read(1, out).ok());
-    ASSERT_TRUE(mine.update(1, [](json& item) { item["size"] = 1; return true; }, out).ok());
+    ASSERT_TRUE(mine.update(
+                        1,
+                        [](json& item) {
+                          item["size"] = 1;
+                          return true;
+                        },
+                        out)
+                    .ok());
   }
 }
 
@@ -446,7 +470,8 @@ class UuidStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     api_ = testing::api_with(testing::resource(
-        "notes", {column("id", ColumnType::kText), column("text", ColumnType::kText)}, 0, model::KeyKind::kUuid));
+        "notes", {column("id", ColumnType::kText), column("text", ColumnType::kText)}, 0,
+        model::KeyKind::kUuid));
     db_ = std::make_unique<Database>(dir_.file("uuid.db"), *api_, notes_);
   }
   ResourceStore& store() { return db_->store(*api_->resources[0]); }

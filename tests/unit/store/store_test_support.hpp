@@ -19,7 +19,8 @@ namespace apiserver::store {
 
 // Names a StoreStatus in gtest failure messages.
 inline void PrintTo(StoreStatus status, std::ostream* os) {
-  static const char* const kNames[] = {"kOk", "kNotFound", "kConflict", "kInvalid", "kBusy", "kAborted"};
+  static const char* const kNames[] = {"kOk",      "kNotFound", "kConflict",
+                                       "kInvalid", "kBusy",     "kAborted"};
   *os << kNames[static_cast<int>(status)];
 }
 
@@ -40,8 +41,8 @@ inline model::Column column(const std::string& name, model::ColumnType type, boo
 }
 
 // A resource on `table` whose key is columns[key].
-inline std::unique_ptr<model::Resource> resource(const std::string& table, std::vector<model::Column> columns,
-                                                 size_t key = 0,
+inline std::unique_ptr<model::Resource> resource(const std::string& table,
+                                                 std::vector<model::Column> columns, size_t key = 0,
                                                  model::KeyKind kind = model::KeyKind::kInteger) {
   auto r = std::make_unique<model::Resource>();
   r->name = table;
@@ -61,7 +62,8 @@ inline std::unique_ptr<model::Api> api_with(std::unique_ptr<model::Resource> r) 
 }
 
 // Runs `sql` on its own connection and returns every row, each value as text ("NULL" for NULL).
-inline std::vector<std::vector<std::string>> query(const std::string& path, const std::string& sql) {
+inline std::vector<std::vector<std::string>> query(const std::string& path,
+                                                   const std::string& sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     sqlite3_close(db);

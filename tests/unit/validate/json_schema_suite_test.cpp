@@ -33,8 +33,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -78,7 +78,9 @@ struct SuiteFile {
 };
 
 // gtest prints parameters in messages; the id says it all.
-void PrintTo(const SuiteFile& file, std::ostream* os) { *os << file.id; }
+void PrintTo(const SuiteFile& file, std::ostream* os) {
+  *os << file.id;
+}
 
 std::vector<SuiteFile> discover_files() {
   std::vector<SuiteFile> files;
@@ -187,10 +189,14 @@ void rewrite_schema(json& schema, const std::string& base, std::string& skip_rea
       *ref = rewrite_ref(ref->get<std::string>(), base);
     }
   }
-  static const std::set<std::string> kSingle = {"additionalItems", "additionalProperties",
-                                                "contains",        "propertyNames",
-                                                "not",             "if",
-                                                "then",            "else",
+  static const std::set<std::string> kSingle = {"additionalItems",
+                                                "additionalProperties",
+                                                "contains",
+                                                "propertyNames",
+                                                "not",
+                                                "if",
+                                                "then",
+                                                "else",
                                                 "items"};
   static const std::set<std::string> kList = {"allOf", "anyOf", "oneOf", "items"};
   static const std::set<std::string> kMap = {"properties", "patternProperties", "definitions",
@@ -277,9 +283,9 @@ struct Counts {
   int ran = 0;
   int passed = 0;
   int skipped = 0;
-  int known = 0;     // listed failures that failed
-  int fixed = 0;     // listed failures that passed
-  int failed = 0;    // unlisted failures (gated: test failure; optional: reported only)
+  int known = 0;   // listed failures that failed
+  int fixed = 0;   // listed failures that passed
+  int failed = 0;  // unlisted failures (gated: test failure; optional: reported only)
   Counts& operator+=(const Counts& o) {
     ran += o.ran, passed += o.passed, skipped += o.skipped, known += o.known, fixed += o.fixed,
         failed += o.failed;
@@ -324,9 +330,12 @@ class SuiteSummary : public testing::Environment {
 
 const char* category_name(Category c) {
   switch (c) {
-    case Category::kRequired: return "required";
-    case Category::kOptionalFormat: return "optional/format (gated)";
-    case Category::kOptional: return "optional (report only)";
+    case Category::kRequired:
+      return "required";
+    case Category::kOptionalFormat:
+      return "optional/format (gated)";
+    case Category::kOptional:
+      return "optional (report only)";
   }
   return "";
 }
@@ -372,7 +381,8 @@ TEST_P(JsonSchemaSuiteConformance, File) {
         if (problem.empty() && got != expected) {
           problem = std::string("expected ") + (expected ? "valid" : "invalid") + ", got " +
                     (got ? "valid" : "invalid");
-          if (!errors.empty()) problem += " (" + errors.front().pointer + " " + errors.front().detail + ")";
+          if (!errors.empty())
+            problem += " (" + errors.front().pointer + " " + errors.front().detail + ")";
         }
       }
       ++counts.ran;
@@ -402,9 +412,12 @@ TEST_P(JsonSchemaSuiteConformance, File) {
         // Maintenance aid: APISERVER_SUITE_FAILURES_OUT=path appends each unlisted gated failure
         // as a known-failures entry (JSON lines) whose reason still has to be written.
         if (const char* out = std::getenv("APISERVER_SUITE_FAILURES_OUT")) {
-          std::ofstream(out, std::ios::app)
-              << json{{"file", file.id}, {"group", group_description}, {"test", test_description},
-                      {"reason", "TODO: " + problem}}.dump() << "\n";
+          std::ofstream(out, std::ios::app) << json{{"file", file.id},
+                                                    {"group", group_description},
+                                                    {"test", test_description},
+                                                    {"reason", "TODO: " + problem}}
+                                                   .dump()
+                                            << "\n";
         }
       } else {
         std::cout << "[ optional ] " << message.str() << "\n";
@@ -493,47 +506,52 @@ TEST(JsonSchemaSuiteConformanceLongStrings, PatternOnA200KBStringAnswers) {
   auto names = compile_openapi_schema({{"propertyNames", {{"pattern", "^(a|b)*$"}}}});
   ASSERT_TRUE(names);
   EXPECT_TRUE(timed_validate(*names, json{{std::string(k200KB, 'a'), 1}}, "propertyNames"));
-  auto by_pattern = compile_openapi_schema(
-      {{"patternProperties", {{"^(a|b)*$", {{"type", "integer"}}}}}});
+  auto by_pattern =
+      compile_openapi_schema({{"patternProperties", {{"^(a|b)*$", {{"type", "integer"}}}}}});
   ASSERT_TRUE(by_pattern);
   // Answered either way (the layer refuses over-long keys before std::regex sees them).
   (void)timed_validate(*by_pattern, json{{std::string(k200KB, 'a'), 1}}, "patternProperties");
 }
 
 TEST(JsonSchemaSuiteConformanceLongStrings, EveryCheckedFormatAnswersOnA200KBString) {
-  const char* formats[] = {"date",      "time",          "date-time",    "duration",
-                           "email",     "hostname",      "ipv4",         "ipv6",
-                           "uri",       "uri-reference", "iri",          "iri-reference",
-                           "uri-template", "json-pointer", "relative-json-pointer", "uuid",
-                           "byte"};
+  const char* formats[] = {
+      "date",     "time",          "date-time",    "duration",     "email",
+      "hostname", "ipv4",          "ipv6",         "uri",          "uri-reference",
+      "iri",      "iri-reference", "uri-template", "json-pointer", "relative-json-pointer",
+      "uuid",     "byte"};
   // Fillers that keep hostile parsers busy: plain letters, digits, path/label separators,
   // percent escapes, base64 text, and long runs of a format's own punctuation.
   std::vector<std::pair<std::string, std::string>> fillers = {
       {"a*", std::string(k200KB, 'a')},
       {"0*", std::string(k200KB, '0')},
       {"/a*", "/" + std::string(k200KB, 'a')},
-      {"a.a.*", [] {
+      {"a.a.*",
+       [] {
          std::string s;
          while (s.size() < k200KB) s += "a.";
          return s + "a";
        }()},
-      {"http://a/ + %41*", [] {
+      {"http://a/ + %41*",
+       [] {
          std::string s = "http://a/";
          while (s.size() < k200KB) s += "%41";
          return s;
        }()},
       {"a@a*", "a@" + std::string(k200KB, 'a') + ".com"},
-      {"1:*", [] {
+      {"1:*",
+       [] {
          std::string s;
          while (s.size() < k200KB) s += "1:";
          return s;
        }()},
-      {"{a}*", [] {
+      {"{a}*",
+       [] {
          std::string s;
          while (s.size() < k200KB) s += "{a}";
          return s;
        }()},
-      {"\\u00e9*", [] {
+      {"\\u00e9*",
+       [] {
          std::string s;
          while (s.size() < k200KB) s += "\xc3\xa9";
          return s;
