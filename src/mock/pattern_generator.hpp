@@ -1,0 +1,69 @@
+// Builds strings that a regular expression (the `pattern` keyword) matches, for the mock data
+// generator, plus the small deterministic PRNG the generator shares.
+//
+// The common subset of ECMA-262 / RE2 syntax is understood: literals, escapes (\d \w \s and
+// their negations, \. \n \xHH \uHHHH \p{L} ...), character classes with ranges and negation,
+// POSIX classes, `.`, groups (capturing, (?:...), named), alternation, the quantifiers
+// ? * + {n} {n,} {n,m} (lazy forms too) and the anchors ^ $ \A \z. Lookaround and
+// backreferences are refused: RE2, which the validator uses, cannot run them either, so the
+// server does not enforce such patterns.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace apiserver::mock {
+
+// SplitMix64: tiny, fast and fully determined by its seed (no std::random_device).
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t next();
+  // Uniform in [0, n); 0 when n is 0.
+  uint64_t below(uint64_t n);
+  // Uniform in [lo, hi] (inclusive); lo when hi < lo.
+  int64_t between(int64_t lo, int64_t hi);
+  bool chance(unsigned percent) { return below(100) < percent; }
+
+ private:
+  uint64_t state_;
+};
+
+// Mixes two 64-bit values into one seed (order matters).
+uint64_t mix_seed(uint64_t a, uint64_t b);
+// FNV-1a of `text`: stable across runs and platforms.
+uint64_t hash_text(std::string_view text);
+
+// Length of UTF-8 `text` in code points (what minLength / maxLength count).
+size_t code_point_length(std::string_view text);
+
+class PatternGenerator {
+ public:
+  // Parses `pattern`. When it uses a construct this generator does not know, ok() is false
+  // and error() names it.
+  explicit PatternGenerator(std::string_view pattern);
+  ~PatternGenerator();
+  PatternGenerator(const PatternGenerator&) = delete;
+  PatternGenerator& operator=(const PatternGenerator&) = delete;
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  // A UTF-8 string the pattern matches somewhere (patterns are unanchored unless they use
+  // ^ / $, as in JSON Schema), aiming for a length in code points within
+  // [min_length, max_length]; nullopt when the pattern cannot meet those bounds (or did not
+  // parse). Callers still check the result against the real regex engine: \b and a few
+  // alternation/repetition length combinations are approximated.
+  std::optional<std::string> generate(uint64_t seed, size_t min_length, size_t max_length) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string error_;
+};
+
+}  // namespace apiserver::mock
