@@ -1,9 +1,9 @@
 #include "cli/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -42,6 +42,11 @@ int run(int argc, char** argv) {
                  "largest request body accepted, e.g. 1MiB (default: the document's "
                  "x-apiserver.limits.max-body, else 1MiB)")
       ->envname("APISERVER_MAX_BODY");
+  app.add_flag("--mock", options.mock,
+               "throwaway backend: stored operations use a temporary database (seeded, removed "
+               "at exit), the others answer from the document; CORS open to any origin unless "
+               "the document declares it")
+      ->envname("APISERVER_MOCK");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
       ->envname("APISERVER_LOG_LEVEL")
       ->capture_default_str()

@@ -89,10 +89,17 @@ int serve(const Options& options) {
     return kExitDocument;
   }
 
+  if (options.mock && !api->settings.cors.enabled) {
+    // The frontend a mock serves runs on another origin (a dev server).
+    api->settings.cors.enabled = true;
+    api->settings.cors.allow_origins = {"*"};
+  }
   std::unique_ptr<store::Database> database;
   ThrowawayFile throwaway;
   if (!api->resources.empty()) {
-    std::string path = database_path(options, *api);
+    std::string path = options.mock ? ":memory:" : database_path(options, *api);
+    if (options.mock && !options.database.empty())
+      spdlog::warn("--mock uses a throwaway database; --db {} is not used", options.database);
     if (path == ":memory:") {
       char name[] = "/tmp/apiserver-memory-XXXXXX";
       int fd = mkstemp(name);
@@ -123,7 +130,8 @@ int serve(const Options& options) {
     std::cerr << e.what() << "\n";
     return kExitRuntime;
   }
-  std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  std::string host =
+      options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   spdlog::info("listening on http://{}:{}", host, server.port());
   int received = wait_for_signal();
   spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
@@ -144,7 +152,8 @@ int print_routes(const std::string& spec) {
         std::cout << model::to_string(op.crud) << " " << op.resource->table;
         if (!op.key_parameter.empty()) std::cout << " by " << op.resource->key_column().property;
       } else {
-        std::cout << "not stored: " << (op.not_stored_reason.empty() ? "no mapping" : op.not_stored_reason);
+        std::cout << "not stored: "
+                  << (op.not_stored_reason.empty() ? "no mapping" : op.not_stored_reason);
       }
       std::cout << "\n";
     }

@@ -6,6 +6,7 @@
 #include "compile/resource_mapper.hpp"
 #include "compile/schema_cache.hpp"
 #include "compile/settings.hpp"
+#include "mock/planner.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -14,7 +15,8 @@ using spec::Diagnostic;
 using spec::Document;
 using spec::NodeRef;
 
-const char* const kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+const char* const kMethods[] = {"get",     "put",  "post",  "delete",
+                                "options", "head", "patch", "trace"};
 
 const std::set<std::string> kPathItemFields = {"$ref", "summary", "description", "servers",
                                                "parameters"};
@@ -50,9 +52,9 @@ void warn_unenforced_features(const Document& document, spec::Diagnostics& diagn
       size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
       std::string base = path == std::string::npos ? "" : url.substr(path);
       if (!base.empty() && base != "/" && base.find('{') == std::string::npos) {
-        diagnostics.add(document.at(Document::item(servers, i), Diagnostic::Severity::kWarning,
-                                    "paths are served as written, without the server base path '" +
-                                        base + "'"));
+        diagnostics.add(document.at(
+            Document::item(servers, i), Diagnostic::Severity::kWarning,
+            "paths are served as written, without the server base path '" + base + "'"));
         break;
       }
     }
@@ -72,8 +74,8 @@ void compile_paths(const Document& document, SchemaCache& schemas, model::Api& a
     if (path.rfind("x-", 0) == 0) continue;
     std::string error;
     if (!api.router.add(path, api.paths.size(), error)) {
-      diagnostics.add(document.at(path_node, Diagnostic::Severity::kError,
-                                  "path '" + path + "': " + error));
+      diagnostics.add(
+          document.at(path_node, Diagnostic::Severity::kError, "path '" + path + "': " + error));
       continue;
     }
     NodeRef item = document.follow(path_node, diagnostics);
@@ -95,7 +97,8 @@ void compile_paths(const Document& document, SchemaCache& schemas, model::Api& a
                                       "unknown path item field '" + key + "' is ignored"));
       }
     } else if (item.valid()) {
-      diagnostics.add(document.at(item, Diagnostic::Severity::kError, "a path item must be a mapping"));
+      diagnostics.add(
+          document.at(item, Diagnostic::Severity::kError, "a path item must be a mapping"));
     }
     compiled.allow = allow_header(compiled);
     api.paths.push_back(std::move(compiled));
@@ -112,6 +115,7 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
   SchemaCache schemas(*document, diagnostics);
   compile_paths(*document, schemas, *api, diagnostics);
   map_resources(*document, schemas, *api, diagnostics);
+  mock::plan_mocks(*document, *api, diagnostics);
   warn_unenforced_features(*document, diagnostics);
   if (diagnostics.has_errors()) return nullptr;
   return api;

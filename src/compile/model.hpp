@@ -3,6 +3,7 @@
 // thread reads it without locks.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -86,6 +87,26 @@ struct Resource {
   const Column& key_column() const { return columns[key]; }
   // Index of the column for `property`, or -1.
   int column_of(const std::string& property) const;
+  // Rows loaded into the table when it is created (x-apiserver-seed).
+  std::vector<nlohmann::json> seed_rows;
+};
+
+// Mock knobs: an answer delay (uniform in [min, max]) and a share of answers
+// replaced by a declared error, for testing a client's patience and its
+// error paths.
+struct MockKnobs {
+  std::chrono::milliseconds delay_min{0};
+  std::chrono::milliseconds delay_max{0};
+  double error_rate = 0;
+};
+
+struct CorsSettings {
+  bool enabled = false;
+  std::vector<std::string> allow_origins;  // "*" allows any
+  std::vector<std::string> allow_headers;  // empty: whatever the preflight asks for
+  std::vector<std::string> expose_headers;
+  bool allow_credentials = false;
+  long long max_age_seconds = 600;
 };
 
 struct ListSettings {
@@ -100,6 +121,41 @@ struct Settings {
   size_t max_body_bytes = 1024 * 1024;
   bool refuse_read_only = false;  // readOnly properties in input: refused, else ignored
   ListSettings list;
+  MockKnobs mock;  // defaults for every mocked operation
+  CorsSettings cors;
+};
+
+// One answer a mocked operation can give, precomputed from the document.
+struct MockBody {
+  std::string name;  // example name; empty for the unnamed `example`
+  std::string text;
+};
+
+struct MockContent {
+  std::string media_type;
+  bool is_json = false;
+  spec::NodeRef schema;            // for Prefer: dynamic=true (may be invalid)
+  std::vector<MockBody> examples;  // named and unnamed examples, in document order
+  std::string default_body;        // the deterministic answer
+};
+
+struct MockHeader {
+  std::string name;
+  std::string value;
+};
+
+struct MockResponse {
+  std::string declared;               // "200", "4XX" or "default", as in the document
+  int status = 200;                   // what is sent when this response is picked
+  std::vector<MockContent> contents;  // empty: no body
+  std::vector<MockHeader> headers;
+};
+
+struct MockPlan {
+  std::vector<MockResponse> responses;
+  size_t default_response = 0;  // index of the lowest 2xx (else the first declared)
+  MockKnobs knobs;
+  uint64_t seed = 0;  // of the generated answers; dynamic=true draws a new one
 };
 
 struct Operation {
@@ -111,11 +167,12 @@ struct Operation {
   std::optional<RequestBody> body;
   CrudAction crud = CrudAction::kNone;
   const Resource* resource = nullptr;
-  std::string key_parameter;  // item actions: the path parameter holding the key
+  std::string key_parameter;      // item actions: the path parameter holding the key
   std::string not_stored_reason;  // why `crud` is kNone, for `apiserver routes`
-  int success_status = 200;  // the first 2xx response declared
+  int success_status = 200;       // the first 2xx response declared
   std::vector<std::string> response_media_types;  // of 2xx responses
-  spec::NodeRef node;  // the Operation Object, for mocks and docs
+  spec::NodeRef node;                             // the Operation Object, for mocks and docs
+  std::optional<MockPlan> mock;                   // how it answers when it is not stored
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
 };

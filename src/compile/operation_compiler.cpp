@@ -14,10 +14,11 @@ using spec::Diagnostic;
 using spec::Document;
 using spec::NodeRef;
 
-const std::set<std::string> kOperationExtensions = {"x-apiserver-crud"};
+const std::set<std::string> kOperationExtensions = {"x-apiserver-crud", "x-apiserver-mock"};
 
 void report(spec::Diagnostics& diagnostics, const Document& document, const NodeRef& at,
-            const std::string& message, Diagnostic::Severity severity = Diagnostic::Severity::kError) {
+            const std::string& message,
+            Diagnostic::Severity severity = Diagnostic::Severity::kError) {
   diagnostics.add(document.at(at, severity, message));
 }
 
@@ -79,8 +80,9 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
     auto parsed = style->is_string() ? parse_style(style->get<std::string>()) : std::nullopt;
     if (!parsed) {
       report(diagnostics, document, Document::child(node, "style"),
-             "style '" + style->dump() + "' is not supported (form, simple, spaceDelimited, "
-             "pipeDelimited, deepObject are)");
+             "style '" + style->dump() +
+                 "' is not supported (form, simple, spaceDelimited, "
+                 "pipeDelimited, deepObject are)");
       return false;
     }
     out.style = *parsed;
@@ -107,8 +109,8 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
     out.shape = out.json_encoded ? model::ValueShape::kAny : value_shape(facts);
     if (out.shape == model::ValueShape::kArray && facts.resolved.valid()) {
       NodeRef items = Document::child(facts.resolved, "items");
-      out.item_shape = items.valid() ? value_shape(schema_facts(document, items))
-                                     : model::ValueShape::kString;
+      out.item_shape =
+          items.valid() ? value_shape(schema_facts(document, items)) : model::ValueShape::kString;
     }
     if (out.shape == model::ValueShape::kObject) {
       std::vector<ObjectProperty> properties;
@@ -122,8 +124,9 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
   if (out.shape == model::ValueShape::kObject && out.style != ParamStyle::kDeepObject &&
       !out.json_encoded) {
     report(diagnostics, document, node,
-           "object parameter '" + out.name + "' is only supported with style: deepObject; "
-           "its value is taken as a string",
+           "object parameter '" + out.name +
+               "' is only supported with style: deepObject; "
+               "its value is taken as a string",
            Diagnostic::Severity::kWarning);
     out.shape = model::ValueShape::kString;
     out.schema = nullptr;
@@ -156,14 +159,16 @@ void add_parameters(const Document& document, SchemaCache& schemas, const NodeRe
 }
 
 std::optional<model::RequestBody> compile_body(const Document& document, SchemaCache& schemas,
-                                               const NodeRef& node, spec::Diagnostics& diagnostics) {
+                                               const NodeRef& node,
+                                               spec::Diagnostics& diagnostics) {
   NodeRef body = document.follow(node, diagnostics);
   if (!body.valid()) return std::nullopt;
   model::RequestBody out;
   out.required = body.node->value("required", false);
   NodeRef content = Document::child(body, "content");
   if (!content.valid() || !content.node->is_object() || content.node->empty()) {
-    report(diagnostics, document, body, "a request body needs at least one media type in 'content'");
+    report(diagnostics, document, body,
+           "a request body needs at least one media type in 'content'");
     return std::nullopt;
   }
   for (const auto& [media, value] : content.node->items()) {
@@ -177,8 +182,8 @@ std::optional<model::RequestBody> compile_body(const Document& document, SchemaC
   return out;
 }
 
-void collect_responses(const NodeRef& responses, const Document& document,
-                       model::Operation& op, spec::Diagnostics& diagnostics) {
+void collect_responses(const NodeRef& responses, const Document& document, model::Operation& op,
+                       spec::Diagnostics& diagnostics) {
   if (!responses.valid() || !responses.node->is_object()) return;
   bool found_success = false;
   for (const auto& [code, value] : responses.node->items()) {
@@ -215,7 +220,8 @@ bool is_json_media_type(const std::string& normalized) {
   size_t slash = normalized.find('/');
   if (slash == std::string::npos) return false;
   std::string subtype = normalized.substr(slash + 1);
-  return subtype == "json" || (subtype.size() > 5 && subtype.compare(subtype.size() - 5, 5, "+json") == 0);
+  return subtype == "json" ||
+         (subtype.size() > 5 && subtype.compare(subtype.size() - 5, 5, "+json") == 0);
 }
 
 model::Operation compile_operation(const Document& document, SchemaCache& schemas,
@@ -236,8 +242,9 @@ model::Operation compile_operation(const Document& document, SchemaCache& schema
   op.summary = o.value("summary", "");
   for (const auto& [key, value] : o.items()) {
     if (key.rfind("x-apiserver", 0) == 0 && !kOperationExtensions.count(key))
-      report(diagnostics, document, Document::child(operation_node, key),
-             "unknown extension '" + key + "' (operations know: x-apiserver-crud)");
+      report(
+          diagnostics, document, Document::child(operation_node, key),
+          "unknown extension '" + key + "' (operations know: x-apiserver-crud, x-apiserver-mock)");
   }
 
   add_parameters(document, schemas, Document::child(path_item, "parameters"), op.parameters,

@@ -1,8 +1,11 @@
 #include "compile/resource_mapper.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "compile/operation_compiler.hpp"
 #include "compile/schema_facts.hpp"
@@ -18,9 +21,9 @@ using spec::NodeRef;
 
 std::optional<CrudAction> parse_action(const std::string& s) {
   static const std::map<std::string, CrudAction> kActions = {
-      {"list", CrudAction::kList},       {"create", CrudAction::kCreate},
-      {"read", CrudAction::kRead},       {"replace", CrudAction::kReplace},
-      {"update", CrudAction::kUpdate},   {"delete", CrudAction::kDelete},
+      {"list", CrudAction::kList},     {"create", CrudAction::kCreate},
+      {"read", CrudAction::kRead},     {"replace", CrudAction::kReplace},
+      {"update", CrudAction::kUpdate}, {"delete", CrudAction::kDelete},
       {"none", CrudAction::kNone},
   };
   auto it = kActions.find(s);
@@ -28,7 +31,9 @@ std::optional<CrudAction> parse_action(const std::string& s) {
   return it->second;
 }
 
-bool is_collection_action(CrudAction a) { return a == CrudAction::kList || a == CrudAction::kCreate; }
+bool is_collection_action(CrudAction a) {
+  return a == CrudAction::kList || a == CrudAction::kCreate;
+}
 
 // "/todos/{id}" -> true when the last segment is exactly one parameter.
 bool ends_with_param_segment(const std::string& path, std::string& param) {
@@ -51,16 +56,22 @@ std::string sanitize_table_name(const std::string& raw) {
 model::ColumnType column_type(const SchemaFacts& facts) {
   model::ValueShape shape = value_shape(facts);
   switch (shape) {
-    case model::ValueShape::kInteger: return model::ColumnType::kInteger;
-    case model::ValueShape::kNumber: return model::ColumnType::kReal;
-    case model::ValueShape::kBoolean: return model::ColumnType::kBoolean;
-    case model::ValueShape::kString: return model::ColumnType::kText;
-    default: return model::ColumnType::kJson;
+    case model::ValueShape::kInteger:
+      return model::ColumnType::kInteger;
+    case model::ValueShape::kNumber:
+      return model::ColumnType::kReal;
+    case model::ValueShape::kBoolean:
+      return model::ColumnType::kBoolean;
+    case model::ValueShape::kString:
+      return model::ColumnType::kText;
+    default:
+      return model::ColumnType::kJson;
   }
 }
 
 // The schema of the first 2xx JSON response of `op`.
-NodeRef success_schema(const Document& document, const Operation& op, spec::Diagnostics& diagnostics) {
+NodeRef success_schema(const Document& document, const Operation& op,
+                       spec::Diagnostics& diagnostics) {
   NodeRef responses = Document::child(op.node, "responses");
   if (!responses.valid() || !responses.node->is_object()) return {};
   for (const auto& [code, value] : responses.node->items()) {
@@ -134,8 +145,8 @@ class Mapper {
       for (Operation& op : item.operations) {
         NodeRef crud = Document::child(op.node, "x-apiserver-crud");
         if (!crud.valid()) continue;
-        auto action = crud.node->is_string() ? parse_action(crud.node->get<std::string>())
-                                             : std::nullopt;
+        auto action =
+            crud.node->is_string() ? parse_action(crud.node->get<std::string>()) : std::nullopt;
         if (!action) {
           diagnostics_.add(document_.at(crud, Diagnostic::Severity::kError,
                                         "x-apiserver-crud must be one of list, create, read, "
@@ -160,7 +171,8 @@ class Mapper {
     for (auto& other : api_.paths) {
       std::string param;
       if (other.path_template.rfind('/') == collection.path_template.size() &&
-          other.path_template.compare(0, collection.path_template.size(), collection.path_template) == 0 &&
+          other.path_template.compare(0, collection.path_template.size(),
+                                      collection.path_template) == 0 &&
           ends_with_param_segment(other.path_template, param)) {
         item = &other;
         key_param = param;
@@ -207,7 +219,8 @@ class Mapper {
     }
     // A lone collection (no item path) is CRUD-shaped only when its schema says so.
     if (item == nullptr && !table_node.valid()) {
-      refuse("no item path " + collection.path_template + "/{id} beside it (or mark its schema "
+      refuse("no item path " + collection.path_template +
+             "/{id} beside it (or mark its schema "
              "with x-apiserver-table)");
       return;
     }
@@ -263,7 +276,8 @@ class Mapper {
     // A schema that names its table wins; then read's response, create's body, list's items.
     for (const NodeRef& s : found) {
       if (!object_schema(s)) continue;
-      if (Document::child(schema_facts(document_, s).resolved, "x-apiserver-table").valid()) return s;
+      if (Document::child(schema_facts(document_, s).resolved, "x-apiserver-table").valid())
+        return s;
     }
     for (const NodeRef& s : found) {
       if (object_schema(s)) return s;
@@ -271,14 +285,17 @@ class Mapper {
     return {};
   }
 
-  static std::string last_segment(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+  static std::string last_segment(const std::string& path) {
+    return path.substr(path.rfind('/') + 1);
+  }
 
   // Collection paths with an item path that end in `segment`.
   size_t collections_ending_in(const std::string& segment) const {
     size_t count = 0;
     for (const auto& collection : api_.paths) {
       const std::string& path = collection.path_template;
-      if (path == "/" || path.find('{') != std::string::npos || last_segment(path) != segment) continue;
+      if (path == "/" || path.find('{') != std::string::npos || last_segment(path) != segment)
+        continue;
       for (const auto& other : api_.paths) {
         std::string param;
         if (other.path_template.rfind('/') == path.size() &&
@@ -297,11 +314,10 @@ class Mapper {
                                 const model::PathItem& collection) {
     for (auto& existing : api_.resources) {
       if (existing->table != table) continue;
-      diagnostics_.add(document_.at(schema, Diagnostic::Severity::kError,
-                                    "table '" + table + "' would store both " +
-                                        existing->collection_path + " and " +
-                                        collection.path_template +
-                                        "; give one schema another x-apiserver-table"));
+      diagnostics_.add(document_.at(
+          schema, Diagnostic::Severity::kError,
+          "table '" + table + "' would store both " + existing->collection_path + " and " +
+              collection.path_template + "; give one schema another x-apiserver-table"));
       return nullptr;
     }
     auto resource = std::make_unique<model::Resource>();
@@ -311,8 +327,61 @@ class Mapper {
     resource->name = name.empty() ? table : name;
     if (!build_columns(*resource, schema, facts, key_param)) return nullptr;
     resource->item_schema = schemas_.get(schema, Direction::kRequest);
+    read_seed(*resource, facts.resolved);
     api_.resources.push_back(std::move(resource));
     return api_.resources.back().get();
+  }
+
+  // x-apiserver-seed: a list of items, or the path (relative to the document
+  // file) of a YAML or JSON file holding one. Every row is validated now.
+  void read_seed(model::Resource& resource, const NodeRef& schema) {
+    NodeRef seed = Document::child(schema, "x-apiserver-seed");
+    if (!seed.valid()) return;
+    spec::Json rows;
+    std::string origin = "x-apiserver-seed";
+    if (seed.node->is_string()) {
+      std::string path =
+          (std::filesystem::path(seed.file->base_dir) / seed.node->get<std::string>()).string();
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      spec::ParsedText parsed;
+      spec::ParseFailure failure;
+      if (!in || !spec::parse_yaml_text(text.str(), parsed, failure)) {
+        diagnostics_.add(document_.at(
+            seed, Diagnostic::Severity::kError,
+            "cannot read seed file " + path +
+                (in ? ": line " + std::to_string(failure.position.line) + ": " + failure.message
+                    : std::string())));
+        return;
+      }
+      rows = std::move(parsed.root);
+      origin = path;
+    } else {
+      rows = *seed.node;
+    }
+    if (!rows.is_array()) {
+      diagnostics_.add(
+          document_.at(seed, Diagnostic::Severity::kError,
+                       "x-apiserver-seed must be a list of items, or the path of a file "
+                       "holding one"));
+      return;
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      nlohmann::json row = to_plain_json(rows[i]);
+      std::vector<FieldError> errors;
+      if (resource.item_schema &&
+          !resource.item_schema->validate(row, ErrorSource::kBody, "", errors)) {
+        std::string detail;
+        for (const FieldError& e : errors)
+          detail += (detail.empty() ? "" : "; ") + e.pointer + " " + e.detail;
+        diagnostics_.add(document_.at(
+            seed, Diagnostic::Severity::kError,
+            "seed row " + std::to_string(i) + " of " + origin + " breaks the schema: " + detail));
+        continue;
+      }
+      resource.seed_rows.push_back(std::move(row));
+    }
   }
 
   bool build_columns(model::Resource& resource, const NodeRef& schema, const SchemaFacts& facts,
@@ -326,8 +395,9 @@ class Mapper {
       for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (p.name.empty() || p.name.find('\0') != std::string::npos || !lowered.insert(low).second) {
         diagnostics_.add(document_.at(p.schema, Diagnostic::Severity::kError,
-                                      "property '" + p.name + "' cannot be a column: SQLite "
-                                      "column names are case-insensitive and non-empty"));
+                                      "property '" + p.name +
+                                          "' cannot be a column: SQLite "
+                                          "column names are case-insensitive and non-empty"));
         ok = false;
         continue;
       }
@@ -347,7 +417,8 @@ class Mapper {
     std::string key = "id";
     NodeRef key_node = Document::child(facts.resolved, "x-apiserver-key");
     if (key_node.valid()) {
-      if (!key_node.node->is_string() || resource.column_of(key_node.node->get<std::string>()) < 0) {
+      if (!key_node.node->is_string() ||
+          resource.column_of(key_node.node->get<std::string>()) < 0) {
         diagnostics_.add(document_.at(key_node, Diagnostic::Severity::kError,
                                       "x-apiserver-key must name a property of the schema"));
         return false;

@@ -1,5 +1,6 @@
 #include "compile/settings.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -32,7 +33,122 @@ bool read_positive(const Document& document, const NodeRef& node, long long& out
   return true;
 }
 
+std::vector<std::string> string_list(const Document& document, const NodeRef& node,
+                                     spec::Diagnostics& diagnostics) {
+  std::vector<std::string> out;
+  if (node.node->is_string()) {
+    out.push_back(node.node->get<std::string>());
+    return out;
+  }
+  if (node.node->is_array()) {
+    for (const auto& item : *node.node) {
+      if (item.is_string()) out.push_back(item.get<std::string>());
+    }
+    if (out.size() == node.node->size()) return out;
+  }
+  diagnostics.add(
+      document.at(node, Diagnostic::Severity::kError, "must be a string or a list of strings"));
+  return {};
+}
+
+void read_cors(const Document& document, const NodeRef& node, model::CorsSettings& cors,
+               spec::Diagnostics& diagnostics) {
+  if (!node.node->is_object()) {
+    diagnostics.add(document.at(node, Diagnostic::Severity::kError, "'cors' must be a mapping"));
+    return;
+  }
+  check_keys(document, node,
+             {"allow-origins", "allow-headers", "expose-headers", "allow-credentials", "max-age"},
+             diagnostics);
+  cors.enabled = true;
+  if (NodeRef n = Document::child(node, "allow-origins"); n.valid())
+    cors.allow_origins = string_list(document, n, diagnostics);
+  if (NodeRef n = Document::child(node, "allow-headers"); n.valid())
+    cors.allow_headers = string_list(document, n, diagnostics);
+  if (NodeRef n = Document::child(node, "expose-headers"); n.valid())
+    cors.expose_headers = string_list(document, n, diagnostics);
+  if (NodeRef n = Document::child(node, "allow-credentials"); n.valid()) {
+    if (n.node->is_boolean()) {
+      cors.allow_credentials = n.node->get<bool>();
+    } else {
+      diagnostics.add(document.at(n, Diagnostic::Severity::kError, "must be true or false"));
+    }
+  }
+  read_positive(document, Document::child(node, "max-age"), cors.max_age_seconds, diagnostics);
+  if (cors.allow_credentials && std::find(cors.allow_origins.begin(), cors.allow_origins.end(),
+                                          "*") != cors.allow_origins.end())
+    diagnostics.add(
+        document.at(node, Diagnostic::Severity::kError,
+                    "allow-credentials cannot go with allow-origins '*' (browsers refuse "
+                    "it); list the origins"));
+}
+
 }  // namespace
+
+bool parse_duration(const spec::Json& value, std::chrono::milliseconds& out) {
+  if (value.is_number_integer() && value.get<long long>() >= 0) {
+    out = std::chrono::milliseconds(value.get<long long>());
+    return true;
+  }
+  if (!value.is_string()) return false;
+  const std::string text = value.get<std::string>();
+  size_t i = 0;
+  long long number = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) &&
+         number < 100'000'000)
+    number = number * 10 + (text[i++] - '0');
+  if (i == 0) return false;
+  std::string unit = text.substr(i);
+  if (unit == "ms") {
+    out = std::chrono::milliseconds(number);
+  } else if (unit == "s") {
+    out = std::chrono::milliseconds(number * 1000);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void read_mock_knobs(const Document& document, const NodeRef& node, model::MockKnobs& knobs,
+                     spec::Diagnostics& diagnostics) {
+  if (!node.node->is_object()) {
+    diagnostics.add(document.at(node, Diagnostic::Severity::kError, "must be a mapping"));
+    return;
+  }
+  check_keys(document, node, {"delay", "error-rate"}, diagnostics);
+  // Answers wait on the server's event loop timer; keep them within the idle timeout.
+  const std::chrono::milliseconds kMaxDelay{30'000};
+  if (NodeRef delay = Document::child(node, "delay"); delay.valid()) {
+    std::chrono::milliseconds min{0}, max{0};
+    bool ok = false;
+    if (delay.node->is_object()) {
+      check_keys(document, delay, {"min", "max"}, diagnostics);
+      NodeRef lo = Document::child(delay, "min");
+      NodeRef hi = Document::child(delay, "max");
+      ok = lo.valid() && hi.valid() && parse_duration(*lo.node, min) &&
+           parse_duration(*hi.node, max) && min <= max;
+    } else {
+      ok = parse_duration(*delay.node, min);
+      max = min;
+    }
+    if (!ok || max > kMaxDelay) {
+      diagnostics.add(document.at(delay, Diagnostic::Severity::kError,
+                                  "'delay' must be a duration such as 200ms or 2s, or {min: 100ms, "
+                                  "max: 1s}, at most 30s"));
+    } else {
+      knobs.delay_min = min;
+      knobs.delay_max = max;
+    }
+  }
+  if (NodeRef rate = Document::child(node, "error-rate"); rate.valid()) {
+    if (rate.node->is_number() && rate.node->get<double>() >= 0 && rate.node->get<double>() <= 1) {
+      knobs.error_rate = rate.node->get<double>();
+    } else {
+      diagnostics.add(document.at(rate, Diagnostic::Severity::kError,
+                                  "'error-rate' must be a number from 0 to 1"));
+    }
+  }
+}
 
 bool parse_byte_size(const spec::Json& value, size_t& out) {
   if (value.is_number_unsigned() || (value.is_number_integer() && value.get<long long>() > 0)) {
@@ -53,11 +169,16 @@ bool parse_byte_size(const spec::Json& value, size_t& out) {
   std::string unit = text.substr(i);
   for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   unsigned long long factor = 0;
-  if (unit.empty() || unit == "b") factor = 1;
-  else if (unit == "kb" || unit == "kib" || unit == "k") factor = 1024;
-  else if (unit == "mb" || unit == "mib" || unit == "m") factor = 1024 * 1024;
-  else if (unit == "gb" || unit == "gib" || unit == "g") factor = 1024ull * 1024 * 1024;
-  else return false;
+  if (unit.empty() || unit == "b")
+    factor = 1;
+  else if (unit == "kb" || unit == "kib" || unit == "k")
+    factor = 1024;
+  else if (unit == "mb" || unit == "mib" || unit == "m")
+    factor = 1024 * 1024;
+  else if (unit == "gb" || unit == "gib" || unit == "g")
+    factor = 1024ull * 1024 * 1024;
+  else
+    return false;
   if (number > (1ull << 40) / factor) return false;  // 1 TiB is more than any body
   out = static_cast<size_t>(number * factor);
   return out > 0;
@@ -68,11 +189,17 @@ void read_settings(const Document& document, model::Settings& settings,
   NodeRef root = Document::child(document.root_ref(), "x-apiserver");
   if (!root.valid()) return;
   if (!root.node->is_object()) {
-    diagnostics.add(document.at(root, Diagnostic::Severity::kError, "'x-apiserver' must be a mapping"));
+    diagnostics.add(
+        document.at(root, Diagnostic::Severity::kError, "'x-apiserver' must be a mapping"));
     return;
   }
-  check_keys(document, root, {"database", "mode", "limits", "read-only-input", "pagination"},
+  check_keys(document, root,
+             {"database", "mode", "limits", "read-only-input", "pagination", "mock", "cors"},
              diagnostics);
+  if (NodeRef mock = Document::child(root, "mock"); mock.valid())
+    read_mock_knobs(document, mock, settings.mock, diagnostics);
+  if (NodeRef cors = Document::child(root, "cors"); cors.valid())
+    read_cors(document, cors, settings.cors, diagnostics);
 
   if (NodeRef database = Document::child(root, "database"); database.valid()) {
     if (database.node->is_string() && !database.node->get<std::string>().empty()) {
@@ -106,7 +233,8 @@ void read_settings(const Document& document, model::Settings& settings,
       diagnostics.add(document.at(node, Diagnostic::Severity::kError,
                                   std::string("'") + section + "' must be a mapping"));
   }
-  if (NodeRef limits = Document::child(root, "limits"); limits.valid() && limits.node->is_object()) {
+  if (NodeRef limits = Document::child(root, "limits");
+      limits.valid() && limits.node->is_object()) {
     check_keys(document, limits, {"max-body"}, diagnostics);
     if (NodeRef max_body = Document::child(limits, "max-body"); max_body.valid()) {
       if (!parse_byte_size(*max_body.node, settings.max_body_bytes))

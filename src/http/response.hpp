@@ -1,6 +1,7 @@
 // An HTTP response before serialization, and the one function that writes it.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,8 @@ struct Response {
   std::string content_type;  // empty: no Content-Type header
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Send this much later (mock delays); the connection's later responses wait behind it.
+  std::chrono::milliseconds delay{0};
 
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

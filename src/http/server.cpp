@@ -7,11 +7,13 @@
 #include <pistache/tcp.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
-
-#include <cerrno>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -37,10 +39,19 @@ enum class Phase : uint8_t { kIdle, kHead, kBody, kClosing };
 // State of one client connection. Owned by the handler of the event loop that
 // serves it; the reaper thread reads `phase` and `deadline_ms` under the
 // registry lock.
+// A response held back (a mock delay) or queued behind one, to keep order.
+struct Delayed {
+  std::string bytes;
+  int64_t due_ms;
+  bool close_after;
+};
+
 struct Connection {
-  explicit Connection(int fd_, std::string peer, const ParserLimits& limits)
-      : fd(fd_), peer_address(std::move(peer)), parser(limits) {}
+  explicit Connection(int fd_, uint64_t id_, std::string peer, const ParserLimits& limits)
+      : fd(fd_), id(id_), peer_address(std::move(peer)), parser(limits) {}
   int fd;
+  uint64_t id;  // tells a timer firing after the fd was reused that it is stale
+  std::weak_ptr<Pistache::Tcp::Peer> peer;
   std::string peer_address;
   std::string input;
   RequestParser parser;
@@ -49,6 +60,7 @@ struct Connection {
   // Writes handed to Pistache's queue and not yet completed; while any is in
   // flight, later bytes must queue behind it.
   std::shared_ptr<int> queued_writes = std::make_shared<int>(0);
+  std::deque<Delayed> delayed;  // in send order; due times never decrease
 };
 
 // Connections of every event loop, for the reaper. A connection leaves it in
@@ -68,13 +80,26 @@ struct Shared {
 Problem problem_for_status(int status, std::string detail) {
   ProblemCode code = ProblemCode::kBadRequest;
   switch (status) {
-    case 408: code = ProblemCode::kRequestTimeout; break;
-    case 413: code = ProblemCode::kPayloadTooLarge; break;
-    case 417: code = ProblemCode::kExpectationFailed; break;
-    case 431: code = ProblemCode::kHeadersTooLarge; break;
-    case 501: code = ProblemCode::kNotImplemented; break;
-    case 505: code = ProblemCode::kHttpVersionNotSupported; break;
-    default: break;
+    case 408:
+      code = ProblemCode::kRequestTimeout;
+      break;
+    case 413:
+      code = ProblemCode::kPayloadTooLarge;
+      break;
+    case 417:
+      code = ProblemCode::kExpectationFailed;
+      break;
+    case 431:
+      code = ProblemCode::kHeadersTooLarge;
+      break;
+    case 501:
+      code = ProblemCode::kNotImplemented;
+      break;
+    case 505:
+      code = ProblemCode::kHttpVersionNotSupported;
+      break;
+    default:
+      break;
   }
   return Problem::make(code, std::move(detail));
 }
@@ -113,8 +138,9 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
   }
 
   void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
-    auto connection =
-        std::make_unique<Connection>(peer->fd(), peer->address().host(), shared_->options.limits);
+    auto connection = std::make_unique<Connection>(peer->fd(), ++last_connection_id_,
+                                                   peer->address().host(), shared_->options.limits);
+    connection->peer = peer;
     connection->deadline_ms = now_ms() + shared_->options.idle_timeout.count();
     {
       std::lock_guard<std::mutex> lock(shared_->registry.mutex);
@@ -139,8 +165,25 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
     if (c.phase == Phase::kClosing) return;  // discard whatever a closing client still sends
     c.input.append(buffer, len);
 
+    // Responses go out in one write at the end, unless one is delayed: then it
+    // and everything after it wait in c.delayed for a timer.
     std::string out;
     bool close_after = false;
+    auto emit = [&](std::string bytes, std::chrono::milliseconds delay, bool close) {
+      if (c.delayed.empty() && delay.count() == 0) {
+        out += bytes;
+        return;
+      }
+      if (c.delayed.empty() && !out.empty()) {
+        send(peer, c, std::move(out), false);
+        out.clear();
+      }
+      int64_t due = now_ms() + delay.count();
+      if (!c.delayed.empty()) due = std::max(due, c.delayed.back().due_ms);
+      bool first = c.delayed.empty();
+      c.delayed.push_back({std::move(bytes), due, close});
+      if (first) arm_timer(c, due);
+    };
     while (!close_after) {
       if (c.phase == Phase::kIdle && !c.input.empty()) {
         c.phase = Phase::kHead;
@@ -153,18 +196,21 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
           c.deadline_ms = now_ms() + shared_->options.body_timeout.count();
         }
         if (c.parser.wants_continue()) {
-          out += "HTTP/1.1 100 Continue\r\n\r\n";
+          emit("HTTP/1.1 100 Continue\r\n\r\n", std::chrono::milliseconds(0), false);
           c.parser.continue_sent();
         }
         break;
       }
       if (status == ParseStatus::kError) {
-        out += protocol_error_bytes(c.parser.error_status(), c.parser.error_detail(),
-                                    c.parser.request().path);
         close_after = true;
+        emit(protocol_error_bytes(c.parser.error_status(), c.parser.error_detail(),
+                                  c.parser.request().path),
+             std::chrono::milliseconds(0), true);
         break;
       }
-      close_after = !respond(c, out);
+      Answer answer = respond(c);
+      close_after = !answer.keep_alive;
+      emit(std::move(answer.bytes), answer.delay, close_after);
       c.input.erase(0, c.parser.consumed());
       c.parser.reset();
       if (c.input.empty()) {
@@ -176,17 +222,22 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
     }
     if (close_after) {
       c.phase = Phase::kClosing;
-      c.deadline_ms = now_ms() + kLingerMs;
+      c.deadline_ms = (c.delayed.empty() ? now_ms() : c.delayed.back().due_ms) + kLingerMs;
       c.input.clear();
       c.input.shrink_to_fit();
     }
-    if (!out.empty()) send(peer, c, std::move(out), close_after);
+    if (!out.empty()) send(peer, c, std::move(out), close_after && c.delayed.empty());
   }
 
  private:
-  // Runs the application on the parsed request and appends the response to
-  // `out`. Returns whether the connection stays open.
-  bool respond(Connection& c, std::string& out) {
+  struct Answer {
+    std::string bytes;
+    std::chrono::milliseconds delay{0};
+    bool keep_alive = true;
+  };
+
+  // Runs the application on the parsed request and serializes its response.
+  Answer respond(Connection& c) {
     Request& request = c.parser.request();
     request.peer_address = c.peer_address;
     Response response;
@@ -199,10 +250,59 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
       response.content_type = "application/problem+json";
       response.body = render_problem_json(Problem::make(ProblemCode::kInternal, ""), request.path);
     }
-    bool keep = keeps_alive(request);
-    const char* connection_header = !keep ? "close" : request.version_minor == 0 ? "keep-alive" : "";
-    serialize_response(response, request.method == "HEAD", connection_header, out);
-    return keep;
+    Answer answer;
+    answer.keep_alive = keeps_alive(request);
+    answer.delay = response.delay;
+    const char* connection_header = !answer.keep_alive           ? "close"
+                                    : request.version_minor == 0 ? "keep-alive"
+                                                                 : "";
+    serialize_response(response, request.method == "HEAD", connection_header, answer.bytes);
+    return answer;
+  }
+
+  // Wakes this event loop at `due_ms` to send what is due of c.delayed. The
+  // timer is Pistache's, so the callback runs on the loop that owns the socket.
+  void arm_timer(const Connection& c, int64_t due_ms) {
+    int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (timer < 0) {
+      spdlog::error("timerfd_create failed; a delayed response goes out now");
+      due_ms = 0;
+    }
+    int fd = c.fd;
+    uint64_t id = c.id;
+    if (timer < 0) {
+      send_due(fd, id);
+      return;
+    }
+    auto wait = std::chrono::milliseconds(std::max<int64_t>(1, due_ms - now_ms()));
+    Pistache::Async::Promise<uint64_t>([&](Pistache::Async::Deferred<uint64_t> deferred) {
+      transport()->armTimer(timer, wait, std::move(deferred));
+    })
+        .then(
+            [this, timer, fd, id](uint64_t) {
+              ::close(timer);
+              send_due(fd, id);
+            },
+            [timer](std::exception_ptr) { ::close(timer); });
+  }
+
+  void send_due(int fd, uint64_t id) {
+    auto it = connections_.find(fd);
+    if (it == connections_.end() || it->second->id != id) return;  // gone meanwhile
+    Connection& c = *it->second;
+    auto peer = c.peer.lock();
+    if (!peer) return;
+    std::string batch;
+    bool close_after = false;
+    int64_t now = now_ms();
+    while (!c.delayed.empty() && c.delayed.front().due_ms <= now) {
+      batch += c.delayed.front().bytes;
+      close_after = close_after || c.delayed.front().close_after;
+      c.delayed.pop_front();
+    }
+    if (!batch.empty()) send(peer, c, std::move(batch), close_after);
+    // Pistache's timers have one-second resolution above a second: fire again if early.
+    if (!c.delayed.empty()) arm_timer(c, c.delayed.front().due_ms);
   }
 
   // Writes the responses. onInput runs on the event loop that owns the
@@ -239,6 +339,7 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
 
   std::shared_ptr<Shared> shared_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
+  uint64_t last_connection_id_ = 0;
 };
 
 }  // namespace
@@ -288,7 +389,9 @@ Server::Server(ServerOptions options, RequestHandler& handler) : impl_(std::make
   impl_->shared->handler = &handler;
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 void Server::start() {
   const ServerOptions& options = impl_->shared->options;
@@ -297,10 +400,11 @@ void Server::start() {
   try {
     Pistache::Address address(options.host, Pistache::Port(options.port));
     impl_->listener = std::make_unique<Pistache::Tcp::Listener>(address);
-    impl_->listener->init(threads,
-                          Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
-                              Pistache::Tcp::Options::NoDelay,
-                          "apiserver-io");
+    impl_->listener->init(
+        threads,
+        Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
+            Pistache::Tcp::Options::NoDelay,
+        "apiserver-io");
     impl_->listener->setHandler(std::make_shared<ConnectionHandler>(impl_->shared));
     impl_->listener->bind();
     impl_->listener->runThreaded();

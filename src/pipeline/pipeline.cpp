@@ -6,6 +6,8 @@
 #include "pipeline/body.hpp"
 #include "pipeline/call.hpp"
 #include "pipeline/content_negotiation.hpp"
+#include "pipeline/cors.hpp"
+#include "pipeline/mock_responder.hpp"
 #include "pipeline/parameters.hpp"
 
 namespace apiserver::pipeline {
@@ -41,6 +43,8 @@ void Pipeline::handle(const http::Request& request, http::Response& response) {
     problem = Problem::make(ProblemCode::kInternal, "");
   }
   if (problem) respond_with_problem(*problem, request, response);
+  if (api_.settings.cors.enabled && !is_preflight(request))
+    add_cors_headers(api_.settings.cors, request, response);
 }
 
 std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response) {
@@ -50,15 +54,19 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
   const model::PathItem& item = api_.paths[match->target];
   const model::Operation* op = item.find(request.method);
   if (op == nullptr && request.method == "HEAD") op = item.find("GET");
+  if (request.method == "OPTIONS" && api_.settings.cors.enabled && is_preflight(request)) {
+    answer_preflight(api_.settings.cors, request, item.allow, response);
+    return std::nullopt;
+  }
   if (op == nullptr && request.method == "OPTIONS") {
     response.status = 204;
     response.add_header("Allow", item.allow);
     return std::nullopt;
   }
   if (op == nullptr)
-    return Problem::make(ProblemCode::kMethodNotAllowed,
-                         request.method + " is not declared for " + item.path_template +
-                             "; allowed: " + item.allow)
+    return Problem::make(ProblemCode::kMethodNotAllowed, request.method + " is not declared for " +
+                                                             item.path_template +
+                                                             "; allowed: " + item.allow)
         .with_header("Allow", item.allow);
   return run_operation(request, *op, *match, response);
 }
@@ -95,15 +103,11 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
   bool list_reports_errors = op.stored() && stored_ && op.crud == model::CrudAction::kList;
   if (!errors.empty() && !list_reports_errors) return Problem::validation(std::move(errors));
 
-  if (!op.stored() || !stored_) {
-    std::string reason = op.not_stored_reason.empty() ? "it is not mapped to storage"
-                                                      : op.not_stored_reason;
-    return Problem::make(ProblemCode::kNotImplemented,
-                         op.method + " " + op.path_template + " is declared but not stored (" +
-                             reason + ")");
-  }
   Call call{request, op, query, parameters, body, errors};
-  return stored_->handle(call, response);
+  if (op.stored() && stored_) return stored_->handle(call, response);
+  if (op.mock) return respond_with_mock(call, api_, response);
+  return Problem::make(ProblemCode::kNotImplemented,
+                       op.method + " " + op.path_template + " has no stored or mock answer");
 }
 
 }  // namespace apiserver::pipeline

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/uri.hpp"
+#include "pipeline/prefer.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -19,17 +20,20 @@ Problem not_found(const Call& call) {
 
 std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call) {
   switch (result.status) {
-    case store::StoreStatus::kOk: return std::nullopt;
-    case store::StoreStatus::kNotFound: return not_found(call);
-    case store::StoreStatus::kConflict: return Problem::make(ProblemCode::kConflict, result.detail);
+    case store::StoreStatus::kOk:
+      return std::nullopt;
+    case store::StoreStatus::kNotFound:
+      return not_found(call);
+    case store::StoreStatus::kConflict:
+      return Problem::make(ProblemCode::kConflict, result.detail);
     case store::StoreStatus::kInvalid:
       return Problem::validation({{ErrorSource::kBody, "", "/" + result.detail, "is required"}});
     case store::StoreStatus::kBusy:
       spdlog::warn("database busy: {}", result.detail);
-      return Problem::make(ProblemCode::kServiceUnavailable,
-                           "the database is busy; retry shortly")
+      return Problem::make(ProblemCode::kServiceUnavailable, "the database is busy; retry shortly")
           .with_header("Retry-After", "1");
-    case store::StoreStatus::kAborted: return std::nullopt;
+    case store::StoreStatus::kAborted:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -62,7 +66,9 @@ void screen_read_only(nlohmann::json& item, const Resource& resource, bool refus
   }
 }
 
-bool sortable(const Column& c) { return c.in_schema && !c.write_only && c.type != ColumnType::kJson; }
+bool sortable(const Column& c) {
+  return c.in_schema && !c.write_only && c.type != ColumnType::kJson;
+}
 
 std::string property_names(const Resource& resource, bool (*pick)(const Column&)) {
   std::string out;
@@ -103,7 +109,8 @@ std::string link(const std::string& path, const std::string& kept_query, long lo
 
 StoredOperations::StoredOperations(const model::Api& api, store::Database& database)
     : api_(api), database_(database) {
-  for (const auto& resource : api.resources) views_.emplace(resource.get(), ResourceView(*resource));
+  for (const auto& resource : api.resources)
+    views_.emplace(resource.get(), ResourceView(*resource));
 }
 
 const ResourceView& StoredOperations::view(const Resource& resource) const {
@@ -113,13 +120,20 @@ const ResourceView& StoredOperations::view(const Resource& resource) const {
 std::optional<Problem> StoredOperations::handle(const Call& call, http::Response& response) const {
   const Resource& resource = *call.operation.resource;
   switch (call.operation.crud) {
-    case CrudAction::kList: return list(call, resource, response);
-    case CrudAction::kCreate: return create(call, resource, response);
-    case CrudAction::kRead: return read(call, resource, response);
-    case CrudAction::kReplace: return replace(call, resource, response);
-    case CrudAction::kUpdate: return update(call, resource, response);
-    case CrudAction::kDelete: return remove(call, resource, response);
-    case CrudAction::kNone: break;
+    case CrudAction::kList:
+      return list(call, resource, response);
+    case CrudAction::kCreate:
+      return create(call, resource, response);
+    case CrudAction::kRead:
+      return read(call, resource, response);
+    case CrudAction::kReplace:
+      return replace(call, resource, response);
+    case CrudAction::kUpdate:
+      return update(call, resource, response);
+    case CrudAction::kDelete:
+      return remove(call, resource, response);
+    case CrudAction::kNone:
+      break;
   }
   return Problem::make(ProblemCode::kInternal, "");
 }
@@ -160,7 +174,8 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
     size_t start = 0;
     while (start <= text.size()) {
       size_t comma = text.find(',', start);
-      std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string field =
+          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       start = comma == std::string::npos ? text.size() + 1 : comma + 1;
       bool descending = !field.empty() && field[0] == '-';
       if (descending) field.erase(0, 1);
@@ -190,16 +205,17 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
       continue;
     }
     const Column& c = resource.columns[static_cast<size_t>(column)];
-    model::ValueShape shape = c.type == ColumnType::kInteger ? model::ValueShape::kInteger
-                              : c.type == ColumnType::kReal  ? model::ValueShape::kNumber
+    model::ValueShape shape = c.type == ColumnType::kInteger   ? model::ValueShape::kInteger
+                              : c.type == ColumnType::kReal    ? model::ValueShape::kNumber
                               : c.type == ColumnType::kBoolean ? model::ValueShape::kBoolean
                                                                : model::ValueShape::kString;
     nlohmann::json value = coerce_text(text, shape);
     if (shape != model::ValueShape::kString && value.is_string()) {
-      errors.push_back({ErrorSource::kQuery, name, "",
-                        std::string("must be ") + (shape == model::ValueShape::kBoolean ? "true or false"
-                                                   : shape == model::ValueShape::kInteger ? "an integer"
-                                                                                          : "a number")});
+      errors.push_back(
+          {ErrorSource::kQuery, name, "",
+           std::string("must be ") + (shape == model::ValueShape::kBoolean   ? "true or false"
+                                      : shape == model::ValueShape::kInteger ? "an integer"
+                                                                             : "a number")});
       continue;
     }
     query.filters.push_back({static_cast<size_t>(column), std::move(value)});
@@ -207,8 +223,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   }
   if (!errors.empty()) return Problem::validation(std::move(errors));
 
-  const std::string* prefer = call.request.header("prefer");
-  query.want_total = prefer != nullptr && prefer->find("count=exact") != std::string::npos;
+  query.want_total = read_preferences(call.request).count_exact;
   std::vector<store::Record> rows;
   long long total = 0;
   store::StoreResult result = database_.store(resource).list(query, rows, total);
@@ -227,7 +242,8 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   const std::string& path = call.request.path;
   std::string links = link(path, kept_query, query.limit, 0, "first");
   if (query.offset > 0)
-    links += ", " + link(path, kept_query, query.limit, std::max(0LL, query.offset - query.limit), "prev");
+    links += ", " +
+             link(path, kept_query, query.limit, std::max(0LL, query.offset - query.limit), "prev");
   bool more = query.want_total ? query.offset + query.limit < total
                                : static_cast<long long>(rows.size()) == query.limit;
   if (more) links += ", " + link(path, kept_query, query.limit, query.offset + query.limit, "next");
@@ -278,8 +294,8 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   // A key in the body may repeat the path's, never contradict it (read-only or not).
   if (auto it = item.find(key_column.property); it != item.end()) {
     if (*it != key) {
-      errors.push_back({ErrorSource::kBody, "", "/" + key_column.property,
-                        "must equal the key in the path"});
+      errors.push_back(
+          {ErrorSource::kBody, "", "/" + key_column.property, "must equal the key in the path"});
     }
     item.erase(it);
   }
@@ -296,8 +312,8 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
 std::optional<Problem> StoredOperations::update(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
   if (!call.body.json.is_object())
-    return Problem::validation({{ErrorSource::kBody, "", "",
-                                "must be a JSON object (a JSON Merge Patch, RFC 7396)"}});
+    return Problem::validation(
+        {{ErrorSource::kBody, "", "", "must be a JSON object (a JSON Merge Patch, RFC 7396)"}});
   nlohmann::json patch = call.body.json;
   std::vector<FieldError> errors;
   screen_read_only(patch, resource, api_.settings.refuse_read_only, errors);
@@ -319,7 +335,8 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
         return resource.item_schema->validate(visible, ErrorSource::kBody, "", merge_errors);
       },
       record);
-  if (result.status == store::StoreStatus::kAborted) return Problem::validation(std::move(merge_errors));
+  if (result.status == store::StoreStatus::kAborted)
+    return Problem::validation(std::move(merge_errors));
   if (auto problem = store_problem(result, call)) return problem;
   json_response(response, 200);
   view(resource).write(record, response.body);

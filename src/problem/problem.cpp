@@ -29,27 +29,42 @@ constexpr CatalogueEntry kCatalogue[] = {
     {431, "headers-too-large", "Request header fields too large"},
     {417, "expectation-failed", "Expectation failed"},
     {505, "http-version-not-supported", "HTTP version not supported"},
+    {400, "undeclared-preference", "Preference not declared"},
+    {503, "injected-failure", "Injected failure"},
     {500, "internal", "Internal server error"},
 };
 
-const CatalogueEntry& entry(ProblemCode code) { return kCatalogue[static_cast<int>(code)]; }
+const CatalogueEntry& entry(ProblemCode code) {
+  return kCatalogue[static_cast<int>(code)];
+}
 
 }  // namespace
 
 const char* to_string(ErrorSource source) {
   switch (source) {
-    case ErrorSource::kBody: return "body";
-    case ErrorSource::kPath: return "path";
-    case ErrorSource::kQuery: return "query";
-    case ErrorSource::kHeader: return "header";
-    case ErrorSource::kCookie: return "cookie";
+    case ErrorSource::kBody:
+      return "body";
+    case ErrorSource::kPath:
+      return "path";
+    case ErrorSource::kQuery:
+      return "query";
+    case ErrorSource::kHeader:
+      return "header";
+    case ErrorSource::kCookie:
+      return "cookie";
   }
   return "body";
 }
 
-int Problem::status() const { return entry(code).status; }
-const char* Problem::title() const { return entry(code).title; }
-std::string Problem::type() const { return std::string("urn:apiserver:problem:") + entry(code).slug; }
+int Problem::status() const {
+  return entry(code).status;
+}
+const char* Problem::title() const {
+  return entry(code).title;
+}
+std::string Problem::type() const {
+  return std::string("urn:apiserver:problem:") + entry(code).slug;
+}
 
 Problem Problem::make(ProblemCode code, std::string detail) {
   Problem p;

@@ -27,23 +27,25 @@ struct FieldError {
 };
 
 enum class ProblemCode {
-  kNotFound,               // 404: no route for the path
-  kMethodNotAllowed,       // 405: route exists, method does not
-  kNotAcceptable,          // 406: Accept header excludes every response type
-  kUnsupportedMediaType,   // 415: body media type not declared
-  kPayloadTooLarge,        // 413: body over the configured limit
-  kMalformedBody,          // 400: body is not the JSON it claims to be
-  kBadRequest,             // 400: request not well-formed HTTP or not interpretable
-  kValidationFailed,       // 422: parameters or body break the schema
-  kResourceNotFound,       // 404: stored row with that key does not exist
-  kConflict,               // 409: the write conflicts with stored data
-  kNotImplemented,         // 501: operation has no handler
-  kServiceUnavailable,     // 503: storage busy or unavailable
-  kRequestTimeout,         // 408: client too slow
-  kHeadersTooLarge,        // 431: request line + headers over the limit
-  kExpectationFailed,      // 417: an Expect other than 100-continue
+  kNotFound,                 // 404: no route for the path
+  kMethodNotAllowed,         // 405: route exists, method does not
+  kNotAcceptable,            // 406: Accept header excludes every response type
+  kUnsupportedMediaType,     // 415: body media type not declared
+  kPayloadTooLarge,          // 413: body over the configured limit
+  kMalformedBody,            // 400: body is not the JSON it claims to be
+  kBadRequest,               // 400: request not well-formed HTTP or not interpretable
+  kValidationFailed,         // 422: parameters or body break the schema
+  kResourceNotFound,         // 404: stored row with that key does not exist
+  kConflict,                 // 409: the write conflicts with stored data
+  kNotImplemented,           // 501: operation has no handler
+  kServiceUnavailable,       // 503: storage busy or unavailable
+  kRequestTimeout,           // 408: client too slow
+  kHeadersTooLarge,          // 431: request line + headers over the limit
+  kExpectationFailed,        // 417: an Expect other than 100-continue
   kHttpVersionNotSupported,  // 505: not HTTP/1.x
-  kInternal,               // 500: a defect; details are logged, never sent
+  kUndeclaredPreference,     // 400: Prefer asks for a status or example the document lacks
+  kInjectedFailure,          // 503: a mock's error-rate picked this request
+  kInternal,                 // 500: a defect; details are logged, never sent
 };
 
 struct Problem {

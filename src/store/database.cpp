@@ -18,7 +18,8 @@ std::string connect_string(const std::string& path) {
   // SOCI's connect-string grammar quotes values containing spaces and knows
   // no escapes: a path with a double quote cannot be expressed.
   if (path.find('"') != std::string::npos)
-    throw DatabaseError("the database path " + path + " contains '\"', which SQLite through "
+    throw DatabaseError("the database path " + path +
+                        " contains '\"', which SQLite through "
                         "SOCI cannot open; choose another name");
   return "db=\"" + path + "\" timeout=" + std::to_string(kBusyTimeoutSeconds);
 }
@@ -45,6 +46,7 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
     throw DatabaseError("cannot open database " + path_ + ": " + e.what());
   }
   std::vector<std::string> errors;
+  std::vector<const model::Resource*> created;
   for (const auto& resource : api.resources) {
     MigrationReport report;
     try {
@@ -53,6 +55,7 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
       report.errors.push_back("table " + resource->table + ": " + e.what());
     }
     errors.insert(errors.end(), report.errors.begin(), report.errors.end());
+    if (report.created) created.push_back(resource.get());
     notes.insert(notes.end(), report.notes.begin(), report.notes.end());
   }
   if (!errors.empty()) {
@@ -68,6 +71,25 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
     }
   } catch (const std::exception& e) {
     throw DatabaseError("cannot read the keys in use in " + path_ + ": " + e.what());
+  }
+  // Seed rows go into tables created just now, so a restart never adds them twice.
+  for (const model::Resource* resource : created) {
+    if (resource->seed_rows.empty()) continue;
+    auto keys = keys_.find(resource);
+    ResourceStore seeder(setup->session, *resource, setup->transactions,
+                         keys == keys_.end() ? nullptr : keys->second.get());
+    soci::transaction tx(setup->session);
+    for (const nlohmann::json& row : resource->seed_rows) {
+      Record out;
+      StoreResult result = seeder.create(row, out);
+      if (!result.ok())
+        throw DatabaseError("seed row of table " + resource->table +
+                            " refused: " + (result.detail.empty() ? "conflict" : result.detail) +
+                            ": " + row.dump());
+    }
+    tx.commit();
+    notes.push_back("table " + resource->table + ": loaded " +
+                    std::to_string(resource->seed_rows.size()) + " seed row(s)");
   }
 }
 

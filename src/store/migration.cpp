@@ -53,8 +53,9 @@ std::vector<ExistingColumn> existing_columns(soci::session& session, const std::
 std::string default_literal(const nlohmann::json& value, model::ColumnType type) {
   if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
   if (value.is_number()) return value.dump();
-  std::string text = value.is_string() && type != model::ColumnType::kJson ? value.get<std::string>()
-                                                                           : value.dump();
+  std::string text = value.is_string() && type != model::ColumnType::kJson
+                         ? value.get<std::string>()
+                         : value.dump();
   std::string out = "'";
   for (char c : text) {
     if (c == '\'') out += '\'';
@@ -110,7 +111,8 @@ void rebuild(soci::session& session, const model::Resource& resource,
   std::string common;
   for (const ExistingColumn& e : existing) {
     bool in_model = false;
-    for (const model::Column& c : resource.columns) in_model = in_model || lower(c.name) == lower(e.name);
+    for (const model::Column& c : resource.columns)
+      in_model = in_model || lower(c.name) == lower(e.name);
     bool is_kept = false;
     for (const ExistingColumn& k : kept) is_kept = is_kept || k.name == e.name;
     if (!in_model && !is_kept) continue;
@@ -135,13 +137,15 @@ void rebuild(soci::session& session, const model::Resource& resource,
 
 }  // namespace
 
-void migrate_table(soci::session& session, const model::Resource& resource, MigrationReport& report) {
+void migrate_table(soci::session& session, const model::Resource& resource,
+                   MigrationReport& report) {
   const std::string& table = resource.table;
   ensure_key_table(session);
   std::vector<ExistingColumn> existing = existing_columns(session, table);
   if (existing.empty()) {
     session << create_table_sql(resource, table, {});
     report.notes.push_back("created table " + table);
+    report.created = true;
     return;
   }
   std::map<std::string, const ExistingColumn*> by_name;
@@ -200,7 +204,8 @@ void migrate_table(soci::session& session, const model::Resource& resource, Migr
   std::vector<ExistingColumn> kept;
   for (const ExistingColumn& e : existing) {
     bool in_model = false;
-    for (const model::Column& c : resource.columns) in_model = in_model || lower(c.name) == lower(e.name);
+    for (const model::Column& c : resource.columns)
+      in_model = in_model || lower(c.name) == lower(e.name);
     if (in_model) continue;
     if (e.not_null && !e.has_default) {
       report.errors.push_back("table " + table + ": column '" + e.name +

@@ -19,6 +19,7 @@ namespace apiserver::store {
 struct MigrationReport {
   std::vector<std::string> errors;  // refusals; the table is left as it was
   std::vector<std::string> notes;   // what was done, for the log
+  bool created = false;             // the table did not exist before
 };
 
 void migrate_table(soci::session& session, const model::Resource& resource,

@@ -1,0 +1,147 @@
+#include "pipeline/mock_responder.hpp"
+
+#include <random>
+
+#include "mock/generator.hpp"
+#include "mock/planner.hpp"
+#include "pipeline/content_negotiation.hpp"
+#include "pipeline/prefer.hpp"
+
+namespace apiserver::pipeline {
+namespace {
+
+std::mt19937_64& random_engine() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return engine;
+}
+
+std::string declared_list(const model::MockPlan& plan) {
+  std::string out;
+  for (const auto& r : plan.responses) out += (out.empty() ? "" : ", ") + r.declared;
+  return out;
+}
+
+// The response a `Prefer: code=` asks for: an exact declaration, else a range
+// (4XX) covering it, else `default`.
+const model::MockResponse* response_for_code(const model::MockPlan& plan, const std::string& code,
+                                             int& status) {
+  if (code.size() != 3 || code.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+  status = std::stoi(code);
+  if (status < 100 || status > 599) return nullptr;
+  const model::MockResponse* range = nullptr;
+  const model::MockResponse* fallback = nullptr;
+  for (const auto& r : plan.responses) {
+    if (r.declared == code) return &r;
+    if (r.declared.size() == 3 && r.declared[0] == code[0] &&
+        (r.declared[1] == 'X' || r.declared[1] == 'x'))
+      range = &r;
+    if (r.declared == "default") fallback = &r;
+  }
+  return range != nullptr ? range : fallback;
+}
+
+// An error the document declares (5xx first, then default, then 4xx) for
+// the error-rate knob; null when it declares none.
+const model::MockResponse* declared_error(const model::MockPlan& plan) {
+  const model::MockResponse* pick = nullptr;
+  auto rank = [](const model::MockResponse& r) {
+    if (r.status >= 500) return 0;
+    if (r.declared == "default") return 1;
+    if (r.status >= 400) return 2;
+    return 3;
+  };
+  for (const auto& r : plan.responses) {
+    if (rank(r) < 3 && (pick == nullptr || rank(r) < rank(*pick))) pick = &r;
+  }
+  return pick;
+}
+
+std::chrono::milliseconds pick_delay(const model::MockKnobs& knobs) {
+  if (knobs.delay_max.count() <= 0) return std::chrono::milliseconds(0);
+  std::uniform_int_distribution<long long> d(knobs.delay_min.count(), knobs.delay_max.count());
+  return std::chrono::milliseconds(d(random_engine()));
+}
+
+}  // namespace
+
+std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api,
+                                         http::Response& response) {
+  const model::Operation& op = call.operation;
+  const model::MockPlan& plan = *op.mock;
+  Preferences prefs = read_preferences(call.request);
+  std::string applied;
+  auto apply = [&](const std::string& preference) {
+    applied += (applied.empty() ? "" : ", ") + preference;
+  };
+
+  const model::MockResponse* chosen = &plan.responses[plan.default_response];
+  int status = chosen->status;
+  bool injected = false;
+  if (plan.knobs.error_rate > 0 &&
+      std::uniform_real_distribution<double>(0, 1)(random_engine()) < plan.knobs.error_rate) {
+    injected = true;
+    chosen = declared_error(plan);
+    if (chosen == nullptr)
+      return Problem::make(ProblemCode::kInjectedFailure,
+                           "this failure was injected by the mock error-rate of " + op.method +
+                               " " + op.path_template);
+    status = chosen->status == 200 ? 500 : chosen->status;  // a `default` error answers 500
+  } else if (prefs.code) {
+    chosen = response_for_code(plan, *prefs.code, status);
+    if (chosen == nullptr)
+      return Problem::make(ProblemCode::kUndeclaredPreference,
+                           "Prefer: code=" + *prefs.code + " is not declared for " + op.method +
+                               " " + op.path_template + "; declared: " + declared_list(plan));
+    apply("code=" + *prefs.code);
+  }
+
+  response.status = status;
+  for (const auto& h : chosen->headers) response.add_header(h.name, h.value);
+  response.delay = pick_delay(plan.knobs);
+  if (chosen->contents.empty() || status == 204 || status == 304) {
+    if (!applied.empty()) response.add_header("Preference-Applied", applied);
+    return std::nullopt;
+  }
+
+  std::vector<std::string> types;
+  for (const auto& c : chosen->contents) types.push_back(c.media_type);
+  int index = pick_media_type(call.request.header("accept"), types);
+  if (index < 0) {
+    std::string list;
+    for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
+    return Problem::make(ProblemCode::kNotAcceptable, "this response is declared as " + list +
+                                                          "; the Accept header excludes it");
+  }
+  const model::MockContent& content = chosen->contents[static_cast<size_t>(index)];
+  // A declared range like text/* is sent as a concrete type.
+  response.content_type = content.media_type.find('*') == std::string::npos
+                              ? content.media_type
+                              : (content.is_json ? "application/json" : "text/plain");
+  if (prefs.example && !injected) {
+    auto it = std::find_if(content.examples.begin(), content.examples.end(),
+                           [&](const model::MockBody& b) { return b.name == *prefs.example; });
+    if (it == content.examples.end()) {
+      std::string names;
+      for (const auto& b : content.examples)
+        if (!b.name.empty()) names += (names.empty() ? "" : ", ") + b.name;
+      return Problem::make(ProblemCode::kUndeclaredPreference,
+                           "Prefer: example=" + *prefs.example + " is not declared for this " +
+                               "response; declared: " + (names.empty() ? "none" : names));
+    }
+    response.body = it->text;
+    apply("example=" + *prefs.example);
+  } else if (prefs.dynamic && content.schema.valid()) {
+    mock::GenerateOptions options;
+    options.seed = random_engine()();
+    options.use_examples = false;
+    auto value = mock::generate(*api.document, content.schema, options);
+    response.body = value ? mock::body_text(*value, content.is_json) : content.default_body;
+    if (value) apply("dynamic=true");
+  } else {
+    response.body = content.default_body;
+  }
+  if (!applied.empty()) response.add_header("Preference-Applied", applied);
+  return std::nullopt;
+}
+
+}  // namespace apiserver::pipeline
