@@ -43,9 +43,9 @@ int run(int argc, char** argv) {
                  "x-apiserver.limits.max-body, else 1MiB)")
       ->envname("APISERVER_MAX_BODY");
   app.add_flag("--mock", options.mock,
-               "throwaway backend: stored operations use a temporary database (seeded, removed "
-               "at exit), the others answer from the document; CORS open to any origin unless "
-               "the document declares it")
+               "throwaway backend: every operation answers from the document, except those of "
+               "resources with x-apiserver-seed rows, stored in a temporary database removed at "
+               "exit; CORS open to any origin unless the document declares it")
       ->envname("APISERVER_MOCK");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
       ->envname("APISERVER_LOG_LEVEL")

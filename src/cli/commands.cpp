@@ -31,11 +31,12 @@ void print_diagnostics(const spec::Diagnostics& diagnostics, std::ostream& out) 
 }
 
 // Loads and compiles `spec`, printing diagnostics; null on errors.
-std::unique_ptr<model::Api> load_api(const std::string& spec, bool quiet_warnings) {
+std::unique_ptr<model::Api> load_api(const std::string& spec, bool quiet_warnings,
+                                     bool mock = false) {
   spec::Diagnostics diagnostics;
   std::shared_ptr<const spec::Document> document = spec::load_document(spec, diagnostics);
   std::unique_ptr<model::Api> api;
-  if (document) api = compile::compile_api(document, diagnostics);
+  if (document) api = compile::compile_api(document, diagnostics, compile::CompileOptions{mock});
   if (!api || !quiet_warnings) print_diagnostics(diagnostics, std::cerr);
   if (!api)
     std::cerr << spec << ": " << diagnostics.error_count() << " error(s); nothing is served\n";
@@ -81,7 +82,7 @@ int serve(const Options& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  std::unique_ptr<model::Api> api = load_api(options.spec, false);
+  std::unique_ptr<model::Api> api = load_api(options.spec, false, options.mock);
   if (!api) return kExitDocument;
   if (!options.max_body.empty() &&
       !compile::parse_byte_size(spec::Json(options.max_body), api->settings.max_body_bytes)) {

@@ -13,7 +13,7 @@ struct Options {
   unsigned threads = 0;
   std::string max_body;
   std::string log_level = "info";
-  bool mock = false;  // throwaway database, permissive CORS unless declared
+  bool mock = false;  // mocks (seeded resources on a throwaway database), permissive CORS
 };
 
 // Loads, compiles, opens the database and serves until SIGINT or SIGTERM.

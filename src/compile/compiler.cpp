@@ -108,13 +108,15 @@ void compile_paths(const Document& document, SchemaCache& schemas, model::Api& a
 }  // namespace
 
 std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document,
-                                        spec::Diagnostics& diagnostics) {
+                                        spec::Diagnostics& diagnostics,
+                                        const CompileOptions& options) {
   auto api = std::make_unique<model::Api>();
   api->document = document;
   read_settings(*document, api->settings, diagnostics);
   SchemaCache schemas(*document, diagnostics);
   compile_paths(*document, schemas, *api, diagnostics);
   map_resources(*document, schemas, *api, diagnostics);
+  if (options.mock) unmap_unseeded_resources(*api);
   mock::plan_mocks(*document, *api, diagnostics);
   warn_unenforced_features(*document, diagnostics);
   if (diagnostics.has_errors()) return nullptr;

@@ -463,6 +463,22 @@ class Mapper {
 
 }  // namespace
 
+void unmap_unseeded_resources(model::Api& api) {
+  for (auto& item : api.paths) {
+    for (Operation& op : item.operations) {
+      if (!op.stored() || !op.resource->seed_rows.empty()) continue;
+      op.not_stored_reason = "--mock: " + op.resource->name + " has no x-apiserver-seed rows";
+      op.resource = nullptr;
+      op.crud = CrudAction::kNone;
+      op.key_parameter.clear();
+    }
+  }
+  auto& resources = api.resources;
+  resources.erase(std::remove_if(resources.begin(), resources.end(),
+                                 [](const auto& resource) { return resource->seed_rows.empty(); }),
+                  resources.end());
+}
+
 void map_resources(const Document& document, SchemaCache& schemas, model::Api& api,
                    spec::Diagnostics& diagnostics) {
   Mapper(document, schemas, api, diagnostics).run();

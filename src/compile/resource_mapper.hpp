@@ -15,6 +15,10 @@
 
 namespace apiserver::compile {
 
+// Turns the operations of resources without seed rows back into mocks and drops those
+// resources (--mock).
+void unmap_unseeded_resources(model::Api& api);
+
 void map_resources(const spec::Document& document, SchemaCache& schemas, model::Api& api,
                    spec::Diagnostics& diagnostics);
 

@@ -75,9 +75,9 @@ TEST(Cell, RoundTripsBooleans) {
 }
 
 TEST(Cell, RoundTripsTextWithEscapes) {
-  for (const std::string s : {std::string(""), std::string("plain"), std::string("q\"uo\\te"),
-                              std::string("ctl\n\r\t\b\f\x01\x1f\x7f"), std::string("nul\0x", 5),
-                              std::string("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80")}) {
+  for (const std::string& s : {std::string(""), std::string("plain"), std::string("q\"uo\\te"),
+                               std::string("ctl\n\r\t\b\f\x01\x1f\x7f"), std::string("nul\0x", 5),
+                               std::string("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80")}) {
     Cell cell = cell_of(ColumnType::kText, s);
     EXPECT_EQ(cell_value(cell, ColumnType::kText), s);
     std::string text = json_text(cell, ColumnType::kText);
