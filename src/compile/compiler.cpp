@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "auth/security_compiler.hpp"
 #include "compile/operation_compiler.hpp"
 #include "compile/resource_mapper.hpp"
 #include "compile/schema_cache.hpp"
@@ -38,12 +39,6 @@ std::string allow_header(const model::PathItem& item) {
 
 void warn_unenforced_features(const Document& document, spec::Diagnostics& diagnostics) {
   NodeRef root = document.root_ref();
-  NodeRef schemes = Document::child(Document::child(root, "components"), "securitySchemes");
-  if (Document::child(root, "security").valid() || schemes.valid())
-    diagnostics.add(document.at(schemes.valid() ? schemes : Document::child(root, "security"),
-                                Diagnostic::Severity::kWarning,
-                                "security requirements are not enforced yet: every operation is "
-                                "open"));
   NodeRef servers = Document::child(root, "servers");
   if (servers.valid() && servers.node->is_array()) {
     for (size_t i = 0; i < servers.node->size(); ++i) {
@@ -117,6 +112,7 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
   compile_paths(*document, schemas, *api, diagnostics);
   map_resources(*document, schemas, *api, diagnostics);
   if (options.mock) unmap_unseeded_resources(*api);
+  auth::compile_security(*document, *api, options.mock, diagnostics);
   mock::plan_mocks(*document, *api, diagnostics);
   warn_unenforced_features(*document, diagnostics);
   if (diagnostics.has_errors()) return nullptr;

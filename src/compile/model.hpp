@@ -15,6 +15,10 @@
 #include "spec/document.hpp"
 #include "validate/compiled_schema.hpp"
 
+namespace apiserver::auth {
+struct Schemes;
+}
+
 namespace apiserver::model {
 
 enum class ParamLocation { kPath, kQuery, kHeader, kCookie };
@@ -89,6 +93,13 @@ struct Resource {
   int column_of(const std::string& property) const;
   // Rows loaded into the table when it is created (x-apiserver-seed).
   std::vector<nlohmann::json> seed_rows;
+  // x-apiserver-owner: the column stamped with the caller's identity (-1: not owned), and who
+  // sees every row.
+  int owner_column = -1;
+  std::vector<std::string> owner_admins;
+  std::string owner_admin_scope;
+
+  bool owned() const { return owner_column >= 0; }
 };
 
 // Mock knobs: an answer delay (uniform in [min, max]) and a share of answers
@@ -158,6 +169,14 @@ struct MockPlan {
   uint64_t seed = 0;  // of the generated answers; dynamic=true draws a new one
 };
 
+// One scheme of a security requirement, with the scopes it must carry.
+struct RequiredScheme {
+  size_t scheme = 0;  // index into auth::Schemes::schemes
+  std::vector<std::string> scopes;
+};
+// Every scheme of a requirement must succeed.
+using SecurityRequirement = std::vector<RequiredScheme>;
+
 struct Operation {
   std::string method;  // upper-case
   std::string path_template;
@@ -173,6 +192,8 @@ struct Operation {
   std::vector<std::string> response_media_types;  // of 2xx responses
   spec::NodeRef node;                             // the Operation Object, for mocks and docs
   std::optional<MockPlan> mock;                   // how it answers when it is not stored
+  // Alternatives: any one requirement suffices. Empty, or holding an empty requirement: public.
+  std::vector<SecurityRequirement> security;
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
 };
@@ -190,7 +211,8 @@ struct Api {
   Settings settings;
   std::vector<std::unique_ptr<Resource>> resources;
   std::vector<PathItem> paths;
-  route::Router router;  // matches a request path to an index into `paths`
+  route::Router router;                       // matches a request path to an index into `paths`
+  std::shared_ptr<const auth::Schemes> auth;  // the document's security schemes (may be null)
 };
 
 }  // namespace apiserver::model

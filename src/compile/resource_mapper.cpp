@@ -328,6 +328,7 @@ class Mapper {
     if (!build_columns(*resource, schema, facts, key_param)) return nullptr;
     resource->item_schema = schemas_.get(schema, Direction::kRequest);
     read_seed(*resource, facts.resolved);
+    read_owner(*resource, facts.resolved);
     api_.resources.push_back(std::move(resource));
     return api_.resources.back().get();
   }
@@ -382,6 +383,41 @@ class Mapper {
       }
       resource.seed_rows.push_back(std::move(row));
     }
+  }
+
+  // x-apiserver-owner: a property name, or {property, admins, admin-scope}.
+  void read_owner(model::Resource& resource, const NodeRef& schema) {
+    NodeRef owner = Document::child(schema, "x-apiserver-owner");
+    if (!owner.valid()) return;
+    auto fail = [&](const std::string& message) {
+      diagnostics_.add(
+          document_.at(owner, Diagnostic::Severity::kError, "x-apiserver-owner: " + message));
+    };
+    std::string property;
+    if (owner.node->is_string()) {
+      property = owner.node->get<std::string>();
+    } else if (owner.node->is_object()) {
+      for (const auto& [key, value] : owner.node->items()) {
+        if (key == "property" && value.is_string()) {
+          property = value.get<std::string>();
+        } else if (key == "admin-scope" && value.is_string()) {
+          resource.owner_admin_scope = value.get<std::string>();
+        } else if (key == "admins" && value.is_array()) {
+          for (const auto& admin : value) {
+            if (admin.is_string()) resource.owner_admins.push_back(admin.get<std::string>());
+          }
+        } else {
+          return fail("unknown or malformed key '" + key +
+                      "' (property: name, admins: [identities], admin-scope: scope)");
+        }
+      }
+    }
+    if (property.empty()) return fail("must name a property, or be {property: NAME, ...}");
+    int column = resource.column_of(property);
+    if (column < 0 || static_cast<size_t>(column) == resource.key ||
+        resource.columns[static_cast<size_t>(column)].type != model::ColumnType::kText)
+      return fail("'" + property + "' is not a string property of the schema (other than its key)");
+    resource.owner_column = column;
   }
 
   bool build_columns(model::Resource& resource, const NodeRef& schema, const SchemaFacts& facts,

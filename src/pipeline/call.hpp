@@ -1,6 +1,7 @@
 // What the pipeline has learned about a request by the time it is handled.
 #pragma once
 
+#include "auth/authenticator.hpp"
 #include "compile/model.hpp"
 #include "http/request.hpp"
 #include "http/uri.hpp"
@@ -18,6 +19,7 @@ struct Call {
   // Parameter errors found so far. Only list runs with some: it adds its own
   // (unknown filters, bad sort) so the client learns of all of them at once.
   const std::vector<FieldError>& errors;
+  const auth::Identity& identity;  // who the security requirements identified
 };
 
 }  // namespace apiserver::pipeline

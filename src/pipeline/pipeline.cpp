@@ -75,12 +75,18 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
                                                const model::Operation& op,
                                                const route::Router::Match& match,
                                                http::Response& response) {
-  if (op.stored() && !accepts_json(request.header("accept")))
-    return Problem::make(ProblemCode::kNotAcceptable,
-                         "this operation answers application/json; the Accept header excludes it");
   http::QueryParams query;
   if (!http::parse_query(request.query, query))
     return Problem::make(ProblemCode::kBadRequest, "the query string has a malformed %-escape");
+  // Before anything else is read: a caller without credentials learns nothing more.
+  auth::Identity identity;
+  if (!op.security.empty() && api_.auth) {
+    if (auto problem = auth::authenticate(*api_.auth, op.security, request, query, identity))
+      return problem;
+  }
+  if (op.stored() && !accepts_json(request.header("accept")))
+    return Problem::make(ProblemCode::kNotAcceptable,
+                         "this operation answers application/json; the Accept header excludes it");
 
   std::vector<FieldError> errors;
   ParameterValues parameters;
@@ -103,7 +109,7 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
   bool list_reports_errors = op.stored() && stored_ && op.crud == model::CrudAction::kList;
   if (!errors.empty() && !list_reports_errors) return Problem::validation(std::move(errors));
 
-  Call call{request, op, query, parameters, body, errors};
+  Call call{request, op, query, parameters, body, errors, identity};
   if (op.stored() && stored_) return stored_->handle(call, response);
   if (op.mock) return respond_with_mock(call, api_, response);
   return Problem::make(ProblemCode::kNotImplemented,

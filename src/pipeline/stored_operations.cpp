@@ -66,6 +66,31 @@ void screen_read_only(nlohmann::json& item, const Resource& resource, bool refus
   }
 }
 
+// The owner a caller may see, or nullopt when it sees every row (the resource has no owner,
+// or the caller is one of its admins).
+std::optional<std::string> owner_scope(const Call& call, const Resource& resource) {
+  if (!resource.owned()) return std::nullopt;
+  const auth::Identity& identity = call.identity;
+  for (const std::string& admin : resource.owner_admins) {
+    if (identity.subject == admin) return std::nullopt;
+  }
+  if (!resource.owner_admin_scope.empty()) {
+    for (const std::string& scope : identity.scopes) {
+      if (scope == resource.owner_admin_scope) return std::nullopt;
+    }
+  }
+  return identity.subject;
+}
+
+const Column& owner_column(const Resource& resource) {
+  return resource.columns[static_cast<size_t>(resource.owner_column)];
+}
+
+bool owned_by(const store::Record& record, const Resource& resource, const std::string& owner) {
+  const store::Cell& cell = record[static_cast<size_t>(resource.owner_column)];
+  return cell.indicator != soci::i_null && cell.text == owner;
+}
+
 bool sortable(const Column& c) {
   return c.in_schema && !c.write_only && c.type != ColumnType::kJson;
 }
@@ -223,6 +248,8 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   }
   if (!errors.empty()) return Problem::validation(std::move(errors));
 
+  if (std::optional<std::string> owner = owner_scope(call, resource))
+    query.filters.push_back({static_cast<size_t>(resource.owner_column), *owner});
   query.want_total = read_preferences(call.request).count_exact;
   std::vector<store::Record> rows;
   long long total = 0;
@@ -263,6 +290,8 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   std::vector<FieldError> errors;
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
+  // The caller owns what it creates, whatever the body says.
+  if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
   store::Record record;
   store::StoreResult result = database_.store(resource).create(item, record);
   if (auto problem = store_problem(result, call)) return problem;
@@ -280,6 +309,9 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
   store::Record record;
   store::StoreResult result = database_.store(resource).read(key_of(call), record);
   if (auto problem = store_problem(result, call)) return problem;
+  // Another caller's row is absent, not forbidden: its existence does not leak.
+  if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
+    return not_found(call);
   json_response(response, 200);
   view(resource).write(record, response.body);
   return std::nullopt;
@@ -302,6 +334,14 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   store::Record record;
+  if (resource.owned()) {
+    // The owner of a row never changes (so this check cannot go stale before the write).
+    store::StoreResult found = database_.store(resource).read(key, record);
+    if (auto problem = store_problem(found, call)) return problem;
+    if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
+      return not_found(call);
+    item[owner_column(resource).property] = record[static_cast<size_t>(resource.owner_column)].text;
+  }
   store::StoreResult result = database_.store(resource).replace(key, item, record);
   if (auto problem = store_problem(result, call)) return problem;
   json_response(response, 200);
@@ -322,10 +362,23 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
 
   store::Record record;
   std::vector<FieldError> merge_errors;
+  const std::optional<std::string> owner = owner_scope(call, resource);
+  bool foreign = false;
   store::StoreResult result = database_.store(resource).update(
       key_of(call),
       [&](nlohmann::json& item) {
-        item.merge_patch(patch);
+        if (resource.owned()) {
+          const std::string& property = owner_column(resource).property;
+          nlohmann::json kept = item.value(property, nlohmann::json());
+          if (owner && kept != *owner) {
+            foreign = true;
+            return false;
+          }
+          item.merge_patch(patch);
+          item[property] = kept;
+        } else {
+          item.merge_patch(patch);
+        }
         // The merged item must be a valid whole item, as a PUT would send it.
         if (!resource.item_schema) return true;
         nlohmann::json visible = item;
@@ -335,6 +388,7 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
         return resource.item_schema->validate(visible, ErrorSource::kBody, "", merge_errors);
       },
       record);
+  if (foreign) return not_found(call);
   if (result.status == store::StoreStatus::kAborted)
     return Problem::validation(std::move(merge_errors));
   if (auto problem = store_problem(result, call)) return problem;
@@ -345,6 +399,12 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
 
 std::optional<Problem> StoredOperations::remove(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
+  if (auto owner = owner_scope(call, resource)) {
+    store::Record record;
+    store::StoreResult found = database_.store(resource).read(key_of(call), record);
+    if (auto problem = store_problem(found, call)) return problem;
+    if (!owned_by(record, resource, *owner)) return not_found(call);
+  }
   store::StoreResult result = database_.store(resource).remove(key_of(call));
   if (auto problem = store_problem(result, call)) return problem;
   response.status = 204;

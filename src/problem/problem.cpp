@@ -31,6 +31,8 @@ constexpr CatalogueEntry kCatalogue[] = {
     {505, "http-version-not-supported", "HTTP version not supported"},
     {400, "undeclared-preference", "Preference not declared"},
     {503, "injected-failure", "Injected failure"},
+    {401, "unauthorized", "Authentication required"},
+    {403, "forbidden", "Forbidden"},
     {500, "internal", "Internal server error"},
 };
 

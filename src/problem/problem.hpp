@@ -45,6 +45,8 @@ enum class ProblemCode {
   kHttpVersionNotSupported,  // 505: not HTTP/1.x
   kUndeclaredPreference,     // 400: Prefer asks for a status or example the document lacks
   kInjectedFailure,          // 503: a mock's error-rate picked this request
+  kUnauthorized,             // 401: credentials missing or refused
+  kForbidden,                // 403: identified, but lacking a required scope
   kInternal,                 // 500: a defect; details are logged, never sent
 };
 

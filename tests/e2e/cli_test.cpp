@@ -97,8 +97,9 @@ TEST(ValidateCommand, ReportsWarningsButSucceeds) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out,
             path +
-                ":29:5: warning: security requirements are not enforced yet: every operation "
-                "is open (at /components/securitySchemes)\n" +
+                ":29:10: warning: securityScheme 'key' has no x-apiserver-keys: operations that "
+                "require it answer 401 until it is configured (at "
+                "/components/securitySchemes/key)\n" +
                 path +
                 ": OK, OpenAPI 3.0.3, 2 operation(s), 0 stored on 0 table(s), 1 warning(s)\n");
 }

@@ -149,13 +149,18 @@ TEST(CompileApi, WarnsAboutUnknownPathItemFields) {
   EXPECT_NE(c.warning("unknown path item field 'fetch'"), nullptr) << c.messages();
 }
 
-TEST(CompileApi, WarnsThatSecurityIsNotEnforced) {
+TEST(CompileApi, WarnsThatAnUnconfiguredSchemeFailsClosed) {
   Compiled c = compile(
       std::string("security: [{key: []}]\ncomponents:\n  securitySchemes:\n"
                   "    key: {type: apiKey, in: header, name: X-Key}\npaths:\n  /a:\n    get:\n") +
       kOk);
   ASSERT_TRUE(c.api) << c.messages();
-  EXPECT_NE(c.warning("security requirements are not enforced"), nullptr) << c.messages();
+  EXPECT_NE(c.warning("securityScheme 'key' has no x-apiserver-keys: operations that require it "
+                      "answer 401"),
+            nullptr)
+      << c.messages();
+  ASSERT_EQ(c.api->paths.size(), 1u);
+  ASSERT_EQ(c.api->paths[0].operations[0].security.size(), 1u);
 }
 
 TEST(CompileApi, WarnsThatAServerBasePathIsNotApplied) {

@@ -1,0 +1,58 @@
+// Verifies a compact JWS-signed JWT: header, allowed algorithm, key of that algorithm's family,
+// signature, then the time, issuer and audience claims. Built once per scheme at start-up;
+// verify() is const and safe to call from every thread.
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "auth/jwt_keys.hpp"
+
+namespace apiserver::auth {
+
+struct JwtSettings {
+  std::set<std::string> algorithms;  // allowed `alg` values
+  std::vector<JwtKey> keys;
+  std::string issuer;                  // empty: not checked
+  std::vector<std::string> audiences;  // empty: not checked
+  std::chrono::seconds leeway{30};
+  bool require_exp = true;
+  std::string subject_claim = "sub";
+};
+
+struct VerifiedToken {
+  std::string subject;
+  std::vector<std::string> scopes;  // `scope` (space-separated) or `scp` (array)
+};
+
+struct TokenRefusal {
+  std::string reason;  // for the client: "expired", "bad signature", ... never token contents
+};
+
+// The algorithms verify() knows.
+bool is_supported_algorithm(const std::string& alg);
+// The key family `alg` needs (an unsupported alg: nullopt).
+std::optional<KeyFamily> family_for(const std::string& alg);
+
+class JwtVerifier {
+ public:
+  explicit JwtVerifier(JwtSettings settings) : settings_(std::move(settings)) {}
+
+  // `now` is seconds since the epoch (a parameter so tests can fix the clock).
+  bool verify(std::string_view token, long long now, VerifiedToken& out,
+              TokenRefusal& refusal) const;
+
+  const JwtSettings& settings() const { return settings_; }
+
+ private:
+  bool check_signature(const std::string& alg, const JwtKey& key, std::string_view signing_input,
+                       const std::string& signature) const;
+
+  JwtSettings settings_;
+};
+
+}  // namespace apiserver::auth
