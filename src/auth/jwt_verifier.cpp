@@ -117,6 +117,54 @@ bool JwtVerifier::check_signature(const std::string& alg, const JwtKey& key,
 
 bool JwtVerifier::verify(std::string_view token, long long now, VerifiedToken& out,
                          TokenRefusal& refusal) const {
+  const bool cacheable = token.size() <= kMaxCachedTokenBytes;
+  CacheShard& shard = cache_[std::hash<std::string_view>{}(token) % kCacheShards];
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto it = shard.tokens.find(std::string(token));
+    if (it != shard.tokens.end()) {
+      if (!check_times(it->second.times, now, refusal)) {
+        shard.tokens.erase(it);
+        return false;
+      }
+      out = it->second.token;
+      return true;
+    }
+  }
+  TokenTimes times;
+  if (!verify_uncached(token, now, out, times, refusal)) return false;
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    // Bounded: a flood of distinct valid tokens starts the shard afresh.
+    if (shard.tokens.size() >= kCachedTokensPerShard) shard.tokens.clear();
+    shard.tokens.emplace(std::string(token), CachedToken{out, times});
+  }
+  return true;
+}
+
+bool JwtVerifier::check_times(const TokenTimes& times, long long now, TokenRefusal& refusal) const {
+  const long long leeway = settings_.leeway.count();
+  if (!times.exp && settings_.require_exp) {
+    refusal.reason = "the token has no exp claim";
+    return false;
+  }
+  if (times.exp && now > *times.exp + leeway) {
+    refusal.reason = "the token has expired";
+    return false;
+  }
+  if (times.nbf && now + leeway < *times.nbf) {
+    refusal.reason = "the token is not valid yet";
+    return false;
+  }
+  if (times.iat && now + leeway < *times.iat) {
+    refusal.reason = "the token was issued in the future";
+    return false;
+  }
+  return true;
+}
+
+bool JwtVerifier::verify_uncached(std::string_view token, long long now, VerifiedToken& out,
+                                  TokenTimes& times, TokenRefusal& refusal) const {
   auto refuse = [&](std::string reason) {
     refusal.reason = std::move(reason);
     return false;
@@ -164,27 +212,15 @@ bool JwtVerifier::verify(std::string_view token, long long now, VerifiedToken& o
 
   nlohmann::json payload = nlohmann::json::parse(*payload_text, nullptr, false);
   if (!payload.is_object()) return refuse("malformed token payload");
-  const long long leeway = settings_.leeway.count();
-  long long exp = 0;
-  long long nbf = 0;
-  long long iat = 0;
-  switch (date_claim(payload, "exp", exp)) {
-    case DateClaim::kMalformed:
-      return refuse("malformed exp claim");
-    case DateClaim::kAbsent:
-      if (settings_.require_exp) return refuse("the token has no exp claim");
-      break;
-    case DateClaim::kValid:
-      if (now > exp + leeway) return refuse("the token has expired");
+  for (auto [name, slot] : {std::pair<const char*, std::optional<long long>*>{"exp", &times.exp},
+                            {"nbf", &times.nbf},
+                            {"iat", &times.iat}}) {
+    long long value = 0;
+    DateClaim claim = date_claim(payload, name, value);
+    if (claim == DateClaim::kMalformed) return refuse(std::string("malformed ") + name + " claim");
+    if (claim == DateClaim::kValid) *slot = value;
   }
-  DateClaim nbf_claim = date_claim(payload, "nbf", nbf);
-  if (nbf_claim == DateClaim::kMalformed) return refuse("malformed nbf claim");
-  if (nbf_claim == DateClaim::kValid && now + leeway < nbf)
-    return refuse("the token is not valid yet");
-  DateClaim iat_claim = date_claim(payload, "iat", iat);
-  if (iat_claim == DateClaim::kMalformed) return refuse("malformed iat claim");
-  if (iat_claim == DateClaim::kValid && now + leeway < iat)
-    return refuse("the token was issued in the future");
+  if (!check_times(times, now, refusal)) return false;
   if (!settings_.issuer.empty()) {
     auto it = payload.find("iss");
     if (it == payload.end() || !it->is_string() || it->get<std::string>() != settings_.issuer)

@@ -3,11 +3,14 @@
 // verify() is const and safe to call from every thread.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/jwt_keys.hpp"
@@ -38,6 +41,13 @@ bool is_supported_algorithm(const std::string& alg);
 // The key family `alg` needs (an unsupported alg: nullopt).
 std::optional<KeyFamily> family_for(const std::string& alg);
 
+// The time claims of a token, checked again on every use.
+struct TokenTimes {
+  std::optional<long long> exp;
+  std::optional<long long> nbf;
+  std::optional<long long> iat;
+};
+
 class JwtVerifier {
  public:
   explicit JwtVerifier(JwtSettings settings) : settings_(std::move(settings)) {}
@@ -49,10 +59,29 @@ class JwtVerifier {
   const JwtSettings& settings() const { return settings_; }
 
  private:
+  // A client sends the same token with every request, and its signature (RSA, ECDSA) costs
+  // more than the rest of the request: a token that verified once is remembered, and only its
+  // time claims are checked again.
+  struct CachedToken {
+    VerifiedToken token;
+    TokenTimes times;
+  };
+  struct CacheShard {
+    std::mutex mutex;
+    std::unordered_map<std::string, CachedToken> tokens;
+  };
+  static constexpr size_t kCacheShards = 16;
+  static constexpr size_t kCachedTokensPerShard = 256;
+  static constexpr size_t kMaxCachedTokenBytes = 2048;
+
+  bool verify_uncached(std::string_view token, long long now, VerifiedToken& out, TokenTimes& times,
+                       TokenRefusal& refusal) const;
+  bool check_times(const TokenTimes& times, long long now, TokenRefusal& refusal) const;
   bool check_signature(const std::string& alg, const JwtKey& key, std::string_view signing_input,
                        const std::string& signature) const;
 
   JwtSettings settings_;
+  mutable std::array<CacheShard, kCacheShards> cache_;
 };
 
 }  // namespace apiserver::auth
