@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include "auth/api_keys.hpp"
+
 namespace apiserver::auth {
 namespace {
 
@@ -88,7 +90,22 @@ bool PasswordFile::check(const std::string& user, const std::string& password) c
     matches(decoy_, password);
     return false;
   }
-  return matches(it->second, password);
+  const std::array<unsigned char, 32> digest = sha256(user + '\0' + password);
+  const std::string key(reinterpret_cast<const char*>(digest.data()), digest.size());
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = remembered_.find(key);
+    if (found != remembered_.end()) {
+      if (now < found->second) return true;
+      remembered_.erase(found);
+    }
+  }
+  if (!matches(it->second, password)) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (remembered_.size() >= kMaxRemembered) remembered_.clear();
+  remembered_[key] = now + kRemember;
+  return true;
 }
 
 }  // namespace apiserver::auth

@@ -2,6 +2,8 @@
 // method; plaintext is refused when the file is loaded.
 #pragma once
 
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -23,6 +25,12 @@ class PasswordFile {
  private:
   std::unordered_map<std::string, std::string> hashes_;
   std::string decoy_;  // a hash checked for unknown users
+  // bcrypt and argon2 are slow on purpose (tens of milliseconds, on an event loop): a pair
+  // that matched is remembered for a while, by the SHA-256 of user and password only.
+  static constexpr std::chrono::minutes kRemember{5};
+  static constexpr size_t kMaxRemembered = 4096;
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<std::string, std::chrono::steady_clock::time_point> remembered_;
 };
 
 }  // namespace apiserver::auth
