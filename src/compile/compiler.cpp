@@ -3,6 +3,7 @@
 #include <set>
 
 #include "auth/security_compiler.hpp"
+#include "compile/rate_limit_compiler.hpp"
 #include "compile/operation_compiler.hpp"
 #include "compile/resource_mapper.hpp"
 #include "compile/schema_cache.hpp"
@@ -113,6 +114,7 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
   map_resources(*document, schemas, *api, diagnostics);
   if (options.mock) unmap_unseeded_resources(*api);
   auth::compile_security(*document, *api, options.mock, diagnostics);
+  compile_rate_limits(*document, *api, diagnostics);
   mock::plan_mocks(*document, *api, diagnostics);
   warn_unenforced_features(*document, diagnostics);
   if (diagnostics.has_errors()) return nullptr;

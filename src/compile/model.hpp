@@ -3,6 +3,7 @@
 // thread reads it without locks.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -169,6 +170,27 @@ struct MockPlan {
   uint64_t seed = 0;  // of the generated answers; dynamic=true draws a new one
 };
 
+// What a rate limit counts requests by.
+enum class RateLimitKey { kIp, kIdentity, kHeader, kGlobal };
+
+// One declared rate-limit policy: `requests` per `per`, up to `burst` at once (GCRA). Every
+// operation the declaration covers shares its budget.
+struct RateLimitPolicy {
+  std::string name;  // for the RateLimit fields: "default", "todos-post", ...
+  long long requests = 0;
+  std::chrono::milliseconds per{0};
+  long long burst = 0;
+  RateLimitKey key = RateLimitKey::kIp;
+  std::string header;        // kHeader: the header name, lower-case
+  size_t max_keys = 100000;  // clients tracked at once; idle ones are dropped first
+};
+
+// An address range (CIDR) whose peers may set X-Forwarded-For / Forwarded.
+struct AddressRange {
+  std::array<unsigned char, 16> address{};  // IPv4 as IPv4-mapped IPv6
+  int prefix = 128;
+};
+
 // One scheme of a security requirement, with the scopes it must carry.
 struct RequiredScheme {
   size_t scheme = 0;  // index into auth::Schemes::schemes
@@ -194,6 +216,8 @@ struct Operation {
   std::optional<MockPlan> mock;                   // how it answers when it is not stored
   // Alternatives: any one requirement suffices. Empty, or holding an empty requirement: public.
   std::vector<SecurityRequirement> security;
+  // Indices into Api::rate_limits of the policies a request must all pass.
+  std::vector<size_t> rate_limits;
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
 };
@@ -213,6 +237,8 @@ struct Api {
   std::vector<PathItem> paths;
   route::Router router;                       // matches a request path to an index into `paths`
   std::shared_ptr<const auth::Schemes> auth;  // the document's security schemes (may be null)
+  std::vector<RateLimitPolicy> rate_limits;
+  std::vector<AddressRange> trusted_proxies;
 };
 
 }  // namespace apiserver::model

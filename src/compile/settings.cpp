@@ -103,6 +103,12 @@ bool parse_duration(const spec::Json& value, std::chrono::milliseconds& out) {
     out = std::chrono::milliseconds(number);
   } else if (unit == "s") {
     out = std::chrono::milliseconds(number * 1000);
+  } else if (unit == "m") {
+    out = std::chrono::milliseconds(number * 60'000);
+  } else if (unit == "h") {
+    out = std::chrono::milliseconds(number * 3'600'000);
+  } else if (unit == "d") {
+    out = std::chrono::milliseconds(number * 86'400'000);
   } else {
     return false;
   }
@@ -194,7 +200,8 @@ void read_settings(const Document& document, model::Settings& settings,
     return;
   }
   check_keys(document, root,
-             {"database", "mode", "limits", "read-only-input", "pagination", "mock", "cors"},
+             {"database", "mode", "limits", "read-only-input", "pagination", "mock", "cors",
+              "rate-limit", "trusted-proxies"},
              diagnostics);
   if (NodeRef mock = Document::child(root, "mock"); mock.valid())
     read_mock_knobs(document, mock, settings.mock, diagnostics);

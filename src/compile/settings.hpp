@@ -14,7 +14,7 @@ void read_settings(const spec::Document& document, model::Settings& settings,
 // "1MiB", "512KB", "2048" -> bytes; false when not a size.
 bool parse_byte_size(const spec::Json& value, size_t& out);
 
-// "200ms", "2s", 150 (milliseconds) -> duration; false when not one.
+// "200ms", "2s", "1m", "1h", "1d", 150 (milliseconds) -> duration; false when not one.
 bool parse_duration(const spec::Json& value, std::chrono::milliseconds& out);
 
 // Reads {delay: 200ms | {min: 100ms, max: 1s}, error-rate: 0.1} at `node`

@@ -29,25 +29,29 @@ void respond_with_problem(const Problem& problem, const http::Request& request,
   response.body = render_problem_json(problem, request.path);
 }
 
-Pipeline::Pipeline(const model::Api& api, store::Database* database) : api_(api) {
+Pipeline::Pipeline(const model::Api& api, store::Database* database, ratelimit::Clock clock)
+    : api_(api), limiter_(api, std::move(clock)) {
   if (database != nullptr) stored_ = std::make_unique<StoredOperations>(api, *database);
 }
 
 void Pipeline::handle(const http::Request& request, http::Response& response) {
   std::optional<Problem> problem;
+  ExtraHeaders extra;
   try {
-    problem = run(request, response);
+    problem = run(request, response, extra);
   } catch (const std::exception& e) {
     // A defect or a broken database: log it whole, tell the client nothing about it.
     spdlog::error("{} {}: {}", request.method, request.path, e.what());
     problem = Problem::make(ProblemCode::kInternal, "");
   }
   if (problem) respond_with_problem(*problem, request, response);
+  for (auto& [name, value] : extra) response.add_header(name, std::move(value));
   if (api_.settings.cors.enabled && !is_preflight(request))
     add_cors_headers(api_.settings.cors, request, response);
 }
 
-std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response) {
+std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response,
+                                     ExtraHeaders& extra) {
   auto match = api_.router.match(request.path);
   if (!match)
     return Problem::make(ProblemCode::kNotFound, "no operation is declared at " + request.path);
@@ -68,13 +72,13 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
                                                              item.path_template +
                                                              "; allowed: " + item.allow)
         .with_header("Allow", item.allow);
-  return run_operation(request, *op, *match, response);
+  return run_operation(request, *op, *match, response, extra);
 }
 
 std::optional<Problem> Pipeline::run_operation(const http::Request& request,
                                                const model::Operation& op,
                                                const route::Router::Match& match,
-                                               http::Response& response) {
+                                               http::Response& response, ExtraHeaders& extra) {
   http::QueryParams query;
   if (!http::parse_query(request.query, query))
     return Problem::make(ProblemCode::kBadRequest, "the query string has a malformed %-escape");
@@ -84,6 +88,7 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
     if (auto problem = auth::authenticate(*api_.auth, op.security, request, query, identity))
       return problem;
   }
+  if (auto problem = limiter_.admit(op, request, identity, extra)) return problem;
   if (op.stored() && !accepts_json(request.header("accept")))
     return Problem::make(ProblemCode::kNotAcceptable,
                          "this operation answers application/json; the Accept header excludes it");

@@ -9,24 +9,32 @@
 #include "http/server.hpp"
 #include "pipeline/stored_operations.hpp"
 #include "problem/problem.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "store/database.hpp"
 
 namespace apiserver::pipeline {
 
 class Pipeline final : public http::RequestHandler {
  public:
-  // `database` may be null when nothing is stored.
-  Pipeline(const model::Api& api, store::Database* database);
+  // `database` may be null when nothing is stored. `clock` drives the rate limits.
+  Pipeline(const model::Api& api, store::Database* database,
+           ratelimit::Clock clock = ratelimit::steady_clock());
 
   void handle(const http::Request& request, http::Response& response) override;
 
  private:
-  std::optional<Problem> run(const http::Request& request, http::Response& response);
+  // Fields every answer carries whatever it ends as (the rate-limit state).
+  using ExtraHeaders = std::vector<std::pair<std::string, std::string>>;
+
+  std::optional<Problem> run(const http::Request& request, http::Response& response,
+                             ExtraHeaders& extra);
   std::optional<Problem> run_operation(const http::Request& request, const model::Operation& op,
-                                       const route::Router::Match& match, http::Response& response);
+                                       const route::Router::Match& match, http::Response& response,
+                                       ExtraHeaders& extra);
 
   const model::Api& api_;
   std::unique_ptr<StoredOperations> stored_;
+  ratelimit::RateLimiter limiter_;
 };
 
 // Renders `problem` as the response (RFC 9457 application/problem+json).

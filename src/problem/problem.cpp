@@ -33,6 +33,7 @@ constexpr CatalogueEntry kCatalogue[] = {
     {503, "injected-failure", "Injected failure"},
     {401, "unauthorized", "Authentication required"},
     {403, "forbidden", "Forbidden"},
+    {429, "rate-limited", "Too many requests"},
     {500, "internal", "Internal server error"},
 };
 

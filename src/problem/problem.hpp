@@ -47,6 +47,7 @@ enum class ProblemCode {
   kInjectedFailure,          // 503: a mock's error-rate picked this request
   kUnauthorized,             // 401: credentials missing or refused
   kForbidden,                // 403: identified, but lacking a required scope
+  kTooManyRequests,          // 429: a rate-limit policy refused the request
   kInternal,                 // 500: a defect; details are logged, never sent
 };
 

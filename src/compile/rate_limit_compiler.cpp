@@ -1,0 +1,177 @@
+#include "compile/rate_limit_compiler.hpp"
+
+#include <map>
+#include <set>
+
+#include "compile/settings.hpp"
+#include "ratelimit/client_address.hpp"
+
+namespace apiserver::compile {
+namespace {
+
+using spec::Diagnostic;
+using spec::Document;
+using spec::NodeRef;
+
+constexpr std::chrono::hours kMaxPeriod{24 * 7};
+constexpr long long kMaxKeys = 10000000;
+
+class RateLimitCompiler {
+ public:
+  RateLimitCompiler(const Document& document, model::Api& api, spec::Diagnostics& diagnostics)
+      : document_(document), api_(api), diagnostics_(diagnostics) {}
+
+  void run() {
+    NodeRef settings = Document::child(document_.root_ref(), "x-apiserver");
+    read_trusted_proxies(Document::child(settings, "trusted-proxies"));
+    NodeRef root = Document::child(settings, "rate-limit");
+    std::vector<size_t> defaults = declaration(root, "default");
+    NodeRef paths = Document::child(document_.root_ref(), "paths");
+    for (model::PathItem& item : api_.paths) {
+      NodeRef path_node =
+          document_.follow(Document::child(paths, item.path_template), diagnostics_);
+      NodeRef path_level = Document::child(path_node, "x-apiserver-rate-limit");
+      std::vector<size_t> inherited =
+          path_level.valid() ? declaration(path_level, item.path_template) : defaults;
+      for (model::Operation& op : item.operations) {
+        NodeRef own = Document::child(op.node, "x-apiserver-rate-limit");
+        std::string name =
+            op.operation_id.empty() ? op.method + " " + op.path_template : op.operation_id;
+        op.rate_limits = own.valid() ? declaration(own, name) : inherited;
+      }
+    }
+  }
+
+ private:
+  void error(const NodeRef& node, const std::string& message) {
+    diagnostics_.add(document_.at(node, Diagnostic::Severity::kError, message));
+  }
+
+  void read_trusted_proxies(const NodeRef& node) {
+    if (!node.valid()) return;
+    if (!node.node->is_array()) {
+      error(node, "trusted-proxies must be a list of addresses or CIDR ranges");
+      return;
+    }
+    for (size_t i = 0; i < node.node->size(); ++i) {
+      NodeRef item = Document::item(node, i);
+      auto range = item.node->is_string()
+                       ? ratelimit::parse_address_range(item.node->get<std::string>())
+                       : std::nullopt;
+      if (!range) {
+        error(item,
+              "trusted-proxies: '" +
+                  (item.node->is_string() ? item.node->get<std::string>() : item.node->dump()) +
+                  "' is not an address or CIDR range (10.0.0.0/8, ::1/128)");
+        continue;
+      }
+      api_.trusted_proxies.push_back(*range);
+    }
+  }
+
+  // The policy indices one declaration (a policy, a list of them, or false) stands for; the
+  // same node always yields the same indices, so operations share its budget.
+  std::vector<size_t> declaration(const NodeRef& node, const std::string& default_name) {
+    if (!node.valid()) return {};
+    auto key = std::make_pair(node.file, node.pointer);
+    if (auto it = declared_.find(key); it != declared_.end()) return it->second;
+    std::vector<size_t> out;
+    if (node.node->is_boolean() && !node.node->get<bool>()) {
+      // exempt
+    } else if (node.node->is_object()) {
+      if (auto index = policy(node, default_name)) out.push_back(*index);
+    } else if (node.node->is_array() && !node.node->empty()) {
+      for (size_t i = 0; i < node.node->size(); ++i) {
+        NodeRef item = Document::item(node, i);
+        if (!item.node->is_object()) {
+          error(item, "a rate-limit policy must be a mapping {requests, per, ...}");
+          continue;
+        }
+        if (auto index = policy(item, default_name + "-" + std::to_string(i + 1)))
+          out.push_back(*index);
+      }
+    } else {
+      error(node, "a rate limit is a policy {requests, per, burst, key}, a list of them, or false");
+    }
+    declared_[key] = out;
+    return out;
+  }
+
+  std::optional<size_t> policy(const NodeRef& node, const std::string& default_name) {
+    static const std::set<std::string> kKeys = {"requests", "per",  "burst",
+                                                "key",      "name", "max-keys"};
+    bool ok = true;
+    for (const auto& [key, ignored] : node.node->items()) {
+      if (!kKeys.count(key)) {
+        error(Document::child(node, key), "unknown rate-limit key '" + key +
+                                              "' (known: requests, per, burst, key, name, "
+                                              "max-keys)");
+        ok = false;
+      }
+    }
+    model::RateLimitPolicy p;
+    p.name = node.node->value("name", default_name);
+    auto positive = [&](const char* key, long long max, long long& out) {
+      NodeRef value = Document::child(node, key);
+      if (!value.valid()) return false;
+      if (!value.node->is_number_integer() || value.node->get<long long>() < 1 ||
+          value.node->get<long long>() > max) {
+        error(value, std::string("rate-limit '") + key + "' must be an integer from 1 to " +
+                         std::to_string(max));
+        ok = false;
+        return false;
+      }
+      out = value.node->get<long long>();
+      return true;
+    };
+    if (!positive("requests", 1000000000, p.requests)) {
+      if (!Document::child(node, "requests").valid()) error(node, "rate limit needs 'requests'");
+      ok = false;
+    }
+    NodeRef per = Document::child(node, "per");
+    if (!per.valid() || !parse_duration(*per.node, p.per) || p.per.count() <= 0 ||
+        p.per > kMaxPeriod) {
+      error(per.valid() ? per : node,
+            "rate limit needs 'per': a duration such as 1s, 1m, 1h (at most 7 days)");
+      ok = false;
+    }
+    p.burst = p.requests;
+    positive("burst", 1000000000, p.burst);
+    long long max_keys = static_cast<long long>(p.max_keys);
+    if (positive("max-keys", kMaxKeys, max_keys)) p.max_keys = static_cast<size_t>(max_keys);
+    std::string key = node.node->value("key", std::string("ip"));
+    if (key == "ip") {
+      p.key = model::RateLimitKey::kIp;
+    } else if (key == "sub" || key == "identity" || key == "api-key") {
+      p.key = model::RateLimitKey::kIdentity;
+    } else if (key == "global") {
+      p.key = model::RateLimitKey::kGlobal;
+    } else if (key.rfind("header:", 0) == 0 && key.size() > 7) {
+      p.key = model::RateLimitKey::kHeader;
+      p.header = key.substr(7);
+      for (char& c : p.header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      error(
+          Document::child(node, "key"),
+          "rate-limit key '" + key + "' is not ip, sub, identity, api-key, global or header:NAME");
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    api_.rate_limits.push_back(std::move(p));
+    return api_.rate_limits.size() - 1;
+  }
+
+  const Document& document_;
+  model::Api& api_;
+  spec::Diagnostics& diagnostics_;
+  std::map<std::pair<const spec::SourceFile*, std::string>, std::vector<size_t>> declared_;
+};
+
+}  // namespace
+
+void compile_rate_limits(const Document& document, model::Api& api,
+                         spec::Diagnostics& diagnostics) {
+  RateLimitCompiler(document, api, diagnostics).run();
+}
+
+}  // namespace apiserver::compile
