@@ -47,6 +47,12 @@ int run(int argc, char** argv) {
                "resources with x-apiserver-seed rows, stored in a temporary database removed at "
                "exit; CORS open to any origin unless the document declares it")
       ->envname("APISERVER_MOCK");
+  app.add_option("--access-log", options.access_log,
+                 "json: one JSON line per request on stdout (time, request id, method, route, "
+                 "status, duration, bytes, client); off")
+      ->envname("APISERVER_ACCESS_LOG")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "off"}));
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
       ->envname("APISERVER_LOG_LEVEL")
       ->capture_default_str()

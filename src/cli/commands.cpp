@@ -13,6 +13,7 @@
 #include "compile/compiler.hpp"
 #include "compile/settings.hpp"
 #include "http/server.hpp"
+#include "ops/service.hpp"
 #include "pipeline/pipeline.hpp"
 #include "spec/document.hpp"
 #include "store/database.hpp"
@@ -119,12 +120,15 @@ int serve(const Options& options) {
   }
 
   pipeline::Pipeline pipeline(*api, database.get());
+  ops::ServiceOptions service_options;
+  service_options.access_log = options.access_log == "json";
+  ops::Service service(*api, database.get(), pipeline, service_options);
   http::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = static_cast<uint16_t>(options.port);
   server_options.threads = options.threads;
   server_options.limits.max_body_bytes = api->settings.max_body_bytes;
-  http::Server server(server_options, pipeline);
+  http::Server server(server_options, service);
   try {
     server.start();
   } catch (const std::exception& e) {

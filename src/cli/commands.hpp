@@ -14,6 +14,7 @@ struct Options {
   std::string max_body;
   std::string log_level = "info";
   bool mock = false;  // mocks (seeded resources on a throwaway database), permissive CORS
+  std::string access_log = "json";  // json: one line per request on stdout; off
 };
 
 // Loads, compiles, opens the database and serves until SIGINT or SIGTERM.

@@ -3,8 +3,8 @@
 #include <set>
 
 #include "auth/security_compiler.hpp"
-#include "compile/rate_limit_compiler.hpp"
 #include "compile/operation_compiler.hpp"
+#include "compile/rate_limit_compiler.hpp"
 #include "compile/resource_mapper.hpp"
 #include "compile/schema_cache.hpp"
 #include "compile/settings.hpp"
@@ -54,6 +54,24 @@ void warn_unenforced_features(const Document& document, spec::Diagnostics& diagn
         break;
       }
     }
+  }
+}
+
+// The server's own endpoints must not hide an operation of the document.
+void check_endpoint_collisions(const Document& document, const model::Api& api,
+                               spec::Diagnostics& diagnostics) {
+  const model::EndpointPaths& e = api.settings.endpoints;
+  for (auto [key, path] : {std::pair<const char*, std::string>{"health", e.health},
+                           {"ready", e.ready},
+                           {"metrics", e.metrics},
+                           {"openapi", e.openapi.empty() ? "" : e.openapi + ".json"},
+                           {"openapi", e.openapi.empty() ? "" : e.openapi + ".yaml"}}) {
+    if (path.empty() || !api.router.match(path)) continue;
+    diagnostics.add(document.at(Document::child(document.root_ref(), "paths"),
+                                Diagnostic::Severity::kError,
+                                "the document declares " + path + ", which is the server's " + key +
+                                    " endpoint; move the endpoint (x-apiserver: {endpoints: {" +
+                                    key + ": /other}}) or turn it off (" + key + ": false)"));
   }
 }
 
@@ -111,10 +129,17 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
   read_settings(*document, api->settings, diagnostics);
   SchemaCache schemas(*document, diagnostics);
   compile_paths(*document, schemas, *api, diagnostics);
+  for (auto& item : api->paths) {
+    for (auto& op : item.operations) {
+      op.index = static_cast<int>(api->operations.size());
+      api->operations.push_back(&op);
+    }
+  }
   map_resources(*document, schemas, *api, diagnostics);
   if (options.mock) unmap_unseeded_resources(*api);
   auth::compile_security(*document, *api, options.mock, diagnostics);
   compile_rate_limits(*document, *api, diagnostics);
+  check_endpoint_collisions(*document, *api, diagnostics);
   mock::plan_mocks(*document, *api, diagnostics);
   warn_unenforced_features(*document, diagnostics);
   if (diagnostics.has_errors()) return nullptr;

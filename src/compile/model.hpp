@@ -126,6 +126,14 @@ struct ListSettings {
   long long max_limit = 100;
 };
 
+// Where the server's own endpoints live; an empty path turns one off.
+struct EndpointPaths {
+  std::string health = "/healthz";
+  std::string ready = "/readyz";
+  std::string metrics = "/metrics";
+  std::string openapi = "/openapi";  // serves OPENAPI.json and OPENAPI.yaml
+};
+
 // Server-wide settings from `x-apiserver` at the document root.
 struct Settings {
   std::string database;  // SQLite file; empty: derived from the spec name
@@ -135,6 +143,7 @@ struct Settings {
   ListSettings list;
   MockKnobs mock;  // defaults for every mocked operation
   CorsSettings cors;
+  EndpointPaths endpoints;
 };
 
 // One answer a mocked operation can give, precomputed from the document.
@@ -200,6 +209,7 @@ struct RequiredScheme {
 using SecurityRequirement = std::vector<RequiredScheme>;
 
 struct Operation {
+  int index = -1;      // position in Api::operations
   std::string method;  // upper-case
   std::string path_template;
   std::string operation_id;
@@ -235,6 +245,7 @@ struct Api {
   Settings settings;
   std::vector<std::unique_ptr<Resource>> resources;
   std::vector<PathItem> paths;
+  std::vector<const Operation*> operations;   // every operation, by Operation::index
   route::Router router;                       // matches a request path to an index into `paths`
   std::shared_ptr<const auth::Schemes> auth;  // the document's security schemes (may be null)
   std::vector<RateLimitPolicy> rate_limits;

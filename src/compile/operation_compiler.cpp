@@ -15,7 +15,7 @@ using spec::Document;
 using spec::NodeRef;
 
 const std::set<std::string> kOperationExtensions = {"x-apiserver-crud", "x-apiserver-mock",
-                                                     "x-apiserver-rate-limit"};
+                                                    "x-apiserver-rate-limit"};
 
 void report(spec::Diagnostics& diagnostics, const Document& document, const NodeRef& at,
             const std::string& message,
@@ -243,10 +243,9 @@ model::Operation compile_operation(const Document& document, SchemaCache& schema
   op.summary = o.value("summary", "");
   for (const auto& [key, value] : o.items()) {
     if (key.rfind("x-apiserver", 0) == 0 && !kOperationExtensions.count(key))
-      report(
-          diagnostics, document, Document::child(operation_node, key),
-          "unknown extension '" + key +
-              "' (operations know: x-apiserver-crud, x-apiserver-mock, x-apiserver-rate-limit)");
+      report(diagnostics, document, Document::child(operation_node, key),
+             "unknown extension '" + key +
+                 "' (operations know: x-apiserver-crud, x-apiserver-mock, x-apiserver-rate-limit)");
   }
 
   add_parameters(document, schemas, Document::child(path_item, "parameters"), op.parameters,

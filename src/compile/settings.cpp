@@ -115,6 +115,36 @@ bool parse_duration(const spec::Json& value, std::chrono::milliseconds& out) {
   return true;
 }
 
+// endpoints: {health: /healthz, ready: /readyz, metrics: /metrics, openapi: /openapi};
+// false turns one off.
+void read_endpoints(const Document& document, const NodeRef& node, model::EndpointPaths& paths,
+                    spec::Diagnostics& diagnostics) {
+  if (!node.node->is_object()) {
+    diagnostics.add(document.at(node, Diagnostic::Severity::kError,
+                                "endpoints must be a mapping {health, ready, metrics, openapi}"));
+    return;
+  }
+  check_keys(document, node, {"health", "ready", "metrics", "openapi"}, diagnostics);
+  for (auto [key, slot] : {std::pair<const char*, std::string*>{"health", &paths.health},
+                           {"ready", &paths.ready},
+                           {"metrics", &paths.metrics},
+                           {"openapi", &paths.openapi}}) {
+    NodeRef value = Document::child(node, key);
+    if (!value.valid()) continue;
+    if (value.node->is_boolean() && !value.node->get<bool>()) {
+      slot->clear();
+    } else if (value.node->is_string() && value.node->get<std::string>().size() > 1 &&
+               value.node->get<std::string>()[0] == '/' &&
+               value.node->get<std::string>().find_first_of("?#{} ") == std::string::npos) {
+      *slot = value.node->get<std::string>();
+    } else {
+      diagnostics.add(document.at(
+          value, Diagnostic::Severity::kError,
+          std::string("endpoints.") + key + " must be a path such as /" + key + ", or false"));
+    }
+  }
+}
+
 void read_mock_knobs(const Document& document, const NodeRef& node, model::MockKnobs& knobs,
                      spec::Diagnostics& diagnostics) {
   if (!node.node->is_object()) {
@@ -132,15 +162,24 @@ void read_mock_knobs(const Document& document, const NodeRef& node, model::MockK
       NodeRef lo = Document::child(delay, "min");
       NodeRef hi = Document::child(delay, "max");
       ok = lo.valid() && hi.valid() && parse_duration(*lo.node, min) &&
-           parse_duration(*hi.node, max) && min <= max;
+           parse_duration(*hi.node, max);
     } else {
       ok = parse_duration(*delay.node, min);
       max = min;
     }
-    if (!ok || max > kMaxDelay) {
-      diagnostics.add(document.at(delay, Diagnostic::Severity::kError,
-                                  "'delay' must be a duration such as 200ms or 2s, or {min: 100ms, "
-                                  "max: 1s}, at most 30s"));
+    // One message per mistake: a reader should not have to guess which rule was broken.
+    std::string problem;
+    if (!ok) {
+      problem =
+          "'delay' must be a duration such as 200ms or 2s, or {min: 100ms, max: 1s}, at most 30s";
+    } else if (min > max) {
+      problem = "'delay' has min " + std::to_string(min.count()) + "ms above max " +
+                std::to_string(max.count()) + "ms";
+    } else if (max > kMaxDelay) {
+      problem = "'delay' of " + std::to_string(max.count()) + "ms is over the 30s limit";
+    }
+    if (!problem.empty()) {
+      diagnostics.add(document.at(delay, Diagnostic::Severity::kError, problem));
     } else {
       knobs.delay_min = min;
       knobs.delay_max = max;
@@ -201,8 +240,10 @@ void read_settings(const Document& document, model::Settings& settings,
   }
   check_keys(document, root,
              {"database", "mode", "limits", "read-only-input", "pagination", "mock", "cors",
-              "rate-limit", "trusted-proxies"},
+              "rate-limit", "trusted-proxies", "endpoints"},
              diagnostics);
+  if (NodeRef endpoints = Document::child(root, "endpoints"); endpoints.valid())
+    read_endpoints(document, endpoints, settings.endpoints, diagnostics);
   if (NodeRef mock = Document::child(root, "mock"); mock.valid())
     read_mock_knobs(document, mock, settings.mock, diagnostics);
   if (NodeRef cors = Document::child(root, "cors"); cors.valid())

@@ -44,7 +44,17 @@ void Pipeline::handle(const http::Request& request, http::Response& response) {
     spdlog::error("{} {}: {}", request.method, request.path, e.what());
     problem = Problem::make(ProblemCode::kInternal, "");
   }
-  if (problem) respond_with_problem(*problem, request, response);
+  if (problem) {
+    const int operation = response.operation;
+    // A stored operation that failed with 500 or 503 failed in the database.
+    const bool database_error = operation >= 0 &&
+                                api_.operations[static_cast<size_t>(operation)]->stored() &&
+                                (problem->code == ProblemCode::kInternal ||
+                                 problem->code == ProblemCode::kServiceUnavailable);
+    respond_with_problem(*problem, request, response);
+    response.operation = operation;
+    response.database_error = database_error;
+  }
   for (auto& [name, value] : extra) response.add_header(name, std::move(value));
   if (api_.settings.cors.enabled && !is_preflight(request))
     add_cors_headers(api_.settings.cors, request, response);
@@ -72,6 +82,7 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
                                                              item.path_template +
                                                              "; allowed: " + item.allow)
         .with_header("Allow", item.allow);
+  response.operation = op->index;
   return run_operation(request, *op, *match, response, extra);
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "store/migration.hpp"
+#include "store/sql.hpp"
 
 namespace apiserver::store {
 namespace {
@@ -22,6 +23,49 @@ std::string connect_string(const std::string& path) {
                         " contains '\"', which SQLite through "
                         "SOCI cannot open; choose another name");
   return "db=\"" + path + "\" timeout=" + std::to_string(kBusyTimeoutSeconds);
+}
+
+using KeySequences = std::unordered_map<const model::Resource*, std::unique_ptr<KeySequence>>;
+
+// Inserts the x-apiserver-seed rows of the tables in `created`, one transaction per table.
+// Throws DatabaseError naming the first row refused.
+void seed_tables(soci::session& session, TransactionStatements& transactions,
+                 const std::vector<const model::Resource*>& created, const KeySequences& keys,
+                 std::vector<std::string>& notes) {
+  for (const model::Resource* resource : created) {
+    if (resource->seed_rows.empty()) continue;
+    auto sequence = keys.find(resource);
+    ResourceStore seeder(session, *resource, transactions,
+                         sequence == keys.end() ? nullptr : sequence->second.get());
+    soci::transaction tx(session);
+    for (size_t i = 0; i < resource->seed_rows.size(); ++i) {
+      const nlohmann::json& row = resource->seed_rows[i];
+      Record out;
+      StoreResult result;
+      try {
+        result = seeder.create(row, out);
+      } catch (const std::exception& e) {
+        result = {StoreStatus::kInvalid, e.what()};
+      }
+      if (!result.ok())
+        throw DatabaseError("seed row " + std::to_string(i) + " of table " + resource->table +
+                            " refused: " + (result.detail.empty() ? "conflict" : result.detail) +
+                            ": " + row.dump());
+    }
+    tx.commit();
+    notes.push_back("table " + resource->table + ": loaded " +
+                    std::to_string(resource->seed_rows.size()) + " seed row(s)");
+  }
+}
+
+// Best effort: the caller is failing already and reports its own error.
+void drop_tables(soci::session& session, const std::vector<const model::Resource*>& tables) {
+  for (const model::Resource* resource : tables) {
+    try {
+      session << "DROP TABLE IF EXISTS " + quote_identifier(resource->table);
+    } catch (const std::exception&) {
+    }
+  }
 }
 
 }  // namespace
@@ -73,23 +117,14 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
     throw DatabaseError("cannot read the keys in use in " + path_ + ": " + e.what());
   }
   // Seed rows go into tables created just now, so a restart never adds them twice.
-  for (const model::Resource* resource : created) {
-    if (resource->seed_rows.empty()) continue;
-    auto keys = keys_.find(resource);
-    ResourceStore seeder(setup->session, *resource, setup->transactions,
-                         keys == keys_.end() ? nullptr : keys->second.get());
-    soci::transaction tx(setup->session);
-    for (const nlohmann::json& row : resource->seed_rows) {
-      Record out;
-      StoreResult result = seeder.create(row, out);
-      if (!result.ok())
-        throw DatabaseError("seed row of table " + resource->table +
-                            " refused: " + (result.detail.empty() ? "conflict" : result.detail) +
-                            ": " + row.dump());
-    }
-    tx.commit();
-    notes.push_back("table " + resource->table + ": loaded " +
-                    std::to_string(resource->seed_rows.size()) + " seed row(s)");
+  try {
+    seed_tables(setup->session, setup->transactions, created, keys_, notes);
+  } catch (const DatabaseError&) {
+    // A table left behind empty would count as seeded at the next start, which would then
+    // serve it without its rows: drop what this start created, so a corrected document seeds
+    // it afresh.
+    drop_tables(setup->session, created);
+    throw;
   }
 }
 
@@ -110,6 +145,16 @@ std::unique_ptr<Database::Connection> Database::open_connection() {
   connection->transactions.commit = prepare("COMMIT");
   connection->transactions.rollback = prepare("ROLLBACK");
   return connection;
+}
+
+bool Database::ping() noexcept {
+  try {
+    int one = 0;
+    connection().session << "SELECT 1", soci::into(one);
+    return one == 1;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 Database::Connection& Database::connection() {

@@ -37,6 +37,9 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // True when the calling thread's connection answers a query (readiness checks).
+  bool ping() noexcept;
+
  private:
   struct Connection;
   Connection& connection();

@@ -1,0 +1,58 @@
+#include "ops/published_document.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace apiserver::ops {
+namespace {
+
+void strip_server_keys(spec::Json& node) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end();) {
+      if (it.key().rfind("x-apiserver", 0) == 0) {
+        it = node.erase(it);
+      } else {
+        strip_server_keys(it.value());
+        ++it;
+      }
+    }
+  } else if (node.is_array()) {
+    for (auto& item : node) strip_server_keys(item);
+  }
+}
+
+void emit(YAML::Emitter& out, const spec::Json& node) {
+  if (node.is_object()) {
+    out << YAML::BeginMap;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      out << YAML::Key << it.key() << YAML::Value;
+      emit(out, it.value());
+    }
+    out << YAML::EndMap;
+  } else if (node.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : node) emit(out, item);
+    out << YAML::EndSeq;
+  } else if (node.is_string()) {
+    // Quoted, so that "1.0", "true" or "null" stay strings.
+    out << YAML::DoubleQuoted << node.get<std::string>();
+  } else if (node.is_null()) {
+    out << YAML::Null;
+  } else {
+    out << node.dump();
+  }
+}
+
+}  // namespace
+
+PublishedDocument publish(const spec::Document& document) {
+  spec::Json root = document.root();
+  strip_server_keys(root);
+  PublishedDocument out;
+  out.json = root.dump(-1, ' ', false, spec::Json::error_handler_t::replace);
+  YAML::Emitter emitter;
+  emit(emitter, root);
+  out.yaml = std::string(emitter.c_str()) + "\n";
+  return out;
+}
+
+}  // namespace apiserver::ops
