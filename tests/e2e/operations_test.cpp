@@ -1,0 +1,189 @@
+// The server's own endpoints (health, readiness, metrics, the published document), request ids
+// and the access log, on the real binary.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+
+namespace apiserver::test {
+namespace {
+
+using nlohmann::json;
+
+// The value of the first metrics line starting with `series` ("name{labels}"), or -1.
+double metric(const std::string& text, const std::string& series) {
+  size_t at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  size_t start = at + series.size() + 2;
+  return std::stod(text.substr(start, text.find('\n', start) - start));
+}
+
+// True when some object key anywhere in `node` starts with "x-apiserver".
+bool has_server_key(const json& node) {
+  if (node.is_object()) {
+    for (const auto& [key, value] : node.items()) {
+      if (key.rfind("x-apiserver", 0) == 0 || has_server_key(value)) return true;
+    }
+  } else if (node.is_array()) {
+    for (const auto& item : node) {
+      if (has_server_key(item)) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<json> access_lines(const std::string& log) {
+  std::vector<json> out;
+  size_t start = 0;
+  while (start < log.size()) {
+    size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    std::string line = log.substr(start, end - start);
+    start = end + 1;
+    if (line.rfind("{\"time\"", 0) == 0) out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+TEST(OwnEndpoints, HealthReadinessAndThePublishedDocument) {
+  TempDir dir;
+  ServerProcess server({source_path("examples/todo.yaml"), "--db", dir.file("todo.db")});
+  HttpClient client(server.port());
+  HttpResponse health = client.get("/healthz");
+  ASSERT_EQ(health.status, 200);
+  EXPECT_EQ(health.json(), json({{"status", "ok"}}));
+  HttpResponse ready = client.get("/readyz");
+  ASSERT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.json(), json({{"status", "ready"}}));
+
+  HttpResponse published = client.get("/openapi.json");
+  ASSERT_EQ(published.status, 200);
+  EXPECT_EQ(published.header("content-type"), "application/json");
+  json document = published.json();
+  EXPECT_EQ(document["info"]["title"], "Todo API");
+  EXPECT_TRUE(document["paths"].contains("/todos/{id}"));
+  // examples/todo.yaml sets x-apiserver.pagination: it is a server setting, not published.
+  EXPECT_FALSE(has_server_key(document)) << published.body;
+  HttpResponse yaml = client.get("/openapi.yaml");
+  ASSERT_EQ(yaml.status, 200);
+  EXPECT_EQ(yaml.body.rfind("openapi: \"3.0.3\"\n", 0), 0u) << yaml.body.substr(0, 80);
+  EXPECT_EQ(yaml.body.find("\nx-apiserver:"), std::string::npos);
+  EXPECT_NE(yaml.body.find("\n    get:\n      summary: \"List todos\"\n"), std::string::npos);
+  EXPECT_EQ(client.head("/healthz").status, 200);
+}
+
+TEST(OwnEndpoints, MetricsCountAKnownSequenceExactly) {
+  TempDir dir;
+  ServerProcess server(
+      {source_path("examples/todo.yaml"), "--db", dir.file("todo.db"), "--access-log", "off"});
+  HttpClient client(server.port());
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(client.get("/todos").status, 200);
+  ASSERT_EQ(client.post("/todos", R"({"title":"milk"})").status, 201);
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(client.get("/todos/999").status, 404);
+  ASSERT_EQ(client.post("/todos", R"({"title":""})").status, 422);
+  ASSERT_EQ(client.get("/nowhere").status, 404);
+  ASSERT_EQ(client.get("/healthz").status, 200);  // not counted
+
+  HttpResponse scraped = client.get("/metrics");
+  ASSERT_EQ(scraped.status, 200);
+  EXPECT_EQ(scraped.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& m = scraped.body;
+  EXPECT_EQ(metric(m, R"(apiserver_http_requests_total{route="/todos",method="GET",status="200"})"),
+            3);
+  EXPECT_EQ(
+      metric(m, R"(apiserver_http_requests_total{route="/todos",method="POST",status="201"})"), 1);
+  EXPECT_EQ(
+      metric(m, R"(apiserver_http_requests_total{route="/todos",method="POST",status="422"})"), 1);
+  EXPECT_EQ(
+      metric(m, R"(apiserver_http_requests_total{route="/todos/{id}",method="GET",status="404"})"),
+      2);
+  EXPECT_EQ(metric(m, R"(apiserver_http_requests_total{route="",method="",status="404"})"), 1);
+  EXPECT_EQ(
+      metric(m, R"(apiserver_http_request_duration_seconds_count{route="/todos",method="GET"})"),
+      3);
+  EXPECT_EQ(
+      metric(
+          m,
+          R"(apiserver_http_request_duration_seconds_bucket{route="/todos",method="GET",le="+Inf"})"),
+      3);
+  EXPECT_EQ(metric(m, "apiserver_http_requests_in_flight"), 0);
+  EXPECT_EQ(metric(m, "apiserver_rate_limited_total"), 0);
+  EXPECT_EQ(metric(m, R"(apiserver_auth_failures_total{status="401"})"), 0);
+  EXPECT_EQ(metric(m, "apiserver_database_errors_total"), 0);
+  EXPECT_EQ(m.find("/healthz"), std::string::npos);
+  EXPECT_EQ(m.find("/metrics"), std::string::npos);
+  // No access log was asked for.
+  EXPECT_EQ(server.log().find("\"request_id\""), std::string::npos);
+}
+
+TEST(RequestIds, AreEchoedOrMadeAndLoggedWithEachRequest) {
+  TempDir dir;
+  ServerProcess server({source_path("examples/todo.yaml"), "--db", dir.file("todo.db")});
+  HttpClient client(server.port());
+  HttpResponse echoed = client.get("/todos", {{"X-Request-Id", "trace-42.a_b:c"}});
+  EXPECT_EQ(echoed.header("x-request-id"), "trace-42.a_b:c");
+  HttpResponse made = client.get("/todos?key=secret-in-query");
+  ASSERT_TRUE(made.header("x-request-id"));
+  EXPECT_TRUE(std::regex_match(*made.header("x-request-id"), std::regex("[0-9a-f]{32}")));
+  // A hostile id (spaces, quotes, too long) is replaced, never echoed.
+  HttpResponse hostile = client.get("/todos", {{"X-Request-Id", "a\"b c"}});
+  EXPECT_TRUE(std::regex_match(*hostile.header("x-request-id"), std::regex("[0-9a-f]{32}")));
+  HttpResponse too_long = client.get("/todos", {{"X-Request-Id", std::string(129, 'a')}});
+  EXPECT_NE(too_long.header("x-request-id"), std::string(129, 'a'));
+  HttpResponse problem = client.get("/todos/999", {{"X-Request-Id", "on-an-error"}});
+  EXPECT_EQ(problem.status, 404);
+  EXPECT_EQ(problem.header("x-request-id"), "on-an-error");
+
+  ASSERT_TRUE(server.wait_for_log("\"request_id\":\"on-an-error\""));
+  std::vector<json> lines = access_lines(server.log());
+  ASSERT_EQ(lines.size(), 5u) << server.log();
+  EXPECT_EQ(lines[0]["request_id"], "trace-42.a_b:c");
+  EXPECT_EQ(lines[0]["method"], "GET");
+  EXPECT_EQ(lines[0]["route"], "/todos");
+  EXPECT_EQ(lines[0]["status"], 200);
+  EXPECT_EQ(lines[0]["client"], "127.0.0.1");
+  EXPECT_TRUE(lines[0]["duration_ms"].is_number());
+  EXPECT_EQ(lines[0]["bytes"], echoed.body.size());
+  EXPECT_EQ(lines[1]["request_id"], made.header("x-request-id"));
+  EXPECT_EQ(lines[4]["route"], "/todos/{id}");
+  EXPECT_EQ(lines[4]["status"], 404);
+  // The query string may hold a credential: it is never logged.
+  EXPECT_EQ(server.log().find("secret-in-query"), std::string::npos);
+}
+
+TEST(OwnEndpoints, ACollisionWithTheDocumentStopsStartUpUnlessMovedOrOff) {
+  TempDir dir;
+  const std::string colliding = write_file(dir, "health.yaml", R"(openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /healthz:
+    get:
+      responses: {"200": {description: mine, content: {application/json: {example: {mine: true}}}}}
+)");
+  RunResult refused = ServerProcess::run({"validate", colliding});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("the document declares /healthz, which is the server's health "
+                             "endpoint; move the endpoint (x-apiserver: {endpoints: {health: "
+                             "/other}}) or turn it off (health: false)"),
+            std::string::npos)
+      << refused.out;
+
+  const std::string moved = write_file(dir, "moved.yaml", R"(openapi: 3.0.3
+info: {title: t, version: "1"}
+x-apiserver: {endpoints: {health: /internal/health, metrics: false}}
+paths:
+  /healthz:
+    get:
+      responses: {"200": {description: mine, content: {application/json: {example: {mine: true}}}}}
+)");
+  ServerProcess server({moved});
+  HttpClient client(server.port());
+  EXPECT_EQ(client.get("/healthz").json(), json({{"mine", true}}));
+  EXPECT_EQ(client.get("/internal/health").json(), json({{"status", "ok"}}));
+  EXPECT_EQ(client.get("/metrics").status, 404);
+}
+
+}  // namespace
+}  // namespace apiserver::test
