@@ -14,6 +14,7 @@
 #include "compile/settings.hpp"
 #include "http/server.hpp"
 #include "ops/service.hpp"
+#include "ops/swappable_handler.hpp"
 #include "pipeline/pipeline.hpp"
 #include "spec/document.hpp"
 #include "store/database.hpp"
@@ -33,14 +34,16 @@ void print_diagnostics(const spec::Diagnostics& diagnostics, std::ostream& out) 
 
 // Loads and compiles `spec`, printing diagnostics; null on errors.
 std::unique_ptr<model::Api> load_api(const std::string& spec, bool quiet_warnings,
-                                     bool mock = false) {
+                                     bool mock = false, bool reloading = false) {
   spec::Diagnostics diagnostics;
   std::shared_ptr<const spec::Document> document = spec::load_document(spec, diagnostics);
   std::unique_ptr<model::Api> api;
   if (document) api = compile::compile_api(document, diagnostics, compile::CompileOptions{mock});
   if (!api || !quiet_warnings) print_diagnostics(diagnostics, std::cerr);
   if (!api)
-    std::cerr << spec << ": " << diagnostics.error_count() << " error(s); nothing is served\n";
+    std::cerr << spec << ": " << diagnostics.error_count() << " error(s); "
+              << (reloading ? "the previous document stays in service" : "nothing is served")
+              << "\n";
   return api;
 }
 
@@ -61,74 +64,97 @@ struct ThrowawayFile {
   }
 };
 
-int wait_for_signal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  int received = 0;
-  sigwait(&signals, &received);
-  return received;
+// One compiled document with everything that serves it. A reload builds a new one beside
+// the running one; members are destroyed in reverse order (service, pipeline, database, api).
+struct Generation final : http::RequestHandler {
+  std::unique_ptr<model::Api> api;
+  std::unique_ptr<store::Database> database;
+  std::unique_ptr<pipeline::Pipeline> pipeline;
+  std::unique_ptr<ops::Service> service;
+
+  void handle(const http::Request& request, http::Response& response) override {
+    service->handle(request, response);
+  }
+};
+
+// Loads, compiles and opens everything `options` names. `throwaway` keeps the temporary
+// database of --mock across reloads. Null (reasons printed) when it cannot; `exit_code` says
+// why for the first start. The database is opened again, so additive table changes of a
+// reloaded document are migrated then.
+std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFile& throwaway,
+                                            bool reloading, int& exit_code) {
+  auto generation = std::make_shared<Generation>();
+  generation->api = load_api(options.spec, false, options.mock, reloading);
+  exit_code = kExitDocument;
+  if (!generation->api) return nullptr;
+  model::Api& api = *generation->api;
+  if (!options.max_body.empty() &&
+      !compile::parse_byte_size(spec::Json(options.max_body), api.settings.max_body_bytes)) {
+    std::cerr << "--max-body: '" << options.max_body << "' is not a size such as 1MiB or 4096\n";
+    return nullptr;
+  }
+  if (options.mock && !api.settings.cors.enabled) {
+    // The frontend a mock serves runs on another origin (a dev server).
+    api.settings.cors.enabled = true;
+    api.settings.cors.allow_origins = {"*"};
+  }
+  exit_code = kExitRuntime;
+  if (!api.resources.empty()) {
+    std::string path = options.mock ? ":memory:" : database_path(options, api);
+    if (options.mock && !options.database.empty())
+      spdlog::warn("--mock uses a throwaway database; --db {} is not used", options.database);
+    if (path == ":memory:") {
+      if (throwaway.path.empty()) {
+        char name[] = "/tmp/apiserver-memory-XXXXXX";
+        int fd = mkstemp(name);
+        if (fd >= 0) close(fd);
+        throwaway.path = name;
+      }
+      path = throwaway.path;
+    }
+    std::vector<std::string> notes;
+    try {
+      generation->database = std::make_unique<store::Database>(path, api, notes);
+    } catch (const store::DatabaseError& e) {
+      std::cerr << e.what() << "\n";
+      return nullptr;
+    }
+    for (const std::string& note : notes) spdlog::info("{}", note);
+    spdlog::info("database {} ({} stored resource(s))", path, api.resources.size());
+  }
+  generation->pipeline = std::make_unique<pipeline::Pipeline>(api, generation->database.get());
+  ops::ServiceOptions service_options;
+  service_options.access_log = options.access_log == "json";
+  generation->service = std::make_unique<ops::Service>(api, generation->database.get(),
+                                                       *generation->pipeline, service_options);
+  exit_code = 0;
+  return generation;
 }
 
 }  // namespace
 
 int serve(const Options& options) {
-  // Block the stop signals before any thread starts, so that every thread
-  // inherits the mask and only sigwait() below sees them.
+  // Block the signals before any thread starts, so that every thread inherits the mask and
+  // only sigwait() below sees them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  std::unique_ptr<model::Api> api = load_api(options.spec, false, options.mock);
-  if (!api) return kExitDocument;
-  if (!options.max_body.empty() &&
-      !compile::parse_byte_size(spec::Json(options.max_body), api->settings.max_body_bytes)) {
-    std::cerr << "--max-body: '" << options.max_body << "' is not a size such as 1MiB or 4096\n";
-    return kExitDocument;
-  }
-
-  if (options.mock && !api->settings.cors.enabled) {
-    // The frontend a mock serves runs on another origin (a dev server).
-    api->settings.cors.enabled = true;
-    api->settings.cors.allow_origins = {"*"};
-  }
-  std::unique_ptr<store::Database> database;
   ThrowawayFile throwaway;
-  if (!api->resources.empty()) {
-    std::string path = options.mock ? ":memory:" : database_path(options, *api);
-    if (options.mock && !options.database.empty())
-      spdlog::warn("--mock uses a throwaway database; --db {} is not used", options.database);
-    if (path == ":memory:") {
-      char name[] = "/tmp/apiserver-memory-XXXXXX";
-      int fd = mkstemp(name);
-      if (fd >= 0) close(fd);
-      throwaway.path = path = name;
-    }
-    std::vector<std::string> notes;
-    try {
-      database = std::make_unique<store::Database>(path, *api, notes);
-    } catch (const store::DatabaseError& e) {
-      std::cerr << e.what() << "\n";
-      return kExitRuntime;
-    }
-    for (const std::string& note : notes) spdlog::info("{}", note);
-    spdlog::info("database {} ({} stored resource(s))", path, api->resources.size());
-  }
-
-  pipeline::Pipeline pipeline(*api, database.get());
-  ops::ServiceOptions service_options;
-  service_options.access_log = options.access_log == "json";
-  ops::Service service(*api, database.get(), pipeline, service_options);
+  int exit_code = 0;
+  std::shared_ptr<Generation> generation = open_generation(options, throwaway, false, exit_code);
+  if (!generation) return exit_code;
+  auto handler = std::make_shared<ops::SwappableHandler>(generation);
   http::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = static_cast<uint16_t>(options.port);
   server_options.threads = options.threads;
-  server_options.limits.max_body_bytes = api->settings.max_body_bytes;
-  http::Server server(server_options, service);
+  server_options.limits.max_body_bytes = generation->api->settings.max_body_bytes;
+  http::Server server(server_options, *handler);
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -138,8 +164,26 @@ int serve(const Options& options) {
   std::string host =
       options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   spdlog::info("listening on http://{}:{}", host, server.port());
-  int received = wait_for_signal();
-  spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+  while (true) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received != SIGHUP) {
+      spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+      break;
+    }
+    spdlog::info("received SIGHUP, reloading {}", options.spec);
+    int ignored = 0;
+    std::shared_ptr<Generation> next = open_generation(options, throwaway, true, ignored);
+    if (!next) {
+      spdlog::error("reload failed: still serving the previous document (reasons above)");
+      continue;
+    }
+    if (next->api->settings.max_body_bytes != server_options.limits.max_body_bytes)
+      spdlog::warn("the body size limit changes only on restart");
+    handler->swap(next);
+    generation = std::move(next);
+    spdlog::info("reloaded {}", options.spec);
+  }
   server.stop();
   return 0;
 }
