@@ -159,12 +159,10 @@ std::optional<Problem> authenticate(const Schemes& schemes,
   std::vector<SchemeResult> results(schemes.schemes.size());
   // A requirement whose schemes all identified the caller but lacked scopes: 403, not 401.
   const model::SecurityRequirement* short_of_scopes = nullptr;
-  const SchemeResult* short_result = nullptr;
   for (const model::SecurityRequirement& requirement : requirements) {
     if (requirement.empty()) return std::nullopt;  // `{}`: anonymous access allowed
     bool all_identified = true;
     bool all_scoped = true;
-    const SchemeResult* missing_scopes = nullptr;
     for (const model::RequiredScheme& required : requirement) {
       SchemeResult& result = results[required.scheme];
       if (!result.evaluated) evaluate(schemes.schemes[required.scheme], request, query, result);
@@ -173,17 +171,11 @@ std::optional<Problem> authenticate(const Schemes& schemes,
         all_identified = false;
         continue;
       }
-      if (!has_scopes(result, required.scopes)) {
-        all_scoped = false;
-        missing_scopes = &result;
-      }
+      if (!has_scopes(result, required.scopes)) all_scoped = false;
     }
     if (!all_identified) continue;
     if (!all_scoped) {
-      if (short_of_scopes == nullptr) {
-        short_of_scopes = &requirement;
-        short_result = missing_scopes;
-      }
+      if (short_of_scopes == nullptr) short_of_scopes = &requirement;
       continue;
     }
     const SchemeResult& first = results[requirement.front().scheme];
@@ -198,11 +190,11 @@ std::optional<Problem> authenticate(const Schemes& schemes,
 
   if (short_of_scopes != nullptr) {
     std::vector<std::string> needed;
+    // Each scheme's scopes are checked against what that scheme's credential holds.
     for (const model::RequiredScheme& required : *short_of_scopes) {
+      const std::vector<std::string>& held = results[required.scheme].scopes;
       for (const std::string& scope : required.scopes) {
-        if (std::find(short_result->scopes.begin(), short_result->scopes.end(), scope) ==
-            short_result->scopes.end())
-          needed.push_back(scope);
+        if (std::find(held.begin(), held.end(), scope) == held.end()) needed.push_back(scope);
       }
     }
     std::string all_scopes;

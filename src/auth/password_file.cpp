@@ -56,7 +56,9 @@ bool PasswordFile::load(const std::string& text, std::string& error) {
     std::string line = text.substr(start, end - start);
     start = end + 1;
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    // CR of CRLF files and trailing blanks: no hash holds them, and a line of spaces is blank.
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
     if (line.empty() || line[0] == '#') continue;
     size_t colon = line.find(':');
     if (colon == std::string::npos || colon == 0) {

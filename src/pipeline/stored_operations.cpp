@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/schemes.hpp"
 #include "http/uri.hpp"
 #include "pipeline/prefer.hpp"
 
@@ -117,6 +118,21 @@ std::optional<nlohmann::json> list_parameter(const Call& call, const std::string
   return std::nullopt;
 }
 
+// An API key the operation's security takes from the query string is a credential, not a filter.
+bool credential_parameter(const model::Api& api, const model::Operation& op,
+                          const std::string& name) {
+  if (!api.auth) return false;
+  for (const model::SecurityRequirement& requirement : op.security) {
+    for (const model::RequiredScheme& required : requirement) {
+      const auth::Scheme& scheme = api.auth->schemes[required.scheme];
+      if (scheme.kind == auth::SchemeKind::kApiKey && scheme.in == auth::KeyLocation::kQuery &&
+          scheme.parameter == name)
+        return true;
+    }
+  }
+  return false;
+}
+
 bool declared_query_parameter(const model::Operation& op, const std::string& name) {
   for (const model::Parameter& p : op.parameters) {
     if (p.in == model::ParamLocation::kQuery && p.name == name) return true;
@@ -220,7 +236,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
       if (name == "sort") kept_query += "sort=" + http::percent_encode(text) + "&";
       continue;
     }
-    if (already_reported(name)) continue;
+    if (already_reported(name) || credential_parameter(api_, call.operation, name)) continue;
     int column = resource.column_of(name);
     if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
       if (declared_query_parameter(call.operation, name)) continue;  // declared for another use
