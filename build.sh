@@ -4,6 +4,7 @@
 #   ./build.sh serve [SPEC] [apiserver options]   install, build, serve SPEC (default examples/todo.yaml)
 #   ./build.sh test                               install, build, run every test and the benchmark smoke
 #   ./build.sh build                              install and build only
+#   ./build.sh package                            install, build, make the .deb and .rpm in build/
 #   ./build.sh deps                               install the Debian packages only
 set -euo pipefail
 
@@ -53,10 +54,15 @@ case "$command" in
   test)
     build
     (cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
+    BUILD_DIR=$BUILD_DIR .ci/packages
     bench/run --smoke --apiserver "$BUILD_DIR/apiserver"
     ;;
+  package)
+    build
+    packaging/build-packages "$BUILD_DIR"
+    ;;
   *)
-    echo "usage: $0 serve [SPEC] [options] | test | build | deps" >&2
+    echo "usage: $0 serve [SPEC] [options] | test | build | package | deps" >&2
     exit 2
     ;;
 esac
