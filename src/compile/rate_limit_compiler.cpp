@@ -110,7 +110,18 @@ class RateLimitCompiler {
       }
     }
     model::RateLimitPolicy p;
-    p.name = node.node->value("name", default_name);
+    // "key" and "name" are strings; anything else is reported, not thrown by value().
+    auto text = [&](const char* key, const std::string& fallback) {
+      NodeRef value = Document::child(node, key);
+      if (!value.valid()) return fallback;
+      if (!value.node->is_string()) {
+        error(value, std::string("rate-limit '") + key + "' must be a string");
+        ok = false;
+        return fallback;
+      }
+      return value.node->get<std::string>();
+    };
+    p.name = text("name", default_name);
     auto positive = [&](const char* key, long long max, long long& out) {
       NodeRef value = Document::child(node, key);
       if (!value.valid()) return false;
@@ -139,7 +150,7 @@ class RateLimitCompiler {
     positive("burst", 1000000000, p.burst);
     long long max_keys = static_cast<long long>(p.max_keys);
     if (positive("max-keys", kMaxKeys, max_keys)) p.max_keys = static_cast<size_t>(max_keys);
-    std::string key = node.node->value("key", std::string("ip"));
+    std::string key = text("key", "ip");
     if (key == "ip") {
       p.key = model::RateLimitKey::kIp;
     } else if (key == "sub" || key == "identity" || key == "api-key") {

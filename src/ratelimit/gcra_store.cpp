@@ -2,17 +2,27 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 
 namespace apiserver::ratelimit {
+namespace {
+
+constexpr int64_t kMaxTolerance = std::numeric_limits<int64_t>::max() / 4;
+
+}  // namespace
 
 GcraStore::GcraStore(long long requests, int64_t period_ns, long long burst, size_t max_keys)
     : interval_ns_(std::max<int64_t>(1, period_ns / std::max<long long>(1, requests))),
-      tolerance_ns_(interval_ns_ * std::max<long long>(1, burst)),
+      // interval * burst can pass 2^63 ns (1 a day, bursts of 10^9): saturate at ~73 years.
+      tolerance_ns_(std::max<long long>(1, burst) > kMaxTolerance / interval_ns_
+                        ? kMaxTolerance
+                        : interval_ns_ * std::max<long long>(1, burst)),
       burst_(std::max<long long>(1, burst)),
-      max_keys_per_shard_(std::max<size_t>(1, max_keys / kShards)) {}
+      shards_in_use_(std::clamp<size_t>(max_keys, 1, kShards)),
+      max_keys_per_shard_(std::max<size_t>(1, max_keys / shards_in_use_)) {}
 
 GcraStore::Shard& GcraStore::shard_of(const std::string& key) {
-  return shards_[std::hash<std::string>{}(key) % kShards];
+  return shards_[std::hash<std::string>{}(key) % shards_in_use_];
 }
 
 Decision GcraStore::acquire(const std::string& key, int64_t now_ns) {
