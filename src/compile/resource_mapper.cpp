@@ -349,11 +349,13 @@ class Mapper {
       spec::ParsedText parsed;
       spec::ParseFailure failure;
       if (!in || !spec::parse_yaml_text(text.str(), parsed, failure)) {
-        diagnostics_.add(document_.at(
-            seed, Diagnostic::Severity::kError,
-            "cannot read seed file " + path +
-                (in ? ": line " + std::to_string(failure.position.line) + ": " + failure.message
-                    : std::string())));
+        std::error_code ignored;
+        std::string why =
+            in ? "line " + std::to_string(failure.position.line) + ": " + failure.message
+            : std::filesystem::exists(path, ignored) ? "it cannot be read"
+                                                     : "no such file";
+        diagnostics_.add(document_.at(seed, Diagnostic::Severity::kError,
+                                      "cannot read seed file " + path + ": " + why));
         return;
       }
       rows = std::move(parsed.root);
@@ -376,8 +378,10 @@ class Mapper {
         std::string detail;
         for (const FieldError& e : errors)
           detail += (detail.empty() ? "" : "; ") + e.pointer + " " + e.detail;
+        // An inline row is pointed at itself; a row of a file at the reference to the file.
+        NodeRef where = seed.node->is_string() ? seed : Document::item(seed, i);
         diagnostics_.add(document_.at(
-            seed, Diagnostic::Severity::kError,
+            where.valid() ? where : seed, Diagnostic::Severity::kError,
             "seed row " + std::to_string(i) + " of " + origin + " breaks the schema: " + detail));
         continue;
       }

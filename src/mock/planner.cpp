@@ -28,13 +28,14 @@ int status_of(const std::string& declared) {
 }
 
 // Orders declared responses for the default pick: exact 2xx first (lowest),
-// then 2XX, then default, then the rest.
+// then 2XX, then default, then the rest in document order (equal ranks: the
+// first wins), interim 1xx last since they cannot be an answer.
 int preference_rank(const std::string& declared) {
+  if (declared == "default") return 400;
   int status = status_of(declared);
   bool exact = declared.size() == 3 && std::isdigit(static_cast<unsigned char>(declared[2]));
   if (status >= 200 && status < 300) return exact ? status : 300;
-  if (declared == "default") return 400;
-  return 1000 + status;
+  return status < 200 ? 2000 : 1000;
 }
 
 uint64_t seed_of(const std::string& text) {
@@ -141,7 +142,10 @@ class Planner {
                                   const std::string& where) {
     model::MockContent out;
     out.media_type = compile::normalize_media_type(media);
-    out.is_json = compile::is_json_media_type(out.media_type);
+    // A range that admits JSON (*/*, application/*) is answered as JSON unless Accept narrows
+    // it, so its bodies are planned as JSON text (strings quoted, unambiguous to unquote).
+    out.is_json = compile::is_json_media_type(out.media_type) || out.media_type == "*/*" ||
+                  out.media_type == "application/*";
     out.schema = Document::child(node, "schema");
     if (node.valid() && node.node->contains("example"))
       out.examples.push_back(
@@ -200,7 +204,13 @@ void plan_mocks(const Document& document, model::Api& api, spec::Diagnostics& di
   Planner planner(document, api, diagnostics);
   for (auto& item : api.paths) {
     for (auto& op : item.operations) {
-      if (!op.stored()) op.mock = planner.plan(op);
+      if (!op.stored()) {
+        op.mock = planner.plan(op);
+      } else if (NodeRef knobs = Document::child(op.node, "x-apiserver-mock"); knobs.valid()) {
+        // Not a mock now, but one under --mock: a bad knob is refused either way.
+        model::MockKnobs unused;
+        compile::read_mock_knobs(document, knobs, unused, diagnostics);
+      }
     }
   }
 }

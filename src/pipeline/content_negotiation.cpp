@@ -49,42 +49,65 @@ std::vector<Range> parse_accept(const std::string& text) {
   return ranges;
 }
 
-// How well `range` matches `type`: 3 exact, 2 "type/*", 1 "*/*", 0 not at all.
-int specificity(const std::string& range, const std::string& type) {
-  if (range == type) return 3;
-  if (range == "*/*") return 1;
+bool is_range(const std::string& type) {
+  return type.size() >= 2 && type.compare(type.size() - 2, 2, "/*") == 0;
+}
+
+// True when `range` (*/*, text/*, or a type) includes `type` (itself a type or a range).
+bool covers(const std::string& range, const std::string& type) {
+  if (range == type || range == "*/*") return true;
   size_t slash = range.find('/');
-  if (slash != std::string::npos && range.compare(slash, std::string::npos, "/*") == 0 &&
-      type.compare(0, slash + 1, range, 0, slash + 1) == 0)
-    return 2;
-  return 0;
+  return slash != std::string::npos && range.compare(slash, std::string::npos, "/*") == 0 &&
+         type.compare(0, slash + 1, range, 0, slash + 1) == 0;
+}
+
+// The quality `ranges` give `type`: that of the most specific range covering it (RFC 9110
+// 12.5.1); 0 when none does.
+double quality(const std::vector<Range>& ranges, const std::string& type) {
+  int most_specific = 0;
+  double q = 0;
+  for (const Range& r : ranges) {
+    if (!covers(r.type, type)) continue;
+    int specificity = r.type == type ? 3 : r.type == "*/*" ? 1 : 2;
+    if (specificity > most_specific) {
+      most_specific = specificity;
+      q = r.q;
+    }
+  }
+  return q;
 }
 
 }  // namespace
 
-int pick_media_type(const std::string* accept, const std::vector<std::string>& media_types) {
-  if (media_types.empty()) return -1;
-  if (accept == nullptr || accept->empty()) return 0;
+MediaPick negotiate_media_type(const std::string* accept,
+                               const std::vector<std::string>& media_types) {
+  MediaPick pick;
+  if (media_types.empty()) return pick;
+  if (accept == nullptr || accept->empty()) return {0, media_types.front()};
   std::vector<Range> ranges = parse_accept(*accept);
-  int best = -1;
   double best_q = 0;
   for (size_t i = 0; i < media_types.size(); ++i) {
-    // The most specific matching range decides the quality (RFC 9110 12.5.1).
-    int most_specific = 0;
-    double q = 0;
-    for (const Range& r : ranges) {
-      int s = specificity(r.type, media_types[i]);
-      if (s > most_specific) {
-        most_specific = s;
-        q = r.q;
+    const std::string& declared = media_types[i];
+    // A declared range (image/*) also serves any narrower type the client names in it, so a
+    // client asking for image/png gets image/png rather than a 406.
+    std::vector<std::string> candidates = {declared};
+    if (is_range(declared)) {
+      for (const Range& r : ranges) {
+        if (r.type != declared && covers(declared, r.type)) candidates.push_back(r.type);
       }
     }
-    if (most_specific > 0 && q > best_q) {
-      best = static_cast<int>(i);
-      best_q = q;
+    for (const std::string& candidate : candidates) {
+      double q = quality(ranges, candidate);
+      // Ties go to the earlier declared type, and within one to the more concrete candidate.
+      bool narrower = pick.index == static_cast<int>(i) && is_range(pick.type) &&
+                      !is_range(candidate) && covers(pick.type, candidate);
+      if (q > best_q || (q > 0 && q == best_q && narrower)) {
+        pick = {static_cast<int>(i), candidate};
+        best_q = q;
+      }
     }
   }
-  return best;
+  return pick;
 }
 
 }  // namespace apiserver::pipeline

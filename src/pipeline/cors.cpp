@@ -53,10 +53,21 @@ void answer_preflight(const model::CorsSettings& cors, const http::Request& requ
 
 void add_cors_headers(const model::CorsSettings& cors, const http::Request& request,
                       http::Response& response) {
+  // What a shared cache may reuse (the Fetch standard's "CORS protocol and HTTP caches"): an
+  // answer for any origin is the same for every request, so it always carries "*" and needs
+  // no Vary; otherwise the answer depends on Origin, also when a request has none (a cached
+  // answer without Access-Control-Allow-Origin must not be reused for a browser's request).
+  const bool any_origin = !cors.allow_credentials &&
+                          std::find(cors.allow_origins.begin(), cors.allow_origins.end(), "*") !=
+                              cors.allow_origins.end();
   const std::string* origin = request.header("origin");
-  if (origin == nullptr) return;
-  std::string value = allowed_origin(cors, *origin);
-  if (value != "*") response.add_header("Vary", "Origin");
+  std::string value;
+  if (any_origin) {
+    value = "*";
+  } else {
+    response.add_header("Vary", "Origin");
+    if (origin != nullptr) value = allowed_origin(cors, *origin);
+  }
   if (value.empty()) return;
   response.add_header("Access-Control-Allow-Origin", value);
   response.add_header("Access-Control-Expose-Headers",

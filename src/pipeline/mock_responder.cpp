@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "compile/operation_compiler.hpp"
 #include "mock/generator.hpp"
 #include "mock/planner.hpp"
 #include "pipeline/content_negotiation.hpp"
@@ -62,6 +63,34 @@ std::chrono::milliseconds pick_delay(const model::MockKnobs& knobs) {
   return std::chrono::milliseconds(d(random_engine()));
 }
 
+// A Content-Type inside `type`, which may still be a range after negotiation: a client must
+// be told a real type, and one the document allows. JSON text goes out as JSON.
+std::string concrete_type(const std::string& type, bool is_json) {
+  size_t slash = type.find('/');
+  if (type.find('*') == std::string::npos || slash == std::string::npos) return type;
+  if (type.compare(slash, std::string::npos, "/*") != 0)  // application/*+json and the like
+    return is_json ? "application/json" : "text/plain";
+  const std::string top = type.substr(0, slash);
+  if (top == "*" || top == "application")
+    return is_json ? "application/json" : "application/octet-stream";
+  if (top == "text") return "text/plain";
+  if (top == "image") return "image/png";
+  if (top == "audio") return "audio/mpeg";
+  if (top == "video") return "video/mp4";
+  return top + "/octet-stream";
+}
+
+bool is_string_literal(const std::string& body) {
+  return !body.empty() && body.front() == '"' &&
+         nlohmann::json::parse(body, nullptr, false).is_string();
+}
+
+// The text of a JSON string literal, or `body` itself when it is not one.
+std::string string_text(std::string body) {
+  if (!is_string_literal(body)) return body;
+  return nlohmann::json::parse(body).get<std::string>();
+}
+
 }  // namespace
 
 std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api,
@@ -87,6 +116,15 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
                                " " + op.path_template);
     status = chosen->status == 200 ? 500 : chosen->status;  // a `default` error answers 500
   } else if (prefs.code) {
+    // A 1xx is interim: sent as the answer, it leaves the client waiting for one that never
+    // comes.
+    if (prefs.code->size() == 3 && (*prefs.code)[0] == '1')
+      return Problem::make(
+          ProblemCode::kUndeclaredPreference,
+          "Prefer: code=" + *prefs.code +
+              " asks for an interim (1xx) status; a mock answers with a final one; "
+              "declared: " +
+              declared_list(plan));
     chosen = response_for_code(plan, *prefs.code, status);
     if (chosen == nullptr)
       return Problem::make(ProblemCode::kUndeclaredPreference,
@@ -95,6 +133,11 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
     apply("code=" + *prefs.code);
   }
 
+  if (status < 200)
+    return Problem::make(ProblemCode::kNotImplemented,
+                         op.method + " " + op.path_template +
+                             " declares only interim (1xx) responses, which a mock cannot send "
+                             "as its answer");
   response.status = status;
   for (const auto& h : chosen->headers) response.add_header(h.name, h.value);
   response.delay = pick_delay(plan.knobs);
@@ -105,18 +148,14 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
 
   std::vector<std::string> types;
   for (const auto& c : chosen->contents) types.push_back(c.media_type);
-  int index = pick_media_type(call.request.header("accept"), types);
-  if (index < 0) {
+  MediaPick pick = negotiate_media_type(call.request.header("accept"), types);
+  if (pick.index < 0) {
     std::string list;
     for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
     return Problem::make(ProblemCode::kNotAcceptable, "this response is declared as " + list +
                                                           "; the Accept header excludes it");
   }
-  const model::MockContent& content = chosen->contents[static_cast<size_t>(index)];
-  // A declared range like text/* is sent as a concrete type.
-  response.content_type = content.media_type.find('*') == std::string::npos
-                              ? content.media_type
-                              : (content.is_json ? "application/json" : "text/plain");
+  const model::MockContent& content = chosen->contents[static_cast<size_t>(pick.index)];
   if (prefs.example && !injected) {
     auto it = std::find_if(content.examples.begin(), content.examples.end(),
                            [&](const model::MockBody& b) { return b.name == *prefs.example; });
@@ -140,6 +179,14 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
   } else {
     response.body = content.default_body;
   }
+  // A range admitting any type sends a string as text, anything else as JSON.
+  std::string type = pick.type;
+  if (type == "*/*" && is_string_literal(response.body)) type = "text/*";
+  response.content_type = concrete_type(type, content.is_json);
+  // Bodies planned as JSON text for a range (*/*) sent as another type: a string goes out as
+  // its own text, as for any non-JSON type.
+  if (content.is_json && !compile::is_json_media_type(response.content_type))
+    response.body = string_text(std::move(response.body));
   if (!applied.empty()) response.add_header("Preference-Applied", applied);
   return std::nullopt;
 }
