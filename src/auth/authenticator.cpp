@@ -16,6 +16,8 @@ struct SchemeResult {
   std::string reason;  // kInvalid: why, safe to show
   std::string subject;
   std::vector<std::string> scopes;
+  // Presence-only (--mock): there is no token to read scopes from, so none is lacking.
+  bool any_scope = false;
 };
 
 bool iequals_prefix(const std::string& text, const char* prefix) {
@@ -98,6 +100,7 @@ void evaluate(const Scheme& scheme, const http::Request& request, const http::Qu
   if (scheme.presence_only) {
     result.outcome = Outcome::kOk;
     result.subject = "anonymous";
+    result.any_scope = true;
     return;
   }
   if (!scheme.configured) return invalid("the scheme " + scheme.name + " is not configured");
@@ -136,6 +139,7 @@ void evaluate(const Scheme& scheme, const http::Request& request, const http::Qu
 }
 
 bool has_scopes(const SchemeResult& result, const std::vector<std::string>& required) {
+  if (result.any_scope) return true;
   for (const std::string& scope : required) {
     if (std::find(result.scopes.begin(), result.scopes.end(), scope) == result.scopes.end())
       return false;
@@ -182,8 +186,9 @@ std::optional<Problem> authenticate(const Schemes& schemes,
     identity.authenticated = true;
     identity.subject = first.subject;
     for (const model::RequiredScheme& required : requirement) {
-      for (const std::string& scope : results[required.scheme].scopes)
-        identity.scopes.push_back(scope);
+      const SchemeResult& result = results[required.scheme];
+      const std::vector<std::string>& held = result.any_scope ? required.scopes : result.scopes;
+      for (const std::string& scope : held) identity.scopes.push_back(scope);
     }
     return std::nullopt;
   }

@@ -482,5 +482,20 @@ TEST_F(AuthenticateTest, PresenceOnlyBearerAcceptsAnyToken) {
   EXPECT_EQ(problem->detail, "credentials refused: bearer: malformed token");
 }
 
+// Under --mock there is no token to read scopes from: a scoped requirement is met by presence,
+// and the identity holds the scopes it asked for.
+TEST_F(AuthenticateTest, PresenceOnlyMeetsScopedRequirements) {
+  schemes_.schemes[kUnconfigured].presence_only = true;
+  model::SecurityRequirement scoped;
+  scoped.push_back({kUnconfigured, {"pets:read", "pets:write"}});
+  EXPECT_EQ(run({scoped}, request({bearer("anything")})), std::nullopt);
+  EXPECT_TRUE(identity_.authenticated);
+  EXPECT_EQ(identity_.scopes, (std::vector<std::string>{"pets:read", "pets:write"}));
+  // Without a credential it is still a 401.
+  std::optional<Problem> problem = run({scoped}, request());
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_EQ(problem->status(), 401);
+}
+
 }  // namespace
 }  // namespace apiserver::auth
