@@ -33,27 +33,6 @@ constexpr long long kTimeBoundMs = 5000;  // per command
 
 const std::map<std::string, size_t>& kExpected = expected_operation_counts();
 
-const auto& kMethods = kOpenApiMethods;
-
-std::string openapi_root() {
-  return test_data_path("conformance/openapi");
-}
-
-std::vector<std::string> discover_documents() {
-  std::vector<std::string> out;
-  std::error_code ec;
-  const std::string root = openapi_root();
-  for (const auto& entry : fs::recursive_directory_iterator(root, ec)) {
-    if (!entry.is_regular_file()) continue;
-    std::string relative = fs::relative(entry.path(), root).string();
-    if (relative.rfind("LICENSES/", 0) == 0) continue;
-    std::string ext = entry.path().extension().string();
-    if (ext == ".yaml" || ext == ".yml" || ext == ".json") out.push_back(relative);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 std::string param_name(const testing::TestParamInfo<std::string>& info) {
   std::string name = info.param;
   for (char& c : name) {
@@ -76,8 +55,7 @@ std::multiset<std::string> json_document_routes(const std::string& path) {
   for (const auto& [p, item] : doc["paths"].items()) {
     for (const auto& [key, value] : item.items()) {
       (void)value;
-      if (std::find(std::begin(kMethods), std::end(kMethods), key) != std::end(kMethods))
-        routes.insert(upper(key) + " " + p);
+      if (is_openapi_method(key)) routes.insert(upper(key) + " " + p);
     }
   }
   return routes;
@@ -102,7 +80,7 @@ TEST_P(ConformanceRoutes, RoutesPrintsOneLinePerOperation) {
   const std::string& relative = GetParam();
   ASSERT_TRUE(kExpected.count(relative)) << relative << " is not in kExpected";
   const size_t expected = kExpected.at(relative);
-  const std::string path = openapi_root() + "/" + relative;
+  const std::string path = conformance_openapi_root() + "/" + relative;
 
   Timed routes = run_timed({"routes", path});
   EXPECT_EQ(routes.result.exit_code, 0) << routes.result.err;
@@ -138,11 +116,11 @@ TEST_P(ConformanceRoutes, RoutesPrintsOneLinePerOperation) {
             << routes.elapsed.count() << " ms, validate " << validate.elapsed.count() << " ms\n";
 }
 
-INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceRoutes, testing::ValuesIn(discover_documents()),
+INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceRoutes, testing::ValuesIn(conformance_documents()),
                          param_name);
 
 TEST(ConformanceRoutesData, ThirtyDocuments) {
-  const std::vector<std::string> documents = discover_documents();
+  const std::vector<std::string> documents = conformance_documents();
   EXPECT_EQ(documents.size(), 30u);
   EXPECT_EQ(documents.size(), kExpected.size());
   for (const std::string& d : documents) EXPECT_TRUE(kExpected.count(d)) << d;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "support/http_client.hpp"
+#include "support/problem_json.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -20,18 +21,9 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-json problem(const std::string& slug, const std::string& title, int status,
-             const std::string& detail, const std::string& instance) {
-  return {{"type", "urn:apiserver:problem:" + slug},
-          {"title", title},
-          {"status", status},
-          {"detail", detail},
-          {"instance", instance}};
-}
-
 json validation_problem(const std::string& instance, json errors) {
   const size_t n = errors.size();
-  json p = problem(
+  json p = problem_json(
       "validation-failed", "Request validation failed", 422,
       n == 1 ? std::string("1 error in the request") : std::to_string(n) + " errors in the request",
       instance);
@@ -104,7 +96,8 @@ TEST_F(ProblemDetailsTest, RoutingProblemsNameThePathAndTheAllowedMethods) {
        "",
        {},
        404,
-       problem("not-found", "No such resource", 404, "no operation is declared at /nope", "/nope"),
+       problem_json("not-found", "No such resource", 404, "no operation is declared at /nope",
+                    "/nope"),
        ""},
       {"A path one segment too deep is a 404 not-found.",
        "GET",
@@ -112,8 +105,8 @@ TEST_F(ProblemDetailsTest, RoutingProblemsNameThePathAndTheAllowedMethods) {
        "",
        {},
        404,
-       problem("not-found", "No such resource", 404, "no operation is declared at /todos/1/extra",
-               "/todos/1/extra"),
+       problem_json("not-found", "No such resource", 404,
+                    "no operation is declared at /todos/1/extra", "/todos/1/extra"),
        ""},
       {"An undeclared method on the collection is a 405 with Allow.",
        "DELETE",
@@ -121,8 +114,8 @@ TEST_F(ProblemDetailsTest, RoutingProblemsNameThePathAndTheAllowedMethods) {
        "",
        {},
        405,
-       problem("method-not-allowed", "Method not allowed", 405,
-               "DELETE is not declared for /todos; allowed: " + collection, "/todos"),
+       problem_json("method-not-allowed", "Method not allowed", 405,
+                    "DELETE is not declared for /todos; allowed: " + collection, "/todos"),
        collection},
       {"An undeclared method on an item is a 405 with Allow.",
        "POST",
@@ -130,8 +123,8 @@ TEST_F(ProblemDetailsTest, RoutingProblemsNameThePathAndTheAllowedMethods) {
        R"({"title":"x"})",
        {},
        405,
-       problem("method-not-allowed", "Method not allowed", 405,
-               "POST is not declared for /todos/{id}; allowed: " + item, "/todos/1"),
+       problem_json("method-not-allowed", "Method not allowed", 405,
+                    "POST is not declared for /todos/{id}; allowed: " + item, "/todos/1"),
        item},
       {"A 404 on an existing path but missing item is resource-not-found.",
        "GET",
@@ -139,7 +132,8 @@ TEST_F(ProblemDetailsTest, RoutingProblemsNameThePathAndTheAllowedMethods) {
        "",
        {},
        404,
-       problem("resource-not-found", "Resource not found", 404, "no Todo at /todos/2", "/todos/2"),
+       problem_json("resource-not-found", "Resource not found", 404, "no Todo at /todos/2",
+                    "/todos/2"),
        ""},
   });
 }
@@ -181,9 +175,9 @@ TEST_F(ProblemDetailsTest, BodiesWithTheWrongMediaTypeAre415) {
        R"({"title":"x"})",
        {{"Content-Type", "text/plain"}},
        415,
-       problem("unsupported-media-type", "Unsupported media type", 415,
-               "Content-Type 'text/plain' is not accepted here; send one of: application/json",
-               "/todos"),
+       problem_json("unsupported-media-type", "Unsupported media type", 415,
+                    "Content-Type 'text/plain' is not accepted here; send one of: application/json",
+                    "/todos"),
        ""},
       {"PUT checks the media type too.",
        "PUT",
@@ -191,10 +185,10 @@ TEST_F(ProblemDetailsTest, BodiesWithTheWrongMediaTypeAre415) {
        R"({"title":"x"})",
        {{"Content-Type", "application/xml"}},
        415,
-       problem("unsupported-media-type", "Unsupported media type", 415,
-               "Content-Type 'application/xml' is not accepted here; send one of: "
-               "application/json",
-               "/todos/1"),
+       problem_json("unsupported-media-type", "Unsupported media type", 415,
+                    "Content-Type 'application/xml' is not accepted here; send one of: "
+                    "application/json",
+                    "/todos/1"),
        ""},
   });
   // Parameters of the media type do not matter.
@@ -215,17 +209,17 @@ TEST_F(ProblemDetailsTest, ABodyWithoutContentTypeIs415) {
   HttpResponse r = raw.read_response();
   ASSERT_EQ(r.status, 415) << r.body;
   EXPECT_EQ(r.header("content-type"), "application/problem+json");
-  EXPECT_EQ(r.json(), problem("unsupported-media-type", "Unsupported media type", 415,
-                              "the request has a body but no Content-Type; send one of: "
-                              "application/json",
-                              "/todos"));
+  EXPECT_EQ(r.json(), problem_json("unsupported-media-type", "Unsupported media type", 415,
+                                   "the request has a body but no Content-Type; send one of: "
+                                   "application/json",
+                                   "/todos"));
   EXPECT_FALSE(raw.is_closed_by_peer(milliseconds(100)));
 }
 
 TEST_F(ProblemDetailsTest, AnAcceptThatExcludesJsonIs406) {
-  const json not_acceptable =
-      problem("not-acceptable", "Not acceptable", 406,
-              "this operation answers application/json; the Accept header excludes it", "/todos/1");
+  const json not_acceptable = problem_json(
+      "not-acceptable", "Not acceptable", 406,
+      "this operation answers application/json; the Accept header excludes it", "/todos/1");
   check({
       {"text/html only is not acceptable.",
        "GET",
@@ -279,8 +273,8 @@ TEST_F(ProblemDetailsTest, MalformedOrTooDeepJsonIs400) {
   std::string deep = std::string(65, '[') + std::string(65, ']');
   HttpResponse too_deep = client_.post("/todos", deep);
   ASSERT_EQ(too_deep.status, 400) << too_deep.body;
-  EXPECT_EQ(too_deep.json(), problem("malformed-body", "Malformed request body", 400,
-                                     "the JSON nests deeper than 64 levels", "/todos"));
+  EXPECT_EQ(too_deep.json(), problem_json("malformed-body", "Malformed request body", 400,
+                                          "the JSON nests deeper than 64 levels", "/todos"));
   std::string deep_object =
       R"({"title":"x","tags":)" + std::string(64, '[') + std::string(64, ']') + "}";
   HttpResponse deep_in_object = client_.post("/todos", deep_object);

@@ -1,6 +1,34 @@
 #include "support/conformance_documents.hpp"
 
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
+
 namespace apiserver::test {
+
+bool is_openapi_method(const std::string& key) {
+  return std::find(std::begin(kOpenApiMethods), std::end(kOpenApiMethods), key) !=
+         std::end(kOpenApiMethods);
+}
+
+std::string conformance_openapi_root() {
+  return APISERVER_TEST_DATA "/conformance/openapi";
+}
+
+std::vector<std::string> conformance_documents() {
+  namespace fs = std::filesystem;
+  const std::string root = conformance_openapi_root();
+  std::vector<std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    std::string relative = fs::relative(entry.path(), root).string();
+    if (relative.rfind("LICENSES/", 0) == 0) continue;
+    std::string ext = entry.path().extension().string();
+    if (ext == ".yaml" || ext == ".yml" || ext == ".json") out.push_back(relative);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 const std::map<std::string, size_t>& expected_operation_counts() {
   static const std::map<std::string, size_t> kCounts = {

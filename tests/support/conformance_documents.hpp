@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace apiserver::test {
 
@@ -16,5 +17,13 @@ const std::map<std::string, size_t>& expected_operation_counts();
 // The HTTP methods an OpenAPI Path Item may hold, lower-case.
 inline constexpr const char* kOpenApiMethods[] = {"get",   "put",  "post",    "delete",
                                                   "patch", "head", "options", "trace"};
+
+bool is_openapi_method(const std::string& key);
+
+// tests/conformance/openapi, where the documents live.
+std::string conformance_openapi_root();
+
+// Every document under that root (YAML or JSON, LICENSES/ aside), relative to it, sorted.
+std::vector<std::string> conformance_documents();
 
 }  // namespace apiserver::test

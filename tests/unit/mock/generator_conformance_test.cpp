@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 using spec::Document;
 using spec::NodeRef;
 
-const std::string kRoot = APISERVER_TEST_DATA "/conformance/openapi";
+const std::string kRoot = test::conformance_openapi_root();
 
 struct Skip {
   const char* document;  // relative to kRoot
@@ -63,26 +63,6 @@ const Skip kSkips[] = {
      "oneOf of two identical schemas (both allOf the same base): every value matches both"},
 };
 
-bool is_method(const std::string& key) {
-  for (const char* m : test::kOpenApiMethods) {
-    if (key == m) return true;
-  }
-  return false;
-}
-
-std::vector<std::string> discover_documents() {
-  std::vector<std::string> out;
-  for (const auto& entry : fs::recursive_directory_iterator(kRoot)) {
-    if (!entry.is_regular_file()) continue;
-    std::string relative = fs::relative(entry.path(), kRoot).string();
-    if (relative.rfind("LICENSES/", 0) == 0) continue;
-    std::string ext = entry.path().extension().string();
-    if (ext == ".yaml" || ext == ".yml" || ext == ".json") out.push_back(relative);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 NodeRef follow(const Document& document, const NodeRef& node) {
   spec::Diagnostics ignored;
   return document.follow(node, ignored);
@@ -106,7 +86,7 @@ class Walker {
       if (!item.valid() || !item.node->is_object()) continue;
       parameters(Document::child(item, "parameters"));
       for (const auto& [method, ignored2] : item.node->items()) {
-        if (!is_method(method)) continue;
+        if (!test::is_openapi_method(method)) continue;
         NodeRef op = Document::child(item, method);
         parameters(Document::child(op, "parameters"));
         content(Document::child(follow(document_, Document::child(op, "requestBody")), "content"));
@@ -158,7 +138,7 @@ const Skip* find_skip(const std::string& document, const std::string& pointer) {
 
 TEST(GeneratorConformance, EveryReachableSchemaGeneratesValidValues) {
   auto start = std::chrono::steady_clock::now();
-  const std::vector<std::string> documents = discover_documents();
+  const std::vector<std::string> documents = test::conformance_documents();
   ASSERT_EQ(documents.size(), 30u);
   std::set<std::pair<std::string, std::string>> skips_used;
   size_t total_schemas = 0;

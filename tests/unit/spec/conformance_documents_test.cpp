@@ -42,33 +42,13 @@ using spec::Document;
 using spec::Json;
 using spec::NodeRef;
 
-const std::string kOpenApiRoot = APISERVER_TEST_DATA "/conformance/openapi";
+const std::string kOpenApiRoot = test::conformance_openapi_root();
 
 const std::map<std::string, size_t>& kExpected = test::expected_operation_counts();
-
-const auto& kMethods = test::kOpenApiMethods;
-
-bool is_method(const std::string& key) {
-  return std::find(std::begin(kMethods), std::end(kMethods), key) != std::end(kMethods);
-}
 
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::vector<std::string> discover_documents() {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& entry : fs::recursive_directory_iterator(kOpenApiRoot, ec)) {
-    if (!entry.is_regular_file()) continue;
-    std::string relative = fs::relative(entry.path(), kOpenApiRoot).string();
-    if (relative.rfind("LICENSES/", 0) == 0) continue;
-    std::string ext = entry.path().extension().string();
-    if (ext == ".yaml" || ext == ".yml" || ext == ".json") out.push_back(relative);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 std::string param_name(const testing::TestParamInfo<std::string>& info) {
@@ -98,7 +78,7 @@ std::multiset<std::string> raw_routes(const Json& root) {
     if (!item.is_object()) continue;
     for (const auto& [key, value] : item.items()) {
       (void)value;
-      if (is_method(key)) routes.insert(upper(key) + " " + path);
+      if (test::is_openapi_method(key)) routes.insert(upper(key) + " " + path);
     }
   }
   return routes;
@@ -215,7 +195,7 @@ std::vector<ReachableSchema> request_schemas(const Document& document) {
     add_parameters(Document::child(item, "parameters"), path);
     for (const auto& [key, op_json] : item.node->items()) {
       (void)op_json;
-      if (!is_method(key)) continue;
+      if (!test::is_openapi_method(key)) continue;
       NodeRef op = Document::child(item, key);
       std::string where = upper(key) + " " + path;
       add_parameters(Document::child(op, "parameters"), where);
@@ -261,7 +241,7 @@ TEST_P(ConformanceDocuments, LoadsCompilesAndHasOneRoutePerOperation) {
         << "path template listed twice: " << item.path_template;
     for (const model::Operation& op : item.operations) {
       EXPECT_EQ(op.path_template, item.path_template);
-      EXPECT_TRUE(is_method(lower(op.method))) << op.method;
+      EXPECT_TRUE(test::is_openapi_method(lower(op.method))) << op.method;
       EXPECT_EQ(op.method, upper(op.method));
       std::set<std::string> parameters;
       for (const model::Parameter& p : op.parameters)
@@ -326,11 +306,11 @@ TEST_P(ConformanceDocuments, EveryComponentSchemaCompiles) {
             << " component schema(s) compiled in both directions\n";
 }
 
-INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceDocuments, testing::ValuesIn(discover_documents()),
+INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceDocuments, testing::ValuesIn(test::conformance_documents()),
                          param_name);
 
 TEST(ConformanceDocumentsData, ThirtyDocumentsAllWithExpectedCounts) {
-  const std::vector<std::string> documents = discover_documents();
+  const std::vector<std::string> documents = test::conformance_documents();
   EXPECT_EQ(documents.size(), 30u);  // README: thirty OpenAPI documents
   EXPECT_EQ(documents.size(), kExpected.size());
   for (const std::string& d : documents) EXPECT_TRUE(kExpected.count(d)) << d;
@@ -346,7 +326,7 @@ struct Pair {
 
 std::vector<Pair> pairs() {
   std::vector<Pair> out;
-  for (const std::string& d : discover_documents()) {
+  for (const std::string& d : test::conformance_documents()) {
     if (d.rfind("oai-examples/", 0) != 0 || fs::path(d).extension() != ".yaml") continue;
     std::string stem = d.substr(0, d.size() - 5);
     if (!fs::exists(kOpenApiRoot + "/" + stem + ".json")) continue;
@@ -417,7 +397,7 @@ void collect_nullable(const NodeRef& node, std::vector<NodeRef>& out) {
 
 TEST(ConformanceDocumentsSchemas, NullableThreeZeroSchemasAdmitNull) {
   size_t checked = 0;
-  for (const std::string& relative : discover_documents()) {
+  for (const std::string& relative : test::conformance_documents()) {
     spec::Diagnostics load_diagnostics;
     std::shared_ptr<const Document> document =
         spec::load_document(kOpenApiRoot + "/" + relative, load_diagnostics);
