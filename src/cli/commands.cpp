@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
@@ -78,11 +79,12 @@ struct Generation final : http::RequestHandler {
 };
 
 // Loads, compiles and opens everything `options` names. `throwaway` keeps the temporary
-// database of --mock across reloads. Null (reasons printed) when it cannot; `exit_code` says
-// why for the first start. The database is opened again, so additive table changes of a
-// reloaded document are migrated then.
+// database of --mock across reloads; `access_log` (null: none) outlives every generation. Null
+// (reasons printed) when it cannot; `exit_code` says why for the first start. The database is
+// opened again, so additive table changes of a reloaded document are migrated then.
 std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFile& throwaway,
-                                            bool reloading, int& exit_code) {
+                                            ops::AccessLog* access_log, bool reloading,
+                                            int& exit_code) {
   auto generation = std::make_shared<Generation>();
   generation->api = load_api(options.spec, false, options.mock, reloading);
   exit_code = kExitDocument;
@@ -124,7 +126,7 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
   }
   generation->pipeline = std::make_unique<pipeline::Pipeline>(api, generation->database.get());
   ops::ServiceOptions service_options;
-  service_options.access_log = options.access_log == "json";
+  service_options.access_log = access_log;
   generation->service = std::make_unique<ops::Service>(api, generation->database.get(),
                                                        *generation->pipeline, service_options);
   exit_code = 0;
@@ -144,9 +146,13 @@ int serve(const Options& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  // Declared first, destroyed last: it writes what is still buffered once the server stopped.
+  std::unique_ptr<ops::AccessLog> access_log;
+  if (options.access_log == "json") access_log = std::make_unique<ops::AccessLog>(STDOUT_FILENO);
   ThrowawayFile throwaway;
   int exit_code = 0;
-  std::shared_ptr<Generation> generation = open_generation(options, throwaway, false, exit_code);
+  std::shared_ptr<Generation> generation =
+      open_generation(options, throwaway, access_log.get(), false, exit_code);
   if (!generation) return exit_code;
   auto handler = std::make_shared<ops::SwappableHandler>(generation);
   http::ServerOptions server_options;
@@ -173,7 +179,8 @@ int serve(const Options& options) {
     }
     spdlog::info("received SIGHUP, reloading {}", options.spec);
     int ignored = 0;
-    std::shared_ptr<Generation> next = open_generation(options, throwaway, true, ignored);
+    std::shared_ptr<Generation> next =
+        open_generation(options, throwaway, access_log.get(), true, ignored);
     if (!next) {
       spdlog::error("reload failed: still serving the previous document (reasons above)");
       continue;

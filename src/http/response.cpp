@@ -1,5 +1,8 @@
 #include "http/response.hpp"
 
+#include <strings.h>
+
+#include <algorithm>
 #include <ctime>
 
 namespace apiserver::http {
@@ -27,6 +30,14 @@ bool status_has_no_body(int status) {
 }
 
 }  // namespace
+
+void Response::set_header(std::string name, std::string value) {
+  auto same_name = [&](const std::pair<std::string, std::string>& header) {
+    return strcasecmp(header.first.c_str(), name.c_str()) == 0;
+  };
+  headers.erase(std::remove_if(headers.begin(), headers.end(), same_name), headers.end());
+  headers.emplace_back(std::move(name), std::move(value));
+}
 
 const char* reason_phrase(int status) {
   switch (status) {

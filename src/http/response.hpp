@@ -23,6 +23,8 @@ struct Response {
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }
+  // Replaces every header of that name (case-insensitive), or adds it.
+  void set_header(std::string name, std::string value);
 };
 
 // Standard reason phrase of `status` ("OK", "Not Found", ...).

@@ -1,10 +1,7 @@
 #include "ops/service.hpp"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -38,33 +35,46 @@ std::string new_request_id() {
   return id;
 }
 
-std::string utc_now() {
+// Appends the current UTC time with milliseconds, as RFC 3339 ("2026-01-02T03:04:05.678Z").
+// The part up to the seconds is formatted once per second per thread.
+void append_utc_now(std::string& out) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[24];  // "2026-01-02T03:04:05."
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[40];
-  size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(millis.count()));
-  return text;
+  if (seconds != cached_second) {
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S.", &tm);
+    cached_second = seconds;
+  }
+  int millis = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  char tail[8];
+  std::snprintf(tail, sizeof tail, "%03dZ", millis);
+  out += cached;
+  out += tail;
+}
+
+// Appends `text` as a JSON string. Plain printable ASCII (the usual case: methods, addresses,
+// request ids) is copied; anything else goes through the JSON library, which also replaces
+// invalid UTF-8.
+void append_json_string(std::string& out, const std::string& text) {
+  for (char c : text) {
+    if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f) {
+      out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  out += text;
+  out += '"';
 }
 
 void text_response(http::Response& response, int status, const char* type, std::string body) {
   response.status = status;
   response.content_type = type;
   response.body = std::move(body);
-}
-
-std::shared_ptr<spdlog::logger> access_logger() {
-  if (auto existing = spdlog::get("access")) return existing;
-  // Asynchronous, and never blocking a request: under overload the oldest lines give way.
-  spdlog::init_thread_pool(16384, 1);
-  auto logger = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
-  logger->set_pattern("%v");
-  logger->flush_on(spdlog::level::info);
-  return logger;
 }
 
 }  // namespace
@@ -77,12 +87,16 @@ Service::Service(const model::Api& api, store::Database* database, http::Request
       options_(options),
       metrics_(api),
       published_(publish(*api.document)) {
-  if (options_.access_log) access_ = access_logger();
+  if (options_.access_log == nullptr) return;
+  routes_json_.reserve(api.operations.size());
+  for (const model::Operation* op : api.operations) {
+    std::string quoted;
+    append_json_string(quoted, op->path_template);
+    routes_json_.push_back(std::move(quoted));
+  }
 }
 
-Service::~Service() {
-  if (access_) access_->flush();
-}
+Service::~Service() = default;
 
 bool Service::handle_own(const http::Request& request, http::Response& response) {
   if (request.method != "GET" && request.method != "HEAD") return false;
@@ -121,31 +135,37 @@ void Service::handle(const http::Request& request, http::Response& response) {
     app_.handle(request, response);
     metrics_.finished();
   }
-  response.add_header("X-Request-Id", request_id);
+  response.set_header("X-Request-Id", request_id);
   const auto duration = std::chrono::steady_clock::now() - start;
   if (!own) metrics_.record(response.operation, response.status, duration, response.database_error);
-  if (access_) log_access(request, response, request_id, duration);
+  if (options_.access_log != nullptr) log_access(request, response, request_id, duration);
 }
 
 void Service::log_access(const http::Request& request, const http::Response& response,
                          const std::string& request_id, std::chrono::nanoseconds duration) const {
-  nlohmann::ordered_json line = nlohmann::ordered_json::object();
-  line["time"] = utc_now();
-  line["level"] = "info";
-  line["request_id"] = request_id;
-  line["method"] = request.method;
+  // Formatted by hand: this runs once per request, on the request's thread.
+  thread_local std::string line;
+  line.clear();
+  line += "{\"time\":\"";
+  append_utc_now(line);
+  line += "\",\"level\":\"info\",\"request_id\":";
+  append_json_string(line, request_id);
+  line += ",\"method\":";
+  append_json_string(line, request.method);
   // The template, not the path: paths may carry identifiers, and the query string (left out)
   // may carry an API key.
-  if (response.operation >= 0) {
-    line["route"] = api_.operations[static_cast<size_t>(response.operation)]->path_template;
-  } else {
-    line["route"] = nullptr;
-  }
-  line["status"] = response.status;
-  line["duration_ms"] = std::chrono::duration<double, std::milli>(duration).count();
-  line["bytes"] = response.body.size();
-  line["client"] = ratelimit::client_address(request, api_.trusted_proxies);
-  access_->info(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  line += ",\"route\":";
+  line += response.operation >= 0 ? routes_json_[static_cast<size_t>(response.operation)]
+                                  : std::string("null");
+  char numbers[96];
+  std::snprintf(numbers, sizeof numbers, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%zu",
+                response.status, std::chrono::duration<double, std::milli>(duration).count(),
+                response.body.size());
+  line += numbers;
+  line += ",\"client\":";
+  append_json_string(line, ratelimit::client_address(request, api_.trusted_proxies));
+  line += '}';
+  options_.access_log->append(line);
 }
 
 }  // namespace apiserver::ops

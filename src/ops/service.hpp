@@ -2,13 +2,13 @@
 // metrics, and its own endpoints (health, readiness, metrics, the published document).
 #pragma once
 
-#include <spdlog/logger.h>
-
-#include <memory>
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "compile/model.hpp"
 #include "http/server.hpp"
+#include "ops/access_log.hpp"
 #include "ops/metrics.hpp"
 #include "ops/published_document.hpp"
 #include "store/database.hpp"
@@ -16,7 +16,7 @@
 namespace apiserver::ops {
 
 struct ServiceOptions {
-  bool access_log = true;  // one JSON line per request on stdout
+  AccessLog* access_log = nullptr;  // one JSON line per request; null: none
 };
 
 class Service final : public http::RequestHandler {
@@ -42,7 +42,7 @@ class Service final : public http::RequestHandler {
   ServiceOptions options_;
   Metrics metrics_;
   PublishedDocument published_;
-  std::shared_ptr<spdlog::logger> access_;
+  std::vector<std::string> routes_json_;  // per operation, its template as a JSON string
 };
 
 }  // namespace apiserver::ops

@@ -153,6 +153,28 @@ TEST(RequestIds, AreEchoedOrMadeAndLoggedWithEachRequest) {
   EXPECT_EQ(server.log().find("secret-in-query"), std::string::npos);
 }
 
+// A mock that declares X-Request-Id among its response headers still sends one: the request's.
+TEST(RequestIds, ReplaceADeclaredResponseHeaderOfTheSameName) {
+  TempDir dir;
+  const std::string path = write_file(dir, "declared.yaml", R"(openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /ping:
+    get:
+      responses:
+        "200":
+          description: pong
+          headers:
+            x-request-id: {schema: {type: string}, example: from-the-document}
+          content: {application/json: {example: {pong: true}}}
+)");
+  ServerProcess server({path, "--access-log", "off"});
+  HttpClient client(server.port());
+  HttpResponse r = client.get("/ping", {{"X-Request-Id", "mine-1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header_values("x-request-id"), std::vector<std::string>{"mine-1"});
+}
+
 TEST(OwnEndpoints, ACollisionWithTheDocumentStopsStartUpUnlessMovedOrOff) {
   TempDir dir;
   const std::string colliding = write_file(dir, "health.yaml", R"(openapi: 3.0.3
