@@ -193,6 +193,8 @@ struct RateLimitPolicy {
   std::string header;        // kHeader: the header name, lower-case
   size_t max_keys = 100000;  // clients tracked at once; idle ones are dropped first
 };
+inline constexpr size_t kMaxRateLimitsPerOperation = 8;
+
 
 // An address range (CIDR) whose peers may set X-Forwarded-For / Forwarded.
 struct AddressRange {
@@ -214,6 +216,15 @@ struct Operation {
   std::string path_template;
   std::string operation_id;
   std::string summary;
+// The header trusted proxies record the client in. Only that one is read: a proxy appends to
+// the header it writes and passes the other through as the client sent it.
+enum class ForwardedHeader { kXForwardedFor, kForwarded };
+
+struct TrustedProxies {
+  std::vector<AddressRange> ranges;
+  ForwardedHeader header = ForwardedHeader::kXForwardedFor;
+};
+
   std::vector<Parameter> parameters;
   std::optional<RequestBody> body;
   CrudAction crud = CrudAction::kNone;
@@ -226,7 +237,8 @@ struct Operation {
   std::optional<MockPlan> mock;                   // how it answers when it is not stored
   // Alternatives: any one requirement suffices. Empty, or holding an empty requirement: public.
   std::vector<SecurityRequirement> security;
-  // Indices into Api::rate_limits of the policies a request must all pass.
+  // Indices into Api::rate_limits of the policies a request must all pass (at most
+  // kMaxRateLimitsPerOperation), and the RateLimit-Policy field that describes them.
   std::vector<size_t> rate_limits;
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
@@ -242,6 +254,7 @@ struct PathItem {
 
 struct Api {
   std::shared_ptr<const spec::Document> document;
+  std::string rate_limit_policy_field;
   Settings settings;
   std::vector<std::unique_ptr<Resource>> resources;
   std::vector<PathItem> paths;
@@ -249,7 +262,7 @@ struct Api {
   route::Router router;                       // matches a request path to an index into `paths`
   std::shared_ptr<const auth::Schemes> auth;  // the document's security schemes (may be null)
   std::vector<RateLimitPolicy> rate_limits;
-  std::vector<AddressRange> trusted_proxies;
+  TrustedProxies trusted_proxies;
 };
 
 }  // namespace apiserver::model

@@ -1,5 +1,6 @@
 #include "compile/rate_limit_compiler.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -24,6 +25,7 @@ class RateLimitCompiler {
   void run() {
     NodeRef settings = Document::child(document_.root_ref(), "x-apiserver");
     read_trusted_proxies(Document::child(settings, "trusted-proxies"));
+    read_forwarded_header(Document::child(settings, "forwarded-header"));
     NodeRef root = Document::child(settings, "rate-limit");
     std::vector<size_t> defaults = declaration(root, "default");
     NodeRef paths = Document::child(document_.root_ref(), "paths");
@@ -38,6 +40,7 @@ class RateLimitCompiler {
         std::string name =
             op.operation_id.empty() ? op.method + " " + op.path_template : op.operation_id;
         op.rate_limits = own.valid() ? declaration(own, name) : inherited;
+        op.rate_limit_policy_field = policy_field(op.rate_limits);
       }
     }
   }
@@ -65,7 +68,22 @@ class RateLimitCompiler {
                   "' is not an address or CIDR range (10.0.0.0/8, ::1/128)");
         continue;
       }
-      api_.trusted_proxies.push_back(*range);
+      api_.trusted_proxies.ranges.push_back(*range);
+    }
+  }
+
+  void read_forwarded_header(const NodeRef& node) {
+    if (!node.valid()) return;
+    std::string name = node.node->is_string() ? node.node->get<std::string>() : "";
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "x-forwarded-for") {
+      api_.trusted_proxies.header = model::ForwardedHeader::kXForwardedFor;
+    } else if (name == "forwarded") {
+      api_.trusted_proxies.header = model::ForwardedHeader::kForwarded;
+    } else {
+      error(node,
+            "forwarded-header must be x-forwarded-for or forwarded: the one header the trusted "
+            "proxies write (the other is ignored, since a client could forge it)");
     }
   }
 
@@ -80,6 +98,9 @@ class RateLimitCompiler {
       // exempt
     } else if (node.node->is_object()) {
       if (auto index = policy(node, default_name)) out.push_back(*index);
+    } else if (node.node->is_array() && node.node->size() > model::kMaxRateLimitsPerOperation) {
+      error(node, "a rate-limit list holds at most " +
+                      std::to_string(model::kMaxRateLimitsPerOperation) + " policies");
     } else if (node.node->is_array() && !node.node->empty()) {
       for (size_t i = 0; i < node.node->size(); ++i) {
         NodeRef item = Document::item(node, i);
@@ -122,6 +143,18 @@ class RateLimitCompiler {
       return value.node->get<std::string>();
     };
     p.name = text("name", default_name);
+    // The name is a quoted string of the RateLimit fields: printable ASCII without " and \.
+    auto unquotable = [](char c) { return c < 0x20 || c > 0x7e || c == '"' || c == '\\'; };
+    if (Document::child(node, "name").valid()) {
+      if (std::any_of(p.name.begin(), p.name.end(), unquotable)) {
+        error(Document::child(node, "name"),
+              "rate-limit 'name' must be printable ASCII without '\"' and '\\' (it is sent in "
+              "the RateLimit header fields)");
+        ok = false;
+      }
+    } else {
+      std::replace_if(p.name.begin(), p.name.end(), unquotable, '_');
+    }
     auto positive = [&](const char* key, long long max, long long& out) {
       NodeRef value = Document::child(node, key);
       if (!value.valid()) return false;
@@ -170,6 +203,24 @@ class RateLimitCompiler {
     if (!ok) return std::nullopt;
     api_.rate_limits.push_back(std::move(p));
     return api_.rate_limits.size() - 1;
+  }
+
+  // The RateLimit-Policy field (draft-ietf-httpapi-ratelimit-headers-09) of `policies`. `w` is
+  // whole seconds: a period that is not is advertised over the next whole second with `q`
+  // scaled down (5 per 1500ms: q=6;w=2), never promising more than the policy allows.
+  std::string policy_field(const std::vector<size_t>& policies) const {
+    std::string field;
+    for (size_t index : policies) {
+      const model::RateLimitPolicy& policy = api_.rate_limits[index];
+      const long long per_ms = policy.per.count();
+      const long long window = (per_ms + 999) / 1000;
+      const long long quota =
+          per_ms % 1000 == 0 ? policy.requests : policy.requests * window * 1000 / per_ms;
+      if (!field.empty()) field += ", ";
+      field +=
+          "\"" + policy.name + "\";q=" + std::to_string(quota) + ";w=" + std::to_string(window);
+    }
+    return field;
   }
 
   const Document& document_;

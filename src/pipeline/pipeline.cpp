@@ -86,6 +86,24 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
   return run_operation(request, *op, *match, response, extra);
 }
 
+std::optional<Problem> Pipeline::admit(const http::Request& request, const model::Operation& op,
+                                       const http::QueryParams& query, auth::Identity& identity,
+                                       ExtraHeaders& extra) {
+  auto authenticate = [&]() -> std::optional<Problem> {
+    if (op.security.empty() || !api_.auth) return std::nullopt;
+    return auth::authenticate(*api_.auth, op.security, request, query, identity);
+  };
+  if (op.rate_limits.empty()) return authenticate();
+  // Limits by address come first, so that refused credentials count and a flood is refused
+  // before any signature is checked; limits by caller need the caller.
+  ratelimit::Admission admission(op);
+  std::optional<Problem> problem = limiter_.admit(admission, request, nullptr);
+  if (!problem) problem = authenticate();
+  if (!problem) problem = limiter_.admit(admission, request, &identity);
+  limiter_.add_fields(admission, extra);
+  return problem;
+}
+
 std::optional<Problem> Pipeline::run_operation(const http::Request& request,
                                                const model::Operation& op,
                                                const route::Router::Match& match,
@@ -95,11 +113,7 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
     return Problem::make(ProblemCode::kBadRequest, "the query string has a malformed %-escape");
   // Before anything else is read: a caller without credentials learns nothing more.
   auth::Identity identity;
-  if (!op.security.empty() && api_.auth) {
-    if (auto problem = auth::authenticate(*api_.auth, op.security, request, query, identity))
-      return problem;
-  }
-  if (auto problem = limiter_.admit(op, request, identity, extra)) return problem;
+  if (auto problem = admit(request, op, query, identity, extra)) return problem;
   if (op.stored() && !accepts_json(request.header("accept")))
     return Problem::make(ProblemCode::kNotAcceptable,
                          "this operation answers application/json; the Accept header excludes it");

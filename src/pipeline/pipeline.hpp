@@ -31,6 +31,11 @@ class Pipeline final : public http::RequestHandler {
   std::optional<Problem> run_operation(const http::Request& request, const model::Operation& op,
                                        const route::Router::Match& match, http::Response& response,
                                        ExtraHeaders& extra);
+  // Rate limits and authentication: the problem that ends the request, if any; `identity` is
+  // the caller authenticated.
+  std::optional<Problem> admit(const http::Request& request, const model::Operation& op,
+                               const http::QueryParams& query, auth::Identity& identity,
+                               ExtraHeaders& extra);
 
   const model::Api& api_;
   std::unique_ptr<StoredOperations> stored_;

@@ -16,11 +16,13 @@ std::string trim(const std::string& text) {
 
 // The addresses of X-Forwarded-For ("a, b") or Forwarded ("for=a;proto=x, for=\"[b]:1\""),
 // oldest first.
-std::vector<std::string> forwarded_chain(const http::Request& request) {
+std::vector<std::string> forwarded_chain(const http::Request& request,
+                                         model::ForwardedHeader header) {
+  const bool xff = header == model::ForwardedHeader::kXForwardedFor;
+  const char* wanted = xff ? "x-forwarded-for" : "forwarded";
   std::vector<std::string> out;
   for (const auto& [name, value] : request.headers) {
-    bool xff = name == "x-forwarded-for";
-    if (!xff && name != "forwarded") continue;
+    if (name != wanted) continue;
     size_t start = 0;
     while (start <= value.size()) {
       size_t comma = value.find(',', start);
@@ -108,12 +110,12 @@ bool in_ranges(const std::array<unsigned char, 16>& address,
   return false;
 }
 
-std::string client_address(const http::Request& request,
-                           const std::vector<model::AddressRange>& trusted) {
+std::string client_address(const http::Request& request, const model::TrustedProxies& proxies) {
+  const std::vector<model::AddressRange>& trusted = proxies.ranges;
   if (trusted.empty()) return request.peer_address;
   std::optional<std::array<unsigned char, 16>> peer = parse_address(request.peer_address);
   if (!peer || !in_ranges(*peer, trusted)) return request.peer_address;
-  std::vector<std::string> chain = forwarded_chain(request);
+  std::vector<std::string> chain = forwarded_chain(request, proxies.header);
   std::string client = request.peer_address;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     std::optional<std::array<unsigned char, 16>> hop = parse_address(*it);

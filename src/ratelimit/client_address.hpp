@@ -20,9 +20,9 @@ std::optional<std::array<unsigned char, 16>> parse_address(const std::string& ad
 bool in_ranges(const std::array<unsigned char, 16>& address,
                const std::vector<model::AddressRange>& ranges);
 
-// The client address of `request`. Forwarded addresses are read right to left, skipping
-// trusted proxies, so a client cannot choose its key by sending its own X-Forwarded-For.
-std::string client_address(const http::Request& request,
-                           const std::vector<model::AddressRange>& trusted);
+// The client address of `request`. When the peer is a trusted proxy, the addresses of the one
+// header `proxies` names are read right to left, skipping trusted proxies, so a client cannot
+// choose its key by sending its own X-Forwarded-For (or Forwarded).
+std::string client_address(const http::Request& request, const model::TrustedProxies& proxies);
 
 }  // namespace apiserver::ratelimit

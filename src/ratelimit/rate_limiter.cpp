@@ -14,10 +14,6 @@ long long ceil_seconds(int64_t ns) {
   return (ns + kNanosPerSecond - 1) / kNanosPerSecond;
 }
 
-std::string quoted(const std::string& name) {
-  return "\"" + name + "\"";
-}
-
 }  // namespace
 
 Clock steady_clock() {
@@ -37,7 +33,7 @@ RateLimiter::RateLimiter(const model::Api& api, Clock clock) : api_(api), clock_
 }
 
 std::string RateLimiter::key_of(const model::RateLimitPolicy& policy, const http::Request& request,
-                                const auth::Identity& identity) const {
+                                const auth::Identity* identity) const {
   switch (policy.key) {
     case model::RateLimitKey::kGlobal:
       return "";
@@ -46,7 +42,7 @@ std::string RateLimiter::key_of(const model::RateLimitPolicy& policy, const http
       return "h-absent";  // callers without the header share one budget
     case model::RateLimitKey::kIdentity:
       // An anonymous caller (a public operation) is counted by address instead.
-      if (identity.authenticated) return "s:" + identity.subject;
+      if (identity != nullptr && identity->authenticated) return "s:" + identity->subject;
       [[fallthrough]];
     case model::RateLimitKey::kIp:
       return "ip:" + client_address(request, api_.trusted_proxies);
@@ -54,53 +50,75 @@ std::string RateLimiter::key_of(const model::RateLimitPolicy& policy, const http
   return "";
 }
 
-std::optional<Problem> RateLimiter::admit(
-    const model::Operation& op, const http::Request& request, const auth::Identity& identity,
-    std::vector<std::pair<std::string, std::string>>& headers) {
-  if (op.rate_limits.empty()) return std::nullopt;
+std::optional<Problem> RateLimiter::admit(Admission& admission, const http::Request& request,
+                                          const auth::Identity* identity) {
+  const model::Operation& op = admission.op_;
+  if (admission.refusing_ != nullptr) return std::nullopt;  // refused already
   const int64_t now = clock_();
-  std::vector<std::string> keys;
-  std::vector<Decision> decisions;
-  const model::RateLimitPolicy* refusing = nullptr;
-  int64_t retry_ns = 0;
-  for (size_t index : op.rate_limits) {
+  for (size_t slot = 0; slot < op.rate_limits.size(); ++slot) {
+    const size_t index = op.rate_limits[slot];
     const model::RateLimitPolicy& policy = api_.rate_limits[index];
-    keys.push_back(key_of(policy, request, identity));
-    decisions.push_back(stores_[index]->acquire(keys.back(), now));
-    if (!decisions.back().allowed) {
-      if (refusing == nullptr) refusing = &policy;
-      retry_ns = std::max(retry_ns, decisions.back().retry_after_ns);
+    bool by_caller = policy.key == model::RateLimitKey::kIdentity;
+    if (by_caller != (identity != nullptr)) continue;
+    Admission::Taken& taken = admission.taken_[admission.count_++];
+    taken.slot = slot;
+    taken.key = key_of(policy, request, identity);
+    taken.decision = stores_[index]->acquire(taken.key, now);
+    if (!taken.decision.allowed) {
+      if (admission.refusing_ == nullptr) admission.refusing_ = &policy;
+      admission.retry_ns_ = std::max(admission.retry_ns_, taken.decision.retry_after_ns);
     }
   }
-  std::string policy_field;
-  std::string state_field;
-  for (size_t i = 0; i < op.rate_limits.size(); ++i) {
-    const model::RateLimitPolicy& policy = api_.rate_limits[op.rate_limits[i]];
-    Decision& decision = decisions[i];
-    if (refusing != nullptr && decision.allowed) {
-      // A refused request takes nothing from any budget.
-      stores_[op.rate_limits[i]]->refund(keys[i]);
-      decision.remaining += 1;
-      decision.reset_ns -= decision.interval_ns;
-    }
-    long long window = std::chrono::duration_cast<std::chrono::seconds>(policy.per).count();
-    policy_field += (policy_field.empty() ? "" : ", ") + quoted(policy.name) +
-                    ";q=" + std::to_string(policy.requests) +
-                    ";w=" + std::to_string(std::max<long long>(1, window));
-    state_field += (state_field.empty() ? "" : ", ") + quoted(policy.name) +
-                   ";r=" + std::to_string(decision.remaining) +
-                   ";t=" + std::to_string(ceil_seconds(std::max<int64_t>(0, decision.reset_ns)));
+  if (admission.refusing_ == nullptr) return std::nullopt;
+  // A refused request takes nothing from any budget, of this stage or the one before.
+  for (size_t i = 0; i < admission.count_; ++i) {
+    Admission::Taken& taken = admission.taken_[i];
+    if (!taken.decision.allowed) continue;
+    stores_[op.rate_limits[taken.slot]]->refund(taken.key);
+    taken.decision.remaining += 1;
+    taken.decision.reset_ns -= taken.decision.interval_ns;
   }
-  headers.emplace_back("RateLimit-Policy", std::move(policy_field));
-  headers.emplace_back("RateLimit", std::move(state_field));
-  if (refusing == nullptr) return std::nullopt;
-  long long retry = std::max<long long>(1, ceil_seconds(retry_ns));
+  const model::RateLimitPolicy& refusing = *admission.refusing_;
+  long long retry = std::max<long long>(1, ceil_seconds(admission.retry_ns_));
   return Problem::make(ProblemCode::kTooManyRequests,
-                       "rate limit '" + refusing->name + "' (" +
-                           std::to_string(refusing->requests) + " per " +
-                           std::to_string(refusing->per.count()) + " ms) is exhausted; retry in " +
-                           std::to_string(retry) + " s")
+                       "rate limit '" + refusing.name + "' (" + std::to_string(refusing.requests) +
+                           " per " + std::to_string(refusing.per.count()) +
+                           " ms) is exhausted; retry in " + std::to_string(retry) + " s")
       .with_header("Retry-After", std::to_string(retry));
+}
+
+void RateLimiter::add_fields(const Admission& admission, HeaderList& headers) const {
+  const model::Operation& op = admission.op_;
+  if (op.rate_limits.empty()) return;
+  headers.emplace_back("RateLimit-Policy", op.rate_limit_policy_field);
+  if (admission.count_ == 0) return;
+  // Members in the order of RateLimit-Policy, whichever stage applied them.
+  std::array<const Admission::Taken*, model::kMaxRateLimitsPerOperation> by_slot{};
+  for (size_t i = 0; i < admission.count_; ++i)
+    by_slot[admission.taken_[i].slot] = &admission.taken_[i];
+  std::string state;
+  for (size_t slot = 0; slot < op.rate_limits.size(); ++slot) {
+    const Admission::Taken* taken = by_slot[slot];
+    if (taken == nullptr) continue;
+    if (!state.empty()) state += ", ";
+    state += '"';
+    state += api_.rate_limits[op.rate_limits[slot]].name;
+    state += "\";r=";
+    state += std::to_string(taken->decision.remaining);
+    state += ";t=";
+    state += std::to_string(ceil_seconds(std::max<int64_t>(0, taken->decision.reset_ns)));
+  }
+  headers.emplace_back("RateLimit", std::move(state));
+}
+
+std::optional<Problem> RateLimiter::admit(const model::Operation& op, const http::Request& request,
+                                          const auth::Identity& identity, HeaderList& headers) {
+  if (op.rate_limits.empty()) return std::nullopt;
+  Admission admission(op);
+  std::optional<Problem> problem = admit(admission, request, nullptr);
+  if (!problem) problem = admit(admission, request, &identity);
+  add_fields(admission, headers);
+  return problem;
 }
 
 }  // namespace apiserver::ratelimit

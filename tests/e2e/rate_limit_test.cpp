@@ -129,14 +129,43 @@ TEST(RateLimitProxiesTest, XForwardedForFromATrustedProxyNamesTheClient) {
   EXPECT_EQ(get({{"X-Forwarded-For", "198.51.100.1"}}), 204);
   EXPECT_EQ(get({{"X-Forwarded-For", "198.51.100.2"}}), 204);
   EXPECT_EQ(get({{"X-Forwarded-For", "6.6.6.6, 198.51.100.3"}}), 204);
-  EXPECT_EQ(get({{"Forwarded", "for=\"[2001:db8::1]:4711\""}}), 204);
+  EXPECT_EQ(get({{"X-Forwarded-For", "2001:db8::1"}}), 204);
   // Each of those clients has used its budget.
   EXPECT_EQ(get({{"X-Forwarded-For", "198.51.100.1"}}), 429);
   EXPECT_EQ(get({{"X-Forwarded-For", "7.7.7.7, 198.51.100.3"}}), 429);
   EXPECT_EQ(get({{"X-Forwarded-For", "2001:db8::1"}}), 429);
+  // The proxy writes X-Forwarded-For (the default forwarded-header); a Forwarded header is the
+  // client's own and buys no fresh budget.
+  EXPECT_EQ(get({{"X-Forwarded-For", "198.51.100.4"}, {"Forwarded", "for=9.9.9.1"}}), 204);
+  EXPECT_EQ(get({{"X-Forwarded-For", "198.51.100.4"}, {"Forwarded", "for=9.9.9.2"}}), 429);
   // Without a forwarded address the proxy itself is the client.
   EXPECT_EQ(get({}), 204);
   EXPECT_EQ(get({}), 429);
+}
+
+// Limits by address apply before authentication: guessing keys uses up the budget, and once it
+// is gone even the right key gets 429 (the key is not checked at all).
+TEST(RateLimitAuthTest, RefusedCredentialsCountAndThe429ComesBeforeAuthentication) {
+  ServerProcess server({test_data_path("e2e/specs/rate_limit_auth.yaml")},
+                       {{"RATE_LIMIT_TEST_KEYS", "tester=right-key-0123456789"}});
+  HttpClient client(server.port());
+  for (int i = 0; i < 3; ++i) {
+    HttpResponse guess = client.get("/secret", {{"X-API-Key", "guess-" + std::to_string(i)}});
+    ASSERT_EQ(guess.status, 401) << guess.body;
+    expect_fields(guess, "\"guesses\";q=3;w=60",
+                  "\"guesses\";r=" + std::to_string(2 - i) + ";t=" + std::to_string(20 * (i + 1)));
+  }
+  HttpResponse refused = client.get("/secret", {{"X-API-Key", "right-key-0123456789"}});
+  ASSERT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.header("Retry-After"), "20");
+  EXPECT_FALSE(refused.header("WWW-Authenticate")) << "refused before authentication";
+  // Limits by caller come after it: the public operation's per-caller budget is untouched.
+  HttpResponse other = client.get("/mine", {{"X-API-Key", "right-key-0123456789"}});
+  ASSERT_EQ(other.status, 200) << other.body;
+  expect_fields(other, "\"per-caller\";q=1;w=60", "\"per-caller\";r=0;t=60");
+  EXPECT_EQ(client.get("/mine", {{"X-API-Key", "right-key-0123456789"}}).status, 429);
+  // A wrong key on /mine is a 401 that costs the caller's budget nothing (there is no caller).
+  EXPECT_EQ(client.get("/mine", {{"X-API-Key", "wrong"}}).status, 401);
 }
 
 TEST_F(RateLimitTest, AdmitsBurstPlusRateTimesElapsedUnderConcurrentClients) {

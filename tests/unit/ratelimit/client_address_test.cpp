@@ -32,6 +32,17 @@ std::vector<model::AddressRange> ranges(const std::vector<std::string>& texts) {
   return out;
 }
 
+// Proxies at `texts` that record the client in `header`.
+model::TrustedProxies proxies(
+    const std::vector<std::string>& texts,
+    model::ForwardedHeader header = model::ForwardedHeader::kXForwardedFor) {
+  return {ranges(texts), header};
+}
+
+model::TrustedProxies forwarded_proxies(const std::vector<std::string>& texts) {
+  return proxies(texts, model::ForwardedHeader::kForwarded);
+}
+
 bool contains(const std::vector<std::string>& texts, const std::string& address) {
   auto parsed = parse_address(address);
   EXPECT_TRUE(parsed) << address;
@@ -135,7 +146,7 @@ TEST(ClientAddress, IsThePeerWithoutTrustedProxies) {
 }
 
 TEST(ClientAddress, IgnoresForwardedHeadersFromAnUntrustedPeer) {
-  auto trusted = ranges({"10.0.0.0/8"});
+  auto trusted = proxies({"10.0.0.0/8"});
   http::Request xff = request_from("203.0.113.9", {{"x-forwarded-for", "198.51.100.1"}});
   EXPECT_EQ(client_address(xff, trusted), "203.0.113.9");
   http::Request forwarded = request_from("203.0.113.9", {{"forwarded", "for=198.51.100.1"}});
@@ -146,7 +157,7 @@ TEST(ClientAddress, IgnoresForwardedHeadersFromAnUntrustedPeer) {
 }
 
 TEST(ClientAddress, TakesTheRightmostUntrustedHopFromATrustedPeer) {
-  auto trusted = ranges({"10.0.0.0/8"});
+  auto trusted = proxies({"10.0.0.0/8"});
   EXPECT_EQ(
       client_address(request_from("10.0.0.1", {{"x-forwarded-for", "198.51.100.1"}}), trusted),
       "198.51.100.1");
@@ -164,7 +175,7 @@ TEST(ClientAddress, TakesTheRightmostUntrustedHopFromATrustedPeer) {
 }
 
 TEST(ClientAddress, SkipsAChainOfTrustedProxies) {
-  auto trusted = ranges({"10.0.0.0/8", "192.168.0.0/16"});
+  auto trusted = proxies({"10.0.0.0/8", "192.168.0.0/16"});
   http::Request r = request_from(
       "10.0.0.4", {{"x-forwarded-for", "6.6.6.6, 198.51.100.1, 192.168.1.1,10.0.0.3 , 10.0.0.2"}});
   EXPECT_EQ(client_address(r, trusted), "198.51.100.1");
@@ -174,7 +185,7 @@ TEST(ClientAddress, SkipsAChainOfTrustedProxies) {
 }
 
 TEST(ClientAddress, TrustsIPv6Proxies) {
-  auto trusted = ranges({"::1/128", "fd00::/8"});
+  auto trusted = proxies({"::1/128", "fd00::/8"});
   EXPECT_EQ(
       client_address(request_from("::1", {{"x-forwarded-for", "2001:db8::7, fd00::2"}}), trusted),
       "2001:db8::7");
@@ -183,7 +194,7 @@ TEST(ClientAddress, TrustsIPv6Proxies) {
 }
 
 TEST(ClientAddress, ReadsTheForwardedHeader) {
-  auto trusted = ranges({"10.0.0.0/8"});
+  auto trusted = forwarded_proxies({"10.0.0.0/8"});
   auto from = [&](const std::string& forwarded) {
     return client_address(request_from("10.0.0.1", {{"forwarded", forwarded}}), trusted);
   };
@@ -199,12 +210,13 @@ TEST(ClientAddress, ReadsTheForwardedHeader) {
 }
 
 TEST(ClientAddress, StopsAtGarbageAndKeepsTheLastTrustedHop) {
-  auto trusted = ranges({"10.0.0.0/8"});
+  auto trusted = proxies({"10.0.0.0/8"});
   auto xff = [&](const std::string& value) {
     return client_address(request_from("10.0.0.1", {{"x-forwarded-for", value}}), trusted);
   };
   auto forwarded = [&](const std::string& value) {
-    return client_address(request_from("10.0.0.1", {{"forwarded", value}}), trusted);
+    return client_address(request_from("10.0.0.1", {{"forwarded", value}}),
+                          forwarded_proxies({"10.0.0.0/8"}));
   };
   // Garbage in the rightmost place: the peer (a trusted proxy) is all that is known.
   EXPECT_EQ(xff("198.51.100.1, garbage"), "10.0.0.1");
@@ -223,8 +235,22 @@ TEST(ClientAddress, StopsAtGarbageAndKeepsTheLastTrustedHop) {
   EXPECT_EQ(forwarded("for=unknown, for=198.51.100.1"), "198.51.100.1");
 }
 
+// A proxy that writes X-Forwarded-For passes a Forwarded header through as the client sent it
+// (and the other way round): only the configured header is believed.
+TEST(ClientAddress, BelievesOnlyTheHeaderTheProxiesWrite) {
+  http::Request both =
+      request_from("10.0.0.1", {{"x-forwarded-for", "198.51.100.1"}, {"forwarded", "for=6.6.6.6"}});
+  EXPECT_EQ(client_address(both, proxies({"10.0.0.0/8"})), "198.51.100.1");
+  EXPECT_EQ(client_address(both, forwarded_proxies({"10.0.0.0/8"})), "6.6.6.6");
+  // The forged header alone does not give the client a key of its choosing.
+  http::Request forged = request_from("10.0.0.1", {{"forwarded", "for=6.6.6.6"}});
+  EXPECT_EQ(client_address(forged, proxies({"10.0.0.0/8"})), "10.0.0.1");
+  http::Request forged_xff = request_from("10.0.0.1", {{"x-forwarded-for", "6.6.6.6"}});
+  EXPECT_EQ(client_address(forged_xff, forwarded_proxies({"10.0.0.0/8"})), "10.0.0.1");
+}
+
 TEST(ClientAddress, KeepsAPeerItCannotParse) {
-  auto trusted = ranges({"::/0"});
+  auto trusted = proxies({"::/0"});
   EXPECT_EQ(client_address(request_from("", {{"x-forwarded-for", "198.51.100.1"}}), trusted), "");
   EXPECT_EQ(client_address(request_from("unix", {{"x-forwarded-for", "198.51.100.1"}}), trusted),
             "unix");

@@ -262,7 +262,80 @@ TEST(RateLimiter, BelievesForwardedAddressesOnlyFromTrustedProxies) {
   EXPECT_TRUE(l.call("GET", "/a", "203.0.113.5", {{"x-forwarded-for", "198.51.100.3"}}).allowed());
   EXPECT_FALSE(l.call("GET", "/a", "203.0.113.5", {{"x-forwarded-for", "198.51.100.4"}}).allowed());
   EXPECT_FALSE(l.call("GET", "/a", "203.0.113.5").allowed());
-  EXPECT_EQ(l.compiled().api->trusted_proxies.size(), 1u);
+  EXPECT_EQ(l.compiled().api->trusted_proxies.ranges.size(), 1u);
+}
+
+TEST(RateLimiter, BelievesTheForwardedHeaderWhenTheProxiesWriteThatOne) {
+  Limited l(
+      "x-apiserver:\n  rate-limit: {requests: 1, per: 1m}\n  trusted-proxies: [10.0.0.0/8]\n"
+      "  forwarded-header: Forwarded\n"
+      "paths:\n  /a:\n    get:\n" +
+      std::string(kOk));
+  ASSERT_TRUE(l.ok()) << l.messages();
+  EXPECT_TRUE(l.call("GET", "/a", "10.0.0.1", {{"forwarded", "for=198.51.100.1"}}).allowed());
+  EXPECT_FALSE(l.call("GET", "/a", "10.0.0.1", {{"forwarded", "for=198.51.100.1"}}).allowed());
+  // X-Forwarded-For passes through such a proxy as the client wrote it: not a fresh budget.
+  EXPECT_TRUE(l.call("GET", "/a", "10.0.0.1",
+                     {{"forwarded", "for=198.51.100.2"}, {"x-forwarded-for", "6.6.6.6"}})
+                  .allowed());
+  EXPECT_FALSE(l.call("GET", "/a", "10.0.0.1",
+                      {{"forwarded", "for=198.51.100.2"}, {"x-forwarded-for", "6.6.6.7"}})
+                   .allowed());
+}
+
+// Before authentication only the policies that do not count by caller apply; the fields then
+// list those alone, and a refusal after authentication gives back what the first stage took.
+TEST(RateLimiter, AppliesPoliciesByAddressBeforeAuthenticationAndByCallerAfter) {
+  Limited l(
+      "paths:\n  /a:\n    get:\n      x-apiserver-rate-limit:\n"
+      "        - {requests: 3, per: 1m, name: by-ip}\n"
+      "        - {requests: 1, per: 1m, key: sub, name: by-caller}\n" +
+      std::string(kOk));
+  ASSERT_TRUE(l.ok()) << l.messages();
+  const model::Operation& op = *l.compiled().op("GET", "/a");
+  http::Request request;
+  request.method = "GET";
+  request.path = "/a";
+  request.peer_address = "192.0.2.1";
+
+  // A caller whose credentials are refused: counted by address only.
+  Admission refused_credentials(op);
+  EXPECT_FALSE(l.limiter().admit(refused_credentials, request, nullptr));
+  HeaderList fields;
+  l.limiter().add_fields(refused_credentials, fields);
+  EXPECT_EQ(fields, (HeaderList{{"RateLimit-Policy", "\"by-ip\";q=3;w=60, \"by-caller\";q=1;w=60"},
+                                {"RateLimit", "\"by-ip\";r=2;t=20"}}));
+
+  auth::Identity alice = caller("alice");
+  Admission first(op);
+  EXPECT_FALSE(l.limiter().admit(first, request, nullptr));
+  EXPECT_FALSE(l.limiter().admit(first, request, &alice));
+  Admission second(op);
+  EXPECT_FALSE(l.limiter().admit(second, request, nullptr));
+  std::optional<Problem> refused = l.limiter().admit(second, request, &alice);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->detail, "rate limit 'by-caller' (1 per 60000 ms) is exhausted; retry in 60 s");
+  fields.clear();
+  l.limiter().add_fields(second, fields);
+  EXPECT_EQ(fields.back(), (std::pair<std::string, std::string>{
+                               "RateLimit", "\"by-ip\";r=1;t=40, \"by-caller\";r=0;t=60"}));
+  // The refused request took nothing from by-ip: one request is left there.
+  auth::Identity bob = caller("bob");
+  Answer third = l.call("GET", "/a", "192.0.2.1", {}, bob);
+  EXPECT_TRUE(third.allowed());
+  EXPECT_EQ(third.state(), "\"by-ip\";r=0;t=60, \"by-caller\";r=0;t=60");
+}
+
+TEST(RateLimiter, AdvertisesSubSecondPeriodsInWholeSecondsWithoutPromisingMore) {
+  Limited l(
+      "paths:\n  /a:\n    get:\n      x-apiserver-rate-limit:\n"
+      "        - {requests: 5, per: 500ms, name: half}\n"
+      "        - {requests: 5, per: 1500ms, name: one-and-a-half}\n"
+      "        - {requests: 1, per: 300ms, name: fast}\n" +
+      std::string(kOk));
+  ASSERT_TRUE(l.ok()) << l.messages();
+  EXPECT_EQ(l.call("GET", "/a").policy(),
+            "\"half\";q=10;w=1, \"one-and-a-half\";q=6;w=2, \"fast\";q=3;w=1");
 }
 
 TEST(RateLimiter, CountsIdentitiesAndAnonymousCallersByAddress) {
@@ -516,7 +589,33 @@ TEST(CompileRateLimits, RefusesBadTrustedProxies) {
       << scalar.messages();
   Compiled good = with_proxies("[127.0.0.1/32, '::1', 10.0.0.0/8]");
   ASSERT_TRUE(good.api) << good.messages();
-  EXPECT_EQ(good.api->trusted_proxies.size(), 3u);
+  EXPECT_EQ(good.api->trusted_proxies.ranges.size(), 3u);
+}
+
+TEST(CompileRateLimits, RefusesABadForwardedHeaderNamesAndLongLists) {
+  Compiled header = compile("x-apiserver:\n  forwarded-header: x-real-ip\npaths: {}\n");
+  EXPECT_FALSE(header.api);
+  EXPECT_NE(header.error("forwarded-header must be x-forwarded-for or forwarded"), nullptr)
+      << header.messages();
+  Compiled name = compile(
+      "paths:\n  /a:\n    get:\n      x-apiserver-rate-limit: {requests: 1, per: 1s, "
+      "name: 'say \"hi\"'}\n" +
+      std::string(kOk));
+  EXPECT_FALSE(name.api);
+  EXPECT_NE(name.error("rate-limit 'name' must be printable ASCII"), nullptr) << name.messages();
+  std::string nine = "paths:\n  /a:\n    get:\n      x-apiserver-rate-limit:\n";
+  for (int i = 0; i < 9; ++i) nine += "        - {requests: 1, per: 1s}\n";
+  Compiled long_list = compile(nine + kOk);
+  EXPECT_FALSE(long_list.api);
+  EXPECT_NE(long_list.error("a rate-limit list holds at most 8 policies"), nullptr)
+      << long_list.messages();
+  // A default name from a path with characters a quoted string cannot hold is made safe.
+  Compiled unicode = compile(
+      "x-apiserver:\n  rate-limit: {requests: 1, per: 1s}\npaths:\n  /caf\u00e9:\n"
+      "    x-apiserver-rate-limit: {requests: 2, per: 1s}\n    get:\n" +
+      std::string(kOk));
+  ASSERT_TRUE(unicode.api) << unicode.messages();
+  EXPECT_EQ(unicode.api->rate_limits.back().name, "/caf__");
 }
 
 TEST(CompileRateLimits, ReadsDefaultsAndEveryField) {
