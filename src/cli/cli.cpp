@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 
 namespace apiserver::cli {
 int run(int argc, char** argv) {
@@ -58,6 +59,14 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
+  std::string config_file;
+  CLI::Option* config_option =
+      app.add_option("--config", config_file,
+                     std::string("settings file of `name = value` lines named after these "
+                                 "options (default: ") +
+                         kDefaultConfigFile + " when it exists)")
+          ->envname("APISERVER_CONFIG");
+
   Options sub_options;
   CLI::App* routes = app.add_subcommand("routes", "print each route and what it became");
   CLI::App* validate = app.add_subcommand("validate", "check a document; non-zero exit on errors");
@@ -70,6 +79,12 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; a usage error exits 2, like a bad document.
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  const bool config_named = config_option->count() > 0;
+  if (auto error =
+          apply_config_file(app, config_named ? config_file : kDefaultConfigFile, config_named)) {
+    std::cerr << "error: " << *error << "\n";
+    return 2;
   }
   // Logs go to stderr, so that stdout carries only command output (routes, validate).
   spdlog::set_default_logger(spdlog::stderr_color_mt("apiserver"));
