@@ -43,7 +43,8 @@ namespace {
 using spec::Document;
 using spec::Json;
 using spec::NodeRef;
-using Value = nlohmann::json;
+// Ordered like the document, so that generated objects keep the schema's property order.
+using Value = spec::Json;
 using Location = std::pair<const spec::SourceFile*, std::string>;
 
 constexpr size_t kValueBudget = 20000;     // values built before everything goes minimal
@@ -56,6 +57,31 @@ constexpr size_t kMaxCount = 100000;       // longest string / array we are will
 constexpr int kStringAttempts = 8;
 constexpr int kUniqueAttempts = 8;
 constexpr double kMaxSafeInteger = 9007199254740992.0;  // 2^53: exact in a double
+
+// JSON equality whatever the key order: ordered_json's own == compares objects in order.
+bool same_value(const Value& a, const Value& b) {
+  if (a.is_object() && b.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (const auto& [key, member] : a.items()) {
+      auto it = b.find(key);
+      if (it == b.end() || !same_value(member, *it)) return false;
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!same_value(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+bool contains_value(const std::vector<Value>& values, const Value& value) {
+  return std::any_of(values.begin(), values.end(),
+                     [&](const Value& v) { return same_value(v, value); });
+}
 
 Location location_of(const NodeRef& node) {
   return {node.file, node.pointer};
@@ -544,10 +570,10 @@ bool Generator::match_keywords(const Value& value, const NodeRef& node, int dept
   if (s.contains("type") && !(declared_types(s) & value_bits(value))) return reject(node, "type");
   if (auto e = s.find("enum"); e != s.end() && e->is_array()) {
     bool found = value.is_null() && flag(s, "nullable");
-    for (const Json& option : *e) found = found || compile::to_plain_json(option) == value;
+    for (const Json& option : *e) found = found || same_value(option, value);
     if (!found) return reject(node, "enum");
   }
-  if (auto c = s.find("const"); c != s.end() && compile::to_plain_json(*c) != value)
+  if (auto c = s.find("const"); c != s.end() && !same_value(*c, value))
     return reject(node, "const");
   std::string format = text_at(s, "format");
 
@@ -593,7 +619,7 @@ bool Generator::match_keywords(const Value& value, const NodeRef& node, int dept
     if (flag(s, "uniqueItems")) {
       for (size_t i = 0; i < value.size(); ++i) {
         for (size_t j = i + 1; j < value.size(); ++j) {
-          if (value[i] == value[j]) return reject(node, "uniqueItems");
+          if (same_value(value[i], value[j])) return reject(node, "uniqueItems");
         }
       }
     }
@@ -824,7 +850,7 @@ std::optional<Value> Generator::from_examples(Conj& conj) {
       candidates.push_back(&e->front());
     if (auto e = s.find("default"); e != s.end()) candidates.push_back(&*e);
     for (const Json* candidate : candidates) {
-      Value value = compile::to_plain_json(*candidate);
+      Value value = *candidate;
       if (value.is_null() && !null_only) continue;  // non-null values look like data
       if (!match_conj(value, conj, false)) continue;
       Value stripped = value;
@@ -1037,9 +1063,9 @@ std::optional<Value> Generator::build(const Conj& conj, const Context& ctx) {
     const Json& s = *part.node;
     std::vector<Value> listed;
     if (auto c = s.find("const"); c != s.end()) {
-      listed.push_back(compile::to_plain_json(*c));
+      listed.push_back(*c);
     } else if (auto e = s.find("enum"); e != s.end() && e->is_array()) {
-      for (const Json& option : *e) listed.push_back(compile::to_plain_json(option));
+      for (const Json& option : *e) listed.push_back(option);
     } else {
       continue;
     }
@@ -1048,7 +1074,7 @@ std::optional<Value> Generator::build(const Conj& conj, const Context& ctx) {
     } else {
       std::vector<Value> kept;
       for (const Value& m : *members) {
-        if (std::find(listed.begin(), listed.end(), m) != listed.end()) kept.push_back(m);
+        if (contains_value(listed, m)) kept.push_back(m);
       }
       members = std::move(kept);
     }
@@ -1346,7 +1372,16 @@ std::optional<Value> Generator::build_object(const Conj& conj, const Context& ct
     }
     out[name] = std::move(*value);
   }
-  return out;
+  // Built required-first (minProperties counts on it); answered in declaration order, as a
+  // reader of the document expects.
+  Value ordered = Value::object();
+  for (const std::string& name : names) {
+    if (auto it = out.find(name); it != out.end()) ordered[name] = std::move(*it);
+  }
+  for (auto& [name, value] : out.items()) {
+    if (!ordered.contains(name)) ordered[name] = std::move(value);
+  }
+  return ordered;
 }
 
 std::optional<Value> Generator::build_array(const Conj& conj, const Context& ctx, Rng& rng) {
@@ -1419,7 +1454,9 @@ std::optional<Value> Generator::build_array(const Conj& conj, const Context& ctx
     for (uint64_t attempt = 0; attempt < (unique ? kUniqueAttempts : 1u); ++attempt) {
       std::optional<Value> item = solve_schemas(schemas, item_context(i, attempt));
       if (!item) break;
-      if (unique && std::find(out.begin(), out.end(), *item) != out.end()) continue;
+      if (unique &&
+          std::any_of(out.begin(), out.end(), [&](const Value& v) { return same_value(v, *item); }))
+        continue;
       out.push_back(std::move(*item));
       accepted = true;
       break;
@@ -1778,11 +1815,11 @@ std::optional<Value> Generator::build_number(const Conj& conj, const Context& ct
 
 }  // namespace
 
-std::optional<nlohmann::json> generate(const spec::Document& document, const spec::NodeRef& schema,
-                                       const GenerateOptions& options, std::string* why) {
+std::optional<spec::Json> generate(const spec::Document& document, const spec::NodeRef& schema,
+                                   const GenerateOptions& options, std::string* why) {
   try {
     Generator generator(document, options);
-    std::optional<nlohmann::json> value = generator.run(schema);
+    std::optional<spec::Json> value = generator.run(schema);
     if (!value && why != nullptr)
       *why = generator.why().empty() ? "no value could be built" : generator.why();
     return value;

@@ -24,9 +24,10 @@ struct GenerateOptions {
 };
 
 // A value valid against `schema` (a Schema Object of `document`; $refs are
-// followed). Returns nullopt when no valid value could be built, with the
-// reason in `why` when given.
-std::optional<nlohmann::json> generate(const spec::Document& document, const spec::NodeRef& schema,
-                                       const GenerateOptions& options, std::string* why = nullptr);
+// followed), objects with their properties in declaration order. Returns
+// nullopt when no valid value could be built, with the reason in `why` when
+// given.
+std::optional<spec::Json> generate(const spec::Document& document, const spec::NodeRef& schema,
+                                   const GenerateOptions& options, std::string* why = nullptr);
 
 }  // namespace apiserver::mock

@@ -42,7 +42,13 @@ uint64_t seed_of(const std::string& text) {
   return std::hash<std::string>{}(text);
 }
 
-std::string header_text(const nlohmann::json& value) {
+template <typename JsonValue>
+std::string text_of(const JsonValue& value, bool is_json) {
+  if (!is_json && value.is_string()) return value.template get<std::string>();
+  return value.dump(-1, ' ', false, JsonValue::error_handler_t::replace);
+}
+
+std::string header_text(const spec::Json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_array()) {
     std::string out;
@@ -116,16 +122,16 @@ class Planner {
         if (lower == "content-type" || lower == "content-length") continue;
         NodeRef header = document_.follow(Document::child(headers, name), diagnostics_);
         NodeRef schema = Document::child(header, "schema");
-        nlohmann::json value = "x";
+        spec::Json value = "x";
         if (header.valid() && header.node->contains("example")) {
-          value = compile::to_plain_json((*header.node)["example"]);
+          value = (*header.node)["example"];
         } else if (schema.valid()) {
           GenerateOptions options;
           options.seed = seed_of(where + name);
           std::string why;
           auto generated = generate(document_, schema, options, &why);
           if (generated) {
-            value = *generated;
+            value = std::move(*generated);
           } else {
             diagnostics_.add(
                 document_.at(schema, Diagnostic::Severity::kWarning,
@@ -147,17 +153,17 @@ class Planner {
     out.is_json = compile::is_json_media_type(out.media_type) || out.media_type == "*/*" ||
                   out.media_type == "application/*";
     out.schema = Document::child(node, "schema");
+    // Examples are serialized from the document's own (ordered) nodes: a client gets the keys
+    // back in the order the document wrote them.
     if (node.valid() && node.node->contains("example"))
-      out.examples.push_back(
-          {"", body_text(compile::to_plain_json((*node.node)["example"]), out.is_json)});
+      out.examples.push_back({"", body_text((*node.node)["example"], out.is_json)});
     NodeRef examples = Document::child(node, "examples");
     if (examples.valid() && examples.node->is_object()) {
       for (const auto& [name, ignored] : examples.node->items()) {
         NodeRef example = document_.follow(Document::child(examples, name), diagnostics_);
         if (!example.valid() || !example.node->is_object()) continue;
         if (example.node->contains("value")) {
-          out.examples.push_back(
-              {name, body_text(compile::to_plain_json((*example.node)["value"]), out.is_json)});
+          out.examples.push_back({name, body_text((*example.node)["value"], out.is_json)});
         } else if (example.node->contains("externalValue")) {
           diagnostics_.add(document_.at(example, Diagnostic::Severity::kWarning,
                                         "example '" + name + "' of " + where +
@@ -196,8 +202,11 @@ class Planner {
 }  // namespace
 
 std::string body_text(const nlohmann::json& value, bool is_json) {
-  if (!is_json && value.is_string()) return value.get<std::string>();
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text_of(value, is_json);
+}
+
+std::string body_text(const spec::Json& value, bool is_json) {
+  return text_of(value, is_json);
 }
 
 void plan_mocks(const Document& document, model::Api& api, spec::Diagnostics& diagnostics) {

@@ -16,5 +16,7 @@ void plan_mocks(const spec::Document& document, model::Api& api, spec::Diagnosti
 // The text sent for `value` as `media_type`: JSON for JSON types, a string's
 // own text for other types (a string example of text/plain is sent as is).
 std::string body_text(const nlohmann::json& value, bool is_json);
+// The same for a node of the document, in the document's key order.
+std::string body_text(const spec::Json& value, bool is_json);
 
 }  // namespace apiserver::mock

@@ -6,6 +6,7 @@
 #include "mock/generator.hpp"
 #include "mock/planner.hpp"
 #include "pipeline/content_negotiation.hpp"
+#include "pipeline/pipeline.hpp"
 #include "pipeline/prefer.hpp"
 
 namespace apiserver::pipeline {
@@ -110,10 +111,18 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
       std::uniform_real_distribution<double>(0, 1)(random_engine()) < plan.knobs.error_rate) {
     injected = true;
     chosen = declared_error(plan);
-    if (chosen == nullptr)
-      return Problem::make(ProblemCode::kInjectedFailure,
-                           "this failure was injected by the mock error-rate of " + op.method +
-                               " " + op.path_template);
+    if (chosen == nullptr) {
+      // Rendered here, not returned: a returned problem is answered at once, and a chaos test
+      // needs the failure to take as long as the answer would (a slow failing backend).
+      const int operation = response.operation;
+      respond_with_problem(Problem::make(ProblemCode::kInjectedFailure,
+                                         "this failure was injected by the mock error-rate of " +
+                                             op.method + " " + op.path_template),
+                           call.request, response);
+      response.operation = operation;
+      response.delay = pick_delay(plan.knobs);
+      return std::nullopt;
+    }
     status = chosen->status == 200 ? 500 : chosen->status;  // a `default` error answers 500
   } else if (prefs.code) {
     // A 1xx is interim: sent as the answer, it leaves the client waiting for one that never

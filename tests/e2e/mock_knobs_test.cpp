@@ -2,7 +2,8 @@
 // (another connection is served meanwhile; later responses on the same connection wait behind
 // the delayed one), ranged delays, the document-wide `x-apiserver.mock` overridden knob by knob
 // by an operation's `x-apiserver-mock`, `error-rate` answering a declared error (5xx, then
-// `default` as 500, then 4xx) or 503 `injected-failure`, and invalid knobs refused at start-up.
+// `default` as 500, then 4xx) or 503 `injected-failure`, injected failures delayed like any
+// answer, and invalid knobs refused at start-up.
 //
 // Timing assertions are lower bounds, with generous upper bounds only; the server runs with one
 // event-loop thread so that a blocking wait would hold up every other connection.
@@ -125,6 +126,24 @@ TEST_F(MockKnobsTest, ErrorRateOneWithoutADeclaredErrorIs503InjectedFailure) {
       "title":"Injected failure","status":503,
       "detail":"this failure was injected by the mock error-rate of GET /fragile",
       "instance":"/fragile"})"));
+}
+
+TEST_F(MockKnobsTest, InjectedFailuresWaitOutTheDelayToo) {
+  // A slow failing backend: {delay: 300ms, error-rate: 1}, without and with a declared error.
+  for (const char* path : {"/fragile-slow", "/flaky-slow"}) {
+    Clock::time_point start = Clock::now();
+    HttpResponse r = client_.get(path);
+    milliseconds waited = since(start);
+    if (std::string(path) == "/fragile-slow") {
+      ASSERT_EQ(r.status, 503) << r.body;
+      EXPECT_EQ(r.json().value("type", ""), "urn:apiserver:problem:injected-failure");
+    } else {
+      ASSERT_EQ(r.status, 502) << r.body;
+      EXPECT_EQ(r.json(), json::parse(R"({"error":"upstream"})"));
+    }
+    EXPECT_GE(waited, milliseconds(300)) << path;
+    EXPECT_LT(waited, kGenerous) << path;
+  }
 }
 
 TEST_F(MockKnobsTest, ErrorRateZeroNeverFails) {
