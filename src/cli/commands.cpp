@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -28,6 +29,9 @@ namespace fs = std::filesystem;
 // Exit codes: 1 runtime failure (database, port), 2 the document is unusable.
 constexpr int kExitRuntime = 1;
 constexpr int kExitDocument = 2;
+// How long a stop waits for requests in flight; a mock delay is at most 30 s, but a stop
+// should not wait on one that long.
+constexpr std::chrono::milliseconds kDrainTimeout{10'000};
 
 void print_diagnostics(const spec::Diagnostics& diagnostics, std::ostream& out) {
   for (const spec::Diagnostic& d : diagnostics.items()) out << d.to_string() << "\n";
@@ -191,6 +195,13 @@ int serve(const Options& options) {
     generation = std::move(next);
     spdlog::info("reloaded {}", options.spec);
   }
+  // In-flight requests (mock answers waiting out a delay included) are answered before exit; a
+  // second SIGINT or SIGTERM stops at once. systemd's TimeoutStopSec must exceed the bound.
+  server.drain(kDrainTimeout, [&signals] {
+    timespec no_wait{};
+    int again = sigtimedwait(&signals, nullptr, &no_wait);
+    return again == SIGINT || again == SIGTERM;
+  });
   server.stop();
   return 0;
 }

@@ -1,5 +1,8 @@
 #include "http/server.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <pistache/async.h>
 #include <pistache/listener.h>
 #include <pistache/net.h>
@@ -16,6 +19,7 @@
 #include <deque>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -58,9 +62,13 @@ struct Connection {
   std::atomic<Phase> phase{Phase::kIdle};
   std::atomic<int64_t> deadline_ms{0};
   // Writes handed to Pistache's queue and not yet completed; while any is in
-  // flight, later bytes must queue behind it.
-  std::shared_ptr<int> queued_writes = std::make_shared<int>(0);
+  // flight, later bytes must queue behind it. Atomic: a draining server reads it.
+  std::shared_ptr<std::atomic<int>> queued_writes = std::make_shared<std::atomic<int>>(0);
   std::deque<Delayed> delayed;  // in send order; due times never decrease
+  // Held by the event loop while it works on this connection, and by a draining server while
+  // it decides to close it: a request is then either answered whole or never read.
+  std::mutex work;
+  bool drained = false;  // closed by the drain; guarded by `work`
 };
 
 // Connections of every event loop, for the reaper. A connection leaves it in
@@ -75,6 +83,8 @@ struct Shared {
   ServerOptions options;
   RequestHandler* handler;
   Registry registry;
+  // Set by Server::drain: answers then close their connection.
+  std::atomic<bool> draining{false};
 };
 
 Problem problem_for_status(int status, std::string detail) {
@@ -162,7 +172,8 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
     auto it = connections_.find(peer->fd());
     if (it == connections_.end()) return;
     Connection& c = *it->second;
-    if (c.phase == Phase::kClosing) return;  // discard whatever a closing client still sends
+    std::lock_guard<std::mutex> work(c.work);
+    if (c.phase == Phase::kClosing || c.drained) return;  // discard what a closing client sends
     c.input.append(buffer, len);
 
     // Responses go out in one write at the end, unless one is delayed: then it
@@ -251,7 +262,7 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
       response.body = render_problem_json(Problem::make(ProblemCode::kInternal, ""), request.path);
     }
     Answer answer;
-    answer.keep_alive = keeps_alive(request);
+    answer.keep_alive = keeps_alive(request) && !shared_->draining.load();
     answer.delay = response.delay;
     const char* connection_header = !answer.keep_alive           ? "close"
                                     : request.version_minor == 0 ? "keep-alive"
@@ -262,18 +273,15 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
 
   // Wakes this event loop at `due_ms` to send what is due of c.delayed. The
   // timer is Pistache's, so the callback runs on the loop that owns the socket.
-  void arm_timer(const Connection& c, int64_t due_ms) {
+  void arm_timer(Connection& c, int64_t due_ms) {
     int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (timer < 0) {
-      spdlog::error("timerfd_create failed; a delayed response goes out now");
-      due_ms = 0;
+      spdlog::error("timerfd_create failed; delayed responses go out now");
+      flush_due(c, true);
+      return;
     }
     int fd = c.fd;
     uint64_t id = c.id;
-    if (timer < 0) {
-      send_due(fd, id);
-      return;
-    }
     auto wait = std::chrono::milliseconds(std::max<int64_t>(1, due_ms - now_ms()));
     Pistache::Async::Promise<uint64_t>([&](Pistache::Async::Deferred<uint64_t> deferred) {
       transport()->armTimer(timer, wait, std::move(deferred));
@@ -290,12 +298,18 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
     auto it = connections_.find(fd);
     if (it == connections_.end() || it->second->id != id) return;  // gone meanwhile
     Connection& c = *it->second;
+    std::lock_guard<std::mutex> work(c.work);
+    flush_due(c, false);
+  }
+
+  // Sends what is due of c.delayed (all of it with `everything`); the caller holds c.work.
+  void flush_due(Connection& c, bool everything) {
     auto peer = c.peer.lock();
     if (!peer) return;
     std::string batch;
     bool close_after = false;
     int64_t now = now_ms();
-    while (!c.delayed.empty() && c.delayed.front().due_ms <= now) {
+    while (!c.delayed.empty() && (everything || c.delayed.front().due_ms <= now)) {
       batch += c.delayed.front().bytes;
       close_after = close_after || c.delayed.front().close_after;
       c.delayed.pop_front();
@@ -313,7 +327,7 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
   static void send(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Connection& c,
                    std::string bytes, bool close_after) {
     int fd = peer->fd();
-    if (*c.queued_writes == 0) {
+    if (c.queued_writes->load() == 0) {
       ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n == static_cast<ssize_t>(bytes.size())) {
         // Half-close once the response is out; the client then closes its
@@ -326,7 +340,7 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
     }
     size_t size = bytes.size();
     std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
-    std::shared_ptr<int> queued = c.queued_writes;
+    std::shared_ptr<std::atomic<int>> queued = c.queued_writes;
     ++*queued;
     auto done = [weak, queued, close_after]() {
       --*queued;
@@ -342,11 +356,43 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
   uint64_t last_connection_id_ = 0;
 };
 
+// Pistache keeps its listening descriptor to itself; it is the one socket of this process
+// accepting connections on `port`. -1 when not found.
+int find_listening_socket(uint16_t port) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int found = -1;
+  while (dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    int fd = std::stoi(std::string(name));
+    int accepting = 0;
+    socklen_t length = sizeof accepting;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0 || !accepting)
+      continue;
+    sockaddr_storage address{};
+    socklen_t address_length = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &address_length) != 0) continue;
+    uint16_t bound = 0;
+    if (address.ss_family == AF_INET)
+      bound = ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+    else if (address.ss_family == AF_INET6)
+      bound = ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+    if (bound == port) {
+      found = fd;
+      break;
+    }
+  }
+  ::closedir(dir);
+  return found;
+}
+
 }  // namespace
 
 struct Server::Impl {
   std::shared_ptr<Shared> shared;
   std::unique_ptr<Pistache::Tcp::Listener> listener;
+  int listening_fd = -1;
   std::thread reaper;
   std::mutex reaper_mutex;
   std::condition_variable reaper_wake;
@@ -381,6 +427,42 @@ struct Server::Impl {
       ::shutdown(fd, SHUT_RDWR);
     }
   }
+
+  // Closes the listening socket so that new connections are refused. Replacing the descriptor
+  // (rather than closing it) leaves Pistache a valid one to close at exit, and takes the socket
+  // out of its accept loop's epoll set.
+  void stop_accepting() {
+    if (listening_fd < 0) return;
+    int placeholder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (placeholder < 0 || ::dup3(placeholder, listening_fd, O_CLOEXEC) < 0)
+      spdlog::warn("cannot close the listening socket; new connections are closed instead");
+    if (placeholder >= 0) ::close(placeholder);
+    listening_fd = -1;
+  }
+
+  // Closes every connection with nothing in flight; returns how many still have some.
+  size_t close_idle_connections() {
+    size_t busy = 0;
+    std::lock_guard<std::mutex> lock(shared->registry.mutex);
+    for (auto& [fd, c] : shared->registry.connections) {
+      std::unique_lock<std::mutex> work(c->work, std::try_to_lock);
+      if (!work.owns_lock()) {  // a request is being handled right now
+        ++busy;
+        continue;
+      }
+      if (c->drained) continue;
+      Phase phase = c->phase.load();
+      if (phase == Phase::kHead || phase == Phase::kBody || !c->delayed.empty() ||
+          c->queued_writes->load() > 0) {
+        ++busy;
+        continue;
+      }
+      // Idle keep-alive connections and ones already answered and closing.
+      c->drained = true;
+      ::shutdown(fd, SHUT_RDWR);
+    }
+    return busy;
+  }
 };
 
 Server::Server(ServerOptions options, RequestHandler& handler) : impl_(std::make_unique<Impl>()) {
@@ -407,6 +489,7 @@ void Server::start() {
         "apiserver-io");
     impl_->listener->setHandler(std::make_shared<ConnectionHandler>(impl_->shared));
     impl_->listener->bind();
+    impl_->listening_fd = find_listening_socket(static_cast<uint16_t>(impl_->listener->getPort()));
     impl_->listener->runThreaded();
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot listen on " + options.host + ":" +
@@ -418,6 +501,32 @@ void Server::start() {
 
 uint16_t Server::port() const {
   return impl_->listener ? static_cast<uint16_t>(impl_->listener->getPort()) : 0;
+}
+
+bool Server::drain(std::chrono::milliseconds timeout, const std::function<bool()>& give_up) {
+  if (!impl_->started) return true;
+  impl_->shared->draining = true;
+  impl_->stop_accepting();
+  const Clock::time_point deadline = Clock::now() + timeout;
+  bool announced = false;
+  while (true) {
+    size_t busy = impl_->close_idle_connections();
+    if (busy == 0) return true;
+    if (!announced) {
+      spdlog::info(
+          "no longer accepting connections; waiting up to {} ms for {} connection(s) "
+          "with requests in flight",
+          timeout.count(), busy);
+      announced = true;
+    }
+    if (Clock::now() >= deadline) {
+      spdlog::warn("{} connection(s) still had requests in flight after {} ms; closing them", busy,
+                   timeout.count());
+      return false;
+    }
+    if (give_up && give_up()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void Server::stop() {

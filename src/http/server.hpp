@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -47,7 +48,13 @@ class Server {
   void start();
   // The bound port (the chosen one when options.port was 0).
   uint16_t port() const;
-  // Stops accepting and closes every connection. Idempotent.
+  // Graceful shutdown, before stop(): closes the listening socket (new connections are
+  // refused), closes idle connections, and waits until every request received has been
+  // answered, delayed mock answers included; answers sent meanwhile close their connection.
+  // Gives up after `timeout`, or as soon as `give_up` (polled) returns true. True when
+  // nothing was left in flight.
+  bool drain(std::chrono::milliseconds timeout, const std::function<bool()>& give_up = {});
+  // Stops accepting and closes every connection, dropping answers not yet sent. Idempotent.
   void stop();
 
  private:
