@@ -27,6 +27,9 @@ deps() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # The build fetches the /docs and /redoc browser files with `npm ci`. Any npm will do (a
+  # NodeSource nodejs brings its own and conflicts with Debian's npm package).
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     as_root apt-get update -qq

@@ -61,11 +61,22 @@ void warn_unenforced_features(const Document& document, spec::Diagnostics& diagn
 void check_endpoint_collisions(const Document& document, const model::Api& api,
                                spec::Diagnostics& diagnostics) {
   const model::EndpointPaths& e = api.settings.endpoints;
-  for (auto [key, path] : {std::pair<const char*, std::string>{"health", e.health},
-                           {"ready", e.ready},
-                           {"metrics", e.metrics},
-                           {"openapi", e.openapi.empty() ? "" : e.openapi + ".json"},
-                           {"openapi", e.openapi.empty() ? "" : e.openapi + ".yaml"}}) {
+  std::vector<std::pair<const char*, std::string>> served{
+      {"health", e.health},
+      {"ready", e.ready},
+      {"metrics", e.metrics},
+      {"openapi", e.openapi.empty() ? "" : e.openapi + ".json"},
+      {"openapi", e.openapi.empty() ? "" : e.openapi + ".yaml"},
+      {"docs", e.docs},
+      {"redoc", e.redoc}};
+  // The docs pages' own files too: a document path there would be hidden just the same.
+  for (const char* file : model::kSwaggerUiFiles) {
+    if (!e.docs.empty()) served.emplace_back("docs", model::docs_file_path(e.docs, file));
+  }
+  for (const char* file : model::kRedocFiles) {
+    if (!e.redoc.empty()) served.emplace_back("redoc", model::docs_file_path(e.redoc, file));
+  }
+  for (const auto& [key, path] : served) {
     if (path.empty() || !api.router.match(path)) continue;
     diagnostics.add(document.at(Document::child(document.root_ref(), "paths"),
                                 Diagnostic::Severity::kError,

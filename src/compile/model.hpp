@@ -132,7 +132,21 @@ struct EndpointPaths {
   std::string ready = "/readyz";
   std::string metrics = "/metrics";
   std::string openapi = "/openapi";  // serves OPENAPI.json and OPENAPI.yaml
+  // Swagger UI and ReDoc pages for OPENAPI.json, their files below them (DOCS/NAME); off
+  // whenever `openapi` is.
+  std::string docs = "/docs";
+  std::string redoc = "/redoc";
 };
+
+// The files the docs pages load from below their own path, besides the page itself.
+inline constexpr const char* kSwaggerUiFiles[] = {"swagger-ui-bundle.js", "swagger-ui.css",
+                                                  "swagger-init.js"};
+inline constexpr const char* kRedocFiles[] = {"redoc.standalone.js", "redoc-init.js"};
+
+// Where the docs page at `page` serves `file`.
+inline std::string docs_file_path(const std::string& page, const char* file) {
+  return page + (page.back() == '/' ? "" : "/") + file;
+}
 
 // Server-wide settings from `x-apiserver` at the document root.
 struct Settings {
@@ -179,6 +193,8 @@ struct MockPlan {
   uint64_t seed = 0;  // of the generated answers; dynamic=true draws a new one
 };
 
+inline constexpr size_t kMaxRateLimitsPerOperation = 8;
+
 // What a rate limit counts requests by.
 enum class RateLimitKey { kIp, kIdentity, kHeader, kGlobal };
 
@@ -193,13 +209,20 @@ struct RateLimitPolicy {
   std::string header;        // kHeader: the header name, lower-case
   size_t max_keys = 100000;  // clients tracked at once; idle ones are dropped first
 };
-inline constexpr size_t kMaxRateLimitsPerOperation = 8;
-
 
 // An address range (CIDR) whose peers may set X-Forwarded-For / Forwarded.
 struct AddressRange {
   std::array<unsigned char, 16> address{};  // IPv4 as IPv4-mapped IPv6
   int prefix = 128;
+};
+
+// The header trusted proxies record the client in. Only that one is read: a proxy appends to
+// the header it writes and passes the other through as the client sent it.
+enum class ForwardedHeader { kXForwardedFor, kForwarded };
+
+struct TrustedProxies {
+  std::vector<AddressRange> ranges;
+  ForwardedHeader header = ForwardedHeader::kXForwardedFor;
 };
 
 // One scheme of a security requirement, with the scopes it must carry.
@@ -216,15 +239,6 @@ struct Operation {
   std::string path_template;
   std::string operation_id;
   std::string summary;
-// The header trusted proxies record the client in. Only that one is read: a proxy appends to
-// the header it writes and passes the other through as the client sent it.
-enum class ForwardedHeader { kXForwardedFor, kForwarded };
-
-struct TrustedProxies {
-  std::vector<AddressRange> ranges;
-  ForwardedHeader header = ForwardedHeader::kXForwardedFor;
-};
-
   std::vector<Parameter> parameters;
   std::optional<RequestBody> body;
   CrudAction crud = CrudAction::kNone;
@@ -240,6 +254,7 @@ struct TrustedProxies {
   // Indices into Api::rate_limits of the policies a request must all pass (at most
   // kMaxRateLimitsPerOperation), and the RateLimit-Policy field that describes them.
   std::vector<size_t> rate_limits;
+  std::string rate_limit_policy_field;
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
 };
@@ -254,7 +269,6 @@ struct PathItem {
 
 struct Api {
   std::shared_ptr<const spec::Document> document;
-  std::string rate_limit_policy_field;
   Settings settings;
   std::vector<std::unique_ptr<Resource>> resources;
   std::vector<PathItem> paths;

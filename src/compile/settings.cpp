@@ -115,20 +115,25 @@ bool parse_duration(const spec::Json& value, std::chrono::milliseconds& out) {
   return true;
 }
 
-// endpoints: {health: /healthz, ready: /readyz, metrics: /metrics, openapi: /openapi};
-// false turns one off.
+// endpoints: {health: /healthz, ready: /readyz, metrics: /metrics, openapi: /openapi,
+// docs: /docs, redoc: /redoc}; false turns one off. The docs pages show the published
+// document, so they are off when it is.
 void read_endpoints(const Document& document, const NodeRef& node, model::EndpointPaths& paths,
                     spec::Diagnostics& diagnostics) {
   if (!node.node->is_object()) {
     diagnostics.add(document.at(node, Diagnostic::Severity::kError,
-                                "endpoints must be a mapping {health, ready, metrics, openapi}"));
+                                "endpoints must be a mapping {health, ready, metrics, openapi, "
+                                "docs, redoc}"));
     return;
   }
-  check_keys(document, node, {"health", "ready", "metrics", "openapi"}, diagnostics);
+  check_keys(document, node, {"health", "ready", "metrics", "openapi", "docs", "redoc"},
+             diagnostics);
   for (auto [key, slot] : {std::pair<const char*, std::string*>{"health", &paths.health},
                            {"ready", &paths.ready},
                            {"metrics", &paths.metrics},
-                           {"openapi", &paths.openapi}}) {
+                           {"openapi", &paths.openapi},
+                           {"docs", &paths.docs},
+                           {"redoc", &paths.redoc}}) {
     NodeRef value = Document::child(node, key);
     if (!value.valid()) continue;
     if (value.node->is_boolean() && !value.node->get<bool>()) {
@@ -142,6 +147,18 @@ void read_endpoints(const Document& document, const NodeRef& node, model::Endpoi
           value, Diagnostic::Severity::kError,
           std::string("endpoints.") + key + " must be a path such as /" + key + ", or false"));
     }
+  }
+  if (!paths.openapi.empty()) return;
+  for (auto [key, slot] :
+       {std::pair<const char*, std::string*>{"docs", &paths.docs}, {"redoc", &paths.redoc}}) {
+    NodeRef value = Document::child(node, key);
+    if (value.valid() && value.node->is_string() && !slot->empty()) {
+      diagnostics.add(document.at(value, Diagnostic::Severity::kWarning,
+                                  std::string("endpoints.") + key +
+                                      " is off: it shows the published document, and "
+                                      "endpoints.openapi is false"));
+    }
+    slot->clear();
   }
 }
 

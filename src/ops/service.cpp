@@ -71,6 +71,15 @@ void append_json_string(std::string& out, const std::string& text) {
   out += '"';
 }
 
+// The document's info.title, if it has one.
+std::string document_title(const spec::Document& document) {
+  const spec::Json& root = document.main().root();
+  auto info = root.find("info");
+  if (info == root.end() || !info->is_object()) return "";
+  auto title = info->find("title");
+  return title != info->end() && title->is_string() ? title->get<std::string>() : "";
+}
+
 void text_response(http::Response& response, int status, const char* type, std::string body) {
   response.status = status;
   response.content_type = type;
@@ -86,7 +95,8 @@ Service::Service(const model::Api& api, store::Database* database, http::Request
       app_(app),
       options_(options),
       metrics_(api),
-      published_(publish(*api.document)) {
+      published_(publish(*api.document)),
+      docs_(api.settings.endpoints, document_title(*api.document)) {
   if (options_.access_log == nullptr) return;
   routes_json_.reserve(api.operations.size());
   for (const model::Operation* op : api.operations) {
@@ -117,6 +127,8 @@ bool Service::handle_own(const http::Request& request, http::Response& response)
     text_response(response, 200, "application/json", published_.json);
   } else if (!paths.openapi.empty() && path == paths.openapi + ".yaml") {
     text_response(response, 200, "application/yaml", published_.yaml);
+  } else if (docs_.answer(request, response)) {
+    return true;  // with its own caching headers
   } else {
     return false;
   }

@@ -1,5 +1,6 @@
 // What a running server adds around the document's API: request ids, the access log,
-// metrics, and its own endpoints (health, readiness, metrics, the published document).
+// metrics, and its own endpoints (health, readiness, metrics, the published document and its
+// documentation pages).
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include "compile/model.hpp"
 #include "http/server.hpp"
 #include "ops/access_log.hpp"
+#include "ops/docs.hpp"
 #include "ops/metrics.hpp"
 #include "ops/published_document.hpp"
 #include "store/database.hpp"
@@ -42,6 +44,7 @@ class Service final : public http::RequestHandler {
   ServiceOptions options_;
   Metrics metrics_;
   PublishedDocument published_;
+  DocsPages docs_;
   std::vector<std::string> routes_json_;  // per operation, its template as a JSON string
 };
 
