@@ -87,8 +87,9 @@ struct Generation final : http::RequestHandler {
 // (reasons printed) when it cannot; `exit_code` says why for the first start. The database is
 // opened again, so additive table changes of a reloaded document are migrated then.
 std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFile& throwaway,
-                                            ops::AccessLog* access_log, bool reloading,
-                                            int& exit_code) {
+                                            ops::AccessLog* access_log,
+                                            const std::shared_ptr<store::KeyCounters>& counters,
+                                            bool reloading, int& exit_code) {
   auto generation = std::make_shared<Generation>();
   generation->api = load_api(options.spec, false, options.mock, reloading);
   exit_code = kExitDocument;
@@ -120,7 +121,7 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
     }
     std::vector<std::string> notes;
     try {
-      generation->database = std::make_unique<store::Database>(path, api, notes);
+      generation->database = std::make_unique<store::Database>(path, api, notes, counters);
     } catch (const store::DatabaseError& e) {
       std::cerr << e.what() << "\n";
       return nullptr;
@@ -154,9 +155,12 @@ int serve(const Options& options) {
   std::unique_ptr<ops::AccessLog> access_log;
   if (options.access_log == "json") access_log = std::make_unique<ops::AccessLog>(STDOUT_FILENO);
   ThrowawayFile throwaway;
+  // One counter per table for every generation: the old one answers in-flight requests while
+  // the reloaded one starts.
+  auto key_counters = std::make_shared<store::KeyCounters>();
   int exit_code = 0;
   std::shared_ptr<Generation> generation =
-      open_generation(options, throwaway, access_log.get(), false, exit_code);
+      open_generation(options, throwaway, access_log.get(), key_counters, false, exit_code);
   if (!generation) return exit_code;
   auto handler = std::make_shared<ops::SwappableHandler>(generation);
   http::ServerOptions server_options;
@@ -184,7 +188,7 @@ int serve(const Options& options) {
     spdlog::info("received SIGHUP, reloading {}", options.spec);
     int ignored = 0;
     std::shared_ptr<Generation> next =
-        open_generation(options, throwaway, access_log.get(), true, ignored);
+        open_generation(options, throwaway, access_log.get(), key_counters, true, ignored);
     if (!next) {
       spdlog::error("reload failed: still serving the previous document (reasons above)");
       continue;

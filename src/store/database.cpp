@@ -25,7 +25,7 @@ std::string connect_string(const std::string& path) {
   return "db=\"" + path + "\" timeout=" + std::to_string(kBusyTimeoutSeconds);
 }
 
-using KeySequences = std::unordered_map<const model::Resource*, std::unique_ptr<KeySequence>>;
+using KeySequences = std::unordered_map<const model::Resource*, std::shared_ptr<KeySequence>>;
 
 // Inserts the x-apiserver-seed rows of the tables in `created`, one transaction per table.
 // Throws DatabaseError naming the first row refused.
@@ -76,8 +76,12 @@ struct Database::Connection {
   std::unordered_map<const model::Resource*, std::unique_ptr<ResourceStore>> stores;
 };
 
-Database::Database(std::string path, const model::Api& api, std::vector<std::string>& notes)
-    : path_(std::move(path)), api_(api), id_(next_database_id++) {
+Database::Database(std::string path, const model::Api& api, std::vector<std::string>& notes,
+                   std::shared_ptr<KeyCounters> counters)
+    : path_(std::move(path)),
+      api_(api),
+      id_(next_database_id++),
+      counters_(counters ? std::move(counters) : std::make_shared<KeyCounters>()) {
   std::unique_ptr<Connection> setup;
   connect_string(path_);  // refuses unusable paths with their own message
   try {
@@ -110,7 +114,8 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
   try {
     for (const auto& resource : api.resources) {
       if (resource->key_kind != model::KeyKind::kInteger) continue;
-      keys_[resource.get()] = std::make_unique<KeySequence>(
+      keys_[resource.get()] = counters_->counter(
+          path_, resource->table,
           first_unused_key(setup->session, resource->table, resource->key_column().name));
     }
   } catch (const std::exception& e) {

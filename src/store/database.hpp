@@ -26,8 +26,10 @@ class Database {
  public:
   // Opens (or creates) `path`, switches it to WAL, and migrates the table of
   // every resource of `api`. Throws DatabaseError listing every problem.
-  // `notes` receives what the migration did.
-  Database(std::string path, const model::Api& api, std::vector<std::string>& notes);
+  // `notes` receives what the migration did. `counters` holds the key counters shared with
+  // other Database objects on the same file (a reload); null: this one's own.
+  Database(std::string path, const model::Api& api, std::vector<std::string>& notes,
+           std::shared_ptr<KeyCounters> counters = nullptr);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -51,7 +53,8 @@ class Database {
   std::mutex mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
   // Integer-keyed resources: their key counters, shared by every connection.
-  std::unordered_map<const model::Resource*, std::unique_ptr<KeySequence>> keys_;
+  std::shared_ptr<KeyCounters> counters_;
+  std::unordered_map<const model::Resource*, std::shared_ptr<KeySequence>> keys_;
 };
 
 }  // namespace apiserver::store

@@ -12,6 +12,19 @@ void KeySequence::saw(long long key) {
   }
 }
 
+std::shared_ptr<KeySequence> KeyCounters::counter(const std::string& path, const std::string& table,
+                                                  long long first_unused) {
+  if (path == ":memory:") return std::make_shared<KeySequence>(first_unused);
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::shared_ptr<KeySequence>& slot = counters_[{path, table}];
+  if (!slot) {
+    slot = std::make_shared<KeySequence>(first_unused);
+  } else {
+    slot->saw(first_unused - 1);
+  }
+  return slot;
+}
+
 void ensure_key_table(soci::session& session) {
   session << "CREATE TABLE IF NOT EXISTS apiserver_keys ("
              "name TEXT PRIMARY KEY NOT NULL, high_water INTEGER NOT NULL)";

@@ -12,7 +12,11 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "compile/model.hpp"
 
@@ -28,6 +32,21 @@ class KeySequence {
 
  private:
   std::atomic<long long> next_;
+};
+
+// Key counters of one process by database file and table. A reload opens the database again
+// while the previous document still answers requests: two counters for one table would hand
+// out one key twice, so every Database opened on the same file shares the counter.
+class KeyCounters {
+ public:
+  // The counter of `table` in `path`, made at `first_unused`, or the existing one moved past
+  // it. Private databases (":memory:") get a counter of their own.
+  std::shared_ptr<KeySequence> counter(const std::string& path, const std::string& table,
+                                       long long first_unused);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<KeySequence>> counters_;
 };
 
 // Creates the high-water table if it is missing.

@@ -191,5 +191,27 @@ TEST(Database, DoesNotReuseAConnectionOfADestroyedDatabase) {
   EXPECT_EQ(query(dir.file("gone.db"), "SELECT count(*) FROM todos")[0][0], "1");
 }
 
+// A reload opens the file again while the previous Database still serves: with the counters
+// shared, the two never hand out one key twice, and the newer one starts past both.
+TEST(Database, TwoDatabasesOnOneFileShareTheKeyCounters) {
+  apiserver::test::TempDir dir;
+  auto api = two_tables();
+  std::vector<std::string> notes;
+  auto counters = std::make_shared<KeyCounters>();
+  Database old_generation(dir.file("a.db"), *api, notes, counters);
+  Record out;
+  ASSERT_TRUE(old_generation.store(*api->resources[0]).create({{"title", "old"}}, out).ok());
+  Database new_generation(dir.file("a.db"), *api, notes, counters);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(old_generation.store(*api->resources[0]).create({{"title", "old"}}, out).ok());
+    ASSERT_TRUE(new_generation.store(*api->resources[0]).create({{"title", "new"}}, out).ok());
+  }
+  EXPECT_EQ(query(dir.file("a.db"), "SELECT count(DISTINCT id) FROM todos")[0][0], "7");
+  // Without shared counters the second would start where the first stood when it opened.
+  Database apart(dir.file("a.db"), *api, notes);
+  ASSERT_TRUE(apart.store(*api->resources[0]).create({{"title", "apart"}}, out).ok());
+  EXPECT_EQ(query(dir.file("a.db"), "SELECT max(id) FROM todos")[0][0], "8");
+}
+
 }  // namespace
 }  // namespace apiserver::store
