@@ -1,13 +1,11 @@
 #include "cli/cli.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/config_file.hpp"
+#include "cli/log_format.hpp"
 
 namespace apiserver::cli {
 int run(int argc, char** argv) {
@@ -58,6 +56,11 @@ int run(int argc, char** argv) {
       ->envname("APISERVER_LOG_LEVEL")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--log-format", options.log_format,
+                 "server messages on stderr: text, or json (one object a line: time, level, msg)")
+      ->envname("APISERVER_LOG_FORMAT")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
 
   std::string config_file;
   CLI::Option* config_option =
@@ -87,8 +90,7 @@ int run(int argc, char** argv) {
     return 2;
   }
   // Logs go to stderr, so that stdout carries only command output (routes, validate).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("apiserver"));
-  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  install_logger(options.log_format, options.log_level);
   if (routes->parsed()) return print_routes(sub_options.spec);
   if (validate->parsed()) return validate_document(sub_options.spec);
   if (options.spec.empty()) {

@@ -13,6 +13,7 @@ struct Options {
   unsigned threads = 0;
   std::string max_body;
   std::string log_level = "info";
+  std::string log_format = "text";  // of server messages on stderr: text or json
   bool mock = false;  // mocks (seeded resources on a throwaway database), permissive CORS
   std::string access_log = "json";  // json: one line per request on stdout; off
 };

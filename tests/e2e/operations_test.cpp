@@ -2,7 +2,12 @@
 // and the access log, on the real binary.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <iterator>
 #include <regex>
+#include <sstream>
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
@@ -173,6 +178,41 @@ paths:
   HttpResponse r = client.get("/ping", {{"X-Request-Id", "mine-1"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header_values("x-request-id"), std::vector<std::string>{"mine-1"});
+}
+
+// --log-format json: every server message on stderr is one JSON object, quotes in a message
+// included (the document's file name has one here, and reloading names it).
+TEST(ServerMessages, AreOneJsonObjectALineWithLogFormatJson) {
+  TempDir dir;
+  std::ifstream todo(source_path("examples/todo.yaml"));
+  const std::string spec =
+      write_file(dir, "to\"do.yaml", std::string(std::istreambuf_iterator<char>(todo), {}));
+  const std::string db = dir.file("todo.db");
+  ServerProcess server({spec, "--db", db, "--access-log", "off"},
+                       {{"APISERVER_LOG_FORMAT", "json"}});
+  kill(server.pid(), SIGHUP);
+  ASSERT_TRUE(server.wait_for_log("\"msg\":\"reloaded ")) << server.log();
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+  std::istringstream lines(server.log());
+  std::vector<json> messages;
+  for (std::string line; std::getline(lines, line);) {
+    json parsed = json::parse(line, nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << "not JSON: " << line;
+    ASSERT_TRUE(parsed["time"].is_string() && parsed["level"].is_string() &&
+                parsed["msg"].is_string())
+        << line;
+    EXPECT_TRUE(std::regex_match(parsed["time"].get<std::string>(),
+                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+        << line;
+    messages.push_back(parsed);
+  }
+  auto said = [&](const std::string& msg) {
+    return std::any_of(messages.begin(), messages.end(),
+                       [&](const json& m) { return m["msg"] == msg && m["level"] == "info"; });
+  };
+  EXPECT_TRUE(said("listening on http://127.0.0.1:" + std::to_string(server.port())));
+  EXPECT_TRUE(said("reloaded " + spec)) << server.log();
+  EXPECT_TRUE(said("received SIGTERM, shutting down")) << server.log();
 }
 
 TEST(OwnEndpoints, ACollisionWithTheDocumentStopsStartUpUnlessMovedOrOff) {
