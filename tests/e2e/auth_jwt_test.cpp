@@ -20,6 +20,7 @@
 #include "support/auth_fixture.hpp"
 #include "support/http_client.hpp"
 #include "support/jwt_signer.hpp"
+#include "support/problem_json.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -30,8 +31,6 @@ using nlohmann::json;
 // At least 32 bytes, as specs/auth.md requires of an HMAC secret.
 constexpr char kSecret[] = "jwt-e2e-hmac-secret-0123456789abcdefghij";
 constexpr char kOtherSecret[] = "another-hmac-secret-0123456789abcdefghij";
-constexpr char kUnauthorized[] = "urn:apiserver:problem:unauthorized";
-constexpr char kForbidden[] = "urn:apiserver:problem:forbidden";
 constexpr char kIssuer[] = "https://id.example.test";
 
 // Claims valid for ten minutes for `subject`, with `changes` merged in; a null value in

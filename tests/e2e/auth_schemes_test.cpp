@@ -19,15 +19,13 @@
 #include "support/http_client.hpp"
 #include "support/jwt_signer.hpp"
 #include "support/password_hash.hpp"
+#include "support/problem_json.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kUnauthorized[] = "urn:apiserver:problem:unauthorized";
-constexpr char kForbidden[] = "urn:apiserver:problem:forbidden";
 
 // Header keys (${AUTH_TEST_API_KEYS}, comma-separated), query keys (a file, one per line),
 // cookie keys (${AUTH_TEST_COOKIE_KEYS}).
