@@ -7,18 +7,15 @@
 #include <vector>
 
 #include "auth/schemes.hpp"
-#include "compile/model.hpp"
 #include "http/request.hpp"
 #include "http/uri.hpp"
+#include "model/identity.hpp"
+#include "model/model.hpp"
 #include "problem/problem.hpp"
 
 namespace apiserver::auth {
 
-struct Identity {
-  bool authenticated = false;
-  std::string subject;  // JWT subject, API key name or user name
-  std::vector<std::string> scopes;
-};
+using model::Identity;
 
 // nullopt with `identity` filled when a requirement is met (an operation without requirements
 // is public: `identity.authenticated` stays false); else the 401 or 403 to answer.

@@ -4,7 +4,7 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/secret_reference.hpp"
-#include "compile/settings.hpp"
+#include "spec/values.hpp"
 
 namespace apiserver::auth {
 namespace {
@@ -260,7 +260,7 @@ class SecurityCompiler {
     }
     if (NodeRef leeway = Document::child(config, "leeway"); leeway.valid()) {
       std::chrono::milliseconds value{0};
-      if (!compile::parse_duration(*leeway.node, value) || value > kMaxLeeway) {
+      if (!spec::parse_duration(*leeway.node, value) || value > kMaxLeeway) {
         error(leeway, what + ": 'leeway' must be a duration of at most 5m");
         ok = false;
       }

@@ -2,7 +2,7 @@
 // resolves every secret reference once, at start-up.
 #pragma once
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
 

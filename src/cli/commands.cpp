@@ -19,6 +19,7 @@
 #include "ops/swappable_handler.hpp"
 #include "pipeline/pipeline.hpp"
 #include "spec/document.hpp"
+#include "spec/values.hpp"
 #include "store/database.hpp"
 
 namespace apiserver::cli {
@@ -96,7 +97,7 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
   if (!generation->api) return nullptr;
   model::Api& api = *generation->api;
   if (!options.max_body.empty() &&
-      !compile::parse_byte_size(spec::Json(options.max_body), api.settings.max_body_bytes)) {
+      !spec::parse_byte_size(spec::Json(options.max_body), api.settings.max_body_bytes)) {
     std::cerr << "--max-body: '" << options.max_body << "' is not a size such as 1MiB or 4096\n";
     return nullptr;
   }

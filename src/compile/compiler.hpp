@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
 

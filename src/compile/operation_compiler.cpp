@@ -3,9 +3,17 @@
 #include <algorithm>
 #include <set>
 
-#include "compile/schema_facts.hpp"
+#include "spec/schema_facts.hpp"
+#include "text/media_type.hpp"
 
 namespace apiserver::compile {
+
+using spec::object_properties;
+using spec::ObjectProperty;
+using spec::schema_facts;
+using spec::SchemaFacts;
+using validate::Direction;
+using validate::to_plain_json;
 namespace {
 
 using model::ParamLocation;
@@ -94,8 +102,8 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
   if (!schema.valid()) {
     NodeRef content = Document::child(node, "content");
     if (content.valid() && content.node->is_object() && content.node->size() == 1) {
-      const std::string media = normalize_media_type(content.node->begin().key());
-      if (is_json_media_type(media)) {
+      const std::string media = text::normalize_media_type(content.node->begin().key());
+      if (text::is_json_media_type(media)) {
         out.json_encoded = true;
         schema = Document::child(Document::child(content, content.node->begin().key()), "schema");
       } else {
@@ -174,8 +182,8 @@ std::optional<model::RequestBody> compile_body(const Document& document, SchemaC
   }
   for (const auto& [media, value] : content.node->items()) {
     model::BodyMediaType type;
-    type.media_type = normalize_media_type(media);
-    type.is_json = is_json_media_type(type.media_type);
+    type.media_type = text::normalize_media_type(media);
+    type.is_json = text::is_json_media_type(type.media_type);
     NodeRef schema = Document::child(Document::child(content, media), "schema");
     if (type.is_json && schema.valid()) type.schema = schemas.get(schema, Direction::kRequest);
     out.media_types.push_back(std::move(type));
@@ -199,7 +207,7 @@ void collect_responses(const NodeRef& responses, const Document& document, model
     NodeRef content = Document::child(response, "content");
     if (!content.valid() || !content.node->is_object()) continue;
     for (const auto& [media, ignored] : content.node->items()) {
-      std::string normalized = normalize_media_type(media);
+      std::string normalized = text::normalize_media_type(media);
       if (std::find(op.response_media_types.begin(), op.response_media_types.end(), normalized) ==
           op.response_media_types.end())
         op.response_media_types.push_back(normalized);
@@ -209,20 +217,23 @@ void collect_responses(const NodeRef& responses, const Document& document, model
 
 }  // namespace
 
-std::string normalize_media_type(const std::string& media_type) {
-  std::string out = media_type.substr(0, media_type.find(';'));
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
-  size_t start = out.find_first_not_of(" \t");
-  out = start == std::string::npos ? std::string() : out.substr(start);
-  return lower(out);
-}
-
-bool is_json_media_type(const std::string& normalized) {
-  size_t slash = normalized.find('/');
-  if (slash == std::string::npos) return false;
-  std::string subtype = normalized.substr(slash + 1);
-  return subtype == "json" ||
-         (subtype.size() > 5 && subtype.compare(subtype.size() - 5, 5, "+json") == 0);
+model::ValueShape value_shape(const spec::SchemaFacts& facts) {
+  using model::ValueShape;
+  if (facts.types.size() != 1) {
+    // integer + number is still a number.
+    if (facts.types.size() == 2 && ((facts.types[0] == "integer" && facts.types[1] == "number") ||
+                                    (facts.types[0] == "number" && facts.types[1] == "integer")))
+      return ValueShape::kNumber;
+    return ValueShape::kAny;
+  }
+  const std::string& t = facts.types[0];
+  if (t == "string") return ValueShape::kString;
+  if (t == "integer") return ValueShape::kInteger;
+  if (t == "number") return ValueShape::kNumber;
+  if (t == "boolean") return ValueShape::kBoolean;
+  if (t == "array") return ValueShape::kArray;
+  if (t == "object") return ValueShape::kObject;
+  return ValueShape::kAny;
 }
 
 model::Operation compile_operation(const Document& document, SchemaCache& schemas,

@@ -5,10 +5,11 @@
 
 #include <string>
 
-#include "compile/model.hpp"
 #include "compile/schema_cache.hpp"
+#include "model/model.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
+#include "spec/schema_facts.hpp"
 
 namespace apiserver::compile {
 
@@ -21,11 +22,7 @@ model::Operation compile_operation(const spec::Document& document, SchemaCache& 
                                    const spec::NodeRef& operation_node,
                                    spec::Diagnostics& diagnostics);
 
-// Lower-cased media type without parameters: "Application/JSON; charset=utf-8" ->
-// "application/json".
-std::string normalize_media_type(const std::string& media_type);
-
-// application/json, application/*+json and the like.
-bool is_json_media_type(const std::string& normalized);
+// The one JSON type a value of `facts` has, for coercing text into it.
+model::ValueShape value_shape(const spec::SchemaFacts& facts);
 
 }  // namespace apiserver::compile

@@ -6,6 +6,7 @@
 
 #include "compile/settings.hpp"
 #include "ratelimit/client_address.hpp"
+#include "spec/values.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -173,7 +174,7 @@ class RateLimitCompiler {
       ok = false;
     }
     NodeRef per = Document::child(node, "per");
-    if (!per.valid() || !parse_duration(*per.node, p.per) || p.per.count() <= 0 ||
+    if (!per.valid() || !spec::parse_duration(*per.node, p.per) || p.per.count() <= 0 ||
         p.per > kMaxPeriod) {
       error(per.valid() ? per : node,
             "rate limit needs 'per': a duration such as 1s, 1m, 1h (at most 7 days)");

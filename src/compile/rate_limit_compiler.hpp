@@ -2,7 +2,7 @@
 // x-apiserver.trusted-proxies -> Api::rate_limits, each operation's policies.
 #pragma once
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
 

@@ -8,9 +8,18 @@
 #include <sstream>
 
 #include "compile/operation_compiler.hpp"
-#include "compile/schema_facts.hpp"
+#include "spec/schema_facts.hpp"
+#include "text/media_type.hpp"
 
 namespace apiserver::compile {
+
+using spec::component_name;
+using spec::object_properties;
+using spec::ObjectProperty;
+using spec::schema_facts;
+using spec::SchemaFacts;
+using validate::Direction;
+using validate::to_plain_json;
 namespace {
 
 using model::CrudAction;
@@ -80,7 +89,7 @@ NodeRef success_schema(const Document& document, const Operation& op,
     NodeRef content = Document::child(response, "content");
     if (!content.valid() || !content.node->is_object()) continue;
     for (const auto& [media, ignored] : content.node->items()) {
-      if (is_json_media_type(normalize_media_type(media)))
+      if (text::is_json_media_type(text::normalize_media_type(media)))
         return Document::child(Document::child(content, media), "schema");
     }
   }
@@ -92,7 +101,7 @@ NodeRef body_schema(const Document& document, const Operation& op, spec::Diagnos
   NodeRef content = Document::child(body, "content");
   if (!content.valid() || !content.node->is_object()) return {};
   for (const auto& [media, ignored] : content.node->items()) {
-    if (is_json_media_type(normalize_media_type(media)))
+    if (text::is_json_media_type(text::normalize_media_type(media)))
       return Document::child(Document::child(content, media), "schema");
   }
   return {};

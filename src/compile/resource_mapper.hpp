@@ -8,8 +8,8 @@
 // out of storage); `x-apiserver-key` names the key property.
 #pragma once
 
-#include "compile/model.hpp"
 #include "compile/schema_cache.hpp"
+#include "model/model.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
 

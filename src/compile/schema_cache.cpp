@@ -2,6 +2,8 @@
 
 namespace apiserver::compile {
 
+using validate::Direction;
+
 std::shared_ptr<const validate::CompiledSchema> SchemaCache::get(const spec::NodeRef& schema,
                                                                  Direction direction) {
   auto key = std::make_tuple(schema.file, schema.pointer, direction);

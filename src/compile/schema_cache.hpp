@@ -7,8 +7,8 @@
 #include <string>
 #include <tuple>
 
-#include "compile/schema_translator.hpp"
 #include "validate/compiled_schema.hpp"
+#include "validate/schema_translator.hpp"
 
 namespace apiserver::compile {
 
@@ -20,13 +20,13 @@ class SchemaCache {
   // The validator for `schema` in `direction`; null (after reporting) when it
   // cannot be compiled.
   std::shared_ptr<const validate::CompiledSchema> get(const spec::NodeRef& schema,
-                                                      Direction direction);
+                                                      validate::Direction direction);
 
  private:
   const spec::Document& document_;
   spec::Diagnostics& diagnostics_;
-  SchemaTranslator translator_;
-  std::map<std::tuple<const spec::SourceFile*, std::string, Direction>,
+  validate::SchemaTranslator translator_;
+  std::map<std::tuple<const spec::SourceFile*, std::string, validate::Direction>,
            std::shared_ptr<const validate::CompiledSchema>>
       cache_;
 };

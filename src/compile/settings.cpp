@@ -4,23 +4,18 @@
 #include <cctype>
 #include <set>
 
+#include "mock/knobs.hpp"
+#include "spec/values.hpp"
+
 namespace apiserver::compile {
 namespace {
 
+using spec::check_keys;
 using spec::Diagnostic;
 using spec::Document;
 using spec::NodeRef;
-
-void check_keys(const Document& document, const NodeRef& node, const std::set<std::string>& known,
-                spec::Diagnostics& diagnostics) {
-  for (const auto& [key, value] : node.node->items()) {
-    if (known.count(key)) continue;
-    std::string list;
-    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-    diagnostics.add(document.at(Document::child(node, key), Diagnostic::Severity::kError,
-                                "unknown setting '" + key + "' (known: " + list + ")"));
-  }
-}
+using spec::parse_byte_size;
+using spec::parse_duration;
 
 bool read_positive(const Document& document, const NodeRef& node, long long& out,
                    spec::Diagnostics& diagnostics) {
@@ -85,36 +80,6 @@ void read_cors(const Document& document, const NodeRef& node, model::CorsSetting
 
 }  // namespace
 
-bool parse_duration(const spec::Json& value, std::chrono::milliseconds& out) {
-  if (value.is_number_integer() && value.get<long long>() >= 0) {
-    out = std::chrono::milliseconds(value.get<long long>());
-    return true;
-  }
-  if (!value.is_string()) return false;
-  const std::string text = value.get<std::string>();
-  size_t i = 0;
-  long long number = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) &&
-         number < 100'000'000)
-    number = number * 10 + (text[i++] - '0');
-  if (i == 0) return false;
-  std::string unit = text.substr(i);
-  if (unit == "ms") {
-    out = std::chrono::milliseconds(number);
-  } else if (unit == "s") {
-    out = std::chrono::milliseconds(number * 1000);
-  } else if (unit == "m") {
-    out = std::chrono::milliseconds(number * 60'000);
-  } else if (unit == "h") {
-    out = std::chrono::milliseconds(number * 3'600'000);
-  } else if (unit == "d") {
-    out = std::chrono::milliseconds(number * 86'400'000);
-  } else {
-    return false;
-  }
-  return true;
-}
-
 // endpoints: {health: /healthz, ready: /readyz, metrics: /metrics, openapi: /openapi,
 // docs: /docs, redoc: /redoc}; false turns one off. The docs pages show the published
 // document, so they are off when it is.
@@ -162,90 +127,6 @@ void read_endpoints(const Document& document, const NodeRef& node, model::Endpoi
   }
 }
 
-void read_mock_knobs(const Document& document, const NodeRef& node, model::MockKnobs& knobs,
-                     spec::Diagnostics& diagnostics) {
-  if (!node.node->is_object()) {
-    diagnostics.add(document.at(node, Diagnostic::Severity::kError, "must be a mapping"));
-    return;
-  }
-  check_keys(document, node, {"delay", "error-rate"}, diagnostics);
-  // Answers wait on the server's event loop timer; keep them within the idle timeout.
-  const std::chrono::milliseconds kMaxDelay{30'000};
-  if (NodeRef delay = Document::child(node, "delay"); delay.valid()) {
-    std::chrono::milliseconds min{0}, max{0};
-    bool ok = false;
-    if (delay.node->is_object()) {
-      check_keys(document, delay, {"min", "max"}, diagnostics);
-      NodeRef lo = Document::child(delay, "min");
-      NodeRef hi = Document::child(delay, "max");
-      ok = lo.valid() && hi.valid() && parse_duration(*lo.node, min) &&
-           parse_duration(*hi.node, max);
-    } else {
-      ok = parse_duration(*delay.node, min);
-      max = min;
-    }
-    // One message per mistake: a reader should not have to guess which rule was broken.
-    std::string problem;
-    if (!ok) {
-      problem =
-          "'delay' must be a duration such as 200ms or 2s, or {min: 100ms, max: 1s}, at most 30s";
-    } else if (min > max) {
-      problem = "'delay' has min " + std::to_string(min.count()) + "ms above max " +
-                std::to_string(max.count()) + "ms";
-    } else if (max > kMaxDelay) {
-      problem = "'delay' of " + std::to_string(max.count()) + "ms is over the 30s limit";
-    }
-    if (!problem.empty()) {
-      diagnostics.add(document.at(delay, Diagnostic::Severity::kError, problem));
-    } else {
-      knobs.delay_min = min;
-      knobs.delay_max = max;
-    }
-  }
-  if (NodeRef rate = Document::child(node, "error-rate"); rate.valid()) {
-    if (rate.node->is_number() && rate.node->get<double>() >= 0 && rate.node->get<double>() <= 1) {
-      knobs.error_rate = rate.node->get<double>();
-    } else {
-      diagnostics.add(document.at(rate, Diagnostic::Severity::kError,
-                                  "'error-rate' must be a number from 0 to 1"));
-    }
-  }
-}
-
-bool parse_byte_size(const spec::Json& value, size_t& out) {
-  if (value.is_number_unsigned() || (value.is_number_integer() && value.get<long long>() > 0)) {
-    out = value.get<size_t>();
-    return true;
-  }
-  if (!value.is_string()) return false;
-  const std::string text = value.get<std::string>();
-  size_t i = 0;
-  unsigned long long number = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-    number = number * 10 + static_cast<unsigned>(text[i] - '0');
-    if (number > (1ull << 40)) return false;
-    ++i;
-  }
-  if (i == 0) return false;
-  while (i < text.size() && text[i] == ' ') ++i;
-  std::string unit = text.substr(i);
-  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  unsigned long long factor = 0;
-  if (unit.empty() || unit == "b")
-    factor = 1;
-  else if (unit == "kb" || unit == "kib" || unit == "k")
-    factor = 1024;
-  else if (unit == "mb" || unit == "mib" || unit == "m")
-    factor = 1024 * 1024;
-  else if (unit == "gb" || unit == "gib" || unit == "g")
-    factor = 1024ull * 1024 * 1024;
-  else
-    return false;
-  if (number > (1ull << 40) / factor) return false;  // 1 TiB is more than any body
-  out = static_cast<size_t>(number * factor);
-  return out > 0;
-}
-
 void read_settings(const Document& document, model::Settings& settings,
                    spec::Diagnostics& diagnostics) {
   NodeRef root = Document::child(document.root_ref(), "x-apiserver");
@@ -262,7 +143,7 @@ void read_settings(const Document& document, model::Settings& settings,
   if (NodeRef endpoints = Document::child(root, "endpoints"); endpoints.valid())
     read_endpoints(document, endpoints, settings.endpoints, diagnostics);
   if (NodeRef mock = Document::child(root, "mock"); mock.valid())
-    read_mock_knobs(document, mock, settings.mock, diagnostics);
+    mock::read_mock_knobs(document, mock, settings.mock, diagnostics);
   if (NodeRef cors = Document::child(root, "cors"); cors.valid())
     read_cors(document, cors, settings.cors, diagnostics);
 

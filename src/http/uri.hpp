@@ -1,4 +1,4 @@
-// Percent-decoding of paths and query strings (RFC 3986, HTML form encoding).
+// Query strings: split into decoded name/value pairs (HTML form encoding).
 #pragma once
 
 #include <string>
@@ -7,13 +7,6 @@
 #include <vector>
 
 namespace apiserver::http {
-
-// Decodes %XX escapes (and '+' as space when `plus_is_space`). Returns false on
-// a malformed escape; `out` is then unspecified.
-bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
-
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string percent_encode(std::string_view in);
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 

@@ -31,11 +31,11 @@
 #include <utility>
 #include <vector>
 
-#include "compile/schema_facts.hpp"
-#include "compile/schema_translator.hpp"
 #include "mock/pattern_generator.hpp"
 #include "spec/json_pointer.hpp"
+#include "spec/schema_facts.hpp"
 #include "validate/formats.hpp"
+#include "validate/schema_translator.hpp"
 
 namespace apiserver::mock {
 namespace {
@@ -513,7 +513,7 @@ bool Generator::hidden(const NodeRef& property_schema) {
   Location key = location_of(property_schema);
   auto it = hidden_.find(key);
   if (it != hidden_.end()) return it->second;
-  compile::SchemaFacts facts = compile::schema_facts(document_, property_schema);
+  spec::SchemaFacts facts = spec::schema_facts(document_, property_schema);
   bool is_hidden = options_.audience == Audience::kRequest ? facts.read_only : facts.write_only;
   hidden_.emplace(key, is_hidden);
   return is_hidden;
@@ -1003,15 +1003,15 @@ bool Generator::make_exclusive(Value& value, const NodeRef& list, size_t chosen,
   for (size_t round = 0; round < list.node->size() && others_match(&other); ++round) {
     if (!value.is_object()) return false;
     NodeRef branch = Document::item(list, other);
-    std::vector<compile::ObjectProperty> properties;
-    compile::object_properties(document_, branch, properties);
+    std::vector<spec::ObjectProperty> properties;
+    spec::object_properties(document_, branch, properties);
     auto still_valid = [&] {
       // Shallow: the schema holding this oneOf fails until every overlap is gone; the caller
       // checks the whole conjunction once exclusivity holds.
       return match(value, mine) && match_conj(value, conj, true) && !match(value, branch);
     };
     bool fixed = false;
-    for (const compile::ObjectProperty& p : properties) {
+    for (const spec::ObjectProperty& p : properties) {
       if (!p.required || !value.contains(p.name)) continue;
       Value saved = value[p.name];
       value.erase(p.name);
@@ -1022,7 +1022,7 @@ bool Generator::make_exclusive(Value& value, const NodeRef& list, size_t chosen,
       value[p.name] = saved;
     }
     for (size_t i = 0; i < properties.size() && !fixed; ++i) {
-      const compile::ObjectProperty& p = properties[i];
+      const spec::ObjectProperty& p = properties[i];
       if (value.contains(p.name) || p.facts.types.empty()) continue;
       unsigned accepted = 0;
       for (const std::string& t : p.facts.types) accepted |= type_bit(t);

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <functional>
 
-#include "compile/operation_compiler.hpp"
-#include "compile/schema_translator.hpp"
-#include "compile/settings.hpp"
 #include "mock/generator.hpp"
+#include "mock/knobs.hpp"
+#include "text/media_type.hpp"
+#include "validate/schema_translator.hpp"
 
 namespace apiserver::mock {
 namespace {
@@ -73,7 +73,7 @@ class Planner {
     model::MockPlan plan;
     plan.knobs = api_.settings.mock;
     if (NodeRef knobs = Document::child(op.node, "x-apiserver-mock"); knobs.valid())
-      compile::read_mock_knobs(document_, knobs, plan.knobs, diagnostics_);
+      read_mock_knobs(document_, knobs, plan.knobs, diagnostics_);
     plan.seed = seed_of(op.method + " " + op.path_template);
     NodeRef responses = Document::child(op.node, "responses");
     if (responses.valid() && responses.node->is_object()) {
@@ -147,10 +147,10 @@ class Planner {
   model::MockContent plan_content(const NodeRef& node, const std::string& media, uint64_t seed,
                                   const std::string& where) {
     model::MockContent out;
-    out.media_type = compile::normalize_media_type(media);
+    out.media_type = text::normalize_media_type(media);
     // A range that admits JSON (*/*, application/*) is answered as JSON unless Accept narrows
     // it, so its bodies are planned as JSON text (strings quoted, unambiguous to unquote).
-    out.is_json = compile::is_json_media_type(out.media_type) || out.media_type == "*/*" ||
+    out.is_json = text::is_json_media_type(out.media_type) || out.media_type == "*/*" ||
                   out.media_type == "application/*";
     out.schema = Document::child(node, "schema");
     // Examples are serialized from the document's own (ordered) nodes: a client gets the keys
@@ -218,7 +218,7 @@ void plan_mocks(const Document& document, model::Api& api, spec::Diagnostics& di
       } else if (NodeRef knobs = Document::child(op.node, "x-apiserver-mock"); knobs.valid()) {
         // Not a mock now, but one under --mock: a bad knob is refused either way.
         model::MockKnobs unused;
-        compile::read_mock_knobs(document, knobs, unused, diagnostics);
+        read_mock_knobs(document, knobs, unused, diagnostics);
       }
     }
   }

@@ -5,7 +5,7 @@
 // `Prefer: dynamic=true`).
 #pragma once
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
 

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "compile/model.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::ops {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::ops {
 

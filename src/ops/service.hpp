@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
 #include "http/server.hpp"
+#include "model/model.hpp"
 #include "ops/access_log.hpp"
 #include "ops/docs.hpp"
 #include "ops/metrics.hpp"

@@ -1,6 +1,6 @@
 #include "pipeline/body.hpp"
 
-#include "compile/operation_compiler.hpp"
+#include "text/media_type.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -72,7 +72,7 @@ std::optional<Problem> read_body(const model::Operation& operation, const http::
   if (content_type == nullptr)
     return Problem::make(ProblemCode::kUnsupportedMediaType,
                          "the request has a body but no Content-Type; send one of: " + accepted);
-  std::string type = compile::normalize_media_type(*content_type);
+  std::string type = text::normalize_media_type(*content_type);
   for (const auto& m : declared.media_types) {
     if (media_matches(m.media_type, type)) {
       body.media = &m;
@@ -84,7 +84,7 @@ std::optional<Problem> read_body(const model::Operation& operation, const http::
         ProblemCode::kUnsupportedMediaType,
         "Content-Type '" + type + "' is not accepted here; send one of: " + accepted);
   body.present = true;
-  if (!body.media->is_json && !compile::is_json_media_type(type)) return std::nullopt;
+  if (!body.media->is_json && !text::is_json_media_type(type)) return std::nullopt;
   if (auto problem = parse_json_body(request.body, body.json)) return problem;
   if (validate && body.media->schema)
     body.media->schema->validate(body.json, ErrorSource::kBody, "", errors);

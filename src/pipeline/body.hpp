@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
 #include "http/request.hpp"
+#include "model/model.hpp"
 #include "problem/problem.hpp"
 
 namespace apiserver::pipeline {

@@ -2,9 +2,9 @@
 #pragma once
 
 #include "auth/authenticator.hpp"
-#include "compile/model.hpp"
 #include "http/request.hpp"
 #include "http/uri.hpp"
+#include "model/model.hpp"
 #include "pipeline/body.hpp"
 #include "pipeline/parameters.hpp"
 
@@ -19,7 +19,7 @@ struct Call {
   // Parameter errors found so far. Only list runs with some: it adds its own
   // (unknown filters, bad sort) so the client learns of all of them at once.
   const std::vector<FieldError>& errors;
-  const auth::Identity& identity;  // who the security requirements identified
+  const model::Identity& identity;  // who the security requirements identified
 };
 
 }  // namespace apiserver::pipeline

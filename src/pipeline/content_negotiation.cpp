@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "compile/operation_compiler.hpp"
+#include "text/media_type.hpp"
 
 namespace apiserver::pipeline {
 
@@ -18,8 +18,8 @@ bool accepts_json(const std::string* accept) {
     // A range with q=0 is a refusal.
     size_t q = range.find("q=");
     if (q != std::string::npos && std::strtod(range.c_str() + q + 2, nullptr) <= 0) continue;
-    std::string type = compile::normalize_media_type(range);
-    if (type == "*/*" || type == "application/*" || compile::is_json_media_type(type)) return true;
+    std::string type = text::normalize_media_type(range);
+    if (type == "*/*" || type == "application/*" || text::is_json_media_type(type)) return true;
   }
   return false;
 }
@@ -40,7 +40,7 @@ std::vector<Range> parse_accept(const std::string& text) {
         text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     start = comma == std::string::npos ? text.size() + 1 : comma + 1;
     Range range;
-    range.type = compile::normalize_media_type(part);
+    range.type = text::normalize_media_type(part);
     if (range.type.empty()) continue;
     size_t q = part.find("q=");
     if (q != std::string::npos) range.q = std::strtod(part.c_str() + q + 2, nullptr);

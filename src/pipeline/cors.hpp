@@ -3,9 +3,9 @@
 // errors included, so a browser app can read them.
 #pragma once
 
-#include "compile/model.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::pipeline {
 

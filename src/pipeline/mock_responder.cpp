@@ -2,12 +2,12 @@
 
 #include <random>
 
-#include "compile/operation_compiler.hpp"
 #include "mock/generator.hpp"
 #include "mock/planner.hpp"
 #include "pipeline/content_negotiation.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/prefer.hpp"
+#include "text/media_type.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -194,7 +194,7 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
   response.content_type = concrete_type(type, content.is_json);
   // Bodies planned as JSON text for a range (*/*) sent as another type: a string goes out as
   // its own text, as for any non-JSON type.
-  if (content.is_json && !compile::is_json_media_type(response.content_type))
+  if (content.is_json && !text::is_json_media_type(response.content_type))
     response.body = string_text(std::move(response.body));
   if (!applied.empty()) response.add_header("Preference-Applied", applied);
   return std::nullopt;

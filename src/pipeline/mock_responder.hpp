@@ -6,8 +6,8 @@
 
 #include <optional>
 
-#include "compile/model.hpp"
 #include "http/response.hpp"
+#include "model/model.hpp"
 #include "pipeline/call.hpp"
 #include "problem/problem.hpp"
 

@@ -8,9 +8,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compile/model.hpp"
 #include "http/request.hpp"
 #include "http/uri.hpp"
+#include "model/model.hpp"
 #include "problem/problem.hpp"
 
 namespace apiserver::pipeline {

@@ -87,7 +87,7 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
 }
 
 std::optional<Problem> Pipeline::admit(const http::Request& request, const model::Operation& op,
-                                       const http::QueryParams& query, auth::Identity& identity,
+                                       const http::QueryParams& query, model::Identity& identity,
                                        ExtraHeaders& extra) {
   auto authenticate = [&]() -> std::optional<Problem> {
     if (op.security.empty() || !api_.auth) return std::nullopt;
@@ -112,7 +112,7 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
   if (!http::parse_query(request.query, query))
     return Problem::make(ProblemCode::kBadRequest, "the query string has a malformed %-escape");
   // Before anything else is read: a caller without credentials learns nothing more.
-  auth::Identity identity;
+  model::Identity identity;
   if (auto problem = admit(request, op, query, identity, extra)) return problem;
   if (op.stored() && !accepts_json(request.header("accept")))
     return Problem::make(ProblemCode::kNotAcceptable,

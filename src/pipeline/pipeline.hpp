@@ -5,8 +5,8 @@
 #include <memory>
 #include <optional>
 
-#include "compile/model.hpp"
 #include "http/server.hpp"
+#include "model/model.hpp"
 #include "pipeline/stored_operations.hpp"
 #include "problem/problem.hpp"
 #include "ratelimit/rate_limiter.hpp"
@@ -34,7 +34,7 @@ class Pipeline final : public http::RequestHandler {
   // Rate limits and authentication: the problem that ends the request, if any; `identity` is
   // the caller authenticated.
   std::optional<Problem> admit(const http::Request& request, const model::Operation& op,
-                               const http::QueryParams& query, auth::Identity& identity,
+                               const http::QueryParams& query, model::Identity& identity,
                                ExtraHeaders& extra);
 
   const model::Api& api_;

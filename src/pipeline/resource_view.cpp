@@ -1,6 +1,7 @@
 #include "pipeline/resource_view.hpp"
 
 #include "http/uri.hpp"
+#include "text/percent_encoding.hpp"
 
 namespace apiserver::pipeline {
 
@@ -31,7 +32,7 @@ std::string ResourceView::key_segment(const store::Record& record) const {
   const store::Cell& key = record[resource_.key];
   return resource_.key_column().type == model::ColumnType::kInteger
              ? std::to_string(key.integer)
-             : http::percent_encode(key.text);
+             : text::percent_encode(key.text);
 }
 
 }  // namespace apiserver::pipeline

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "store/resource_store.hpp"
 
 namespace apiserver::pipeline {

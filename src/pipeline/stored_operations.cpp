@@ -5,6 +5,7 @@
 #include "auth/schemes.hpp"
 #include "http/uri.hpp"
 #include "pipeline/prefer.hpp"
+#include "text/percent_encoding.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -71,7 +72,7 @@ void screen_read_only(nlohmann::json& item, const Resource& resource, bool refus
 // or the caller is one of its admins).
 std::optional<std::string> owner_scope(const Call& call, const Resource& resource) {
   if (!resource.owned()) return std::nullopt;
-  const auth::Identity& identity = call.identity;
+  const model::Identity& identity = call.identity;
   for (const std::string& admin : resource.owner_admins) {
     if (identity.subject == admin) return std::nullopt;
   }
@@ -233,7 +234,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   std::string kept_query;  // filters and sort, for the Link header
   for (const auto& [name, text] : call.query) {
     if (is_reserved_list_parameter(name)) {
-      if (name == "sort") kept_query += "sort=" + http::percent_encode(text) + "&";
+      if (name == "sort") kept_query += "sort=" + text::percent_encode(text) + "&";
       continue;
     }
     if (already_reported(name) || credential_parameter(api_, call.operation, name)) continue;
@@ -260,7 +261,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
       continue;
     }
     query.filters.push_back({static_cast<size_t>(column), std::move(value)});
-    kept_query += http::percent_encode(name) + "=" + http::percent_encode(text) + "&";
+    kept_query += text::percent_encode(name) + "=" + text::percent_encode(text) + "&";
   }
   if (!errors.empty()) return Problem::validation(std::move(errors));
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <unordered_map>
 
-#include "compile/model.hpp"
 #include "http/response.hpp"
+#include "model/model.hpp"
 #include "pipeline/call.hpp"
 #include "pipeline/resource_view.hpp"
 #include "problem/problem.hpp"

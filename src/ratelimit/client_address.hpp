@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
 #include "http/request.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::ratelimit {
 

@@ -33,7 +33,7 @@ RateLimiter::RateLimiter(const model::Api& api, Clock clock) : api_(api), clock_
 }
 
 std::string RateLimiter::key_of(const model::RateLimitPolicy& policy, const http::Request& request,
-                                const auth::Identity* identity) const {
+                                const model::Identity* identity) const {
   switch (policy.key) {
     case model::RateLimitKey::kGlobal:
       return "";
@@ -51,7 +51,7 @@ std::string RateLimiter::key_of(const model::RateLimitPolicy& policy, const http
 }
 
 std::optional<Problem> RateLimiter::admit(Admission& admission, const http::Request& request,
-                                          const auth::Identity* identity) {
+                                          const model::Identity* identity) {
   const model::Operation& op = admission.op_;
   if (admission.refusing_ != nullptr) return std::nullopt;  // refused already
   const int64_t now = clock_();
@@ -112,7 +112,7 @@ void RateLimiter::add_fields(const Admission& admission, HeaderList& headers) co
 }
 
 std::optional<Problem> RateLimiter::admit(const model::Operation& op, const http::Request& request,
-                                          const auth::Identity& identity, HeaderList& headers) {
+                                          const model::Identity& identity, HeaderList& headers) {
   if (op.rate_limits.empty()) return std::nullopt;
   Admission admission(op);
   std::optional<Problem> problem = admit(admission, request, nullptr);

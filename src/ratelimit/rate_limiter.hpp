@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "auth/authenticator.hpp"
-#include "compile/model.hpp"
 #include "http/request.hpp"
+#include "model/identity.hpp"
+#include "model/model.hpp"
 #include "problem/problem.hpp"
 #include "ratelimit/store.hpp"
 
@@ -54,7 +54,7 @@ class RateLimiter {
   // policies that do not count by caller; with it, from the others. Returns the 429 to send
   // when a policy refuses; then nothing is taken from any budget of either stage.
   std::optional<Problem> admit(Admission& admission, const http::Request& request,
-                               const auth::Identity* identity);
+                               const model::Identity* identity);
 
   // Adds the RateLimit-Policy field (every policy of the operation) and the RateLimit field
   // (the policies applied so far) to an answer.
@@ -62,13 +62,13 @@ class RateLimiter {
 
   // Both stages and the fields at once, for a caller that has authenticated already.
   std::optional<Problem> admit(const model::Operation& op, const http::Request& request,
-                               const auth::Identity& identity, HeaderList& headers);
+                               const model::Identity& identity, HeaderList& headers);
 
   const RateLimitStore& store(size_t policy) const { return *stores_[policy]; }
 
  private:
   std::string key_of(const model::RateLimitPolicy& policy, const http::Request& request,
-                     const auth::Identity* identity) const;
+                     const model::Identity* identity) const;
 
   const model::Api& api_;
   Clock clock_;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "http/uri.hpp"
+#include "text/percent_encoding.hpp"
 
 namespace apiserver::route {
 namespace {
@@ -118,7 +118,7 @@ std::optional<Router::Match> Router::match(std::string_view raw_path) const {
   std::vector<std::string_view> segments = split_segments(raw_path);
   std::vector<std::string> decoded(segments.size());
   for (size_t i = 0; i < segments.size(); ++i) {
-    if (!http::percent_decode(segments[i], decoded[i], false)) return std::nullopt;
+    if (!text::percent_decode(segments[i], decoded[i], false)) return std::nullopt;
   }
   std::vector<std::string> values;
   // Depth-first, literals before parameters, backtracking on dead ends.

@@ -5,8 +5,8 @@
 #include <set>
 #include <sstream>
 
-#include "http/uri.hpp"
 #include "spec/json_pointer.hpp"
+#include "text/percent_encoding.hpp"
 
 namespace apiserver::spec {
 namespace fs = std::filesystem;
@@ -158,7 +158,7 @@ std::optional<NodeRef> Document::resolve(const SourceFile& from, const std::stri
     if (target == nullptr) return std::nullopt;
   }
   std::string pointer;
-  if (!http::percent_decode(fragment, pointer, false)) return std::nullopt;
+  if (!text::percent_decode(fragment, pointer, false)) return std::nullopt;
   if (!pointer.empty() && pointer.front() != '/') return std::nullopt;  // plain-name anchors
   const Json* node = find_pointer(target->root(), pointer);
   if (node == nullptr) return std::nullopt;

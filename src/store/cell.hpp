@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::store {
 

@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "store/key_sequence.hpp"
 #include "store/resource_store.hpp"
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <utility>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::store {
 

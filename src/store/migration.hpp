@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::store {
 

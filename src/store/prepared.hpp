@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "store/cell.hpp"
 
 namespace apiserver::store {

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "store/key_sequence.hpp"
 #include "store/prepared.hpp"
 

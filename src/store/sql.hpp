@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::store {
 

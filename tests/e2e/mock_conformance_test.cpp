@@ -43,7 +43,6 @@
 #include <vector>
 
 #include "compile/schema_cache.hpp"
-#include "compile/schema_translator.hpp"
 #include "mock/generator.hpp"
 #include "problem/problem.hpp"
 #include "spec/diagnostics.hpp"
@@ -51,6 +50,7 @@
 #include "support/conformance_documents.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "validate/schema_translator.hpp"
 
 namespace apiserver::test {
 namespace {
@@ -297,7 +297,7 @@ class RequestBuilder {
   Generated generate(const NodeRef& schema, const std::function<bool(const json&)>& fits) {
     Generated out;
     std::shared_ptr<const validate::CompiledSchema> validator =
-        cache_.get(schema, compile::Direction::kRequest);
+        cache_.get(schema, validate::Direction::kRequest);
     if (!validator) {
       out.why = "the schema does not compile";
       return out;
@@ -818,7 +818,7 @@ class ResponseChecker {
     if (!schema.valid()) return;
     // Other media types carry a string's own text, anything else as JSON text (mock.md).
     std::shared_ptr<const validate::CompiledSchema> validator =
-        cache_.get(schema, compile::Direction::kResponse);
+        cache_.get(schema, validate::Direction::kResponse);
     std::vector<FieldError> errors;
     ++bodies_checked_;
     if (validator && validator->validate(json(r.body), ErrorSource::kBody, "", errors)) return;
@@ -840,7 +840,7 @@ class ResponseChecker {
   void validate(const NodeRef& schema, const json& body, const std::string& what,
                 Fail& fail) const {
     std::shared_ptr<const validate::CompiledSchema> validator =
-        cache_.get(schema, compile::Direction::kResponse);
+        cache_.get(schema, validate::Direction::kResponse);
     if (!validator) {
       fail("the schema of " + what + " does not compile");
       return;
@@ -869,7 +869,7 @@ class ResponseChecker {
       NodeRef schema = Document::child(follow(Document::child(headers, name)), "schema");
       if (!schema.valid()) continue;
       std::shared_ptr<const validate::CompiledSchema> validator =
-          cache_.get(schema, compile::Direction::kResponse);
+          cache_.get(schema, validate::Direction::kResponse);
       if (!validator) continue;
       // Header text has no type: it may stand for a string, a JSON scalar or a simple-style
       // list (a,b,c); one reading must match.

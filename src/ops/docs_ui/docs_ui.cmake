@@ -1,4 +1,4 @@
-# The browser files of /docs (Swagger UI) and /redoc (ReDoc), embedded in apiserver_core.
+# The browser files of /docs (Swagger UI) and /redoc (ReDoc), embedded in apiserver_ops.
 #
 # package.json and package-lock.json (integrity hashes) pin the npm packages; `npm ci` fetches
 # them into the build tree when they change. A generated assembler file .incbin's the few
@@ -32,7 +32,7 @@ add_custom_command(
 file(MAKE_DIRECTORY ${DOCS_UI_DIR})
 
 configure_file(${DOCS_UI_SOURCE}/assets.S.in ${DOCS_UI_DIR}/docs_ui_assets.S @ONLY)
-target_sources(apiserver_core PRIVATE ${DOCS_UI_DIR}/docs_ui_assets.S)
+target_sources(apiserver_ops PRIVATE ${DOCS_UI_DIR}/docs_ui_assets.S)
 # .incbin is invisible to the assembler's dependency output: name the files here.
 set_source_files_properties(
   ${DOCS_UI_DIR}/docs_ui_assets.S

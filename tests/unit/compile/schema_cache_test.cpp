@@ -19,9 +19,9 @@ TEST(SchemaCache, SharesTheValidatorOfASchemaPerDirection) {
   ASSERT_TRUE(doc);
   SchemaCache cache(*doc, diagnostics);
   spec::NodeRef a = *doc->resolve(doc->main(), "#/components/schemas/A");
-  auto request = cache.get(a, Direction::kRequest);
-  auto again = cache.get(a, Direction::kRequest);
-  auto response = cache.get(a, Direction::kResponse);
+  auto request = cache.get(a, validate::Direction::kRequest);
+  auto again = cache.get(a, validate::Direction::kRequest);
+  auto response = cache.get(a, validate::Direction::kResponse);
   ASSERT_NE(request, nullptr);
   EXPECT_EQ(request, again);
   EXPECT_NE(request, response);

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "spec/values.hpp"
+
 namespace apiserver::compile {
 namespace {
 
@@ -132,13 +134,13 @@ TEST(ReadSettings, ReportsLimitsAndPaginationThatAreNotMappings) {
 
 size_t size_of(const spec::Json& value) {
   size_t out = 0;
-  EXPECT_TRUE(parse_byte_size(value, out)) << value.dump();
+  EXPECT_TRUE(spec::parse_byte_size(value, out)) << value.dump();
   return out;
 }
 
 bool is_size(const spec::Json& value) {
   size_t out = 0;
-  return parse_byte_size(value, out);
+  return spec::parse_byte_size(value, out);
 }
 
 TEST(ParseByteSize, ReadsPlainNumbersAndBinaryUnits) {
@@ -169,7 +171,7 @@ TEST(ParseByteSize, RefusesWhatIsNotAPositiveSize) {
 // can wrap around 64 bits: "17179869185GiB" (2^34 + 1 GiB) is read as exactly 1 GiB.
 TEST(ParseByteSize, DoesNotWrapAroundOnHugeSizes) {
   size_t out = 0;
-  bool ok = parse_byte_size(spec::Json("17179869185GiB"), out);
+  bool ok = spec::parse_byte_size(spec::Json("17179869185GiB"), out);
   EXPECT_TRUE(!ok || out > (size_t{1} << 40)) << "read as " << out;
 }
 

@@ -6,18 +6,20 @@
 #include <random>
 #include <string>
 
+#include "text/percent_encoding.hpp"
+
 namespace apiserver::http {
 namespace {
 
 std::string decode(std::string_view in, bool plus_is_space = false) {
   std::string out;
-  EXPECT_TRUE(percent_decode(in, out, plus_is_space)) << in;
+  EXPECT_TRUE(text::percent_decode(in, out, plus_is_space)) << in;
   return out;
 }
 
 bool decodes(std::string_view in) {
   std::string out;
-  return percent_decode(in, out, false);
+  return text::percent_decode(in, out, false);
 }
 
 TEST(PercentDecode, DecodesEscapesOfBothCases) {
@@ -51,23 +53,23 @@ TEST(PercentDecode, RejectsMalformedEscapes) {
 
 TEST(PercentDecode, ClearsTheOutputFirst) {
   std::string out = "stale";
-  ASSERT_TRUE(percent_decode("x", out, false));
+  ASSERT_TRUE(text::percent_decode("x", out, false));
   EXPECT_EQ(out, "x");
 }
 
 TEST(PercentEncode, KeepsUnreservedCharactersOnly) {
-  EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
-  EXPECT_EQ(percent_encode("a b/c?d"), "a%20b%2Fc%3Fd");
-  EXPECT_EQ(percent_encode("+&=%"), "%2B%26%3D%25");
-  EXPECT_EQ(percent_encode("\xC3\xA9"), "%C3%A9");
-  EXPECT_EQ(percent_encode(std::string("\0", 1)), "%00");
-  EXPECT_EQ(percent_encode(""), "");
+  EXPECT_EQ(text::percent_encode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(text::percent_encode("a b/c?d"), "a%20b%2Fc%3Fd");
+  EXPECT_EQ(text::percent_encode("+&=%"), "%2B%26%3D%25");
+  EXPECT_EQ(text::percent_encode("\xC3\xA9"), "%C3%A9");
+  EXPECT_EQ(text::percent_encode(std::string("\0", 1)), "%00");
+  EXPECT_EQ(text::percent_encode(""), "");
 }
 
 TEST(PercentEncode, RoundTripsEveryByteThroughDecode) {
   std::string all;
   for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
-  std::string encoded = percent_encode(all);
+  std::string encoded = text::percent_encode(all);
   EXPECT_EQ(encoded.find_first_not_of(
                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%"),
             std::string::npos);

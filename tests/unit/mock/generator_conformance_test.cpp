@@ -156,8 +156,8 @@ TEST(GeneratorConformance, EveryReachableSchemaGeneratesValidValues) {
       const Skip* skip =
           schema.file == &document->main() ? find_skip(relative, schema.pointer) : nullptr;
       for (Audience audience : {Audience::kRequest, Audience::kResponse}) {
-        auto direction = audience == Audience::kRequest ? compile::Direction::kRequest
-                                                        : compile::Direction::kResponse;
+        auto direction = audience == Audience::kRequest ? validate::Direction::kRequest
+                                                        : validate::Direction::kResponse;
         std::shared_ptr<const validate::CompiledSchema> validator = cache.get(schema, direction);
         ASSERT_TRUE(validator) << relative << "#" << schema.pointer;
         for (uint64_t seed : {0u, 1u, 2u, 3u}) {

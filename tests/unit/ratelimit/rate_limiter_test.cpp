@@ -76,7 +76,7 @@ class Limited {
 
   Answer call(const std::string& method, const std::string& path,
               const std::string& peer = "192.0.2.1", HeaderList request_headers = {},
-              const auth::Identity& identity = {}) {
+              const model::Identity& identity = {}) {
     Answer answer;
     const model::Operation* op = compiled_.op(method, path);
     EXPECT_NE(op, nullptr) << method << " " << path;
@@ -96,8 +96,8 @@ class Limited {
   std::unique_ptr<RateLimiter> limiter_;
 };
 
-auth::Identity caller(const std::string& subject) {
-  auth::Identity identity;
+model::Identity caller(const std::string& subject) {
+  model::Identity identity;
   identity.authenticated = true;
   identity.subject = subject;
   return identity;
@@ -306,7 +306,7 @@ TEST(RateLimiter, AppliesPoliciesByAddressBeforeAuthenticationAndByCallerAfter) 
   EXPECT_EQ(fields, (HeaderList{{"RateLimit-Policy", "\"by-ip\";q=3;w=60, \"by-caller\";q=1;w=60"},
                                 {"RateLimit", "\"by-ip\";r=2;t=20"}}));
 
-  auth::Identity alice = caller("alice");
+  model::Identity alice = caller("alice");
   Admission first(op);
   EXPECT_FALSE(l.limiter().admit(first, request, nullptr));
   EXPECT_FALSE(l.limiter().admit(first, request, &alice));
@@ -320,7 +320,7 @@ TEST(RateLimiter, AppliesPoliciesByAddressBeforeAuthenticationAndByCallerAfter) 
   EXPECT_EQ(fields.back(), (std::pair<std::string, std::string>{
                                "RateLimit", "\"by-ip\";r=1;t=40, \"by-caller\";r=0;t=60"}));
   // The refused request took nothing from by-ip: one request is left there.
-  auth::Identity bob = caller("bob");
+  model::Identity bob = caller("bob");
   Answer third = l.call("GET", "/a", "192.0.2.1", {}, bob);
   EXPECT_TRUE(third.allowed());
   EXPECT_EQ(third.state(), "\"by-ip\";r=0;t=60, \"by-caller\";r=0;t=60");
@@ -359,7 +359,7 @@ TEST(RateLimiter, CountsIdentitiesAndAnonymousCallersByAddress) {
     // A subject that looks like an address is still not that address.
     EXPECT_TRUE(l.call("GET", "/a", "192.0.2.7", {}, caller("192.0.2.1")).allowed());
     // Not authenticated: the subject is ignored.
-    auth::Identity unverified;
+    model::Identity unverified;
     unverified.subject = "alice";
     EXPECT_FALSE(l.call("GET", "/a", "192.0.2.1", {}, unverified).allowed());
   }

@@ -27,12 +27,12 @@
 #include <vector>
 
 #include "compile/compiler.hpp"
-#include "compile/model.hpp"
-#include "compile/schema_translator.hpp"
+#include "model/model.hpp"
 #include "problem/problem.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
 #include "validate/compiled_schema.hpp"
+#include "validate/schema_translator.hpp"
 
 namespace apiserver {
 namespace {
@@ -267,8 +267,8 @@ TEST_P(ConformanceDocuments, EveryRequestSchemaCompiles) {
   size_t warnings = 0;
   for (const ReachableSchema& schema : schemas) {
     spec::Diagnostics diagnostics;
-    compile::SchemaTranslator translator(*document, diagnostics);
-    nlohmann::json draft7 = translator.translate(schema.node, compile::Direction::kRequest);
+    validate::SchemaTranslator translator(*document, diagnostics);
+    nlohmann::json draft7 = translator.translate(schema.node, validate::Direction::kRequest);
     EXPECT_FALSE(diagnostics.has_errors()) << schema.where << diagnostics_text(diagnostics);
     warnings += warning_count(diagnostics);
     std::shared_ptr<const validate::CompiledSchema> compiled;
@@ -292,10 +292,10 @@ TEST_P(ConformanceDocuments, EveryComponentSchemaCompiles) {
   size_t count = 0;
   for (const auto& [name, value] : schemas.node->items()) {
     (void)value;
-    for (compile::Direction direction :
-         {compile::Direction::kRequest, compile::Direction::kResponse}) {
+    for (validate::Direction direction :
+         {validate::Direction::kRequest, validate::Direction::kResponse}) {
       spec::Diagnostics diagnostics;
-      compile::SchemaTranslator translator(*document, diagnostics);
+      validate::SchemaTranslator translator(*document, diagnostics);
       nlohmann::json draft7 = translator.translate(Document::child(schemas, name), direction);
       EXPECT_FALSE(diagnostics.has_errors()) << name << diagnostics_text(diagnostics);
       EXPECT_NO_THROW(validate::CompiledSchema::build(draft7)) << name << ": " << draft7.dump();
@@ -306,8 +306,8 @@ TEST_P(ConformanceDocuments, EveryComponentSchemaCompiles) {
             << " component schema(s) compiled in both directions\n";
 }
 
-INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceDocuments, testing::ValuesIn(test::conformance_documents()),
-                         param_name);
+INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceDocuments,
+                         testing::ValuesIn(test::conformance_documents()), param_name);
 
 TEST(ConformanceDocumentsData, ThirtyDocumentsAllWithExpectedCounts) {
   const std::vector<std::string> documents = test::conformance_documents();
@@ -345,8 +345,8 @@ TEST(ConformanceDocumentsPairs, YamlAndJsonLoadToIdenticalData) {
     ASSERT_TRUE(yaml->document && yaml->api) << diagnostics_text(yaml->diagnostics);
     ASSERT_TRUE(json->document && json->api) << diagnostics_text(json->diagnostics);
     // Key order may differ between the files: compare as unordered JSON.
-    const nlohmann::json a = compile::to_plain_json(yaml->document->root());
-    const nlohmann::json b = compile::to_plain_json(json->document->root());
+    const nlohmann::json a = validate::to_plain_json(yaml->document->root());
+    const nlohmann::json b = validate::to_plain_json(json->document->root());
     EXPECT_EQ(compiled_routes(*yaml->api), compiled_routes(*json->api));
     EXPECT_EQ(raw_routes(yaml->document->root()), raw_routes(json->document->root()));
     if (pair.identical) {
@@ -408,9 +408,9 @@ TEST(ConformanceDocumentsSchemas, NullableThreeZeroSchemasAdmitNull) {
         Document::child(Document::child(document->root_ref(), "components"), "schemas"), nodes);
     for (const NodeRef& node : nodes) {
       spec::Diagnostics diagnostics;
-      compile::SchemaTranslator translator(*document, diagnostics);
-      auto compiled =
-          validate::CompiledSchema::build(translator.translate(node, compile::Direction::kRequest));
+      validate::SchemaTranslator translator(*document, diagnostics);
+      auto compiled = validate::CompiledSchema::build(
+          translator.translate(node, validate::Direction::kRequest));
       std::vector<FieldError> errors;
       EXPECT_TRUE(compiled->validate(nullptr, ErrorSource::kBody, "", errors))
           << relative << "#" << node.pointer << " refuses null: " << compiled->document().dump();
@@ -440,9 +440,9 @@ TEST(ConformanceDocumentsSchemas, SelfReferencingCircularSchemaValidatesNestedDa
         Document::child(Document::child(document->root_ref(), "components"), "schemas"),
         "Circular");
     ASSERT_TRUE(circular.valid());
-    compile::SchemaTranslator translator(*document, diagnostics);
+    validate::SchemaTranslator translator(*document, diagnostics);
     auto compiled = validate::CompiledSchema::build(
-        translator.translate(circular, compile::Direction::kRequest));
+        translator.translate(circular, validate::Direction::kRequest));
     ASSERT_FALSE(diagnostics.has_errors()) << diagnostics_text(diagnostics);
     nlohmann::json deep = {{"string", "leaf"}};
     for (int i = 0; i < 50; ++i) deep = {{"string", "n" + std::to_string(i)}, {"children", {deep}}};

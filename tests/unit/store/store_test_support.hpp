@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
+#include "model/model.hpp"
 #include "store/resource_store.hpp"
 
 namespace apiserver::store {

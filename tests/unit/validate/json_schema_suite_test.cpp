@@ -2,7 +2,7 @@
 // project's whole validation layer, the path a request body takes:
 //
 //   suite schema -> components/schemas/S of a synthetic OpenAPI document -> spec::parse_document
-//   -> compile::SchemaTranslator (kRequest) -> validate::CompiledSchema::build -> validate()
+//   -> validate::SchemaTranslator (kRequest) -> validate::CompiledSchema::build -> validate()
 //
 // Dialects. draft7 groups are embedded in an OpenAPI 3.1.0 document: draft-7 keywords carry over
 // (the translator accepts the draft-7 tuple form of `items`), but a 3.1 Schema Object applies the
@@ -46,12 +46,12 @@
 #include <string>
 #include <vector>
 
-#include "compile/schema_translator.hpp"
 #include "problem/problem.hpp"
 #include "spec/diagnostics.hpp"
 #include "spec/document.hpp"
 #include "validate/compiled_schema.hpp"
 #include "validate/formats.hpp"
+#include "validate/schema_translator.hpp"
 
 namespace apiserver {
 namespace {
@@ -257,8 +257,8 @@ CompiledGroup compile_group(const json& suite_schema, const std::string& draft) 
   }
   json draft7;
   try {
-    compile::SchemaTranslator translator(*parsed, diagnostics);
-    draft7 = translator.translate(s, compile::Direction::kRequest);
+    validate::SchemaTranslator translator(*parsed, diagnostics);
+    draft7 = translator.translate(s, validate::Direction::kRequest);
   } catch (const std::exception& e) {
     out.error = std::string("translate threw: ") + e.what();
     return out;
@@ -473,8 +473,8 @@ std::shared_ptr<const validate::CompiledSchema> compile_openapi_schema(const jso
   spec::NodeRef s = spec::Document::child(
       spec::Document::child(spec::Document::child(parsed->root_ref(), "components"), "schemas"),
       "S");
-  compile::SchemaTranslator translator(*parsed, diagnostics);
-  json draft7 = translator.translate(s, compile::Direction::kRequest);
+  validate::SchemaTranslator translator(*parsed, diagnostics);
+  json draft7 = translator.translate(s, validate::Direction::kRequest);
   if (diagnostics.has_errors()) return nullptr;
   return validate::CompiledSchema::build(draft7);
 }

@@ -1,9 +1,10 @@
 // Unit tests of the compiled model's small helpers.
-#include "compile/model.hpp"
+#include "model/model.hpp"
 
 #include <gtest/gtest.h>
 
 #include "compile/operation_compiler.hpp"
+#include "text/media_type.hpp"
 
 namespace apiserver::model {
 namespace {
@@ -46,17 +47,17 @@ TEST(Model, FindsOperationsByUpperCaseMethod) {
 }
 
 TEST(MediaTypes, NormalizesAndRecognisesJson) {
-  using compile::is_json_media_type;
-  using compile::normalize_media_type;
-  EXPECT_EQ(normalize_media_type("Application/JSON; charset=utf-8"), "application/json");
-  EXPECT_EQ(normalize_media_type("  text/plain  "), "text/plain");
-  EXPECT_TRUE(is_json_media_type("application/json"));
-  EXPECT_TRUE(is_json_media_type("application/problem+json"));
-  EXPECT_TRUE(is_json_media_type("application/vnd.api+json"));
-  EXPECT_FALSE(is_json_media_type("application/jsonl"));
-  EXPECT_FALSE(is_json_media_type("text/plain"));
-  EXPECT_FALSE(is_json_media_type("json"));
-  EXPECT_FALSE(is_json_media_type("application/+json")) << "no subtype before +json";
+  using text::is_json_media_type;
+  using text::normalize_media_type;
+  EXPECT_EQ(text::normalize_media_type("Application/JSON; charset=utf-8"), "application/json");
+  EXPECT_EQ(text::normalize_media_type("  text/plain  "), "text/plain");
+  EXPECT_TRUE(text::is_json_media_type("application/json"));
+  EXPECT_TRUE(text::is_json_media_type("application/problem+json"));
+  EXPECT_TRUE(text::is_json_media_type("application/vnd.api+json"));
+  EXPECT_FALSE(text::is_json_media_type("application/jsonl"));
+  EXPECT_FALSE(text::is_json_media_type("text/plain"));
+  EXPECT_FALSE(text::is_json_media_type("json"));
+  EXPECT_FALSE(text::is_json_media_type("application/+json")) << "no subtype before +json";
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "compile/model.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::model {
 

@@ -1,13 +1,9 @@
-#include "compile/schema_facts.hpp"
+#include "spec/schema_facts.hpp"
 
 #include <set>
 
-namespace apiserver::compile {
+namespace apiserver::spec {
 namespace {
-
-using spec::Document;
-using spec::Json;
-using spec::NodeRef;
 
 constexpr int kMaxAllOfDepth = 32;
 
@@ -106,25 +102,6 @@ SchemaFacts schema_facts(const Document& document, const NodeRef& schema) {
   return facts;
 }
 
-model::ValueShape value_shape(const SchemaFacts& facts) {
-  using model::ValueShape;
-  if (facts.types.size() != 1) {
-    // integer + number is still a number.
-    if (facts.types.size() == 2 && ((facts.types[0] == "integer" && facts.types[1] == "number") ||
-                                    (facts.types[0] == "number" && facts.types[1] == "integer")))
-      return ValueShape::kNumber;
-    return ValueShape::kAny;
-  }
-  const std::string& t = facts.types[0];
-  if (t == "string") return ValueShape::kString;
-  if (t == "integer") return ValueShape::kInteger;
-  if (t == "number") return ValueShape::kNumber;
-  if (t == "boolean") return ValueShape::kBoolean;
-  if (t == "array") return ValueShape::kArray;
-  if (t == "object") return ValueShape::kObject;
-  return ValueShape::kAny;
-}
-
 bool object_properties(const Document& document, const NodeRef& schema,
                        std::vector<ObjectProperty>& out) {
   std::set<std::string> required;
@@ -146,4 +123,4 @@ std::string component_name(const Document& document, const NodeRef& schema) {
   return name.find('/') == std::string::npos ? name : std::string();
 }
 
-}  // namespace apiserver::compile
+}  // namespace apiserver::spec

@@ -1,22 +1,24 @@
-#include "compile/schema_translator.hpp"
+#include "validate/schema_translator.hpp"
 
 #include <re2/re2.h>
 
 #include <deque>
 #include <regex>
 
-#include "compile/schema_facts.hpp"
 #include "spec/json_pointer.hpp"
+#include "spec/schema_facts.hpp"
 #include "validate/formats.hpp"
 #include "validate/keywords.hpp"
 
-namespace apiserver::compile {
+namespace apiserver::validate {
 namespace {
 
 using spec::Diagnostic;
 using spec::Document;
 using spec::Json;
 using spec::NodeRef;
+using spec::schema_facts;
+using spec::SchemaFacts;
 
 // Keywords that only annotate: dropped from the validating schema.
 const std::set<std::string>& annotation_keywords() {
@@ -432,4 +434,4 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
   warn_once(value, "'" + key + "' is not a JSON Schema keyword; it is ignored");
 }
 
-}  // namespace apiserver::compile
+}  // namespace apiserver::validate

@@ -1,7 +1,7 @@
 // Unit tests of the OpenAPI Schema Object -> draft-7 translation: dialect differences (3.0
 // nullable and boolean exclusive bounds, 3.1 prefixItems, dependentRequired, $ref siblings),
 // readOnly/writeOnly by direction, recursive $refs, and the warnings for what is not enforced.
-#include "compile/schema_translator.hpp"
+#include "validate/schema_translator.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include "validate/compiled_schema.hpp"
 #include "validate/keywords.hpp"
 
-namespace apiserver::compile {
+namespace apiserver::validate {
 namespace {
 
 using nlohmann::json;
@@ -382,4 +382,4 @@ TEST(ToPlainJson, ConvertsEveryKindOfValue) {
 }
 
 }  // namespace
-}  // namespace apiserver::compile
+}  // namespace apiserver::validate

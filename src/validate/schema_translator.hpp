@@ -23,7 +23,7 @@
 
 #include "spec/document.hpp"
 
-namespace apiserver::compile {
+namespace apiserver::validate {
 
 enum class Direction { kRequest, kResponse };
 
@@ -56,4 +56,4 @@ class SchemaTranslator {
 // nlohmann::ordered_json (documents keep their key order) to nlohmann::json.
 nlohmann::json to_plain_json(const nlohmann::ordered_json& value);
 
-}  // namespace apiserver::compile
+}  // namespace apiserver::validate

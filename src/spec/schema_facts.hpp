@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.hpp"
 #include "spec/document.hpp"
 
-namespace apiserver::compile {
+namespace apiserver::spec {
 
 struct SchemaFacts {
   std::vector<std::string> types;  // declared types other than "null"; empty: any
@@ -23,9 +22,6 @@ struct SchemaFacts {
 
 // Follows $ref (and single-member allOf wrappers) and reads the facts.
 SchemaFacts schema_facts(const spec::Document& document, const spec::NodeRef& schema);
-
-// The one JSON type a value of `facts` has, for coercing text into it.
-model::ValueShape value_shape(const SchemaFacts& facts);
 
 struct ObjectProperty {
   std::string name;
@@ -42,4 +38,4 @@ bool object_properties(const spec::Document& document, const spec::NodeRef& sche
 // If `schema` is a $ref to #/components/schemas/NAME, NAME; else empty.
 std::string component_name(const spec::Document& document, const spec::NodeRef& schema);
 
-}  // namespace apiserver::compile
+}  // namespace apiserver::spec

@@ -1,6 +1,6 @@
 // Unit tests of SchemaFacts: types, nullability, read/write-only flags, defaults, value shapes
 // and object properties with allOf merged.
-#include "compile/schema_facts.hpp"
+#include "spec/schema_facts.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace apiserver::compile {
+#include "compile/operation_compiler.hpp"
+
+namespace apiserver::spec {
 namespace {
 
 class SchemaFactsTest : public ::testing::Test {
@@ -51,14 +53,14 @@ TEST_F(SchemaFactsTest, TakesNullOutOfATypeListAsNullability) {
   SchemaFacts a = facts("A");
   EXPECT_EQ(a.types, std::vector<std::string>{"integer"});
   EXPECT_TRUE(a.nullable);
-  EXPECT_EQ(value_shape(a), model::ValueShape::kInteger);
+  EXPECT_EQ(compile::value_shape(a), model::ValueShape::kInteger);
 }
 
 TEST_F(SchemaFactsTest, InfersObjectAndArrayTypesFromTheirKeywords) {
   load("    O: {properties: {a: {type: string}}}\n    L: {items: {type: string}}\n    Any: {}\n");
-  EXPECT_EQ(value_shape(facts("O")), model::ValueShape::kObject);
-  EXPECT_EQ(value_shape(facts("L")), model::ValueShape::kArray);
-  EXPECT_EQ(value_shape(facts("Any")), model::ValueShape::kAny);
+  EXPECT_EQ(compile::value_shape(facts("O")), model::ValueShape::kObject);
+  EXPECT_EQ(compile::value_shape(facts("L")), model::ValueShape::kArray);
+  EXPECT_EQ(compile::value_shape(facts("Any")), model::ValueShape::kAny);
 }
 
 TEST_F(SchemaFactsTest, FollowsRefsAndSingleAllOfWrappers) {
@@ -81,7 +83,7 @@ TEST(ValueShape, NamesTheOneJsonType) {
   auto shape = [](std::vector<std::string> types) {
     SchemaFacts f;
     f.types = std::move(types);
-    return value_shape(f);
+    return compile::value_shape(f);
   };
   EXPECT_EQ(shape({"string"}), model::ValueShape::kString);
   EXPECT_EQ(shape({"integer"}), model::ValueShape::kInteger);
@@ -136,4 +138,4 @@ TEST_F(SchemaFactsTest, NamesComponentsReferencedByRef) {
 }
 
 }  // namespace
-}  // namespace apiserver::compile
+}  // namespace apiserver::spec
