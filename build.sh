@@ -2,7 +2,8 @@
 # Sets up a Debian 12 machine for apiserver, builds it, and serves or tests it.
 #
 #   ./build.sh serve [SPEC] [apiserver options]   install, build, serve SPEC (default examples/todo.yaml)
-#   ./build.sh test                               install, build, run every test and the benchmark smoke
+#   ./build.sh test                               install, build (warnings are errors), lint, run every test
+#                                                 and the benchmark smoke
 #   ./build.sh build                              install and build only
 #   ./build.sh package                            install, build, make the .deb and .rpm in build/
 #   ./build.sh deps                               install the Debian packages only
@@ -17,6 +18,8 @@ PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev
   libssl-dev libcrypt-dev libargon2-dev
 )
+# What `test` needs besides: the static checks of .ci/lint.
+TEST_PACKAGES=(clang-format clang-tidy)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -24,7 +27,7 @@ as_root() {
 
 deps() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   # The build fetches the /docs and /redoc browser files with `npm ci`. Any npm will do (a
@@ -37,9 +40,11 @@ deps() {
   fi
 }
 
+# WERROR=ON (what `test` uses) makes every compiler warning an error.
 build() {
   deps
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DAPISERVER_WERROR="${WERROR:-OFF}" >/dev/null
   cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 }
 
@@ -55,7 +60,9 @@ case "$command" in
     exec "$BUILD_DIR/apiserver" "$spec" "$@"
     ;;
   test)
-    build
+    deps "${TEST_PACKAGES[@]}"
+    WERROR=ON build
+    .ci/lint "$BUILD_DIR"
     (cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
     BUILD_DIR=$BUILD_DIR .ci/packages
     bench/run --smoke --apiserver "$BUILD_DIR/apiserver"
