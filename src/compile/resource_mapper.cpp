@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "compile/operation_compiler.hpp"
+#include "compile/resource_columns.hpp"
+#include "compile/resource_extensions.hpp"
 #include "spec/schema_facts.hpp"
 #include "text/media_type.hpp"
 
@@ -60,22 +62,6 @@ std::string sanitize_table_name(const std::string& raw) {
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "t_" + out;
   if (out.rfind("sqlite_", 0) == 0) out = "t_" + out;
   return out;
-}
-
-model::ColumnType column_type(const SchemaFacts& facts) {
-  model::ValueShape shape = value_shape(facts);
-  switch (shape) {
-    case model::ValueShape::kInteger:
-      return model::ColumnType::kInteger;
-    case model::ValueShape::kNumber:
-      return model::ColumnType::kReal;
-    case model::ValueShape::kBoolean:
-      return model::ColumnType::kBoolean;
-    case model::ValueShape::kString:
-      return model::ColumnType::kText;
-    default:
-      return model::ColumnType::kJson;
-  }
 }
 
 // The schema of the first 2xx JSON response of `op`.
@@ -334,173 +320,13 @@ class Mapper {
     resource->collection_path = collection.path_template;
     std::string name = component_name(document_, schema);
     resource->name = name.empty() ? table : name;
-    if (!build_columns(*resource, schema, facts, key_param)) return nullptr;
+    if (!build_columns(document_, *resource, schema, facts, key_param, diagnostics_))
+      return nullptr;
     resource->item_schema = schemas_.get(schema, Direction::kRequest);
-    read_seed(*resource, facts.resolved);
-    read_owner(*resource, facts.resolved);
+    read_seed(document_, *resource, facts.resolved, diagnostics_);
+    read_owner(document_, *resource, facts.resolved, diagnostics_);
     api_.resources.push_back(std::move(resource));
     return api_.resources.back().get();
-  }
-
-  // x-apiserver-seed: a list of items, or the path (relative to the document
-  // file) of a YAML or JSON file holding one. Every row is validated now.
-  void read_seed(model::Resource& resource, const NodeRef& schema) {
-    NodeRef seed = Document::child(schema, "x-apiserver-seed");
-    if (!seed.valid()) return;
-    spec::Json rows;
-    std::string origin = "x-apiserver-seed";
-    if (seed.node->is_string()) {
-      std::string path =
-          (std::filesystem::path(seed.file->base_dir) / seed.node->get<std::string>()).string();
-      std::ifstream in(path, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      spec::ParsedText parsed;
-      spec::ParseFailure failure;
-      if (!in || !spec::parse_yaml_text(text.str(), parsed, failure)) {
-        std::error_code ignored;
-        std::string why =
-            in ? "line " + std::to_string(failure.position.line) + ": " + failure.message
-            : std::filesystem::exists(path, ignored) ? "it cannot be read"
-                                                     : "no such file";
-        diagnostics_.add(document_.at(seed, Diagnostic::Severity::kError,
-                                      "cannot read seed file " + path + ": " + why));
-        return;
-      }
-      rows = std::move(parsed.root);
-      origin = path;
-    } else {
-      rows = *seed.node;
-    }
-    if (!rows.is_array()) {
-      diagnostics_.add(
-          document_.at(seed, Diagnostic::Severity::kError,
-                       "x-apiserver-seed must be a list of items, or the path of a file "
-                       "holding one"));
-      return;
-    }
-    for (size_t i = 0; i < rows.size(); ++i) {
-      nlohmann::json row = to_plain_json(rows[i]);
-      std::vector<FieldError> errors;
-      if (resource.item_schema &&
-          !resource.item_schema->validate(row, ErrorSource::kBody, "", errors)) {
-        std::string detail;
-        for (const FieldError& e : errors)
-          detail += (detail.empty() ? "" : "; ") + e.pointer + " " + e.detail;
-        // An inline row is pointed at itself; a row of a file at the reference to the file.
-        NodeRef where = seed.node->is_string() ? seed : Document::item(seed, i);
-        diagnostics_.add(document_.at(
-            where.valid() ? where : seed, Diagnostic::Severity::kError,
-            "seed row " + std::to_string(i) + " of " + origin + " breaks the schema: " + detail));
-        continue;
-      }
-      resource.seed_rows.push_back(std::move(row));
-    }
-  }
-
-  // x-apiserver-owner: a property name, or {property, admins, admin-scope}.
-  void read_owner(model::Resource& resource, const NodeRef& schema) {
-    NodeRef owner = Document::child(schema, "x-apiserver-owner");
-    if (!owner.valid()) return;
-    auto fail = [&](const std::string& message) {
-      diagnostics_.add(
-          document_.at(owner, Diagnostic::Severity::kError, "x-apiserver-owner: " + message));
-    };
-    std::string property;
-    if (owner.node->is_string()) {
-      property = owner.node->get<std::string>();
-    } else if (owner.node->is_object()) {
-      for (const auto& [key, value] : owner.node->items()) {
-        if (key == "property" && value.is_string()) {
-          property = value.get<std::string>();
-        } else if (key == "admin-scope" && value.is_string()) {
-          resource.owner_admin_scope = value.get<std::string>();
-        } else if (key == "admins" && value.is_array()) {
-          for (const auto& admin : value) {
-            if (admin.is_string()) resource.owner_admins.push_back(admin.get<std::string>());
-          }
-        } else {
-          return fail("unknown or malformed key '" + key +
-                      "' (property: name, admins: [identities], admin-scope: scope)");
-        }
-      }
-    }
-    if (property.empty()) return fail("must name a property, or be {property: NAME, ...}");
-    int column = resource.column_of(property);
-    if (column < 0 || static_cast<size_t>(column) == resource.key ||
-        resource.columns[static_cast<size_t>(column)].type != model::ColumnType::kText)
-      return fail("'" + property + "' is not a string property of the schema (other than its key)");
-    resource.owner_column = column;
-  }
-
-  bool build_columns(model::Resource& resource, const NodeRef& schema, const SchemaFacts& facts,
-                     const std::string& key_param) {
-    std::vector<ObjectProperty> properties;
-    object_properties(document_, schema, properties);
-    std::set<std::string> lowered;
-    bool ok = true;
-    for (const ObjectProperty& p : properties) {
-      std::string low = p.name;
-      for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (p.name.empty() || p.name.find('\0') != std::string::npos || !lowered.insert(low).second) {
-        diagnostics_.add(document_.at(p.schema, Diagnostic::Severity::kError,
-                                      "property '" + p.name +
-                                          "' cannot be a column: SQLite "
-                                          "column names are case-insensitive and non-empty"));
-        ok = false;
-        continue;
-      }
-      model::Column column;
-      column.property = p.name;
-      column.name = p.name;
-      column.type = column_type(p.facts);
-      column.nullable = p.facts.nullable;
-      column.read_only = p.facts.read_only;
-      column.write_only = p.facts.write_only;
-      column.not_null = p.required && !p.facts.nullable && !p.facts.read_only;
-      if (p.facts.default_value) column.default_value = to_plain_json(*p.facts.default_value);
-      resource.columns.push_back(std::move(column));
-    }
-    if (!ok) return false;
-
-    std::string key = "id";
-    NodeRef key_node = Document::child(facts.resolved, "x-apiserver-key");
-    if (key_node.valid()) {
-      if (!key_node.node->is_string() ||
-          resource.column_of(key_node.node->get<std::string>()) < 0) {
-        diagnostics_.add(document_.at(key_node, Diagnostic::Severity::kError,
-                                      "x-apiserver-key must name a property of the schema"));
-        return false;
-      }
-      key = key_node.node->get<std::string>();
-    } else if (!key_param.empty() && resource.column_of(key_param) >= 0) {
-      key = key_param;
-    }
-    int index = resource.column_of(key);
-    if (index < 0) {
-      // No key property: the server keeps one the schema does not show.
-      model::Column implicit;
-      implicit.property = key;
-      implicit.name = key;
-      implicit.type = model::ColumnType::kInteger;
-      implicit.read_only = true;
-      implicit.in_schema = false;
-      resource.columns.insert(resource.columns.begin(), std::move(implicit));
-      index = 0;
-    }
-    model::Column& key_column = resource.columns[static_cast<size_t>(index)];
-    key_column.not_null = true;
-    resource.key = static_cast<size_t>(index);
-    if (key_column.type == model::ColumnType::kInteger) {
-      resource.key_kind = model::KeyKind::kInteger;
-    } else if (key_column.type == model::ColumnType::kText) {
-      resource.key_kind = model::KeyKind::kUuid;
-    } else {
-      diagnostics_.add(document_.at(schema, Diagnostic::Severity::kError,
-                                    "key property '" + key + "' must be an integer or a string"));
-      return false;
-    }
-    return true;
   }
 
   const Document& document_;

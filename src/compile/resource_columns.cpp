@@ -1,0 +1,108 @@
+#include "compile/resource_columns.hpp"
+
+#include <cctype>
+#include <set>
+
+#include "compile/operation_compiler.hpp"
+
+namespace apiserver::compile {
+
+using spec::Diagnostic;
+using spec::Diagnostics;
+using spec::Document;
+using spec::NodeRef;
+using spec::ObjectProperty;
+using spec::SchemaFacts;
+using validate::to_plain_json;
+
+namespace {
+
+model::ColumnType column_type(const SchemaFacts& facts) {
+  model::ValueShape shape = value_shape(facts);
+  switch (shape) {
+    case model::ValueShape::kInteger:
+      return model::ColumnType::kInteger;
+    case model::ValueShape::kNumber:
+      return model::ColumnType::kReal;
+    case model::ValueShape::kBoolean:
+      return model::ColumnType::kBoolean;
+    case model::ValueShape::kString:
+      return model::ColumnType::kText;
+    default:
+      return model::ColumnType::kJson;
+  }
+}
+
+}  // namespace
+
+bool build_columns(const Document& document, model::Resource& resource, const NodeRef& schema,
+                   const SchemaFacts& facts, const std::string& key_param,
+                   Diagnostics& diagnostics) {
+  std::vector<ObjectProperty> properties;
+  object_properties(document, schema, properties);
+  std::set<std::string> lowered;
+  bool ok = true;
+  for (const ObjectProperty& p : properties) {
+    std::string low = p.name;
+    for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (p.name.empty() || p.name.find('\0') != std::string::npos || !lowered.insert(low).second) {
+      diagnostics.add(document.at(p.schema, Diagnostic::Severity::kError,
+                                  "property '" + p.name +
+                                      "' cannot be a column: SQLite "
+                                      "column names are case-insensitive and non-empty"));
+      ok = false;
+      continue;
+    }
+    model::Column column;
+    column.property = p.name;
+    column.name = p.name;
+    column.type = column_type(p.facts);
+    column.nullable = p.facts.nullable;
+    column.read_only = p.facts.read_only;
+    column.write_only = p.facts.write_only;
+    column.not_null = p.required && !p.facts.nullable && !p.facts.read_only;
+    if (p.facts.default_value) column.default_value = to_plain_json(*p.facts.default_value);
+    resource.columns.push_back(std::move(column));
+  }
+  if (!ok) return false;
+
+  std::string key = "id";
+  NodeRef key_node = Document::child(facts.resolved, "x-apiserver-key");
+  if (key_node.valid()) {
+    if (!key_node.node->is_string() || resource.column_of(key_node.node->get<std::string>()) < 0) {
+      diagnostics.add(document.at(key_node, Diagnostic::Severity::kError,
+                                  "x-apiserver-key must name a property of the schema"));
+      return false;
+    }
+    key = key_node.node->get<std::string>();
+  } else if (!key_param.empty() && resource.column_of(key_param) >= 0) {
+    key = key_param;
+  }
+  int index = resource.column_of(key);
+  if (index < 0) {
+    // No key property: the server keeps one the schema does not show.
+    model::Column implicit;
+    implicit.property = key;
+    implicit.name = key;
+    implicit.type = model::ColumnType::kInteger;
+    implicit.read_only = true;
+    implicit.in_schema = false;
+    resource.columns.insert(resource.columns.begin(), std::move(implicit));
+    index = 0;
+  }
+  model::Column& key_column = resource.columns[static_cast<size_t>(index)];
+  key_column.not_null = true;
+  resource.key = static_cast<size_t>(index);
+  if (key_column.type == model::ColumnType::kInteger) {
+    resource.key_kind = model::KeyKind::kInteger;
+  } else if (key_column.type == model::ColumnType::kText) {
+    resource.key_kind = model::KeyKind::kUuid;
+  } else {
+    diagnostics.add(document.at(schema, Diagnostic::Severity::kError,
+                                "key property '" + key + "' must be an integer or a string"));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace apiserver::compile

@@ -1,0 +1,109 @@
+#include "compile/resource_extensions.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "validate/schema_translator.hpp"
+
+namespace apiserver::compile {
+
+using spec::Diagnostic;
+using spec::Diagnostics;
+using spec::Document;
+using spec::NodeRef;
+using validate::to_plain_json;
+
+// x-apiserver-seed: a list of items, or the path (relative to the document
+// file) of a YAML or JSON file holding one. Every row is validated now.
+void read_seed(const Document& document, model::Resource& resource, const NodeRef& schema,
+               Diagnostics& diagnostics) {
+  NodeRef seed = Document::child(schema, "x-apiserver-seed");
+  if (!seed.valid()) return;
+  spec::Json rows;
+  std::string origin = "x-apiserver-seed";
+  if (seed.node->is_string()) {
+    std::string path =
+        (std::filesystem::path(seed.file->base_dir) / seed.node->get<std::string>()).string();
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    spec::ParsedText parsed;
+    spec::ParseFailure failure;
+    if (!in || !spec::parse_yaml_text(text.str(), parsed, failure)) {
+      std::error_code ignored;
+      std::string why =
+          in ? "line " + std::to_string(failure.position.line) + ": " + failure.message
+          : std::filesystem::exists(path, ignored) ? "it cannot be read"
+                                                   : "no such file";
+      diagnostics.add(document.at(seed, Diagnostic::Severity::kError,
+                                  "cannot read seed file " + path + ": " + why));
+      return;
+    }
+    rows = std::move(parsed.root);
+    origin = path;
+  } else {
+    rows = *seed.node;
+  }
+  if (!rows.is_array()) {
+    diagnostics.add(document.at(seed, Diagnostic::Severity::kError,
+                                "x-apiserver-seed must be a list of items, or the path of a file "
+                                "holding one"));
+    return;
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    nlohmann::json row = to_plain_json(rows[i]);
+    std::vector<FieldError> errors;
+    if (resource.item_schema &&
+        !resource.item_schema->validate(row, ErrorSource::kBody, "", errors)) {
+      std::string detail;
+      for (const FieldError& e : errors)
+        detail += (detail.empty() ? "" : "; ") + e.pointer + " " + e.detail;
+      // An inline row is pointed at itself; a row of a file at the reference to the file.
+      NodeRef where = seed.node->is_string() ? seed : Document::item(seed, i);
+      diagnostics.add(document.at(
+          where.valid() ? where : seed, Diagnostic::Severity::kError,
+          "seed row " + std::to_string(i) + " of " + origin + " breaks the schema: " + detail));
+      continue;
+    }
+    resource.seed_rows.push_back(std::move(row));
+  }
+}
+
+// x-apiserver-owner: a property name, or {property, admins, admin-scope}.
+void read_owner(const Document& document, model::Resource& resource, const NodeRef& schema,
+                Diagnostics& diagnostics) {
+  NodeRef owner = Document::child(schema, "x-apiserver-owner");
+  if (!owner.valid()) return;
+  auto fail = [&](const std::string& message) {
+    diagnostics.add(
+        document.at(owner, Diagnostic::Severity::kError, "x-apiserver-owner: " + message));
+  };
+  std::string property;
+  if (owner.node->is_string()) {
+    property = owner.node->get<std::string>();
+  } else if (owner.node->is_object()) {
+    for (const auto& [key, value] : owner.node->items()) {
+      if (key == "property" && value.is_string()) {
+        property = value.get<std::string>();
+      } else if (key == "admin-scope" && value.is_string()) {
+        resource.owner_admin_scope = value.get<std::string>();
+      } else if (key == "admins" && value.is_array()) {
+        for (const auto& admin : value) {
+          if (admin.is_string()) resource.owner_admins.push_back(admin.get<std::string>());
+        }
+      } else {
+        return fail("unknown or malformed key '" + key +
+                    "' (property: name, admins: [identities], admin-scope: scope)");
+      }
+    }
+  }
+  if (property.empty()) return fail("must name a property, or be {property: NAME, ...}");
+  int column = resource.column_of(property);
+  if (column < 0 || static_cast<size_t>(column) == resource.key ||
+      resource.columns[static_cast<size_t>(column)].type != model::ColumnType::kText)
+    return fail("'" + property + "' is not a string property of the schema (other than its key)");
+  resource.owner_column = column;
+}
+
+}  // namespace apiserver::compile
