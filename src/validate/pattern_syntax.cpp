@@ -133,7 +133,8 @@ std::optional<std::string> non_ecma_construct(std::string_view p) {
     if (quantifier_end == std::string_view::npos) continue;
     i = quantifier_end;
     if (i + 1 < p.size() && p[i + 1] == '?') ++i;  // lazy
-    if (i + 1 < p.size() && p[i + 1] == '+') return std::string("a possessive quantifier ('*+')");
+    if (i + 1 < p.size() && p[i + 1] == '+')
+      return std::string("a possessive quantifier (such as a++)");
   }
   return std::nullopt;
 }
