@@ -2,6 +2,7 @@
 // classes; it does not parse the whole grammar, PCRE2 does that next.
 #include "validate/pattern_syntax.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
