@@ -61,18 +61,23 @@ std::string context_to_pointer(const std::vector<std::string>& context) {
   return pointer;
 }
 
+// Appends `error` unless the same problem at the same place is already there.
+void add_field_error(FieldError error, std::vector<FieldError>& out) {
+  for (const FieldError& existing : out) {
+    if (existing.source == error.source && existing.name == error.name &&
+        existing.pointer == error.pointer && existing.detail == error.detail)
+      return;
+  }
+  out.push_back(std::move(error));
+}
+
 void add_error(const valijson::ValidationResults::Error& error, ErrorSource source,
                const std::string& name, std::vector<FieldError>& out) {
   std::optional<ErrorMessage> message = translate_error(error.description);
   if (!message) return;
   std::string pointer = context_to_pointer(error.context);
   if (!message->child.empty()) pointer = spec::append_pointer(pointer, message->child);
-  for (const FieldError& existing : out) {
-    if (existing.source == source && existing.name == name && existing.pointer == pointer &&
-        existing.detail == message->detail)
-      return;
-  }
-  out.push_back({source, name, pointer, std::move(message->detail)});
+  add_field_error({source, name, pointer, std::move(message->detail)}, out);
 }
 
 }  // namespace
@@ -112,12 +117,19 @@ bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
   }
   valijson::adapters::NlohmannJsonAdapter adapter(value);
   valijson::Validator validator;
+  // Patterns that hit their limits, wherever they sit (under `not` too), refuse the value.
+  std::vector<PatternLimitHit>& limit_hits = pattern_limit_hits();
+  limit_hits.clear();
   // Valid input, the common case, stops at the first check without collecting.
-  if (validator.validate(impl_->schema, adapter, nullptr)) return true;
+  if (validator.validate(impl_->schema, adapter, nullptr) && limit_hits.empty()) return true;
   valijson::ValidationResults results;
   validator.validate(impl_->schema, adapter, &results);
   size_t before = errors.size();
   for (const auto& error : results) add_error(error, source, name, errors);
+  for (const PatternLimitHit& hit : limit_hits)
+    add_field_error(
+        {source, name, context_to_pointer(hit.context), pattern_limit_detail(hit.pattern)}, errors);
+  limit_hits.clear();
   if (errors.size() == before) errors.push_back({source, name, "", "does not match the schema"});
   return false;
 }

@@ -1,7 +1,5 @@
 #include "validate/custom_constraints.hpp"
 
-#include <re2/re2.h>
-
 #include <cmath>
 #include <memory>
 #include <new>
@@ -15,6 +13,7 @@
 
 #include "validate/formats.hpp"
 #include "validate/keywords.hpp"
+#include "validate/pattern_engine.hpp"
 
 namespace apiserver::validate {
 namespace {
@@ -35,20 +34,26 @@ class CopyableConstraint : public valijson::constraints::PolyConstraint {
 
 class PatternConstraint final : public CopyableConstraint<PatternConstraint> {
  public:
-  explicit PatternConstraint(std::shared_ptr<const re2::RE2> regex) : regex_(std::move(regex)) {}
+  explicit PatternConstraint(std::shared_ptr<const CompiledPattern> pattern)
+      : pattern_(std::move(pattern)) {}
 
   bool validate(const Adapter& target, const std::vector<std::string>& context,
                 ValidationResults* results) const override {
     if (!target.isString()) return true;
     std::string value = target.getString();
-    if (re2::RE2::PartialMatch(value, *regex_)) return true;
-    if (results != nullptr)
-      results->pushError(context, "must match the pattern " + regex_->pattern());
+    PatternMatch match = pattern_->search(value);
+    if (match == PatternMatch::kMatch) return true;
+    std::string detail = "must match the pattern " + pattern_->source();
+    if (match == PatternMatch::kLimitExceeded) {
+      pattern_limit_hits().push_back({context, pattern_->source()});
+      detail = pattern_limit_detail(pattern_->source());
+    }
+    if (results != nullptr) results->pushError(context, detail);
     return false;
   }
 
  private:
-  std::shared_ptr<const re2::RE2> regex_;
+  std::shared_ptr<const CompiledPattern> pattern_;
 };
 
 class FormatConstraint final : public CopyableConstraint<FormatConstraint> {
@@ -165,12 +170,11 @@ class LengthBuilder final : public valijson::ConstraintBuilder {
 class PatternBuilder final : public valijson::ConstraintBuilder {
  public:
   valijson::constraints::Constraint* make(const Adapter& value) const override {
-    RE2::Options options;
-    options.set_log_errors(false);
-    auto regex = std::make_shared<re2::RE2>(value.getString(), options);
-    // The schema translator only emits patterns RE2 accepts; this is a guard.
-    if (!regex->ok()) throw std::runtime_error("pattern not supported: " + regex->error());
-    return new PatternConstraint(std::move(regex));
+    std::string error;
+    auto pattern = CompiledPattern::compile(value.getString(), error);
+    // The schema translator only emits patterns that compile; this is a guard.
+    if (!pattern) throw std::runtime_error(error);
+    return new PatternConstraint(std::move(pattern));
   }
 };
 
@@ -220,6 +224,15 @@ class TypeBuilder final : public valijson::ConstraintBuilder {
 };
 
 }  // namespace
+
+std::vector<PatternLimitHit>& pattern_limit_hits() {
+  thread_local std::vector<PatternLimitHit> hits;
+  return hits;
+}
+
+std::string pattern_limit_detail(const std::string& pattern) {
+  return "could not be evaluated against the pattern " + pattern + " within limits";
+}
 
 void register_custom_constraints(valijson::SchemaParser& parser) {
   // The parser takes ownership of the builders.

@@ -5,8 +5,9 @@
 // character and overflows the stack on strings of a few tens of kilobytes, so
 // a request body within the size limit could kill the server. The schema
 // translator renames those keywords to the names below, and custom valijson
-// constraints check them: patterns with RE2 (linear time, no recursion),
-// formats with hand-written parsers. String lengths are counted here over the
+// constraints check them: patterns with RE2 (linear time, no recursion) or,
+// for the ECMA-262 features RE2 lacks, PCRE2 under match limits
+// (pattern_engine.hpp), formats with hand-written parsers. String lengths are counted here over the
 // whole string. `type` is checked here too so that errors
 // name the expected type and an integral 1.0 counts as an integer, as JSON
 // Schema draft 6 and later say.

@@ -1,7 +1,5 @@
 #include "validate/schema_translator.hpp"
 
-#include <re2/re2.h>
-
 #include <deque>
 #include <regex>
 
@@ -9,6 +7,7 @@
 #include "spec/schema_facts.hpp"
 #include "validate/formats.hpp"
 #include "validate/keywords.hpp"
+#include "validate/pattern_engine.hpp"
 
 namespace apiserver::validate {
 namespace {
@@ -337,12 +336,11 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
       error(value, "'pattern' must be a string");
       return;
     }
-    RE2::Options options;
-    options.set_log_errors(false);
-    RE2 regex(v.get<std::string>(), options);
-    if (!regex.ok()) {
-      warn_once(value, "pattern '" + v.get<std::string>() + "' uses a regex feature RE2 lacks (" +
-                           regex.error() + "); it is not enforced");
+    // Compiled here to report a pattern that cannot be enforced; the validator compiles
+    // the pattern it is given again (once, at start-up).
+    std::string problem;
+    if (!CompiledPattern::compile(v.get<std::string>(), problem)) {
+      error(value, problem);
       return;
     }
     out[validate::kPatternKeyword] = v.get<std::string>();
@@ -360,10 +358,20 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
     nlohmann::json props = nlohmann::json::object();
     for (const auto& [name, sub] : v.items()) {
       if (key == "patternProperties") {
+        // valijson matches these keys with std::regex: the key must be ECMA-262, and
+        // std::regex must run it (it lacks lookbehind, named groups, Unicode properties).
+        std::string problem;
+        if (!CompiledPattern::compile(name, problem)) {
+          error(Document::child(value, name), problem);
+          continue;
+        }
         try {
           std::regex check(name);
-        } catch (const std::regex_error&) {
-          error(Document::child(value, name), "pattern '" + name + "' is not a valid regex");
+        } catch (const std::regex_error& e) {
+          error(Document::child(value, name),
+                "patternProperties pattern '" + name +
+                    "' uses a regex feature the property-name matcher (std::regex) lacks (" +
+                    e.what() + "); it cannot be enforced");
           continue;
         }
         if (may_backtrack_exponentially(name)) {

@@ -11,7 +11,9 @@
 // - `$ref`s (to components, other files or recursive) become entries of
 //   `definitions`, so recursion needs no inlining.
 // - `pattern`, `format` and `type` are renamed to the keywords of
-//   validate/keywords.hpp. Patterns RE2 cannot run are reported and skipped.
+//   validate/keywords.hpp. A `pattern` (or `patternProperties` key) that is
+//   not valid ECMA-262, or that no engine can run, is an error
+//   (validate/pattern_engine.hpp).
 // Keywords draft 7 cannot express are reported as warnings, never silently.
 #pragma once
 
