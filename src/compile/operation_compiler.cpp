@@ -268,10 +268,13 @@ model::Operation compile_operation(const Document& document, SchemaCache& schema
       return p.in == ParamLocation::kPath && p.name == name;
     });
     if (declared) continue;
-    report(diagnostics, document, operation_node,
-           "path parameter '" + name + "' of " + path_template +
-               " is not declared; it is accepted as a string",
-           Diagnostic::Severity::kWarning);
+    // The specification says a template parameter MUST be declared: served as a string, but
+    // `validate` fails on it.
+    Diagnostic undeclared = document.at(operation_node, Diagnostic::Severity::kWarning,
+                                        "path parameter '" + name + "' of " + path_template +
+                                            " is not declared; it is accepted as a string");
+    undeclared.breaks_specification = true;
+    diagnostics.add(std::move(undeclared));
     model::Parameter implicit;
     implicit.name = name;
     implicit.in = ParamLocation::kPath;

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "ratelimit/client_address.hpp"
+#include "store/secure_random.hpp"
 
 namespace apiserver::ops {
 namespace {
@@ -24,15 +24,10 @@ bool acceptable_request_id(const std::string& id) {
   return true;
 }
 
+// 128 bits from the cryptographic generator: a request id must not let one client guess
+// another's (they name requests in logs and in support conversations).
 std::string new_request_id() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  static const char* kHex = "0123456789abcdef";
-  std::string id(32, '0');
-  for (size_t i = 0; i < id.size(); i += 16) {
-    uint64_t bits = random();
-    for (size_t j = 0; j < 16; ++j, bits >>= 4) id[i + j] = kHex[bits & 0xf];
-  }
-  return id;
+  return store::secure_random_hex(16);
 }
 
 // Appends the current UTC time with milliseconds, as RFC 3339 ("2026-01-02T03:04:05.678Z").

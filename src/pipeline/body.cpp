@@ -5,30 +5,6 @@
 namespace apiserver::pipeline {
 namespace {
 
-// Validation and serialization recurse per nesting level: bound it before
-// parsing. Brackets inside strings do not count.
-bool nesting_within(const std::string& text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 bool media_matches(const std::string& range, const std::string& type) {
   if (range == type || range == "*/*") return true;
   if (range.size() > 2 && range.compare(range.size() - 2, 2, "/*") == 0)
@@ -39,19 +15,17 @@ bool media_matches(const std::string& range, const std::string& type) {
 }  // namespace
 
 std::optional<Problem> parse_json_body(const std::string& text, nlohmann::json& out) {
-  if (!nesting_within(text, kMaxJsonDepth))
-    return Problem::make(ProblemCode::kMalformedBody,
-                         "the JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  try {
-    out = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> from "parse
-    // error".
-    size_t start = what.find("parse error");
-    return Problem::make(
-        ProblemCode::kMalformedBody,
-        "the body is not valid JSON: " + (start == std::string::npos ? what : what.substr(start)));
+  std::optional<ClientJsonError> error = parse_client_json(text, out);
+  if (!error) return std::nullopt;
+  switch (error->kind) {
+    case ClientJsonError::Kind::kTooDeep:
+      return Problem::make(ProblemCode::kMalformedBody, error->message);
+    case ClientJsonError::Kind::kSyntax:
+      return Problem::make(ProblemCode::kMalformedBody,
+                           "the body is not valid JSON: " + error->message);
+    case ClientJsonError::Kind::kNumberOutOfRange:
+      // Well-formed JSON with a value the server cannot hold: a field error, like a schema's.
+      return Problem::validation({{ErrorSource::kBody, "", error->pointer, error->message}});
   }
   return std::nullopt;
 }

@@ -9,6 +9,7 @@
 
 #include "http/request.hpp"
 #include "model/model.hpp"
+#include "pipeline/client_json.hpp"
 #include "problem/problem.hpp"
 
 namespace apiserver::pipeline {
@@ -26,10 +27,9 @@ struct Body {
 std::optional<Problem> read_body(const model::Operation& operation, const http::Request& request,
                                  bool validate, Body& body, std::vector<FieldError>& errors);
 
-// Parses JSON text, refusing nesting deeper than kMaxJsonDepth; on failure
-// returns a 400 problem saying where the text went wrong.
+// Parses JSON text (client_json.hpp). Text that is not JSON, or nests deeper than
+// kMaxJsonDepth, is a 400 problem saying where it went wrong; a number beyond the range of a
+// double is a 422 validation problem with the number's pointer.
 std::optional<Problem> parse_json_body(const std::string& text, nlohmann::json& out);
-
-inline constexpr int kMaxJsonDepth = 64;
 
 }  // namespace apiserver::pipeline

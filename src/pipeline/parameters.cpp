@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "pipeline/client_json.hpp"
+
 namespace apiserver::pipeline {
 namespace {
 
@@ -167,9 +169,10 @@ void read_parameters(const model::Operation& operation, const RawParameters& raw
       std::vector<std::string> texts = raw_texts(p, raw);
       found = !texts.empty();
       if (found && p.json_encoded) {
-        value = nlohmann::json::parse(texts.back(), nullptr, false);
-        if (value.is_discarded()) {
-          errors.push_back({source, p.name, "", "is not valid JSON"});
+        if (auto error = parse_client_json(texts.back(), value)) {
+          bool syntax = error->kind == ClientJsonError::Kind::kSyntax;
+          errors.push_back(
+              {source, p.name, error->pointer, syntax ? "is not valid JSON" : error->message});
           continue;
         }
       } else if (found && p.shape == ValueShape::kArray) {

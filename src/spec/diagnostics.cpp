@@ -16,6 +16,13 @@ std::string Diagnostic::to_string() const {
   return out;
 }
 
+std::string Diagnostic::to_string_for_validate() const {
+  if (!breaks_specification || severity == Severity::kError) return to_string();
+  Diagnostic as_error = *this;
+  as_error.severity = Severity::kError;
+  return as_error.to_string();
+}
+
 bool Diagnostics::has_errors() const {
   return error_count() > 0;
 }
@@ -23,6 +30,12 @@ bool Diagnostics::has_errors() const {
 size_t Diagnostics::error_count() const {
   return static_cast<size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
     return d.severity == Diagnostic::Severity::kError;
+  }));
+}
+
+size_t Diagnostics::validate_error_count() const {
+  return static_cast<size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
+    return d.severity == Diagnostic::Severity::kError || d.breaks_specification;
   }));
 }
 

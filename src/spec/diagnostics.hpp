@@ -17,9 +17,15 @@ struct Diagnostic {
   int column = 0;       // 1-based; 0 when unknown
   std::string pointer;  // JSON pointer of the node within `file`; may be empty
   std::string message;
+  // A warning for something the OpenAPI Specification forbids (a MUST it breaks) that the
+  // server can still serve: starting, it stays a warning; `apiserver validate` counts and
+  // prints it as an error, since a validator exists to fail on a broken document.
+  bool breaks_specification = false;
 
   // "todo.yaml:12:7: error: message (at /paths/~1todos/get)"
   std::string to_string() const;
+  // The same, with a warning that breaks the specification shown as an error.
+  std::string to_string_for_validate() const;
 };
 
 class Diagnostics {
@@ -27,6 +33,8 @@ class Diagnostics {
   void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
   bool has_errors() const;
   size_t error_count() const;
+  // Errors plus the warnings that break the specification: what `validate` fails on.
+  size_t validate_error_count() const;
   const std::vector<Diagnostic>& items() const { return items_; }
 
  private:

@@ -1,4 +1,5 @@
-// Random (version 4) UUIDs for string keys the server assigns.
+// Random (version 4) UUIDs for string keys the server assigns, from the cryptographic
+// generator of secure_random.hpp.
 #pragma once
 
 #include <string>

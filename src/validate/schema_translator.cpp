@@ -6,6 +6,7 @@
 #include "spec/json_pointer.hpp"
 #include "spec/schema_facts.hpp"
 #include "validate/formats.hpp"
+#include "validate/json_types.hpp"
 #include "validate/keywords.hpp"
 #include "validate/pattern_engine.hpp"
 
@@ -250,8 +251,6 @@ nlohmann::json SchemaTranslator::translate_object(const NodeRef& node, Run& run)
 }
 
 nlohmann::json SchemaTranslator::translate_type(const NodeRef& node) {
-  static const std::set<std::string> kTypes = {"null",   "boolean", "integer", "number",
-                                               "string", "array",   "object"};
   const Json& schema = *node.node;
   nlohmann::json types = nlohmann::json::array();
   auto type = schema.find("type");
@@ -263,8 +262,8 @@ nlohmann::json SchemaTranslator::translate_type(const NodeRef& node) {
       listed.push_back(*type);
     }
     for (const Json& t : listed) {
-      if (!t.is_string() || !kTypes.count(t.get<std::string>())) {
-        error(Document::child(node, "type"), "'type' must name JSON types (string, integer, ...)");
+      if (!t.is_string() || !is_json_type_name(t.get<std::string>())) {
+        error(Document::child(node, "type"), unknown_type_message(t));
         return nullptr;
       }
       types.push_back(t.get<std::string>());
