@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "mock/pattern_generator.hpp"
+#include "mock/rng.hpp"
 #include "spec/json_pointer.hpp"
 #include "spec/schema_facts.hpp"
 #include "validate/formats.hpp"
@@ -133,11 +134,6 @@ bool is_id_name(const std::string& name) {
   std::string l = lower_alnum(name);
   return l == "id" || ends_with(name, "Id") || ends_with(name, "ID") || ends_with(name, "_id") ||
          ends_with(name, "-id") || contains(l, "uuid") || contains(l, "guid");
-}
-
-template <typename T, size_t N>
-const T& pick(const T (&options)[N], Rng& rng) {
-  return options[rng.below(N)];
 }
 
 const char* const kFirstNames[] = {"Alice", "Bob",   "Carol", "Dave",
