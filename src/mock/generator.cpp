@@ -35,6 +35,7 @@
 #include "mock/rng.hpp"
 #include "spec/json_pointer.hpp"
 #include "spec/schema_facts.hpp"
+#include "text/utf8.hpp"
 #include "validate/formats.hpp"
 #include "validate/schema_translator.hpp"
 
@@ -181,7 +182,7 @@ std::string base64(const std::string& bytes) {
 // Cuts or pads ASCII `text` to a length in [min_len, max_len] (code points).
 std::string fit_length(std::string text, size_t min_len, size_t max_len) {
   const std::string filler = kFiller;
-  size_t length = code_point_length(text);
+  size_t length = text::code_point_count(text);
   for (size_t i = 0; length < min_len; ++i, ++length) text += filler[i % filler.size()];
   if (length > max_len) {
     size_t points = 0;
@@ -600,7 +601,7 @@ bool Generator::match_keywords(const Value& value, const NodeRef& node, int dept
     }
   } else if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
-    size_t length = code_point_length(text);
+    size_t length = text::code_point_count(text);
     if (auto n = count_at(s, "minLength"); n && length < *n) return reject(node, "minLength");
     if (auto n = count_at(s, "maxLength"); n && length > *n) return reject(node, "maxLength");
     if (auto p = s.find("pattern"); p != s.end() && p->is_string()) {
@@ -1501,13 +1502,13 @@ std::optional<std::string> Generator::format_string(const std::string& format,
   // `base` alone is too long.
   auto stretch = [&](const std::string& head, char pad,
                      const std::string& tail) -> std::optional<std::string> {
-    size_t base = code_point_length(head) + code_point_length(tail);
+    size_t base = text::code_point_count(head) + text::code_point_count(tail);
     if (base > max_len) return std::nullopt;
     size_t fill = min_len > base ? min_len - base : 0;
     return head + std::string(fill, pad) + tail;
   };
   auto in_bounds = [&](const std::string& s) {
-    size_t length = code_point_length(s);
+    size_t length = text::code_point_count(s);
     return length >= min_len && length <= max_len;
   };
   std::string natural;
@@ -1621,7 +1622,7 @@ std::optional<Value> Generator::build_string(const Conj& conj, const Context& ct
   if (min_len > max_len) return fail(ctx, "minLength exceeds maxLength");
   if (min_len > kMaxCount) return fail(ctx, "minLength is too large to build");
   auto valid = [&](const std::string& text) {
-    size_t length = code_point_length(text);
+    size_t length = text::code_point_count(text);
     if (length < min_len || length > max_len) return false;
     for (const std::string& p : patterns) {
       const re2::RE2* re = regex(p);

@@ -10,14 +10,9 @@
 #include <vector>
 
 #include "mock/rng.hpp"
+#include "text/utf8.hpp"
 
 namespace apiserver::mock {
-
-size_t code_point_length(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 namespace {
 
@@ -89,46 +84,6 @@ Ranges intersect(const Ranges& a, const Ranges& b) {
     }
   }
   return out;
-}
-
-void append_utf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Decodes UTF-8; false on malformed input.
-bool decode_utf8(std::string_view in, std::u32string& out) {
-  for (size_t i = 0; i < in.size();) {
-    auto b0 = static_cast<unsigned char>(in[i]);
-    size_t len = b0 < 0x80             ? 1
-                 : (b0 & 0xE0) == 0xC0 ? 2
-                 : (b0 & 0xF0) == 0xE0 ? 3
-                 : (b0 & 0xF8) == 0xF0 ? 4
-                                       : 0;
-    if (len == 0 || in.size() - i < len) return false;
-    char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-    for (size_t k = 1; k < len; ++k) {
-      auto b = static_cast<unsigned char>(in[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    out += cp;
-    i += len;
-  }
-  return true;
 }
 
 struct Unsupported {
@@ -688,7 +643,7 @@ class Parser {
 
 PatternGenerator::PatternGenerator(std::string_view pattern) : impl_(std::make_unique<Impl>()) {
   std::u32string text;
-  if (!decode_utf8(pattern, text)) {
+  if (!text::decode_utf8(pattern, text)) {
     error_ = "the pattern is not UTF-8";
     return;
   }
@@ -733,7 +688,7 @@ std::optional<std::string> PatternGenerator::generate(uint64_t seed, size_t min_
     out = pad_end ? out + padding : padding + out;
   }
   std::string utf8;
-  for (char32_t cp : out) append_utf8(cp, utf8);
+  for (char32_t cp : out) text::append_utf8(cp, utf8);
   size_t length = out.size();
   if (length < min_length || length > max_length) return std::nullopt;
   return utf8;

@@ -18,9 +18,6 @@
 
 namespace apiserver::mock {
 
-// Length of UTF-8 `text` in code points (what minLength / maxLength count).
-size_t code_point_length(std::string_view text);
-
 class PatternGenerator {
  public:
   // Parses `pattern`. When it uses a construct this generator does not know, ok() is false
