@@ -1,5 +1,5 @@
 // Builds strings that a regular expression (the `pattern` keyword) matches, for the mock data
-// generator, plus the small deterministic PRNG the generator shares.
+// generator.
 //
 // The common subset of ECMA-262 / RE2 syntax is understood: literals, escapes (\d \w \s and
 // their negations, \. \n \xHH \uHHHH \p{L} ...), character classes with ranges and negation,
@@ -17,29 +17,6 @@
 #include <string_view>
 
 namespace apiserver::mock {
-
-// SplitMix64: tiny, fast and fully determined by its seed (no std::random_device).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next();
-  // Uniform in [0, n); 0 when n is 0.
-  uint64_t below(uint64_t n);
-  // Uniform in [lo, hi] (inclusive); lo when hi < lo.
-  int64_t between(int64_t lo, int64_t hi);
-  bool chance(unsigned percent) { return below(100) < percent; }
-
- private:
-  uint64_t state_;
-};
-
-// Mixes two 64-bit values into one seed (order matters).
-uint64_t mix_seed(uint64_t a, uint64_t b);
-// FNV-1a of `text`: stable across runs and platforms.
-uint64_t hash_text(std::string_view text);
-
-// Length of UTF-8 `text` in code points (what minLength / maxLength count).
-size_t code_point_length(std::string_view text);
 
 class PatternGenerator {
  public:
