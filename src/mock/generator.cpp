@@ -9,7 +9,7 @@
 // - With no choice left, the keywords of every schema in the conjunction are merged (types
 //   intersected, tightest bounds, all patterns) and a value of one allowed type is made.
 // - A matcher mirroring the server's validator (schema translator + valijson + the custom
-//   keywords: RE2 patterns, hand-written formats, code-point lengths, audience-filtered
+//   keywords: patterns (RE2 or PCRE2), hand-written formats, code-point lengths, audience-filtered
 //   `required`) checks examples, enum members, oneOf exclusivity and the final value.
 //
 // Randomness comes from a SplitMix64 seeded with options.seed mixed with the location of the

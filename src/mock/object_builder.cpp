@@ -1,6 +1,5 @@
 // Building an object: which properties to include (required, discriminators, minProperties,
 // dependencies, made-up names for maps) and a value for each (see value_generator.hpp).
-#include <re2/re2.h>
 
 #include <algorithm>
 #include <limits>
@@ -55,8 +54,7 @@ std::optional<Value> Generator::build_object(const Conj& conj, const Context& ct
       NodeRef patterns = Document::child(part, "patternProperties");
       if (patterns.valid() && patterns.node->is_object()) {
         for (const auto& [pattern, ignored] : patterns.node->items()) {
-          const re2::RE2* re = matcher_.regex(pattern);
-          by_pattern = by_pattern || (re != nullptr && re2::RE2::PartialMatch(name, *re));
+          by_pattern = by_pattern || matcher_.pattern_matches(pattern, name);
         }
       }
       NodeRef additional = Document::child(part, "additionalProperties");
@@ -80,8 +78,7 @@ std::optional<Value> Generator::build_object(const Conj& conj, const Context& ct
       NodeRef patterns = Document::child(part, "patternProperties");
       if (patterns.valid() && patterns.node->is_object()) {
         for (const auto& [pattern, ignored] : patterns.node->items()) {
-          const re2::RE2* re = matcher_.regex(pattern);
-          if (re != nullptr && re2::RE2::PartialMatch(name, *re)) {
+          if (matcher_.pattern_matches(pattern, name)) {
             out.push_back(Document::child(patterns, pattern));
             by_pattern = true;
           }

@@ -5,8 +5,8 @@
 // their negations, \. \n \xHH \uHHHH \p{L} ...), character classes with ranges and negation,
 // POSIX classes, `.`, groups (capturing, (?:...), named), alternation, the quantifiers
 // ? * + {n} {n,} {n,m} (lazy forms too) and the anchors ^ $ \A \z. Lookaround and
-// backreferences are refused: RE2, which the validator uses, cannot run them either, so the
-// server does not enforce such patterns.
+// backreferences are refused: for such patterns the generator builds values by other means
+// and the schema matcher keeps only those the validator's engine accepts.
 #pragma once
 
 #include <cstddef>

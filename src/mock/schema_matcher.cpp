@@ -1,8 +1,6 @@
 // The mock generator's mirror of the validator (see schema_matcher.hpp).
 #include "mock/schema_matcher.hpp"
 
-#include <re2/re2.h>
-
 #include <cstdint>
 
 #include "spec/schema_facts.hpp"
@@ -26,17 +24,15 @@ SchemaMatcher::SchemaMatcher(const Document& document, Audience audience)
 
 SchemaMatcher::~SchemaMatcher() = default;
 
-const re2::RE2* SchemaMatcher::regex(const std::string& pattern) {
-  auto it = regexes_.find(pattern);
-  if (it == regexes_.end()) {
-    RE2::Options re_options;
-    re_options.set_log_errors(false);
-    auto compiled = std::make_unique<re2::RE2>(pattern, re_options);
-    // The translator skips patterns RE2 cannot run: the server does not enforce them.
-    if (!compiled->ok()) compiled.reset();
-    it = regexes_.emplace(pattern, std::move(compiled)).first;
+bool SchemaMatcher::pattern_matches(const std::string& pattern, const std::string& text) {
+  auto it = patterns_.find(pattern);
+  if (it == patterns_.end()) {
+    std::string error;
+    // Null when the pattern does not compile: the compiler refuses such documents, so only
+    // keys the validator does not run through this engine get here; they constrain nothing.
+    it = patterns_.emplace(pattern, validate::CompiledPattern::compile(pattern, error)).first;
   }
-  return it->second.get();
+  return it->second == nullptr || it->second->search(text) == validate::PatternMatch::kMatch;
 }
 
 bool SchemaMatcher::hidden(const NodeRef& property_schema) {
@@ -136,8 +132,7 @@ bool SchemaMatcher::match_keywords(const Value& value, const NodeRef& node, int 
     if (auto n = count_at(s, "minLength"); n && length < *n) return reject(node, "minLength");
     if (auto n = count_at(s, "maxLength"); n && length > *n) return reject(node, "maxLength");
     if (auto p = s.find("pattern"); p != s.end() && p->is_string()) {
-      const re2::RE2* re = regex(p->get<std::string>());
-      if (re != nullptr && !re2::RE2::PartialMatch(text, *re)) return reject(node, "pattern");
+      if (!pattern_matches(p->get<std::string>(), text)) return reject(node, "pattern");
     }
     if (!format.empty() && validate::check_string_format(format, text))
       return reject(node, "format");
@@ -217,8 +212,7 @@ bool SchemaMatcher::match_keywords(const Value& value, const NodeRef& node, int 
       if (declared.valid() && !shallow && !match(member, declared, depth + 1)) return false;
       if (patterns.valid() && patterns.node->is_object()) {
         for (const auto& [pattern, ignored] : patterns.node->items()) {
-          const re2::RE2* re = regex(pattern);
-          if (re == nullptr || !re2::RE2::PartialMatch(name, *re)) continue;
+          if (!pattern_matches(pattern, name)) continue;
           covered = true;
           if (!shallow && !match(member, Document::child(patterns, pattern), depth + 1))
             return false;

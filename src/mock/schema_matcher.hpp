@@ -1,7 +1,8 @@
 // What the server's validator would say about a value, computed directly on the OpenAPI schema:
 // the mock generator's check of examples, enum members, oneOf exclusivity and its own output.
-// It mirrors the schema translator + valijson + the custom keywords (RE2 patterns, hand-written
-// formats, code-point lengths, audience-filtered `required`). Internal to mock/.
+// It mirrors the schema translator + valijson + the custom keywords (ECMA-262 patterns on the
+// validator's engine, hand-written formats, code-point lengths, audience-filtered `required`).
+// Internal to mock/.
 #pragma once
 
 #include <cstddef>
@@ -15,10 +16,7 @@
 #include "mock/generator.hpp"
 #include "mock/schema_helpers.hpp"
 #include "spec/document.hpp"
-
-namespace re2 {
-class RE2;
-}
+#include "validate/pattern_engine.hpp"
 
 namespace apiserver::mock::detail {
 
@@ -44,8 +42,10 @@ class SchemaMatcher {
   // Starts the step budget afresh (for the check of a whole generated value).
   void reset_budget() { match_steps_ = 0; }
 
-  // The compiled `pattern`, or nullptr when RE2 cannot run it (the server does not enforce it).
-  const re2::RE2* regex(const std::string& pattern);
+  // Whether `pattern` matches somewhere in `text`, with the validator's own engine (RE2, or
+  // PCRE2 under limits), compiled once per pattern. A value that hits the engine's limits does
+  // not match: the validator would refuse it too.
+  bool pattern_matches(const std::string& pattern, const std::string& text);
   // Whether the audience leaves this property out: readOnly in requests, writeOnly in responses.
   bool hidden(const spec::NodeRef& property_schema);
   // `required` of one schema as the translator emits it: hidden properties declared beside it
@@ -63,7 +63,7 @@ class SchemaMatcher {
   Audience audience_;
   std::string mismatch_;
   size_t match_steps_ = 0;
-  std::unordered_map<std::string, std::unique_ptr<re2::RE2>> regexes_;
+  std::unordered_map<std::string, std::shared_ptr<const validate::CompiledPattern>> patterns_;
   std::map<Location, bool> hidden_;
 };
 

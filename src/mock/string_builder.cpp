@@ -1,6 +1,5 @@
 // Building a string: a value of the format, else one the pattern generator builds, else a word
 // fitting the property name, within the length bounds (see value_generator.hpp).
-#include <re2/re2.h>
 
 #include <limits>
 
@@ -35,8 +34,7 @@ std::optional<Value> Generator::build_string(const Conj& conj, const Context& ct
     size_t length = text::code_point_count(text);
     if (length < min_len || length > max_len) return false;
     for (const std::string& p : patterns) {
-      const re2::RE2* re = matcher_.regex(p);
-      if (re != nullptr && !re2::RE2::PartialMatch(text, *re)) return false;
+      if (!matcher_.pattern_matches(p, text)) return false;
     }
     return !validate::check_string_format(format, text).has_value();
   };
