@@ -66,7 +66,7 @@ Scenario& Scenario::expect_no_header(std::string name) {
   });
 }
 
-Scenario& Scenario::expect_header(std::string name, std::optional<std::string> value) {
+Scenario& Scenario::expect_header_or_none(std::string name, std::optional<std::string> value) {
   if (value) return expect_header(std::move(name), std::move(*value));
   return expect_no_header(std::move(name));
 }

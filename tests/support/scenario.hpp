@@ -69,7 +69,7 @@ class Scenario {
   // The response must have no header named `name`.
   Scenario& expect_no_header(std::string name);
   // `value` present: as expect_header(); nullopt: as expect_no_header().
-  Scenario& expect_header(std::string name, std::optional<std::string> value);
+  Scenario& expect_header_or_none(std::string name, std::optional<std::string> value);
   // Every header named `name`, in order, must be exactly `values`.
   Scenario& expect_header_values(std::string name, std::vector<std::string> values);
   // The body, byte for byte ("" for an empty body).
