@@ -15,6 +15,7 @@
 #include "support/auth_fixture.hpp"
 #include "support/http_client.hpp"
 #include "support/jwt_signer.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -245,26 +246,24 @@ TEST_F(AuthOwnershipTest, AnAdminByScopeSeesEveryRow) {
 
 TEST_F(AuthOwnershipTest, EveryOperationOfAnOwnedResourceNeedsCredentials) {
   json row = create("alice", "a1");
-  struct Case {
-    std::string method;
-    std::string target;
-    std::string body;
-    Headers headers;
+  // Every request below comes without credentials: refused, and nothing of the row shows.
+  auto refused = [](Scenario scenario) {
+    return scenario.expect_status(401).expect(
+        "the answer does not quote the row's title",
+        [](const HttpResponse& r) { return r.body.find("a1") == std::string::npos; });
   };
-  const std::vector<Case> cases = {
-      {"GET", "/todos", "", {}},
-      {"POST", "/todos", R"({"title":"x"})", {}},
-      {"GET", path_of(row), "", {}},
-      {"PUT", path_of(row), R"({"title":"x"})", {}},
-      {"PATCH", path_of(row), R"({"title":"x"})", {{"Content-Type", kMergePatch}}},
-      {"DELETE", path_of(row), "", {}},
-  };
-  for (const Case& test : cases) {
-    SCOPED_TRACE(test.method + " " + test.target);
-    HttpResponse r = client_.request(test.method, test.target, test.body, test.headers);
-    EXPECT_EQ(r.status, 401) << r.body;
-    EXPECT_EQ(r.body.find("a1"), std::string::npos) << r.body;
-  }
+  run_each_scenario(
+      client_,
+      {
+          refused(Scenario("Listing needs credentials.").get("/todos")),
+          refused(Scenario("Creating needs credentials.").post("/todos", R"({"title":"x"})")),
+          refused(Scenario("Reading needs credentials.").get(path_of(row))),
+          refused(Scenario("Replacing needs credentials.").put(path_of(row), R"({"title":"x"})")),
+          refused(Scenario("Updating needs credentials.")
+                      .patch(path_of(row), R"({"title":"x"})")
+                      .header("Content-Type", kMergePatch)),
+          refused(Scenario("Deleting needs credentials.").del(path_of(row))),
+      });
   EXPECT_EQ(read("alice", path_of(row)), row);
   EXPECT_EQ(titles(list(as("alice"))), (std::vector<std::string>{"a1"}));
 }

@@ -20,7 +20,9 @@
 #include "support/jwt_signer.hpp"
 #include "support/password_hash.hpp"
 #include "support/problem_json.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
+#include "support/wait_until.hpp"
 
 namespace apiserver::test {
 namespace {
@@ -112,6 +114,23 @@ void expect_ok(const HttpResponse& r) {
   }
 }
 
+// A request refused as expect_unauthorized() says, with exactly `expected_challenges` and none
+// of `never_quoted` in the answer.
+Scenario refused(std::string name, std::vector<std::string> expected_challenges,
+                 std::vector<std::string> never_quoted = {}) {
+  return Scenario(std::move(name))
+      .expect_status(401)
+      .check([expected_challenges, never_quoted](const HttpResponse& r) {
+        expect_unauthorized(r, expected_challenges, never_quoted);
+      });
+}
+
+// True if the problem in `r` has a detail that is not empty.
+bool has_detail(const HttpResponse& r) {
+  json problem = json::parse(r.body, nullptr, false);
+  return problem.is_object() && !problem.value("detail", "").empty();
+}
+
 std::pair<std::string, std::string> api_key(const std::string& key) {
   return {"X-API-Key", key};
 }
@@ -179,83 +198,89 @@ TEST_F(AuthSchemesTest, AnApiKeyInItsHeaderIsAccepted) {
 
 TEST_F(AuthSchemesTest, AWrongOrMisplacedApiKeyIs401) {
   const std::string ci = kCiKey;
-  struct Case {
-    std::string name;
-    std::string target;
-    Headers headers;
+  auto refused_with = [](const std::string& what) {
+    return refused("A request with " + what + " is refused.", {kApiKeyChallenge},
+                   {kCiKey, kWrongKey})
+        .expect("the problem has a detail", has_detail);
   };
-  const std::vector<Case> cases = {
-      {"no key", "/default", {}},
-      {"an unknown key", "/default", {api_key(kWrongKey)}},
-      {"a known key minus its last character", "/default", {api_key(ci.substr(0, ci.size() - 1))}},
-      {"a known key plus a character", "/default", {api_key(ci + "x")}},
-      {"a known key in another case", "/default", {api_key("CI-KEY-0123456789ABCDEF")}},
-      {"the name instead of the key", "/default", {api_key("ci")}},
-      {"NAME=KEY instead of the key", "/default", {api_key("ci=" + ci)}},
-      {"an empty key", "/default", {api_key("")}},
-      {"the cookie scheme's key", "/default", {api_key(kCookieKey)}},
-      {"the key in the query", "/default?X-API-Key=" + ci, {}},
-      {"the key as a bearer token", "/default", {bearer(kCiKey)}},
-      {"the key in a cookie", "/default", {cookie("X-API-Key=" + ci)}},
-      {"the key in another header", "/default", {{"X-Api-Token", kCiKey}}},
-  };
-  for (const Case& test : cases) {
-    SCOPED_TRACE(test.name);
-    HttpResponse r = client_->get(test.target, test.headers);
-    std::string detail = expect_unauthorized(r, {kApiKeyChallenge}, {kCiKey, kWrongKey});
-    EXPECT_FALSE(detail.empty());
-  }
+  run_each_scenario(
+      *client_,
+      {
+          refused_with("no key").get("/default"),
+          refused_with("an unknown key").get("/default").header(api_key(kWrongKey)),
+          refused_with("a known key minus its last character")
+              .get("/default")
+              .header(api_key(ci.substr(0, ci.size() - 1))),
+          refused_with("a known key plus a character").get("/default").header(api_key(ci + "x")),
+          refused_with("a known key in another case")
+              .get("/default")
+              .header(api_key("CI-KEY-0123456789ABCDEF")),
+          refused_with("the name instead of the key").get("/default").header(api_key("ci")),
+          refused_with("NAME=KEY instead of the key").get("/default").header(api_key("ci=" + ci)),
+          refused_with("an empty key").get("/default").header(api_key("")),
+          refused_with("the cookie scheme's key").get("/default").header(api_key(kCookieKey)),
+          refused_with("the key in the query").get("/default?X-API-Key=" + ci),
+          refused_with("the key as a bearer token").get("/default").header(bearer(kCiKey)),
+          refused_with("the key in a cookie").get("/default").header(cookie("X-API-Key=" + ci)),
+          refused_with("the key in another header").get("/default").header("X-Api-Token", kCiKey),
+      });
 }
 
 TEST_F(AuthSchemesTest, AnApiKeyInTheQueryIsAcceptedOnlyThere) {
   expect_ok(client_->get(std::string("/query?api_key=") + kQueryKey));
   expect_ok(client_->get(std::string("/query?api_key=") + kQueryKeyB));
   expect_ok(client_->get(std::string("/query?other=1&api_key=") + kQueryKey + "&more=2"));
-  struct Case {
-    std::string name;
-    std::string target;
-    Headers headers;
+  auto refused_with = [](const std::string& what) {
+    return refused("A request with " + what + " is refused.", {kQueryChallenge},
+                   {kQueryKey, kWrongKey, kCiKey});
   };
-  const std::vector<Case> cases = {
-      {"no key", "/query", {}},
-      {"an unknown key", std::string("/query?api_key=") + kWrongKey, {}},
-      {"an empty key", "/query?api_key=", {}},
-      {"another parameter name", std::string("/query?API_KEY=") + kQueryKey, {}},
-      {"the key in a header named like the parameter", "/query", {{"api_key", kQueryKey}}},
-      {"the key in the header scheme's header", "/query", {api_key(kQueryKey)}},
-      {"the key in a cookie", "/query", {cookie(std::string("api_key=") + kQueryKey)}},
-      {"the header scheme's key in the query", std::string("/query?api_key=") + kCiKey, {}},
-  };
-  for (const Case& test : cases) {
-    SCOPED_TRACE(test.name);
-    expect_unauthorized(client_->get(test.target, test.headers), {kQueryChallenge},
-                        {kQueryKey, kWrongKey, kCiKey});
-  }
+  run_each_scenario(
+      *client_,
+      {
+          refused_with("no key").get("/query"),
+          refused_with("an unknown key").get(std::string("/query?api_key=") + kWrongKey),
+          refused_with("an empty key").get("/query?api_key="),
+          refused_with("another parameter name").get(std::string("/query?API_KEY=") + kQueryKey),
+          refused_with("the key in a header named like the parameter")
+              .get("/query")
+              .header("api_key", kQueryKey),
+          refused_with("the key in the header scheme's header")
+              .get("/query")
+              .header(api_key(kQueryKey)),
+          refused_with("the key in a cookie")
+              .get("/query")
+              .header(cookie(std::string("api_key=") + kQueryKey)),
+          refused_with("the header scheme's key in the query")
+              .get(std::string("/query?api_key=") + kCiKey),
+      });
 }
 
 TEST_F(AuthSchemesTest, AnApiKeyInACookieIsAcceptedOnlyThere) {
   const std::string key = kCookieKey;
   expect_ok(client_->get("/cookie", {cookie("session=" + key)}));
   expect_ok(client_->get("/cookie", {cookie("theme=dark; session=" + key + "; lang=en")}));
-  struct Case {
-    std::string name;
-    Headers headers;
-    std::string query;
+  auto refused_with = [](const std::string& what) {
+    return refused("A request with " + what + " is refused.", {kCookieChallenge},
+                   {kCookieKey, kWrongKey, kCiKey});
   };
-  const std::vector<Case> cases = {
-      {"no cookie", {}, ""},
-      {"another cookie", {cookie("theme=dark")}, ""},
-      {"an unknown key", {cookie(std::string("session=") + kWrongKey)}, ""},
-      {"a cookie whose name ends like the scheme's", {cookie("xsession=" + key)}, ""},
-      {"the key in a header named like the cookie", {{"session", key}}, ""},
-      {"the key in the query", {}, "?session=" + key},
-      {"the header scheme's key in the cookie", {cookie(std::string("session=") + kCiKey)}, ""},
-  };
-  for (const Case& test : cases) {
-    SCOPED_TRACE(test.name);
-    expect_unauthorized(client_->get("/cookie" + test.query, test.headers), {kCookieChallenge},
-                        {kCookieKey, kWrongKey, kCiKey});
-  }
+  run_each_scenario(*client_,
+                    {
+                        refused_with("no cookie").get("/cookie"),
+                        refused_with("another cookie").get("/cookie").header(cookie("theme=dark")),
+                        refused_with("an unknown key")
+                            .get("/cookie")
+                            .header(cookie(std::string("session=") + kWrongKey)),
+                        refused_with("a cookie whose name ends like the scheme's")
+                            .get("/cookie")
+                            .header(cookie("xsession=" + key)),
+                        refused_with("the key in a header named like the cookie")
+                            .get("/cookie")
+                            .header("session", key),
+                        refused_with("the key in the query").get("/cookie?session=" + key),
+                        refused_with("the header scheme's key in the cookie")
+                            .get("/cookie")
+                            .header(cookie(std::string("session=") + kCiKey)),
+                    });
 }
 
 TEST_F(AuthSchemesTest, BasicUsersAreCheckedAgainstEveryKindOfHash) {
@@ -324,26 +349,26 @@ TEST_F(AuthSchemesTest, AMalformedAuthorizationHeaderIs401NeverA500) {
 }
 
 TEST_F(AuthSchemesTest, MissingCredentialsGetOneChallengePerSchemeThatCouldHaveBeenUsed) {
-  struct Case {
-    std::string target;
-    std::vector<std::string> challenges;
+  auto without_credentials = [](const std::string& target,
+                                std::vector<std::string> expected_challenges) {
+    return refused("Without credentials, " + target + " challenges every scheme it takes.",
+                   std::move(expected_challenges))
+        .get(target)
+        .expect("the problem has a detail", has_detail);
   };
-  const std::vector<Case> cases = {
-      {"/default", {kApiKeyChallenge}},
-      {"/query", {kQueryChallenge}},
-      {"/cookie", {kCookieChallenge}},
-      {"/basic", {kBasicChallenge}},
-      {"/either", {kApiKeyChallenge, kBasicChallenge}},
-      {"/both", {kApiKeyChallenge, kBasicChallenge}},
-      {"/key-or-bearer", {kApiKeyChallenge, kBearerChallenge}},
-      {"/whoami",
-       {kApiKeyChallenge, kQueryChallenge, kCookieChallenge, kBasicChallenge, kBearerChallenge}},
-  };
-  for (const Case& test : cases) {
-    SCOPED_TRACE(test.target);
-    std::string detail = expect_unauthorized(client_->get(test.target), test.challenges);
-    EXPECT_FALSE(detail.empty());
-  }
+  run_each_scenario(
+      *client_,
+      {
+          without_credentials("/default", {kApiKeyChallenge}),
+          without_credentials("/query", {kQueryChallenge}),
+          without_credentials("/cookie", {kCookieChallenge}),
+          without_credentials("/basic", {kBasicChallenge}),
+          without_credentials("/either", {kApiKeyChallenge, kBasicChallenge}),
+          without_credentials("/both", {kApiKeyChallenge, kBasicChallenge}),
+          without_credentials("/key-or-bearer", {kApiKeyChallenge, kBearerChallenge}),
+          without_credentials("/whoami", {kApiKeyChallenge, kQueryChallenge, kCookieChallenge,
+                                          kBasicChallenge, kBearerChallenge}),
+      });
 }
 
 TEST_F(AuthSchemesTest, AnyOneAlternativeSuffices) {
@@ -436,29 +461,24 @@ TEST_F(AuthSchemesTest, AuthenticationComesBeforeParametersAndTheBody) {
 TEST_F(AuthSchemesTest, TheCallerIsTheKeysNameTheUserOrTheTokensSubject) {
   const std::string token =
       make_hmac_jwt("HS256", {{"sub", "token-user"}, {"exp", unix_now() + 600}}, kHsSecret);
-  struct Case {
-    std::string who;
-    std::string query;
-    Headers headers;
+  // Whatever the body says, the owner is the caller.
+  auto created_by = [](const std::string& who, const std::string& query = "") {
+    return Scenario("A row created as " + who + " is owned by " + who + ".")
+        .post("/whoami" + query, R"({"note":"hello","owner":"somebody-else"})")
+        .expect_status(201)
+        .expect_json_contains({{"owner", who}});
   };
-  const std::vector<Case> cases = {
-      {"ci", "", {api_key(kCiKey)}},
-      {"alice", "", {api_key(kAliceKey)}},
-      {"qa", std::string("?api_key=") + kQueryKey, {}},
-      {"qb", std::string("?api_key=") + kQueryKeyB, {}},
-      {"web", "", {cookie(std::string("session=") + kCookieKey)}},
-      {"bc", "", {basic("bc", "bc-password-1")}},
-      {"ar", "", {basic("ar", "ar pass:with:colons")}},
-      {"token-user", "", {bearer(token)}},
-  };
-  for (const Case& test : cases) {
-    SCOPED_TRACE(test.who);
-    // Whatever the body says, the owner is the caller.
-    HttpResponse r = client_->post("/whoami" + test.query,
-                                   R"({"note":"hello","owner":"somebody-else"})", test.headers);
-    ASSERT_EQ(r.status, 201) << r.body;
-    EXPECT_EQ(r.json().value("owner", ""), test.who) << r.body;
-  }
+  run_scenarios(*client_,
+                {
+                    created_by("ci").header(api_key(kCiKey)),
+                    created_by("alice").header(api_key(kAliceKey)),
+                    created_by("qa", std::string("?api_key=") + kQueryKey),
+                    created_by("qb", std::string("?api_key=") + kQueryKeyB),
+                    created_by("web").header(cookie(std::string("session=") + kCookieKey)),
+                    created_by("bc").header(basic("bc", "bc-password-1")),
+                    created_by("ar").header(basic("ar", "ar pass:with:colons")),
+                    created_by("token-user").header(bearer(token)),
+                });
 }
 
 TEST_F(AuthSchemesTest, AQueryApiKeyIsNotMistakenForAListFilter) {
@@ -516,7 +536,7 @@ TEST_F(AuthSchemesTest, SecretsNeverAppearInAnswersOrTheLog) {
   }
   // The access log is written by a background thread: wait for the line of a last request.
   client_->get("/public", {{"X-Request-Id", "auth-schemes-log-check"}});
-  server_->wait_for_log("auth-schemes-log-check", std::chrono::seconds(2));
+  ASSERT_TRUE(server_->wait_for_log("auth-schemes-log-check", kWaitDeadline));
   const std::string log = server_->log();
   for (const std::string& secret : secrets)
     EXPECT_EQ(log.find(secret), std::string::npos) << "the log holds " << secret;

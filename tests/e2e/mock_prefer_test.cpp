@@ -18,6 +18,7 @@
 
 #include "support/http_client.hpp"
 #include "support/problem_json.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -284,32 +285,27 @@ TEST_F(MockPreferTest, DeclaredResponseHeadersAreSent) {
 }
 
 TEST_F(MockPreferTest, AcceptPicksAmongTheDeclaredMediaTypes) {
-  struct Case {
-    std::string accept;  // "" sends no Accept
-    std::string content_type;
+  const json tom = json::parse(R"({"id":1,"name":"Tom","status":"available"})");
+  // GET /pets/3 with `accept` ("" sends none) is answered as `content_type`: a string as it is
+  // (not as JSON text), the object as JSON.
+  auto answered_as = [&tom](const std::string& accept, const std::string& content_type) {
+    Scenario scenario(accept.empty() ? "Without Accept, the answer is " + content_type + "."
+                                     : "Accept: " + accept + " picks " + content_type + ".");
+    scenario.get("/pets/3").expect_status(200).expect_header("content-type", content_type);
+    if (!accept.empty()) scenario.header("Accept", accept);
+    if (content_type == "text/plain") return scenario.expect_body("Tom the cat");
+    return scenario.expect_json(tom);
   };
-  const std::vector<Case> cases = {
-      {"", "application/json"},
-      {"text/plain", "text/plain"},
-      {"*/*", "application/json"},  // document order breaks the tie
-      {"application/json, text/plain", "application/json"},
-      {"text/*;q=0.9, application/json;q=0.5", "text/plain"},
-      {"application/json;q=0, text/plain", "text/plain"},
-      {"text/html, application/*", "application/json"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE("Accept: " + c.accept);
-    Headers headers;
-    if (!c.accept.empty()) headers.emplace_back("Accept", c.accept);
-    HttpResponse r = client_.get("/pets/3", headers);
-    ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(r.header("content-type"), c.content_type);
-    if (c.content_type == "text/plain") {
-      EXPECT_EQ(r.body, "Tom the cat") << "a string is sent as it is, not as JSON text";
-    } else {
-      EXPECT_EQ(r.json(), json::parse(R"({"id":1,"name":"Tom","status":"available"})"));
-    }
-  }
+  run_scenarios(client_, {
+                             answered_as("", "application/json"),
+                             answered_as("text/plain", "text/plain"),
+                             // Document order breaks the tie.
+                             answered_as("*/*", "application/json"),
+                             answered_as("application/json, text/plain", "application/json"),
+                             answered_as("text/*;q=0.9, application/json;q=0.5", "text/plain"),
+                             answered_as("application/json;q=0, text/plain", "text/plain"),
+                             answered_as("text/html, application/*", "application/json"),
+                         });
 }
 
 TEST_F(MockPreferTest, NoAcceptableMediaTypeIs406NamingTheDeclaredOnes) {

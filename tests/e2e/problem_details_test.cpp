@@ -5,7 +5,6 @@
 // parameters, and the body size limit (413; --max-body and APISERVER_MAX_BODY).
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,6 +12,7 @@
 
 #include "support/http_client.hpp"
 #include "support/problem_json.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -21,60 +21,21 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-json validation_problem(const std::string& instance, json errors) {
-  const size_t n = errors.size();
-  json p = problem_json(
-      "validation-failed", "Request validation failed", 422,
-      n == 1 ? std::string("1 error in the request") : std::to_string(n) + " errors in the request",
-      instance);
-  p["errors"] = std::move(errors);
-  return p;
-}
-
-json body_error(const std::string& pointer, const std::string& detail) {
-  return {{"in", "body"}, {"pointer", pointer}, {"detail", detail}};
-}
-
-json with_sorted_errors(json p) {
-  if (p.contains("errors")) {
-    std::vector<json> errors = p["errors"].get<std::vector<json>>();
-    std::sort(errors.begin(), errors.end(),
-              [](const json& a, const json& b) { return a.dump() < b.dump(); });
-    p["errors"] = errors;
-  }
-  return p;
-}
-
-// A request refused with a problem, and the exact problem (errors compared as a set).
-struct ProblemCase {
-  std::string name;
-  std::string method;
-  std::string target;
-  std::string body;
-  Headers headers;
-  int status;
-  json expected;
-  std::string allow;  // the exact Allow header, or "" if there must be none
-};
-
 class ProblemDetailsTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_EQ(client_.post("/todos", R"({"title":"milk"})").status, 201); }
 
-  void check(const std::vector<ProblemCase>& cases) {
-    for (const ProblemCase& c : cases) {
-      SCOPED_TRACE(c.name + " (" + c.method + " " + c.target + ")");
-      HttpResponse r = client_.request(c.method, c.target, c.body, c.headers);
-      ASSERT_EQ(r.status, c.status) << r.body;
-      EXPECT_EQ(r.header("content-type"), "application/problem+json");
-      EXPECT_EQ(r.header("content-length"), std::to_string(r.body.size()));
-      EXPECT_EQ(with_sorted_errors(r.json()), with_sorted_errors(c.expected)) << r.body;
-      if (c.allow.empty()) {
-        EXPECT_FALSE(r.header("allow").has_value());
-      } else {
-        EXPECT_EQ(r.header("allow"), c.allow);
-      }
-      // A refused request leaves the connection usable.
+  // Runs `scenarios` with what every refusal shares: a problem+json body whose Content-Length is
+  // exact, on a connection that stays usable (checked after each scenario).
+  void check(std::vector<Scenario> scenarios) {
+    for (Scenario& scenario : scenarios) {
+      scenario.expect_header("content-type", "application/problem+json")
+          .check([](const HttpResponse& r) {
+            EXPECT_EQ(r.header("content-length"), std::to_string(r.body.size()));
+          });
+      HttpResponse r = run_scenario(client_, scenario);
+      if (r.status != scenario.expected_status()) return;
+      SCOPED_TRACE(scenario.name() + " (the next request on the connection)");
       EXPECT_TRUE(client_.get("/todos/1").status == 200);
       EXPECT_TRUE(client_.last_reused());
     }
@@ -90,51 +51,39 @@ TEST_F(ProblemDetailsTest, RoutingProblemsNameThePathAndTheAllowedMethods) {
   const std::string collection = "GET, POST, HEAD, OPTIONS";
   const std::string item = "GET, PUT, DELETE, PATCH, HEAD, OPTIONS";
   check({
-      {"An undeclared path is a 404 not-found.",
-       "GET",
-       "/nope",
-       "",
-       {},
-       404,
-       problem_json("not-found", "No such resource", 404, "no operation is declared at /nope",
-                    "/nope"),
-       ""},
-      {"A path one segment too deep is a 404 not-found.",
-       "GET",
-       "/todos/1/extra",
-       "",
-       {},
-       404,
-       problem_json("not-found", "No such resource", 404,
-                    "no operation is declared at /todos/1/extra", "/todos/1/extra"),
-       ""},
-      {"An undeclared method on the collection is a 405 with Allow.",
-       "DELETE",
-       "/todos",
-       "",
-       {},
-       405,
-       problem_json("method-not-allowed", "Method not allowed", 405,
-                    "DELETE is not declared for /todos; allowed: " + collection, "/todos"),
-       collection},
-      {"An undeclared method on an item is a 405 with Allow.",
-       "POST",
-       "/todos/1",
-       R"({"title":"x"})",
-       {},
-       405,
-       problem_json("method-not-allowed", "Method not allowed", 405,
-                    "POST is not declared for /todos/{id}; allowed: " + item, "/todos/1"),
-       item},
-      {"A 404 on an existing path but missing item is resource-not-found.",
-       "GET",
-       "/todos/2",
-       "",
-       {},
-       404,
-       problem_json("resource-not-found", "Resource not found", 404, "no Todo at /todos/2",
-                    "/todos/2"),
-       ""},
+      Scenario("An undeclared path is a 404 not-found.")
+          .get("/nope")
+          .expect_status(404)
+          .expect_problem(problem_json("not-found", "No such resource", 404,
+                                       "no operation is declared at /nope", "/nope"))
+          .expect_no_header("allow"),
+      Scenario("A path one segment too deep is a 404 not-found.")
+          .get("/todos/1/extra")
+          .expect_status(404)
+          .expect_problem(problem_json("not-found", "No such resource", 404,
+                                       "no operation is declared at /todos/1/extra",
+                                       "/todos/1/extra"))
+          .expect_no_header("allow"),
+      Scenario("An undeclared method on the collection is a 405 with Allow.")
+          .del("/todos")
+          .expect_status(405)
+          .expect_problem(problem_json("method-not-allowed", "Method not allowed", 405,
+                                       "DELETE is not declared for /todos; allowed: " + collection,
+                                       "/todos"))
+          .expect_header("allow", collection),
+      Scenario("An undeclared method on an item is a 405 with Allow.")
+          .post("/todos/1", R"({"title":"x"})")
+          .expect_status(405)
+          .expect_problem(problem_json("method-not-allowed", "Method not allowed", 405,
+                                       "POST is not declared for /todos/{id}; allowed: " + item,
+                                       "/todos/1"))
+          .expect_header("allow", item),
+      Scenario("A 404 on an existing path but missing item is resource-not-found.")
+          .get("/todos/2")
+          .expect_status(404)
+          .expect_problem(problem_json("resource-not-found", "Resource not found", 404,
+                                       "no Todo at /todos/2", "/todos/2"))
+          .expect_no_header("allow"),
   });
 }
 
@@ -169,27 +118,25 @@ TEST_F(ProblemDetailsTest, HeadIsGetWithoutTheBody) {
 
 TEST_F(ProblemDetailsTest, BodiesWithTheWrongMediaTypeAre415) {
   check({
-      {"text/plain is not a declared media type.",
-       "POST",
-       "/todos",
-       R"({"title":"x"})",
-       {{"Content-Type", "text/plain"}},
-       415,
-       problem_json("unsupported-media-type", "Unsupported media type", 415,
-                    "Content-Type 'text/plain' is not accepted here; send one of: application/json",
-                    "/todos"),
-       ""},
-      {"PUT checks the media type too.",
-       "PUT",
-       "/todos/1",
-       R"({"title":"x"})",
-       {{"Content-Type", "application/xml"}},
-       415,
-       problem_json("unsupported-media-type", "Unsupported media type", 415,
-                    "Content-Type 'application/xml' is not accepted here; send one of: "
-                    "application/json",
-                    "/todos/1"),
-       ""},
+      Scenario("text/plain is not a declared media type.")
+          .post("/todos", R"({"title":"x"})")
+          .header("Content-Type", "text/plain")
+          .expect_status(415)
+          .expect_problem(problem_json(
+              "unsupported-media-type", "Unsupported media type", 415,
+              "Content-Type 'text/plain' is not accepted here; send one of: application/json",
+              "/todos"))
+          .expect_no_header("allow"),
+      Scenario("PUT checks the media type too.")
+          .put("/todos/1", R"({"title":"x"})")
+          .header("Content-Type", "application/xml")
+          .expect_status(415)
+          .expect_problem(
+              problem_json("unsupported-media-type", "Unsupported media type", 415,
+                           "Content-Type 'application/xml' is not accepted here; send one of: "
+                           "application/json",
+                           "/todos/1"))
+          .expect_no_header("allow"),
   });
   // Parameters of the media type do not matter.
   HttpResponse with_charset = client_.post("/todos", R"({"title":"x"})",
@@ -221,22 +168,18 @@ TEST_F(ProblemDetailsTest, AnAcceptThatExcludesJsonIs406) {
       "not-acceptable", "Not acceptable", 406,
       "this operation answers application/json; the Accept header excludes it", "/todos/1");
   check({
-      {"text/html only is not acceptable.",
-       "GET",
-       "/todos/1",
-       "",
-       {{"Accept", "text/html"}},
-       406,
-       not_acceptable,
-       ""},
-      {"JSON refused with q=0 is not acceptable.",
-       "GET",
-       "/todos/1",
-       "",
-       {{"Accept", "text/html, application/json;q=0"}},
-       406,
-       not_acceptable,
-       ""},
+      Scenario("text/html only is not acceptable.")
+          .get("/todos/1")
+          .header("Accept", "text/html")
+          .expect_status(406)
+          .expect_problem(not_acceptable)
+          .expect_no_header("allow"),
+      Scenario("JSON refused with q=0 is not acceptable.")
+          .get("/todos/1")
+          .header("Accept", "text/html, application/json;q=0")
+          .expect_status(406)
+          .expect_problem(not_acceptable)
+          .expect_no_header("allow"),
   });
   for (const std::string accept :
        {"application/json", "*/*", "application/*", "text/html, application/json;q=0.5"}) {
@@ -293,84 +236,63 @@ TEST_F(ProblemDetailsTest, MalformedOrTooDeepJsonIs400) {
 
 TEST_F(ProblemDetailsTest, SchemaViolationsAre422ListingEveryError) {
   check({
-      {"Every broken property is listed with its pointer.",
-       "POST",
-       "/todos",
-       R"({"title":"","done":"x","extra":1,"tags":[1,"ok",")" + std::string(33, 'a') + R"("]})",
-       {},
-       422,
-       validation_problem("/todos", {body_error("/title", "must be at least 1 characters long"),
-                                     body_error("/done", "must be a boolean"),
-                                     body_error("/extra", "is not an allowed property"),
-                                     body_error("/tags/0", "must be a string"),
-                                     body_error("/tags/2", "must be at most 32 characters long")}),
-       ""},
-      {"A missing required property is reported at its own pointer.",
-       "POST",
-       "/todos",
-       "{}",
-       {},
-       422,
-       validation_problem("/todos", {body_error("/title", "is required")}),
-       ""},
-      {"A body that is not an object is reported at the root pointer.",
-       "POST",
-       "/todos",
-       R"(["milk"])",
-       {},
-       422,
-       validation_problem("/todos", {body_error("", "must be an object")}),
-       ""},
-      {"A missing body is reported when the body is required.",
-       "POST",
-       "/todos",
-       "",
-       {},
-       422,
-       validation_problem("/todos", {body_error("", "a request body is required")}),
-       ""},
-      {"A string too long for maxLength is refused.",
-       "POST",
-       "/todos",
-       R"({"title":")" + std::string(201, 'x') + R"("})",
-       {},
-       422,
-       validation_problem("/todos", {body_error("/title", "must be at most 200 characters long")}),
-       ""},
-      {"maxItems is enforced.",
-       "POST",
-       "/todos",
-       R"({"title":"x","tags":["1","2","3","4","5","6","7","8","9","10","11"]})",
-       {},
-       422,
-       validation_problem("/todos", {body_error("/tags", "must have at most 10 items")}),
-       ""},
-      {"format: date is checked (there is no 30 February).",
-       "POST",
-       "/todos",
-       R"({"title":"x","due":"2024-02-30"})",
-       {},
-       422,
-       validation_problem("/todos",
-                          {body_error("/due", "must be a date as in RFC 3339, e.g. 2024-05-01")}),
-       ""},
-      {"null is refused for a property that is not nullable.",
-       "POST",
-       "/todos",
-       R"({"title":"x","done":null,"tags":null})",
-       {},
-       422,
-       validation_problem("/todos", {body_error("/done", "must be a boolean"),
-                                     body_error("/tags", "must be an array")}),
-       ""},
-      {"A property name with '/' and '~' is escaped in the pointer.",
-       "POST",
-       "/todos",
-       R"({"title":"x","a/b~c":1})",
-       {},
-       422,
-       validation_problem("/todos", {body_error("/a~1b~0c", "is not an allowed property")}),
-       ""},
+      Scenario("Every broken property is listed with its pointer.")
+          .post("/todos", R"({"title":"","done":"x","extra":1,"tags":[1,"ok",")" +
+                              std::string(33, 'a') + R"("]})")
+          .expect_status(422)
+          .expect_problem(validation_problem(
+              "/todos", {body_error("/title", "must be at least 1 characters long"),
+                         body_error("/done", "must be a boolean"),
+                         body_error("/extra", "is not an allowed property"),
+                         body_error("/tags/0", "must be a string"),
+                         body_error("/tags/2", "must be at most 32 characters long")}))
+          .expect_no_header("allow"),
+      Scenario("A missing required property is reported at its own pointer.")
+          .post("/todos", "{}")
+          .expect_status(422)
+          .expect_problem(validation_problem("/todos", {body_error("/title", "is required")}))
+          .expect_no_header("allow"),
+      Scenario("A body that is not an object is reported at the root pointer.")
+          .post("/todos", R"(["milk"])")
+          .expect_status(422)
+          .expect_problem(validation_problem("/todos", {body_error("", "must be an object")}))
+          .expect_no_header("allow"),
+      Scenario("A missing body is reported when the body is required.")
+          .post("/todos", "")
+          .expect_status(422)
+          .expect_problem(
+              validation_problem("/todos", {body_error("", "a request body is required")}))
+          .expect_no_header("allow"),
+      Scenario("A string too long for maxLength is refused.")
+          .post("/todos", R"({"title":")" + std::string(201, 'x') + R"("})")
+          .expect_status(422)
+          .expect_problem(validation_problem(
+              "/todos", {body_error("/title", "must be at most 200 characters long")}))
+          .expect_no_header("allow"),
+      Scenario("maxItems is enforced.")
+          .post("/todos", R"({"title":"x","tags":["1","2","3","4","5","6","7","8","9","10","11"]})")
+          .expect_status(422)
+          .expect_problem(
+              validation_problem("/todos", {body_error("/tags", "must have at most 10 items")}))
+          .expect_no_header("allow"),
+      Scenario("format: date is checked (there is no 30 February).")
+          .post("/todos", R"({"title":"x","due":"2024-02-30"})")
+          .expect_status(422)
+          .expect_problem(validation_problem(
+              "/todos", {body_error("/due", "must be a date as in RFC 3339, e.g. 2024-05-01")}))
+          .expect_no_header("allow"),
+      Scenario("null is refused for a property that is not nullable.")
+          .post("/todos", R"({"title":"x","done":null,"tags":null})")
+          .expect_status(422)
+          .expect_problem(validation_problem("/todos", {body_error("/done", "must be a boolean"),
+                                                        body_error("/tags", "must be an array")}))
+          .expect_no_header("allow"),
+      Scenario("A property name with '/' and '~' is escaped in the pointer.")
+          .post("/todos", R"({"title":"x","a/b~c":1})")
+          .expect_status(422)
+          .expect_problem(
+              validation_problem("/todos", {body_error("/a~1b~0c", "is not an allowed property")}))
+          .expect_no_header("allow"),
   });
   // maxLength counts characters, not bytes: 200 two-byte characters are fine.
   std::string e_acute;
@@ -399,44 +321,30 @@ TEST_F(ProblemDetailsTest, LengthLimitsCountCharactersAfterAnEmbeddedNul) {
 }
 
 TEST_F(ProblemDetailsTest, PathParametersAreValidatedWithTheirName) {
-  auto path_error = [](const std::string& detail) {
-    return json{{"in", "path"}, {"name", "id"}, {"pointer", ""}, {"detail", detail}};
-  };
+  auto id_error = [](const std::string& detail) { return path_error("id", detail); };
   check({
-      {"A key that is not an integer is a 422 in the path.",
-       "GET",
-       "/todos/abc",
-       "",
-       {},
-       422,
-       validation_problem("/todos/abc", {path_error("must be an integer")}),
-       ""},
-      {"The path parameter's minimum applies.",
-       "GET",
-       "/todos/0",
-       "",
-       {},
-       422,
-       validation_problem("/todos/0", {path_error("must be >= 1")}),
-       ""},
-      {"A decoded key that is not an integer is refused too.",
-       "DELETE",
-       "/todos/1%2F2",
-       "",
-       {},
-       422,
-       validation_problem("/todos/1%2F2", {path_error("must be an integer")}),
-       ""},
-      {"Path and body errors come in one answer.",
-       "PUT",
-       "/todos/abc",
-       R"({"done":1})",
-       {},
-       422,
-       validation_problem("/todos/abc",
-                          {path_error("must be an integer"), body_error("/title", "is required"),
-                           body_error("/done", "must be a boolean")}),
-       ""},
+      Scenario("A key that is not an integer is a 422 in the path.")
+          .get("/todos/abc")
+          .expect_status(422)
+          .expect_problem(validation_problem("/todos/abc", {id_error("must be an integer")}))
+          .expect_no_header("allow"),
+      Scenario("The path parameter's minimum applies.")
+          .get("/todos/0")
+          .expect_status(422)
+          .expect_problem(validation_problem("/todos/0", {id_error("must be >= 1")}))
+          .expect_no_header("allow"),
+      Scenario("A decoded key that is not an integer is refused too.")
+          .del("/todos/1%2F2")
+          .expect_status(422)
+          .expect_problem(validation_problem("/todos/1%2F2", {id_error("must be an integer")}))
+          .expect_no_header("allow"),
+      Scenario("Path and body errors come in one answer.")
+          .put("/todos/abc", R"({"done":1})")
+          .expect_status(422)
+          .expect_problem(validation_problem(
+              "/todos/abc", {id_error("must be an integer"), body_error("/title", "is required"),
+                             body_error("/done", "must be a boolean")}))
+          .expect_no_header("allow"),
   });
 }
 
@@ -513,23 +421,22 @@ TEST(BodyLimit, ApiserverMaxBodyEnvironmentVariableSetsTheLimit) {
 TEST(BodyLimit, ADeclaredLengthOverTheDefaultLimitIsRefusedAtOnce) {
   TempDir dir;
   ServerProcess server({source_path("examples/todo.yaml"), "--db", dir.file("limit.db")});
-  // Only the head is sent: the server must not wait for 2 MB that never come.
+  // Only the head is sent: the server must not wait for 2 MB that never come. One that did
+  // would answer 408 when its 30 s body timeout ran out, or nothing within this read's deadline.
   RawConnection raw(server.port());
-  const auto start = std::chrono::steady_clock::now();
   raw.write(post_with_length(2'000'000, ""));
-  HttpResponse r = raw.read_response(milliseconds(3000));
+  HttpResponse r = raw.read_response();
   ASSERT_EQ(r.status, 413) << r.body;
   EXPECT_EQ(without_instance(r.json()), too_large(2'000'000, 1024 * 1024));
   EXPECT_EQ(r.header("connection"), "close");
   EXPECT_TRUE(raw.is_closed_by_peer(milliseconds(3000)));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 
   // Nor does it answer 100 Continue to a client that asks before sending too much.
   RawConnection expecting(server.port());
   expecting.write(
       "POST /todos HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
       "Content-Length: 2000000\r\nExpect: 100-continue\r\n\r\n");
-  HttpResponse refused = expecting.read_response(milliseconds(3000));
+  HttpResponse refused = expecting.read_response();
   EXPECT_EQ(refused.status, 413) << refused.body;
 
   // Just under the default 1 MiB is accepted by the HTTP layer.

@@ -7,6 +7,7 @@
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/wait_until.hpp"
 
 namespace apiserver::test {
 namespace {
@@ -60,7 +61,13 @@ TEST(Reload, SwapsAValidDocumentWithoutLosingARequestAndKeepsServingOnAnInvalidO
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Each phase below lasts until the clients have been answered kPerPhase more times, so that
+  // reads are in flight around every reload however fast or loaded the machine is.
+  constexpr int kPerPhase = 20;
+  auto answered_more = [&answered, &failed](int than) {
+    return wait_until([&] { return answered.load() >= than + kPerPhase || failed.load() > 0; });
+  };
+  EXPECT_TRUE(answered_more(0)) << "the clients got no answers";
 
   // Valid: a new path, and a new optional property (an additive table change).
   std::string next = kBase;
@@ -71,13 +78,13 @@ TEST(Reload, SwapsAValidDocumentWithoutLosingARequestAndKeepsServingOnAnInvalidO
   write_file(dir, "spec.yaml", next);
   ASSERT_EQ(kill(server.pid(), SIGHUP), 0);
   ASSERT_TRUE(server.wait_for_log("reloaded " + spec));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(answered_more(answered.load())) << "no answers after the reload";
 
   // Invalid: refused, the previous document stays.
   write_file(dir, "spec.yaml", next + "broken: [\n");
   ASSERT_EQ(kill(server.pid(), SIGHUP), 0);
   ASSERT_TRUE(server.wait_for_log("reload failed: still serving the previous document"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(answered_more(answered.load())) << "no answers after the refused reload";
   stop = true;
   for (std::thread& t : clients) t.join();
 

@@ -25,7 +25,9 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kGenerous{5000};
+// A deadline for what should happen soon: only a server that never does it reaches it, so it
+// can be generous for a loaded machine.
+constexpr milliseconds kGenerous{20000};
 
 std::string spec(const std::string& name) {
   return test_data_path("e2e/specs/" + name);
@@ -88,19 +90,16 @@ TEST(GracefulShutdown, IdleKeepAliveConnectionsDoNotHoldUpTheExit) {
   ASSERT_EQ(client.get("/fast").status, 200);  // the connection stays open, idle
   RawConnection silent(server.port());         // and one that never sends anything
 
-  Clock::time_point start = Clock::now();
   ASSERT_EQ(::kill(server.pid(), SIGTERM), 0);
   std::optional<int> code = server.wait_for_exit(kGenerous);
   ASSERT_TRUE(code.has_value()) << server.log();
   EXPECT_EQ(*code, 0) << server.log();
-  EXPECT_LT(since(start), kGenerous);
   EXPECT_TRUE(silent.is_closed_by_peer(kGenerous));
 }
 
 TEST(GracefulShutdown, ASecondSignalStopsWithoutWaiting) {
   ServerProcess server({spec("shutdown.yaml")});
   RawConnection waiting(server.port());
-  Clock::time_point start = Clock::now();
   waiting.write(get_request("/slower"));
   ASSERT_TRUE(server.wait_for_log(logged("/slower"))) << server.log();
   ASSERT_EQ(::kill(server.pid(), SIGTERM), 0);
@@ -109,7 +108,7 @@ TEST(GracefulShutdown, ASecondSignalStopsWithoutWaiting) {
   std::optional<int> code = server.wait_for_exit(kGenerous);
   ASSERT_TRUE(code.has_value()) << server.log();
   EXPECT_EQ(*code, 0) << server.log();
-  EXPECT_LT(since(start), milliseconds(6000)) << "before the 6 s delay was out";
+  // A server that waited out the 6 s delay would have sent the answer before exiting.
   EXPECT_EQ(waiting.read_until_close(kGenerous), "") << "the delayed answer is dropped";
 }
 

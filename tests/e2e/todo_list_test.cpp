@@ -5,14 +5,16 @@
 // specs/accounts.yaml covers the x-apiserver pagination limits.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/http_client.hpp"
+#include "support/problem_json.hpp"
+#include "support/scenario.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -32,62 +34,26 @@ std::vector<int> id_range(int first, int last) {
   return ids;
 }
 
-json query_error(const std::string& name, const std::string& detail) {
-  return {{"in", "query"}, {"name", name}, {"pointer", ""}, {"detail", detail}};
-}
-
-json validation_problem(const std::string& instance, json errors) {
-  const size_t n = errors.size();
-  return {{"type", "urn:apiserver:problem:validation-failed"},
-          {"title", "Request validation failed"},
-          {"status", 422},
-          {"detail", n == 1 ? std::string("1 error in the request")
-                            : std::to_string(n) + " errors in the request"},
-          {"instance", instance},
-          {"errors", std::move(errors)}};
-}
-
-// Compares two problems; the order of their errors is not part of the contract, their set is.
-void expect_same_problem(json actual, json expected) {
-  ASSERT_TRUE(actual.contains("errors")) << actual.dump();
-  auto sorted = [](const json& errors) {
-    std::vector<json> out = errors.get<std::vector<json>>();
-    std::sort(out.begin(), out.end(),
-              [](const json& a, const json& b) { return a.dump() < b.dump(); });
-    return out;
-  };
-  EXPECT_EQ(sorted(actual["errors"]), sorted(expected["errors"]));
-  actual.erase("errors");
-  expected.erase("errors");
-  EXPECT_EQ(actual, expected);
-}
-
-// A list request and the page it must return.
-struct PageCase {
-  std::string name;
-  std::string target;
-  Headers headers;
-  std::vector<int> ids;                    // the ids on the page, in order
-  std::string link;                        // the exact Link header
-  std::optional<std::string> total_count;  // X-Total-Count, absent when nullopt
-};
-
-void check_pages(HttpClient& client, const std::vector<PageCase>& cases) {
-  for (const PageCase& c : cases) {
-    SCOPED_TRACE(c.name + " (" + c.target + ")");
-    HttpResponse r = client.get(c.target, c.headers);
-    ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(r.header("content-type"), "application/json");
-    ASSERT_TRUE(r.json().is_array()) << r.body;
-    EXPECT_EQ(ids_of(r.json()), c.ids);
-    EXPECT_EQ(r.header("link"), c.link);
-    EXPECT_EQ(r.header("x-total-count"), c.total_count);
-    if (c.total_count) {
-      EXPECT_EQ(r.header("preference-applied"), "count=exact");
-    } else {
-      EXPECT_FALSE(r.header("preference-applied").has_value());
-    }
-  }
+// A list request and the page it must answer: the ids on it in order, the exact Link header,
+// and X-Total-Count (absent when nullopt, and then no Preference-Applied either).
+Scenario page(std::string name, std::string target, const Headers& headers, std::vector<int> ids,
+              std::string link, std::optional<std::string> total_count) {
+  Scenario scenario(std::move(name));
+  scenario.get(std::move(target))
+      .headers(headers)
+      .expect_status(200)
+      .expect_header("content-type", "application/json")
+      .check([ids = std::move(ids)](const HttpResponse& r) {
+        json items = r.json();
+        ASSERT_TRUE(items.is_array()) << r.body;
+        EXPECT_EQ(ids_of(items), ids);
+      })
+      .expect_header("link", std::move(link))
+      .expect_header_or_none("x-total-count", total_count)
+      .expect_header_or_none("preference-applied", total_count
+                                                       ? std::optional<std::string>("count=exact")
+                                                       : std::nullopt);
+  return scenario;
 }
 
 std::string links(const std::vector<std::pair<std::string, std::string>>& parts) {
@@ -144,65 +110,47 @@ TEST_F(TodoListTest, PagesCarryFirstPrevAndNextLinks) {
   const std::vector<int> not_done_first = {1,  2,  4,  5,  7,  8,  10, 11, 13, 14,
                                            16, 17, 19, 20, 22, 23, 25, 26, 28, 29};
   const std::vector<int> not_done_rest = {31, 32, 34, 35, 37, 38, 40, 41, 43, 44};
-  check_pages(
+  run_scenarios(
       client_,
       {
-          {"The first page holds the default 20 and offers next.",
-           "/todos",
-           {},
-           id_range(1, 20),
-           links({{"/todos?limit=20&offset=0", "first"}, {"/todos?limit=20&offset=20", "next"}}),
-           std::nullopt},
-          {"A middle page offers prev and next.",
-           "/todos?offset=20",
-           {},
-           id_range(21, 40),
-           links({{"/todos?limit=20&offset=0", "first"},
-                  {"/todos?limit=20&offset=0", "prev"},
-                  {"/todos?limit=20&offset=40", "next"}}),
-           std::nullopt},
-          {"A short last page offers no next.",
-           "/todos?offset=40",
-           {},
-           id_range(41, 45),
-           links({{"/todos?limit=20&offset=0", "first"}, {"/todos?limit=20&offset=20", "prev"}}),
-           std::nullopt},
-          {"An explicit limit and an unaligned offset are kept in every link.",
-           "/todos?limit=5&offset=7",
-           {},
-           id_range(8, 12),
-           links({{"/todos?limit=5&offset=0", "first"},
-                  {"/todos?limit=5&offset=2", "prev"},
-                  {"/todos?limit=5&offset=12", "next"}}),
-           std::nullopt},
-          {"A filter is kept in the links.",
-           "/todos?done=false",
-           {},
-           not_done_first,
-           links({{"/todos?done=false&limit=20&offset=0", "first"},
-                  {"/todos?done=false&limit=20&offset=20", "next"}}),
-           std::nullopt},
-          {"The filtered second page is short.",
-           "/todos?done=false&limit=20&offset=20",
-           {},
-           not_done_rest,
-           links({{"/todos?done=false&limit=20&offset=0", "first"},
-                  {"/todos?done=false&limit=20&offset=0", "prev"}}),
-           std::nullopt},
-          {"Without a count, a page that is exactly full still offers next.",
-           "/todos?limit=15&offset=30",
-           {},
-           id_range(31, 45),
-           links({{"/todos?limit=15&offset=0", "first"},
-                  {"/todos?limit=15&offset=15", "prev"},
-                  {"/todos?limit=15&offset=45", "next"}}),
-           std::nullopt},
-          {"The page past the end is empty.",
-           "/todos?limit=15&offset=45",
-           {},
-           {},
-           links({{"/todos?limit=15&offset=0", "first"}, {"/todos?limit=15&offset=30", "prev"}}),
-           std::nullopt},
+          page(
+              "The first page holds the default 20 and offers next.", "/todos", {}, id_range(1, 20),
+              links({{"/todos?limit=20&offset=0", "first"}, {"/todos?limit=20&offset=20", "next"}}),
+              std::nullopt),
+          page("A middle page offers prev and next.", "/todos?offset=20", {}, id_range(21, 40),
+               links({{"/todos?limit=20&offset=0", "first"},
+                      {"/todos?limit=20&offset=0", "prev"},
+                      {"/todos?limit=20&offset=40", "next"}}),
+               std::nullopt),
+          page(
+              "A short last page offers no next.", "/todos?offset=40", {}, id_range(41, 45),
+              links({{"/todos?limit=20&offset=0", "first"}, {"/todos?limit=20&offset=20", "prev"}}),
+              std::nullopt),
+          page("An explicit limit and an unaligned offset are kept in every link.",
+               "/todos?limit=5&offset=7", {}, id_range(8, 12),
+               links({{"/todos?limit=5&offset=0", "first"},
+                      {"/todos?limit=5&offset=2", "prev"},
+                      {"/todos?limit=5&offset=12", "next"}}),
+               std::nullopt),
+          page("A filter is kept in the links.", "/todos?done=false", {}, not_done_first,
+               links({{"/todos?done=false&limit=20&offset=0", "first"},
+                      {"/todos?done=false&limit=20&offset=20", "next"}}),
+               std::nullopt),
+          page("The filtered second page is short.", "/todos?done=false&limit=20&offset=20", {},
+               not_done_rest,
+               links({{"/todos?done=false&limit=20&offset=0", "first"},
+                      {"/todos?done=false&limit=20&offset=0", "prev"}}),
+               std::nullopt),
+          page("Without a count, a page that is exactly full still offers next.",
+               "/todos?limit=15&offset=30", {}, id_range(31, 45),
+               links({{"/todos?limit=15&offset=0", "first"},
+                      {"/todos?limit=15&offset=15", "prev"},
+                      {"/todos?limit=15&offset=45", "next"}}),
+               std::nullopt),
+          page(
+              "The page past the end is empty.", "/todos?limit=15&offset=45", {}, {},
+              links({{"/todos?limit=15&offset=0", "first"}, {"/todos?limit=15&offset=30", "prev"}}),
+              std::nullopt),
       });
 }
 
@@ -211,30 +159,27 @@ TEST_F(TodoListTest, PreferCountExactAddsTheTotalAndALastLink) {
   const Headers exact = {{"Prefer", "count=exact"}};
   std::vector<int> done_ids;
   for (int id = 3; id <= 45; id += 3) done_ids.push_back(id);
-  check_pages(
+  run_scenarios(
       client_,
       {
-          {"The first page knows the total and the last page.", "/todos", exact, id_range(1, 20),
-           links({{"/todos?limit=20&offset=0", "first"},
-                  {"/todos?limit=20&offset=20", "next"},
-                  {"/todos?limit=20&offset=40", "last"}}),
-           "45"},
-          {"With a count, an exactly full last page offers no next.", "/todos?limit=15&offset=30",
-           exact, id_range(31, 45),
-           links({{"/todos?limit=15&offset=0", "first"},
-                  {"/todos?limit=15&offset=15", "prev"},
-                  {"/todos?limit=15&offset=30", "last"}}),
-           "45"},
-          {"The total counts only the filtered todos.", "/todos?done=true", exact, done_ids,
-           links({{"/todos?done=true&limit=20&offset=0", "first"},
-                  {"/todos?done=true&limit=20&offset=0", "last"}}),
-           "15"},
-          {"Without the preference there is no count.",
-           "/todos?done=true",
-           {},
-           done_ids,
-           links({{"/todos?done=true&limit=20&offset=0", "first"}}),
-           std::nullopt},
+          page("The first page knows the total and the last page.", "/todos", exact,
+               id_range(1, 20),
+               links({{"/todos?limit=20&offset=0", "first"},
+                      {"/todos?limit=20&offset=20", "next"},
+                      {"/todos?limit=20&offset=40", "last"}}),
+               "45"),
+          page("With a count, an exactly full last page offers no next.",
+               "/todos?limit=15&offset=30", exact, id_range(31, 45),
+               links({{"/todos?limit=15&offset=0", "first"},
+                      {"/todos?limit=15&offset=15", "prev"},
+                      {"/todos?limit=15&offset=30", "last"}}),
+               "45"),
+          page("The total counts only the filtered todos.", "/todos?done=true", exact, done_ids,
+               links({{"/todos?done=true&limit=20&offset=0", "first"},
+                      {"/todos?done=true&limit=20&offset=0", "last"}}),
+               "15"),
+          page("Without the preference there is no count.", "/todos?done=true", {}, done_ids,
+               links({{"/todos?done=true&limit=20&offset=0", "first"}}), std::nullopt),
       });
 }
 
@@ -247,56 +192,29 @@ TEST_F(TodoListTest, FiltersSelectByEqualityOnScalarProperties) {
       R"({"title":"milk","done":true})",
       R"({"title":"fish & chips"})",
   }));
-  check_pages(client_, {
-                           {"A string filter matches equal titles only.",
-                            "/todos?title=milk",
-                            {},
-                            {1, 5},
-                            links({{"/todos?title=milk&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                           {"Two filters must both hold.",
-                            "/todos?title=milk&done=true",
-                            {},
-                            {5},
-                            links({{"/todos?title=milk&done=true&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                           {"A boolean filter is typed.",
-                            "/todos?done=true",
-                            {},
-                            {2, 4, 5},
-                            links({{"/todos?done=true&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                           {"The key is filterable.",
-                            "/todos?id=3",
-                            {},
-                            {3},
-                            links({{"/todos?id=3&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                           {"A date string is filterable.",
-                            "/todos?due=2024-05-01",
-                            {},
-                            {2},
-                            links({{"/todos?due=2024-05-01&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                           {"A filter value is percent-decoded, and re-encoded in the links.",
-                            "/todos?title=fish%20%26%20chips",
-                            {},
-                            {6},
-                            links({{"/todos?title=fish%20%26%20chips&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                           {"'+' in a query value is a space.",
-                            "/todos?title=fish+%26+chips",
-                            {},
-                            {6},
-                            links({{"/todos?title=fish%20%26%20chips&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                           {"No match is an empty page.",
-                            "/todos?title=Milk",
-                            {},
-                            {},
-                            links({{"/todos?title=Milk&limit=20&offset=0", "first"}}),
-                            std::nullopt},
-                       });
+  run_scenarios(
+      client_,
+      {
+          page("A string filter matches equal titles only.", "/todos?title=milk", {}, {1, 5},
+               links({{"/todos?title=milk&limit=20&offset=0", "first"}}), std::nullopt),
+          page("Two filters must both hold.", "/todos?title=milk&done=true", {}, {5},
+               links({{"/todos?title=milk&done=true&limit=20&offset=0", "first"}}), std::nullopt),
+          page("A boolean filter is typed.", "/todos?done=true", {}, {2, 4, 5},
+               links({{"/todos?done=true&limit=20&offset=0", "first"}}), std::nullopt),
+          page("The key is filterable.", "/todos?id=3", {}, {3},
+               links({{"/todos?id=3&limit=20&offset=0", "first"}}), std::nullopt),
+          page("A date string is filterable.", "/todos?due=2024-05-01", {}, {2},
+               links({{"/todos?due=2024-05-01&limit=20&offset=0", "first"}}), std::nullopt),
+          page("A filter value is percent-decoded, and re-encoded in the links.",
+               "/todos?title=fish%20%26%20chips", {}, {6},
+               links({{"/todos?title=fish%20%26%20chips&limit=20&offset=0", "first"}}),
+               std::nullopt),
+          page("'+' in a query value is a space.", "/todos?title=fish+%26+chips", {}, {6},
+               links({{"/todos?title=fish%20%26%20chips&limit=20&offset=0", "first"}}),
+               std::nullopt),
+          page("No match is an empty page.", "/todos?title=Milk", {}, {},
+               links({{"/todos?title=Milk&limit=20&offset=0", "first"}}), std::nullopt),
+      });
 }
 
 TEST_F(TodoListTest, RepeatedFilterKeysAreAllKept) {
@@ -316,53 +234,31 @@ TEST_F(TodoListTest, SortTakesPropertiesInOrderWithMinusForDescending) {
       R"({"title":"cheese","done":true})",
       R"({"title":"milk","done":true})",
   }));
-  check_pages(client_,
-              {
-                  {"By default the list is in key order.",
-                   "/todos",
-                   {},
-                   {1, 2, 3, 4, 5},
-                   links({{"/todos?limit=20&offset=0", "first"}}),
-                   std::nullopt},
-                  {"sort=title is ascending.",
-                   "/todos?sort=title,id",
-                   {},
-                   {3, 2, 4, 1, 5},
-                   links({{"/todos?sort=title%2Cid&limit=20&offset=0", "first"}}),
-                   std::nullopt},
-                  {"sort=-title is descending.",
-                   "/todos?sort=-title,-id",
-                   {},
-                   {5, 1, 4, 2, 3},
-                   links({{"/todos?sort=-title%2C-id&limit=20&offset=0", "first"}}),
-                   std::nullopt},
-                  {"sort=done,-id sorts by done, then by id descending.",
-                   "/todos?sort=done,-id",
-                   {},
-                   {3, 1, 5, 4, 2},
-                   links({{"/todos?sort=done%2C-id&limit=20&offset=0", "first"}}),
-                   std::nullopt},
-                  {"sort=-id reverses the key order.",
-                   "/todos?sort=-id",
-                   {},
-                   {5, 4, 3, 2, 1},
-                   links({{"/todos?sort=-id&limit=20&offset=0", "first"}}),
-                   std::nullopt},
-                  {"Sort, filter and paging combine, and the links keep them in request order.",
-                   "/todos?done=true&sort=-id&limit=2",
-                   {},
-                   {5, 4},
-                   links({{"/todos?done=true&sort=-id&limit=2&offset=0", "first"},
-                          {"/todos?done=true&sort=-id&limit=2&offset=2", "next"}}),
-                   std::nullopt},
-                  {"The next page continues the sorted order.",
-                   "/todos?done=true&sort=-id&limit=2&offset=2",
-                   {},
-                   {2},
-                   links({{"/todos?done=true&sort=-id&limit=2&offset=0", "first"},
-                          {"/todos?done=true&sort=-id&limit=2&offset=0", "prev"}}),
-                   std::nullopt},
-              });
+  run_scenarios(
+      client_,
+      {
+          page("By default the list is in key order.", "/todos", {}, {1, 2, 3, 4, 5},
+               links({{"/todos?limit=20&offset=0", "first"}}), std::nullopt),
+          page("sort=title is ascending.", "/todos?sort=title,id", {}, {3, 2, 4, 1, 5},
+               links({{"/todos?sort=title%2Cid&limit=20&offset=0", "first"}}), std::nullopt),
+          page("sort=-title is descending.", "/todos?sort=-title,-id", {}, {5, 1, 4, 2, 3},
+               links({{"/todos?sort=-title%2C-id&limit=20&offset=0", "first"}}), std::nullopt),
+          page("sort=done,-id sorts by done, then by id descending.", "/todos?sort=done,-id", {},
+               {3, 1, 5, 4, 2}, links({{"/todos?sort=done%2C-id&limit=20&offset=0", "first"}}),
+               std::nullopt),
+          page("sort=-id reverses the key order.", "/todos?sort=-id", {}, {5, 4, 3, 2, 1},
+               links({{"/todos?sort=-id&limit=20&offset=0", "first"}}), std::nullopt),
+          page("Sort, filter and paging combine, and the links keep them in request order.",
+               "/todos?done=true&sort=-id&limit=2", {}, {5, 4},
+               links({{"/todos?done=true&sort=-id&limit=2&offset=0", "first"},
+                      {"/todos?done=true&sort=-id&limit=2&offset=2", "next"}}),
+               std::nullopt),
+          page("The next page continues the sorted order.",
+               "/todos?done=true&sort=-id&limit=2&offset=2", {}, {2},
+               links({{"/todos?done=true&sort=-id&limit=2&offset=0", "first"},
+                      {"/todos?done=true&sort=-id&limit=2&offset=0", "prev"}}),
+               std::nullopt),
+      });
 }
 
 TEST_F(TodoListTest, BadListParametersAreProblems) {
@@ -370,81 +266,70 @@ TEST_F(TodoListTest, BadListParametersAreProblems) {
   const std::string filterable =
       "is not a filterable property; filter by one of: id, title, "
       "done, due";
-  struct Case {
-    std::string name;
-    std::string target;
-    json errors;
+  // Every bad list parameter is a 422 validation problem listing each error (in any order).
+  auto refused = [](std::string name, std::string target, json errors) {
+    return Scenario(std::move(name))
+        .get(std::move(target))
+        .expect_status(422)
+        .expect_header("content-type", "application/problem+json")
+        .expect_problem(validation_problem("/todos", std::move(errors)));
   };
-  const std::vector<Case> cases = {
-      {"A boolean filter must be true or false.",
-       "/todos?done=maybe",
-       {query_error("done", "must be a boolean")}},
-      {"An integer filter must be an integer.",
-       "/todos?id=abc",
-       {query_error("id", "must be an integer")}},
-      {"An unknown sort property is refused.",
-       "/todos?sort=nope",
-       {query_error("sort", "cannot sort by 'nope'; " + sortable)}},
-      {"An array property cannot be sorted on.",
-       "/todos?sort=tags",
-       {query_error("sort", "cannot sort by 'tags'; " + sortable)}},
-      {"Each bad sort key is named.",
-       "/todos?sort=title,-nope",
-       {query_error("sort", "cannot sort by 'nope'; " + sortable)}},
-      {"A name that is neither a property nor a parameter is refused.",
-       "/todos?color=red",
-       {query_error("color", filterable)}},
-      {"An array property cannot be filtered on.",
-       "/todos?tags=a",
-       {query_error("tags", filterable)}},
-      {"limit above its maximum is refused.",
-       "/todos?limit=101",
-       {query_error("limit", "must be <= 100")}},
-      {"limit 0 is refused.", "/todos?limit=0", {query_error("limit", "must be >= 1")}},
-      {"limit must be an integer.",
-       "/todos?limit=abc",
-       {query_error("limit", "must be an integer")}},
-      {"offset cannot be negative.", "/todos?offset=-1", {query_error("offset", "must be >= 0")}},
-      {"Every bad filter and sort key is listed at once.",
-       "/todos?color=red&sort=nope&id=abc",
-       {query_error("color", filterable), query_error("sort", "cannot sort by 'nope'; " + sortable),
-        query_error("id", "must be an integer")}},
-      {"Every bad declared parameter is listed at once.",
-       "/todos?done=maybe&limit=500",
-       {query_error("done", "must be a boolean"), query_error("limit", "must be <= 100")}},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name + " (" + c.target + ")");
-    HttpResponse r = client_.get(c.target);
-    ASSERT_EQ(r.status, 422) << r.body;
-    EXPECT_EQ(r.header("content-type"), "application/problem+json");
-    expect_same_problem(r.json(), validation_problem("/todos", c.errors));
-  }
-
-  HttpResponse bad_escape = client_.get("/todos?title=%zz");
-  ASSERT_EQ(bad_escape.status, 400) << bad_escape.body;
-  EXPECT_EQ(bad_escape.json(), json({{"type", "urn:apiserver:problem:bad-request"},
-                                     {"title", "Bad request"},
-                                     {"status", 400},
-                                     {"detail", "the query string has a malformed %-escape"},
-                                     {"instance", "/todos"}}));
+  run_scenarios(
+      client_,
+      {
+          refused("A boolean filter must be true or false.", "/todos?done=maybe",
+                  {query_error("done", "must be a boolean")}),
+          refused("An integer filter must be an integer.", "/todos?id=abc",
+                  {query_error("id", "must be an integer")}),
+          refused("An unknown sort property is refused.", "/todos?sort=nope",
+                  {query_error("sort", "cannot sort by 'nope'; " + sortable)}),
+          refused("An array property cannot be sorted on.", "/todos?sort=tags",
+                  {query_error("sort", "cannot sort by 'tags'; " + sortable)}),
+          refused("Each bad sort key is named.", "/todos?sort=title,-nope",
+                  {query_error("sort", "cannot sort by 'nope'; " + sortable)}),
+          refused("A name that is neither a property nor a parameter is refused.",
+                  "/todos?color=red", {query_error("color", filterable)}),
+          refused("An array property cannot be filtered on.", "/todos?tags=a",
+                  {query_error("tags", filterable)}),
+          refused("limit above its maximum is refused.", "/todos?limit=101",
+                  {query_error("limit", "must be <= 100")}),
+          refused("limit 0 is refused.", "/todos?limit=0", {query_error("limit", "must be >= 1")}),
+          refused("limit must be an integer.", "/todos?limit=abc",
+                  {query_error("limit", "must be an integer")}),
+          refused("offset cannot be negative.", "/todos?offset=-1",
+                  {query_error("offset", "must be >= 0")}),
+          refused("Every bad filter and sort key is listed at once.",
+                  "/todos?color=red&sort=nope&id=abc",
+                  {query_error("color", filterable),
+                   query_error("sort", "cannot sort by 'nope'; " + sortable),
+                   query_error("id", "must be an integer")}),
+          refused(
+              "Every bad declared parameter is listed at once.", "/todos?done=maybe&limit=500",
+              {query_error("done", "must be a boolean"), query_error("limit", "must be <= 100")}),
+          Scenario("A malformed %-escape in the query string is a 400.")
+              .get("/todos?title=%zz")
+              .expect_status(400)
+              .expect_json(problem_json("bad-request", "Bad request", 400,
+                                        "the query string has a malformed %-escape", "/todos")),
+      });
 }
 
 // Bug: declared list parameters (done, limit) are validated first and, if any is wrong, the
 // 422 is sent before the list checks its filter and sort names, so those errors are missing.
 TEST_F(TodoListTest, ErrorsInDeclaredAndUndeclaredListParametersAreListedTogether) {
-  HttpResponse r = client_.get("/todos?done=maybe&color=red&sort=nope");
-  ASSERT_EQ(r.status, 422) << r.body;
-  expect_same_problem(
-      r.json(),
-      validation_problem(
-          "/todos",
-          {query_error("done", "must be a boolean"),
-           query_error("color",
-                       "is not a filterable property; filter by one of: id, title, done, due"),
-           query_error("sort",
-                       "cannot sort by 'nope'; sort by one of: id, title, done, due (prefix "
-                       "'-' for descending)")}));
+  run_scenario(
+      client_,
+      Scenario("Bad values of declared parameters and bad filter and sort names come together.")
+          .get("/todos?done=maybe&color=red&sort=nope")
+          .expect_status(422)
+          .expect_problem(validation_problem(
+              "/todos",
+              {query_error("done", "must be a boolean"),
+               query_error("color",
+                           "is not a filterable property; filter by one of: id, title, done, due"),
+               query_error("sort",
+                           "cannot sort by 'nope'; sort by one of: id, title, done, due (prefix "
+                           "'-' for descending)")})));
 }
 
 TEST_F(TodoListTest, HeadAnswersLikeGetWithoutTheBody) {
@@ -472,27 +357,20 @@ TEST(AccountsList, PaginationLimitsComeFromTheDocument) {
     json body = {{"name", name}, {"password", "secret123"}};
     ASSERT_EQ(client.post_json("/accounts", body).status, 201);
   }
-  check_pages(
-      client,
-      {
-          {"default-limit: 2 applies without a limit.",
-           "/accounts",
-           {},
-           {1, 2},
-           links({{"/accounts?limit=2&offset=0", "first"}, {"/accounts?limit=2&offset=2", "next"}}),
-           std::nullopt},
-          {"max-limit: 5 is allowed.",
-           "/accounts?limit=5",
-           {},
-           {1, 2, 3},
-           links({{"/accounts?limit=5&offset=0", "first"}}),
-           std::nullopt},
-      });
-  HttpResponse r = client.get("/accounts?limit=6");
-  ASSERT_EQ(r.status, 422) << r.body;
-  EXPECT_EQ(r.json(), validation_problem("/accounts", {query_error("limit",
-                                                                   "must be an integer from 1 "
-                                                                   "to 5")}));
+  run_scenarios(client,
+                {
+                    page("default-limit: 2 applies without a limit.", "/accounts", {}, {1, 2},
+                         links({{"/accounts?limit=2&offset=0", "first"},
+                                {"/accounts?limit=2&offset=2", "next"}}),
+                         std::nullopt),
+                    page("max-limit: 5 is allowed.", "/accounts?limit=5", {}, {1, 2, 3},
+                         links({{"/accounts?limit=5&offset=0", "first"}}), std::nullopt),
+                    Scenario("A limit over max-limit: 5 is refused with the range.")
+                        .get("/accounts?limit=6")
+                        .expect_status(422)
+                        .expect_json(validation_problem(
+                            "/accounts", {query_error("limit", "must be an integer from 1 to 5")})),
+                });
 }
 
 }  // namespace
