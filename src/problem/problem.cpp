@@ -1,44 +1,65 @@
+// The problem catalogue (status, type slug and title of every ProblemCode) and the RFC 9457
+// application/problem+json writer.
 #include "problem/problem.hpp"
 
+#include <cstddef>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 namespace apiserver {
 namespace {
 
 struct CatalogueEntry {
+  ProblemCode code;  // the entry's own index, so that an entry out of place fails to compile
   int status;
   const char* slug;
   const char* title;
 };
 
-// Indexed by ProblemCode. Slugs are part of the public contract.
+// Indexed by ProblemCode, checked below. Slugs are part of the public contract.
 constexpr CatalogueEntry kCatalogue[] = {
-    {404, "not-found", "No such resource"},
-    {405, "method-not-allowed", "Method not allowed"},
-    {406, "not-acceptable", "Not acceptable"},
-    {415, "unsupported-media-type", "Unsupported media type"},
-    {413, "payload-too-large", "Request body too large"},
-    {400, "malformed-body", "Malformed request body"},
-    {400, "bad-request", "Bad request"},
-    {422, "validation-failed", "Request validation failed"},
-    {404, "resource-not-found", "Resource not found"},
-    {409, "conflict", "Conflict"},
-    {501, "not-implemented", "Not implemented"},
-    {503, "service-unavailable", "Service unavailable"},
-    {408, "request-timeout", "Request timeout"},
-    {431, "headers-too-large", "Request header fields too large"},
-    {417, "expectation-failed", "Expectation failed"},
-    {505, "http-version-not-supported", "HTTP version not supported"},
-    {400, "undeclared-preference", "Preference not declared"},
-    {503, "injected-failure", "Injected failure"},
-    {401, "unauthorized", "Authentication required"},
-    {403, "forbidden", "Forbidden"},
-    {429, "rate-limited", "Too many requests"},
-    {500, "internal", "Internal server error"},
+    {ProblemCode::kNotFound, 404, "not-found", "No such resource"},
+    {ProblemCode::kMethodNotAllowed, 405, "method-not-allowed", "Method not allowed"},
+    {ProblemCode::kNotAcceptable, 406, "not-acceptable", "Not acceptable"},
+    {ProblemCode::kUnsupportedMediaType, 415, "unsupported-media-type", "Unsupported media type"},
+    {ProblemCode::kPayloadTooLarge, 413, "payload-too-large", "Request body too large"},
+    {ProblemCode::kMalformedBody, 400, "malformed-body", "Malformed request body"},
+    {ProblemCode::kBadRequest, 400, "bad-request", "Bad request"},
+    {ProblemCode::kValidationFailed, 422, "validation-failed", "Request validation failed"},
+    {ProblemCode::kResourceNotFound, 404, "resource-not-found", "Resource not found"},
+    {ProblemCode::kConflict, 409, "conflict", "Conflict"},
+    {ProblemCode::kNotImplemented, 501, "not-implemented", "Not implemented"},
+    {ProblemCode::kServiceUnavailable, 503, "service-unavailable", "Service unavailable"},
+    {ProblemCode::kRequestTimeout, 408, "request-timeout", "Request timeout"},
+    {ProblemCode::kHeadersTooLarge, 431, "headers-too-large", "Request header fields too large"},
+    {ProblemCode::kExpectationFailed, 417, "expectation-failed", "Expectation failed"},
+    {ProblemCode::kHttpVersionNotSupported, 505, "http-version-not-supported",
+     "HTTP version not supported"},
+    {ProblemCode::kUndeclaredPreference, 400, "undeclared-preference", "Preference not declared"},
+    {ProblemCode::kInjectedFailure, 503, "injected-failure", "Injected failure"},
+    {ProblemCode::kUnauthorized, 401, "unauthorized", "Authentication required"},
+    {ProblemCode::kForbidden, 403, "forbidden", "Forbidden"},
+    {ProblemCode::kTooManyRequests, 429, "rate-limited", "Too many requests"},
+    {ProblemCode::kInternal, 500, "internal", "Internal server error"},
 };
 
+constexpr std::size_t kCodeCount = static_cast<std::size_t>(ProblemCode::kCount);
+static_assert(std::size(kCatalogue) == kCodeCount,
+              "kCatalogue needs exactly one entry per ProblemCode");
+
+constexpr bool catalogue_in_enum_order() {
+  for (std::size_t i = 0; i < kCodeCount; ++i)
+    if (static_cast<std::size_t>(kCatalogue[i].code) != i) return false;
+  return true;
+}
+static_assert(catalogue_in_enum_order(),
+              "kCatalogue entries must follow the order of ProblemCode: entry i is code i");
+
+// kCount is no code; a Problem holding it reads as an internal error rather than past the end.
 const CatalogueEntry& entry(ProblemCode code) {
-  return kCatalogue[static_cast<int>(code)];
+  const auto index = static_cast<std::size_t>(code);
+  if (index >= kCodeCount) return kCatalogue[static_cast<std::size_t>(ProblemCode::kInternal)];
+  return kCatalogue[index];
 }
 
 }  // namespace

@@ -49,6 +49,9 @@ enum class ProblemCode {
   kForbidden,                // 403: identified, but lacking a required scope
   kTooManyRequests,          // 429: a rate-limit policy refused the request
   kInternal,                 // 500: a defect; details are logged, never sent
+  // Not a code: how many codes there are. Keep it last; problem.cpp checks that its
+  // catalogue has one entry per code, in this order.
+  kCount,
 };
 
 struct Problem {

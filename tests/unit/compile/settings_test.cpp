@@ -1,12 +1,12 @@
-// Unit tests of the server-wide `x-apiserver` settings: every key, byte sizes, and errors (with
-// their line numbers) for unknown keys and bad values.
+// Unit tests of the server-wide `x-apiserver` settings: every key, and errors (with their line
+// numbers) for unknown keys and bad values. parse_byte_size itself is tested in
+// tests/unit/spec/values_test.cpp.
 #include "compile/settings.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "spec/values.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -130,49 +130,6 @@ TEST(ReadSettings, ReportsEveryProblemInOnePass) {
 TEST(ReadSettings, ReportsLimitsAndPaginationThatAreNotMappings) {
   EXPECT_TRUE(read("x-apiserver: {limits: 10MiB}\n").diagnostics.has_errors());
   EXPECT_TRUE(read("x-apiserver: {pagination: 50}\n").diagnostics.has_errors());
-}
-
-size_t size_of(const spec::Json& value) {
-  size_t out = 0;
-  EXPECT_TRUE(spec::parse_byte_size(value, out)) << value.dump();
-  return out;
-}
-
-bool is_size(const spec::Json& value) {
-  size_t out = 0;
-  return spec::parse_byte_size(value, out);
-}
-
-TEST(ParseByteSize, ReadsPlainNumbersAndBinaryUnits) {
-  EXPECT_EQ(size_of(4096), 4096u);
-  EXPECT_EQ(size_of("4096"), 4096u);
-  EXPECT_EQ(size_of("100B"), 100u);
-  EXPECT_EQ(size_of("1MiB"), 1048576u);
-  EXPECT_EQ(size_of("1 MiB"), 1048576u);
-  EXPECT_EQ(size_of("512KB"), 524288u);
-  EXPECT_EQ(size_of("512kib"), 524288u);
-  EXPECT_EQ(size_of("2k"), 2048u);
-  EXPECT_EQ(size_of("3M"), 3u * 1048576u);
-  EXPECT_EQ(size_of("1GiB"), 1073741824u);
-  EXPECT_EQ(size_of("2gb"), 2147483648u);
-}
-
-TEST(ParseByteSize, RefusesWhatIsNotAPositiveSize) {
-  for (const spec::Json& bad :
-       {spec::Json(0), spec::Json(-1), spec::Json(1.5), spec::Json("0"), spec::Json("0MiB"),
-        spec::Json(""), spec::Json("MiB"), spec::Json("1.5MiB"), spec::Json("1 TB"),
-        spec::Json("1MiB extra"), spec::Json("-1"), spec::Json(true), spec::Json(nullptr),
-        spec::Json::array(), spec::Json("99999999999999999999")}) {
-    EXPECT_FALSE(is_size(bad)) << bad.dump();
-  }
-}
-
-// BUG: the number is checked against 2^40 before it is multiplied by the unit, so the product
-// can wrap around 64 bits: "17179869185GiB" (2^34 + 1 GiB) is read as exactly 1 GiB.
-TEST(ParseByteSize, DoesNotWrapAroundOnHugeSizes) {
-  size_t out = 0;
-  bool ok = spec::parse_byte_size(spec::Json("17179869185GiB"), out);
-  EXPECT_TRUE(!ok || out > (size_t{1} << 40)) << "read as " << out;
 }
 
 }  // namespace

@@ -1,11 +1,14 @@
-// Unit tests of the Problem catalogue and its RFC 9457 application/problem+json rendering.
+// Unit tests of the Problem catalogue (every code's status, type, title and body) and its
+// RFC 9457 application/problem+json rendering.
 #include "problem/problem.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace apiserver {
 namespace {
@@ -16,59 +19,110 @@ json render(const Problem& problem, const std::string& instance = "/todos/1") {
   return json::parse(render_problem_json(problem, instance));
 }
 
-constexpr ProblemCode kAllCodes[] = {
-    ProblemCode::kNotFound,          ProblemCode::kMethodNotAllowed,
-    ProblemCode::kNotAcceptable,     ProblemCode::kUnsupportedMediaType,
-    ProblemCode::kPayloadTooLarge,   ProblemCode::kMalformedBody,
-    ProblemCode::kBadRequest,        ProblemCode::kValidationFailed,
-    ProblemCode::kResourceNotFound,  ProblemCode::kConflict,
-    ProblemCode::kNotImplemented,    ProblemCode::kServiceUnavailable,
-    ProblemCode::kRequestTimeout,    ProblemCode::kHeadersTooLarge,
-    ProblemCode::kExpectationFailed, ProblemCode::kHttpVersionNotSupported,
-    ProblemCode::kInternal,
+// One row per ProblemCode: what the client is told for it. The status, type and title are the
+// public contract; a row that changes is a change of the API.
+struct CatalogueRow {
+  const char* sentence;
+  ProblemCode code;
+  int status;
+  const char* type;
+  const char* title;
 };
 
-TEST(Problem, MapsEveryCodeToItsDocumentedStatus) {
-  EXPECT_EQ(Problem::make(ProblemCode::kNotFound, "").status(), 404);
-  EXPECT_EQ(Problem::make(ProblemCode::kMethodNotAllowed, "").status(), 405);
-  EXPECT_EQ(Problem::make(ProblemCode::kNotAcceptable, "").status(), 406);
-  EXPECT_EQ(Problem::make(ProblemCode::kUnsupportedMediaType, "").status(), 415);
-  EXPECT_EQ(Problem::make(ProblemCode::kPayloadTooLarge, "").status(), 413);
-  EXPECT_EQ(Problem::make(ProblemCode::kMalformedBody, "").status(), 400);
-  EXPECT_EQ(Problem::make(ProblemCode::kBadRequest, "").status(), 400);
-  EXPECT_EQ(Problem::make(ProblemCode::kValidationFailed, "").status(), 422);
-  EXPECT_EQ(Problem::make(ProblemCode::kResourceNotFound, "").status(), 404);
-  EXPECT_EQ(Problem::make(ProblemCode::kConflict, "").status(), 409);
-  EXPECT_EQ(Problem::make(ProblemCode::kNotImplemented, "").status(), 501);
-  EXPECT_EQ(Problem::make(ProblemCode::kServiceUnavailable, "").status(), 503);
-  EXPECT_EQ(Problem::make(ProblemCode::kRequestTimeout, "").status(), 408);
-  EXPECT_EQ(Problem::make(ProblemCode::kHeadersTooLarge, "").status(), 431);
-  EXPECT_EQ(Problem::make(ProblemCode::kExpectationFailed, "").status(), 417);
-  EXPECT_EQ(Problem::make(ProblemCode::kHttpVersionNotSupported, "").status(), 505);
-  EXPECT_EQ(Problem::make(ProblemCode::kInternal, "").status(), 500);
+const CatalogueRow kCatalogueRows[] = {
+    {"a path with no route is 404 not-found", ProblemCode::kNotFound, 404,
+     "urn:apiserver:problem:not-found", "No such resource"},
+    {"a method the route lacks is 405 method-not-allowed", ProblemCode::kMethodNotAllowed, 405,
+     "urn:apiserver:problem:method-not-allowed", "Method not allowed"},
+    {"an Accept that excludes every answer is 406 not-acceptable", ProblemCode::kNotAcceptable, 406,
+     "urn:apiserver:problem:not-acceptable", "Not acceptable"},
+    {"an undeclared body media type is 415 unsupported-media-type",
+     ProblemCode::kUnsupportedMediaType, 415, "urn:apiserver:problem:unsupported-media-type",
+     "Unsupported media type"},
+    {"a body over the limit is 413 payload-too-large", ProblemCode::kPayloadTooLarge, 413,
+     "urn:apiserver:problem:payload-too-large", "Request body too large"},
+    {"a body that is not the JSON it claims is 400 malformed-body", ProblemCode::kMalformedBody,
+     400, "urn:apiserver:problem:malformed-body", "Malformed request body"},
+    {"an uninterpretable request is 400 bad-request", ProblemCode::kBadRequest, 400,
+     "urn:apiserver:problem:bad-request", "Bad request"},
+    {"a request breaking its schemas is 422 validation-failed", ProblemCode::kValidationFailed, 422,
+     "urn:apiserver:problem:validation-failed", "Request validation failed"},
+    {"a stored row that does not exist is 404 resource-not-found", ProblemCode::kResourceNotFound,
+     404, "urn:apiserver:problem:resource-not-found", "Resource not found"},
+    {"a write conflicting with stored data is 409 conflict", ProblemCode::kConflict, 409,
+     "urn:apiserver:problem:conflict", "Conflict"},
+    {"an operation without a handler is 501 not-implemented", ProblemCode::kNotImplemented, 501,
+     "urn:apiserver:problem:not-implemented", "Not implemented"},
+    {"busy storage is 503 service-unavailable", ProblemCode::kServiceUnavailable, 503,
+     "urn:apiserver:problem:service-unavailable", "Service unavailable"},
+    {"a client too slow is 408 request-timeout", ProblemCode::kRequestTimeout, 408,
+     "urn:apiserver:problem:request-timeout", "Request timeout"},
+    {"headers over the limit are 431 headers-too-large", ProblemCode::kHeadersTooLarge, 431,
+     "urn:apiserver:problem:headers-too-large", "Request header fields too large"},
+    {"an Expect other than 100-continue is 417 expectation-failed", ProblemCode::kExpectationFailed,
+     417, "urn:apiserver:problem:expectation-failed", "Expectation failed"},
+    {"a version other than HTTP/1.x is 505 http-version-not-supported",
+     ProblemCode::kHttpVersionNotSupported, 505, "urn:apiserver:problem:http-version-not-supported",
+     "HTTP version not supported"},
+    {"a Prefer naming an undeclared status or example is 400 undeclared-preference",
+     ProblemCode::kUndeclaredPreference, 400, "urn:apiserver:problem:undeclared-preference",
+     "Preference not declared"},
+    {"a failure a mock injected is 503 injected-failure", ProblemCode::kInjectedFailure, 503,
+     "urn:apiserver:problem:injected-failure", "Injected failure"},
+    {"missing or refused credentials are 401 unauthorized", ProblemCode::kUnauthorized, 401,
+     "urn:apiserver:problem:unauthorized", "Authentication required"},
+    {"a caller lacking a scope is 403 forbidden", ProblemCode::kForbidden, 403,
+     "urn:apiserver:problem:forbidden", "Forbidden"},
+    {"a request over its rate limit is 429 rate-limited", ProblemCode::kTooManyRequests, 429,
+     "urn:apiserver:problem:rate-limited", "Too many requests"},
+    {"a defect is 500 internal", ProblemCode::kInternal, 500, "urn:apiserver:problem:internal",
+     "Internal server error"},
+};
+
+TEST(ProblemCatalogue, HasOneRowPerCodeInThisTable) {
+  const auto count = static_cast<std::size_t>(ProblemCode::kCount);
+  std::vector<int> rows_per_code(count, 0);
+  for (const CatalogueRow& row : kCatalogueRows) {
+    const auto index = static_cast<std::size_t>(row.code);
+    ASSERT_LT(index, count) << row.sentence;
+    ++rows_per_code[index];
+  }
+  for (std::size_t index = 0; index < count; ++index)
+    EXPECT_EQ(rows_per_code[index], 1) << "ProblemCode number " << index;
 }
 
-TEST(Problem, GivesEveryCodeADistinctUrnTypeAndATitle) {
-  std::set<std::string> types;
-  for (ProblemCode code : kAllCodes) {
-    Problem p = Problem::make(code, "");
-    std::string type = p.type();
-    EXPECT_EQ(type.rfind("urn:apiserver:problem:", 0), 0u) << type;
-    std::string slug = type.substr(std::string("urn:apiserver:problem:").size());
-    EXPECT_FALSE(slug.empty());
-    EXPECT_EQ(slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz-"), std::string::npos) << slug;
-    EXPECT_TRUE(types.insert(type).second) << "duplicate type " << type;
-    EXPECT_GT(std::string(p.title()).size(), 0u);
+TEST(ProblemCatalogue, GivesEveryCodeItsStatusTypeAndTitle) {
+  for (const CatalogueRow& row : kCatalogueRows) {
+    SCOPED_TRACE(row.sentence);
+    const Problem problem = Problem::make(row.code, "");
+    EXPECT_EQ(problem.status(), row.status);
+    EXPECT_EQ(problem.type(), row.type);
+    EXPECT_STREQ(problem.title(), row.title);
   }
 }
 
-TEST(Problem, KeepsTheStableSlugsOfThePublicContract) {
-  EXPECT_EQ(Problem::make(ProblemCode::kNotFound, "").type(), "urn:apiserver:problem:not-found");
-  EXPECT_EQ(Problem::make(ProblemCode::kValidationFailed, "").type(),
-            "urn:apiserver:problem:validation-failed");
-  EXPECT_EQ(Problem::make(ProblemCode::kResourceNotFound, "").type(),
-            "urn:apiserver:problem:resource-not-found");
-  EXPECT_EQ(Problem::make(ProblemCode::kInternal, "").type(), "urn:apiserver:problem:internal");
+TEST(ProblemCatalogue, WritesTheBodyOfEveryCode) {
+  for (const CatalogueRow& row : kCatalogueRows) {
+    SCOPED_TRACE(row.sentence);
+    const std::string expected = std::string(R"({"type":")") + row.type + R"(","title":")" +
+                                 row.title + R"(","status":)" + std::to_string(row.status) +
+                                 R"(,"detail":"what went wrong","instance":"/things/7"})";
+    EXPECT_EQ(render_problem_json(Problem::make(row.code, "what went wrong"), "/things/7"),
+              expected);
+  }
+}
+
+TEST(ProblemCatalogue, GivesNoTwoCodesTheSameType) {
+  std::set<std::string> types;
+  for (const CatalogueRow& row : kCatalogueRows)
+    EXPECT_TRUE(types.insert(Problem::make(row.code, "").type()).second) << row.sentence;
+}
+
+TEST(ProblemCatalogue, ReadsTheCountSentinelAsAnInternalError) {
+  const Problem problem = Problem::make(ProblemCode::kCount, "");
+  EXPECT_EQ(problem.status(), 500);
+  EXPECT_EQ(problem.type(), "urn:apiserver:problem:internal");
+  EXPECT_STREQ(problem.title(), "Internal server error");
 }
 
 TEST(RenderProblemJson, WritesTypeTitleStatusDetailAndInstanceInOrder) {
