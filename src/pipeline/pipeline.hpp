@@ -1,12 +1,27 @@
-// The request pipeline: route -> parameters -> body -> handle -> respond.
+// The request pipeline, in the order the stages run:
+//   route       the path, then the method (CORS preflights and OPTIONS are answered here)
+//   query       the query string, decoded
+//   admit       rate limits by address, credentials, rate limits by caller
+//   accept      what the operation's handler refuses up front (stored: Accept without JSON)
+//   parameters  the declared parameters, coerced and validated
+//   body        read and validated the handler's way (stored writes: an item)
+//   errors      400 with every parameter and body error (a stored list adds its own first)
+//   answer      the handler: stored in the database, else mocked (501 without a mock)
+//   finish      a problem rendered as problem+json, rate-limit fields, CORS headers
 // Every stage may stop the request with a Problem; one function renders it.
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "http/server.hpp"
+#include "http/uri.hpp"
 #include "model/model.hpp"
+#include "pipeline/mock_responder.hpp"
+#include "pipeline/operation_handler.hpp"
 #include "pipeline/stored_operations.hpp"
 #include "problem/problem.hpp"
 #include "ratelimit/rate_limiter.hpp"
@@ -36,9 +51,12 @@ class Pipeline final : public http::RequestHandler {
   std::optional<Problem> admit(const http::Request& request, const model::Operation& op,
                                const http::QueryParams& query, model::Identity& identity,
                                ExtraHeaders& extra);
+  // Stored operations are answered from the database, every other one by the mock responder.
+  const OperationHandler& handler_for(const model::Operation& op) const;
 
   const model::Api& api_;
-  std::unique_ptr<StoredOperations> stored_;
+  std::unique_ptr<StoredOperations> stored_;  // null without a database
+  MockResponder mock_;
   ratelimit::RateLimiter limiter_;
 };
 

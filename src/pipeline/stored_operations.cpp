@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "pipeline/content_negotiation.hpp"
 #include "pipeline/list_query.hpp"
 #include "pipeline/prefer.hpp"
 
@@ -91,6 +92,11 @@ bool owned_by(const store::Record& record, const Resource& resource, const std::
   return cell.indicator != soci::i_null && cell.text == owner;
 }
 
+bool writes_an_item(CrudAction action) {
+  return action == CrudAction::kCreate || action == CrudAction::kReplace ||
+         action == CrudAction::kUpdate;
+}
+
 }  // namespace
 
 StoredOperations::StoredOperations(const model::Api& api, store::Database& database)
@@ -103,7 +109,39 @@ const ResourceView& StoredOperations::view(const Resource& resource) const {
   return views_.at(&resource);
 }
 
-std::optional<Problem> StoredOperations::handle(const Call& call, http::Response& response) const {
+std::optional<Problem> StoredOperations::check_acceptable(const http::Request& request) const {
+  if (accepts_json(request.header("accept"))) return std::nullopt;
+  return Problem::make(ProblemCode::kNotAcceptable,
+                       "this operation answers application/json; the Accept header excludes it");
+}
+
+std::optional<Problem> StoredOperations::read_request_body(const model::Operation& op,
+                                                           const http::Request& request, Body& body,
+                                                           std::vector<FieldError>& errors) const {
+  // A merge patch is validated once merged.
+  const bool validate = op.crud != CrudAction::kUpdate;
+  if (auto problem = read_body(op, request, validate, body, errors)) return problem;
+  if (!writes_an_item(op.crud)) return std::nullopt;
+  if (!op.body) {
+    if (auto problem = parse_json_body(request.body, body.json)) return problem;
+    body.present = !request.body.empty();
+    if (validate && op.resource->item_schema)
+      op.resource->item_schema->validate(body.json, ErrorSource::kBody, "", errors);
+  }
+  if (errors.empty() && !body.json.is_object())
+    errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
+  return std::nullopt;
+}
+
+bool StoredOperations::reports_errors(const model::Operation& op) const {
+  return op.crud == CrudAction::kList;
+}
+
+bool StoredOperations::database_failed(const Problem& problem) const {
+  return problem.code == ProblemCode::kInternal || problem.code == ProblemCode::kServiceUnavailable;
+}
+
+std::optional<Problem> StoredOperations::answer(const Call& call, http::Response& response) const {
   const Resource& resource = *call.operation.resource;
   switch (call.operation.crud) {
     case CrudAction::kList:
