@@ -115,12 +115,10 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
     if (chosen == nullptr) {
       // Rendered here, not returned: a returned problem is answered at once, and a chaos test
       // needs the failure to take as long as the answer would (a slow failing backend).
-      const int operation = response.operation;
       respond_with_problem(Problem::make(ProblemCode::kInjectedFailure,
                                          "this failure was injected by the mock error-rate of " +
                                              op.method + " " + op.path_template),
                            call.request, response);
-      response.operation = operation;
       response.delay = pick_delay(plan.knobs);
       return std::nullopt;
     }

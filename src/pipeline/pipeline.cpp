@@ -31,32 +31,32 @@ const OperationHandler& Pipeline::handler_for(const model::Operation& op) const 
   return mock_;
 }
 
-void Pipeline::handle(const http::Request& request, http::Response& response) {
+Outcome Pipeline::handle(const http::Request& request, http::Response& response) {
+  Outcome outcome;
   std::optional<Problem> problem;
   ExtraHeaders extra;
   try {
-    problem = run(request, response, extra);
+    problem = run(request, response, extra, outcome);
   } catch (const std::exception& e) {
     // A defect or a broken database: log it whole, tell the client nothing about it.
     spdlog::error("{} {}: {}", request.method, request.path, e.what());
     problem = Problem::make(ProblemCode::kInternal, "");
   }
   if (problem) {
-    const int operation = response.operation;
-    const bool database_error =
-        operation >= 0 &&
-        handler_for(*api_.operations[static_cast<size_t>(operation)]).database_failed(*problem);
+    if (outcome.operation >= 0) {
+      const model::Operation& op = *api_.operations[static_cast<size_t>(outcome.operation)];
+      outcome.database_error = handler_for(op).database_failed(*problem);
+    }
     respond_with_problem(*problem, request, response);
-    response.operation = operation;
-    response.database_error = database_error;
   }
   for (auto& [name, value] : extra) response.add_header(name, std::move(value));
   if (api_.settings.cors.enabled && !is_preflight(request))
     add_cors_headers(api_.settings.cors, request, response);
+  return outcome;
 }
 
 std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response,
-                                     ExtraHeaders& extra) {
+                                     ExtraHeaders& extra, Outcome& outcome) {
   auto match = api_.router.match(request.path);
   if (!match)
     return Problem::make(ProblemCode::kNotFound, "no operation is declared at " + request.path);
@@ -77,7 +77,7 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
                                                              item.path_template +
                                                              "; allowed: " + item.allow)
         .with_header("Allow", item.allow);
-  response.operation = op->index;
+  outcome.operation = op->index;
   return run_operation(request, *op, *match, response, extra);
 }
 

@@ -17,7 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "http/server.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "http/uri.hpp"
 #include "model/model.hpp"
 #include "pipeline/mock_responder.hpp"
@@ -29,20 +30,28 @@
 
 namespace apiserver::pipeline {
 
-class Pipeline final : public http::RequestHandler {
+// What became of a request, for the metrics and the access log of the service around the
+// pipeline.
+struct Outcome {
+  int operation = -1;           // index in model::Api::operations; -1: no operation matched
+  bool database_error = false;  // a stored operation that the database failed (busy or broken)
+};
+
+class Pipeline final {
  public:
   // `database` may be null when nothing is stored. `clock` drives the rate limits.
   Pipeline(const model::Api& api, store::Database* database,
            ratelimit::Clock clock = ratelimit::steady_clock());
 
-  void handle(const http::Request& request, http::Response& response) override;
+  // Answers `request` in `response`. Runs on the server's threads, concurrently; never throws.
+  Outcome handle(const http::Request& request, http::Response& response);
 
  private:
   // Fields every answer carries whatever it ends as (the rate-limit state).
   using ExtraHeaders = std::vector<std::pair<std::string, std::string>>;
 
   std::optional<Problem> run(const http::Request& request, http::Response& response,
-                             ExtraHeaders& extra);
+                             ExtraHeaders& extra, Outcome& outcome);
   std::optional<Problem> run_operation(const http::Request& request, const model::Operation& op,
                                        const route::Router::Match& match, http::Response& response,
                                        ExtraHeaders& extra);
