@@ -15,10 +15,6 @@ struct Response {
   std::string body;
   // Send this much later (mock delays); the connection's later responses wait behind it.
   std::chrono::milliseconds delay{0};
-  // For metrics and logs: the operation that answered (its index in the compiled model; -1:
-  // none matched) and whether the database failed.
-  int operation = -1;
-  bool database_error = false;
 
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

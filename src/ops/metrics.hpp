@@ -19,7 +19,7 @@ class Metrics {
  public:
   explicit Metrics(const model::Api& api);
 
-  // `operation`: Response::operation (-1 when no route matched).
+  // `operation`: pipeline::Outcome::operation (-1 when no route matched).
   void record(int operation, int status, std::chrono::nanoseconds duration, bool database_error);
   void started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }

@@ -83,7 +83,7 @@ void text_response(http::Response& response, int status, const char* type, std::
 
 }  // namespace
 
-Service::Service(const model::Api& api, store::Database* database, http::RequestHandler& app,
+Service::Service(const model::Api& api, store::Database* database, pipeline::Pipeline& app,
                  ServiceOptions options)
     : api_(api),
       database_(database),
@@ -137,19 +137,22 @@ void Service::handle(const http::Request& request, http::Response& response) {
   std::string request_id =
       sent_id != nullptr && acceptable_request_id(*sent_id) ? *sent_id : new_request_id();
   bool own = handle_own(request, response);
+  pipeline::Outcome outcome;  // the server's own endpoints are no operation
   if (!own) {
     metrics_.started();
-    app_.handle(request, response);
+    outcome = app_.handle(request, response);
     metrics_.finished();
   }
   response.set_header("X-Request-Id", request_id);
   const auto duration = std::chrono::steady_clock::now() - start;
-  if (!own) metrics_.record(response.operation, response.status, duration, response.database_error);
-  if (options_.access_log != nullptr) log_access(request, response, request_id, duration);
+  if (!own) metrics_.record(outcome.operation, response.status, duration, outcome.database_error);
+  if (options_.access_log != nullptr)
+    log_access(request, response, outcome.operation, request_id, duration);
 }
 
 void Service::log_access(const http::Request& request, const http::Response& response,
-                         const std::string& request_id, std::chrono::nanoseconds duration) const {
+                         int operation, const std::string& request_id,
+                         std::chrono::nanoseconds duration) const {
   // Formatted by hand: this runs once per request, on the request's thread.
   thread_local std::string line;
   line.clear();
@@ -162,8 +165,7 @@ void Service::log_access(const http::Request& request, const http::Response& res
   // The template, not the path: paths may carry identifiers, and the query string (left out)
   // may carry an API key.
   line += ",\"route\":";
-  line += response.operation >= 0 ? routes_json_[static_cast<size_t>(response.operation)]
-                                  : std::string("null");
+  line += operation >= 0 ? routes_json_[static_cast<size_t>(operation)] : std::string("null");
   char numbers[96];
   std::snprintf(numbers, sizeof numbers, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%zu",
                 response.status, std::chrono::duration<double, std::milli>(duration).count(),

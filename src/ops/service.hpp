@@ -13,6 +13,7 @@
 #include "ops/docs.hpp"
 #include "ops/metrics.hpp"
 #include "ops/published_document.hpp"
+#include "pipeline/pipeline.hpp"
 #include "store/database.hpp"
 
 namespace apiserver::ops {
@@ -24,7 +25,7 @@ struct ServiceOptions {
 class Service final : public http::RequestHandler {
  public:
   // `app` answers the document's operations; `database` may be null.
-  Service(const model::Api& api, store::Database* database, http::RequestHandler& app,
+  Service(const model::Api& api, store::Database* database, pipeline::Pipeline& app,
           ServiceOptions options);
   ~Service() override;
 
@@ -35,12 +36,13 @@ class Service final : public http::RequestHandler {
  private:
   // Answers the server's own endpoints; false when `request` is for the document's API.
   bool handle_own(const http::Request& request, http::Response& response);
-  void log_access(const http::Request& request, const http::Response& response,
+  // `operation`: pipeline::Outcome::operation (-1: none, or the server's own endpoint).
+  void log_access(const http::Request& request, const http::Response& response, int operation,
                   const std::string& request_id, std::chrono::nanoseconds duration) const;
 
   const model::Api& api_;
   store::Database* database_;
-  http::RequestHandler& app_;
+  pipeline::Pipeline& app_;
   ServiceOptions options_;
   Metrics metrics_;
   PublishedDocument published_;

@@ -1,3 +1,4 @@
+// Mock answers (see mock_responder.hpp).
 #include "pipeline/mock_responder.hpp"
 
 #include <random>
@@ -114,12 +115,10 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
     if (chosen == nullptr) {
       // Rendered here, not returned: a returned problem is answered at once, and a chaos test
       // needs the failure to take as long as the answer would (a slow failing backend).
-      const int operation = response.operation;
       respond_with_problem(Problem::make(ProblemCode::kInjectedFailure,
                                          "this failure was injected by the mock error-rate of " +
                                              op.method + " " + op.path_template),
                            call.request, response);
-      response.operation = operation;
       response.delay = pick_delay(plan.knobs);
       return std::nullopt;
     }
@@ -198,6 +197,13 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
     response.body = string_text(std::move(response.body));
   if (!applied.empty()) response.add_header("Preference-Applied", applied);
   return std::nullopt;
+}
+
+std::optional<Problem> MockResponder::answer(const Call& call, http::Response& response) const {
+  const model::Operation& op = call.operation;
+  if (op.mock) return respond_with_mock(call, api_, response);
+  return Problem::make(ProblemCode::kNotImplemented,
+                       op.method + " " + op.path_template + " has no stored or mock answer");
 }
 
 }  // namespace apiserver::pipeline

@@ -1,3 +1,5 @@
+// The request pipeline: route -> query -> admit -> accept -> parameters -> body -> errors ->
+// answer (stored | mock) -> finish. pipeline.hpp says what each stage does.
 #include "pipeline/pipeline.hpp"
 
 #include <spdlog/spdlog.h>
@@ -5,20 +7,10 @@
 #include "http/uri.hpp"
 #include "pipeline/body.hpp"
 #include "pipeline/call.hpp"
-#include "pipeline/content_negotiation.hpp"
 #include "pipeline/cors.hpp"
-#include "pipeline/mock_responder.hpp"
 #include "pipeline/parameters.hpp"
 
 namespace apiserver::pipeline {
-namespace {
-
-bool writes_an_item(model::CrudAction action) {
-  return action == model::CrudAction::kCreate || action == model::CrudAction::kReplace ||
-         action == model::CrudAction::kUpdate;
-}
-
-}  // namespace
 
 void respond_with_problem(const Problem& problem, const http::Request& request,
                           http::Response& response) {
@@ -30,38 +22,41 @@ void respond_with_problem(const Problem& problem, const http::Request& request,
 }
 
 Pipeline::Pipeline(const model::Api& api, store::Database* database, ratelimit::Clock clock)
-    : api_(api), limiter_(api, std::move(clock)) {
+    : api_(api), mock_(api), limiter_(api, std::move(clock)) {
   if (database != nullptr) stored_ = std::make_unique<StoredOperations>(api, *database);
 }
 
-void Pipeline::handle(const http::Request& request, http::Response& response) {
+const OperationHandler& Pipeline::handler_for(const model::Operation& op) const {
+  if (op.stored() && stored_) return *stored_;
+  return mock_;
+}
+
+Outcome Pipeline::handle(const http::Request& request, http::Response& response) {
+  Outcome outcome;
   std::optional<Problem> problem;
   ExtraHeaders extra;
   try {
-    problem = run(request, response, extra);
+    problem = run(request, response, extra, outcome);
   } catch (const std::exception& e) {
     // A defect or a broken database: log it whole, tell the client nothing about it.
     spdlog::error("{} {}: {}", request.method, request.path, e.what());
     problem = Problem::make(ProblemCode::kInternal, "");
   }
   if (problem) {
-    const int operation = response.operation;
-    // A stored operation that failed with 500 or 503 failed in the database.
-    const bool database_error = operation >= 0 &&
-                                api_.operations[static_cast<size_t>(operation)]->stored() &&
-                                (problem->code == ProblemCode::kInternal ||
-                                 problem->code == ProblemCode::kServiceUnavailable);
+    if (outcome.operation >= 0) {
+      const model::Operation& op = *api_.operations[static_cast<size_t>(outcome.operation)];
+      outcome.database_error = handler_for(op).database_failed(*problem);
+    }
     respond_with_problem(*problem, request, response);
-    response.operation = operation;
-    response.database_error = database_error;
   }
   for (auto& [name, value] : extra) response.add_header(name, std::move(value));
   if (api_.settings.cors.enabled && !is_preflight(request))
     add_cors_headers(api_.settings.cors, request, response);
+  return outcome;
 }
 
 std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response,
-                                     ExtraHeaders& extra) {
+                                     ExtraHeaders& extra, Outcome& outcome) {
   auto match = api_.router.match(request.path);
   if (!match)
     return Problem::make(ProblemCode::kNotFound, "no operation is declared at " + request.path);
@@ -82,7 +77,7 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
                                                              item.path_template +
                                                              "; allowed: " + item.allow)
         .with_header("Allow", item.allow);
-  response.operation = op->index;
+  outcome.operation = op->index;
   return run_operation(request, *op, *match, response, extra);
 }
 
@@ -114,36 +109,19 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
   // Before anything else is read: a caller without credentials learns nothing more.
   model::Identity identity;
   if (auto problem = admit(request, op, query, identity, extra)) return problem;
-  if (op.stored() && !accepts_json(request.header("accept")))
-    return Problem::make(ProblemCode::kNotAcceptable,
-                         "this operation answers application/json; the Accept header excludes it");
+  const OperationHandler& handler = handler_for(op);
+  if (auto problem = handler.check_acceptable(request)) return problem;
 
   std::vector<FieldError> errors;
   ParameterValues parameters;
   RawParameters raw{match.names, &match.values, &query, &request};
   read_parameters(op, raw, parameters, errors);
-
   Body body;
-  // A merge patch is validated once merged; stored writes without a declared
-  // body are checked against the stored schema.
-  bool validate_body = op.crud != model::CrudAction::kUpdate;
-  if (auto problem = read_body(op, request, validate_body, body, errors)) return problem;
-  if (op.stored() && writes_an_item(op.crud) && !op.body) {
-    if (auto problem = parse_json_body(request.body, body.json)) return problem;
-    body.present = !request.body.empty();
-    if (op.crud != model::CrudAction::kUpdate && op.resource->item_schema)
-      op.resource->item_schema->validate(body.json, ErrorSource::kBody, "", errors);
-  }
-  if (op.stored() && writes_an_item(op.crud) && errors.empty() && !body.json.is_object())
-    errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
-  bool list_reports_errors = op.stored() && stored_ && op.crud == model::CrudAction::kList;
-  if (!errors.empty() && !list_reports_errors) return Problem::validation(std::move(errors));
+  if (auto problem = handler.read_request_body(op, request, body, errors)) return problem;
+  if (!errors.empty() && !handler.reports_errors(op)) return Problem::validation(std::move(errors));
 
   Call call{request, op, query, parameters, body, errors, identity};
-  if (op.stored() && stored_) return stored_->handle(call, response);
-  if (op.mock) return respond_with_mock(call, api_, response);
-  return Problem::make(ProblemCode::kNotImplemented,
-                       op.method + " " + op.path_template + " has no stored or mock answer");
+  return handler.answer(call, response);
 }
 
 }  // namespace apiserver::pipeline

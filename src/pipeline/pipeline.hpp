@@ -1,12 +1,28 @@
-// The request pipeline: route -> parameters -> body -> handle -> respond.
+// The request pipeline, in the order the stages run:
+//   route       the path, then the method (CORS preflights and OPTIONS are answered here)
+//   query       the query string, decoded
+//   admit       rate limits by address, credentials, rate limits by caller
+//   accept      what the operation's handler refuses up front (stored: Accept without JSON)
+//   parameters  the declared parameters, coerced and validated
+//   body        read and validated the handler's way (stored writes: an item)
+//   errors      400 with every parameter and body error (a stored list adds its own first)
+//   answer      the handler: stored in the database, else mocked (501 without a mock)
+//   finish      a problem rendered as problem+json, rate-limit fields, CORS headers
 // Every stage may stop the request with a Problem; one function renders it.
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
-#include "http/server.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "http/uri.hpp"
 #include "model/model.hpp"
+#include "pipeline/mock_responder.hpp"
+#include "pipeline/operation_handler.hpp"
 #include "pipeline/stored_operations.hpp"
 #include "problem/problem.hpp"
 #include "ratelimit/rate_limiter.hpp"
@@ -14,20 +30,28 @@
 
 namespace apiserver::pipeline {
 
-class Pipeline final : public http::RequestHandler {
+// What became of a request, for the metrics and the access log of the service around the
+// pipeline.
+struct Outcome {
+  int operation = -1;           // index in model::Api::operations; -1: no operation matched
+  bool database_error = false;  // a stored operation that the database failed (busy or broken)
+};
+
+class Pipeline final {
  public:
   // `database` may be null when nothing is stored. `clock` drives the rate limits.
   Pipeline(const model::Api& api, store::Database* database,
            ratelimit::Clock clock = ratelimit::steady_clock());
 
-  void handle(const http::Request& request, http::Response& response) override;
+  // Answers `request` in `response`. Runs on the server's threads, concurrently; never throws.
+  Outcome handle(const http::Request& request, http::Response& response);
 
  private:
   // Fields every answer carries whatever it ends as (the rate-limit state).
   using ExtraHeaders = std::vector<std::pair<std::string, std::string>>;
 
   std::optional<Problem> run(const http::Request& request, http::Response& response,
-                             ExtraHeaders& extra);
+                             ExtraHeaders& extra, Outcome& outcome);
   std::optional<Problem> run_operation(const http::Request& request, const model::Operation& op,
                                        const route::Router::Match& match, http::Response& response,
                                        ExtraHeaders& extra);
@@ -36,9 +60,12 @@ class Pipeline final : public http::RequestHandler {
   std::optional<Problem> admit(const http::Request& request, const model::Operation& op,
                                const http::QueryParams& query, model::Identity& identity,
                                ExtraHeaders& extra);
+  // Stored operations are answered from the database, every other one by the mock responder.
+  const OperationHandler& handler_for(const model::Operation& op) const;
 
   const model::Api& api_;
-  std::unique_ptr<StoredOperations> stored_;
+  std::unique_ptr<StoredOperations> stored_;  // null without a database
+  MockResponder mock_;
   ratelimit::RateLimiter limiter_;
 };
 

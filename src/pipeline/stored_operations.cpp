@@ -1,17 +1,16 @@
+// The stored actions of a resource (see stored_operations.hpp).
 #include "pipeline/stored_operations.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include "auth/schemes.hpp"
-#include "http/uri.hpp"
+#include "pipeline/content_negotiation.hpp"
+#include "pipeline/list_query.hpp"
 #include "pipeline/prefer.hpp"
-#include "text/percent_encoding.hpp"
 
 namespace apiserver::pipeline {
 namespace {
 
 using model::Column;
-using model::ColumnType;
 using model::CrudAction;
 using model::Resource;
 
@@ -93,58 +92,9 @@ bool owned_by(const store::Record& record, const Resource& resource, const std::
   return cell.indicator != soci::i_null && cell.text == owner;
 }
 
-bool sortable(const Column& c) {
-  return c.in_schema && !c.write_only && c.type != ColumnType::kJson;
-}
-
-std::string property_names(const Resource& resource, bool (*pick)(const Column&)) {
-  std::string out;
-  for (const Column& c : resource.columns) {
-    if (pick(c)) out += (out.empty() ? "" : ", ") + c.property;
-  }
-  return out;
-}
-
-bool is_reserved_list_parameter(const std::string& name) {
-  return name == "limit" || name == "offset" || name == "sort";
-}
-
-// A list parameter's value: the declared parameter's, else the raw text's.
-std::optional<nlohmann::json> list_parameter(const Call& call, const std::string& name,
-                                             model::ValueShape shape) {
-  if (const nlohmann::json* v = call.parameters.find(model::ParamLocation::kQuery, name)) return *v;
-  for (const auto& [key, value] : call.query) {
-    if (key == name) return coerce_text(value, shape);
-  }
-  return std::nullopt;
-}
-
-// An API key the operation's security takes from the query string is a credential, not a filter.
-bool credential_parameter(const model::Api& api, const model::Operation& op,
-                          const std::string& name) {
-  if (!api.auth) return false;
-  for (const model::SecurityRequirement& requirement : op.security) {
-    for (const model::RequiredScheme& required : requirement) {
-      const auth::Scheme& scheme = api.auth->schemes[required.scheme];
-      if (scheme.kind == auth::SchemeKind::kApiKey && scheme.in == auth::KeyLocation::kQuery &&
-          scheme.parameter == name)
-        return true;
-    }
-  }
-  return false;
-}
-
-bool declared_query_parameter(const model::Operation& op, const std::string& name) {
-  for (const model::Parameter& p : op.parameters) {
-    if (p.in == model::ParamLocation::kQuery && p.name == name) return true;
-  }
-  return false;
-}
-
-std::string link(const std::string& path, const std::string& kept_query, long long limit,
-                 long long offset, const char* rel) {
-  return "<" + path + "?" + kept_query + "limit=" + std::to_string(limit) +
-         "&offset=" + std::to_string(offset) + ">; rel=\"" + rel + "\"";
+bool writes_an_item(CrudAction action) {
+  return action == CrudAction::kCreate || action == CrudAction::kReplace ||
+         action == CrudAction::kUpdate;
 }
 
 }  // namespace
@@ -159,7 +109,39 @@ const ResourceView& StoredOperations::view(const Resource& resource) const {
   return views_.at(&resource);
 }
 
-std::optional<Problem> StoredOperations::handle(const Call& call, http::Response& response) const {
+std::optional<Problem> StoredOperations::check_acceptable(const http::Request& request) const {
+  if (accepts_json(request.header("accept"))) return std::nullopt;
+  return Problem::make(ProblemCode::kNotAcceptable,
+                       "this operation answers application/json; the Accept header excludes it");
+}
+
+std::optional<Problem> StoredOperations::read_request_body(const model::Operation& op,
+                                                           const http::Request& request, Body& body,
+                                                           std::vector<FieldError>& errors) const {
+  // A merge patch is validated once merged.
+  const bool validate = op.crud != CrudAction::kUpdate;
+  if (auto problem = read_body(op, request, validate, body, errors)) return problem;
+  if (!writes_an_item(op.crud)) return std::nullopt;
+  if (!op.body) {
+    if (auto problem = parse_json_body(request.body, body.json)) return problem;
+    body.present = !request.body.empty();
+    if (validate && op.resource->item_schema)
+      op.resource->item_schema->validate(body.json, ErrorSource::kBody, "", errors);
+  }
+  if (errors.empty() && !body.json.is_object())
+    errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
+  return std::nullopt;
+}
+
+bool StoredOperations::reports_errors(const model::Operation& op) const {
+  return op.crud == CrudAction::kList;
+}
+
+bool StoredOperations::database_failed(const Problem& problem) const {
+  return problem.code == ProblemCode::kInternal || problem.code == ProblemCode::kServiceUnavailable;
+}
+
+std::optional<Problem> StoredOperations::answer(const Call& call, http::Response& response) const {
   const Resource& resource = *call.operation.resource;
   switch (call.operation.crud) {
     case CrudAction::kList:
@@ -182,92 +164,13 @@ std::optional<Problem> StoredOperations::handle(const Call& call, http::Response
 
 std::optional<Problem> StoredOperations::list(const Call& call, const Resource& resource,
                                               http::Response& response) const {
-  const model::ListSettings& limits = api_.settings.list;
-  std::vector<FieldError> errors = call.errors;
-  auto already_reported = [&](const std::string& name) {
-    for (const FieldError& e : call.errors) {
-      if (e.source == ErrorSource::kQuery && e.name == name) return true;
-    }
-    return false;
-  };
-  store::ListQuery query;
-  query.limit = limits.default_limit;
-  if (auto limit = list_parameter(call, "limit", model::ValueShape::kInteger);
-      limit && !already_reported("limit")) {
-    if (!limit->is_number_integer() || limit->get<long long>() < 1 ||
-        limit->get<long long>() > limits.max_limit) {
-      errors.push_back({ErrorSource::kQuery, "limit", "",
-                        "must be an integer from 1 to " + std::to_string(limits.max_limit)});
-    } else {
-      query.limit = limit->get<long long>();
-    }
-  }
-  if (auto offset = list_parameter(call, "offset", model::ValueShape::kInteger);
-      offset && !already_reported("offset")) {
-    if (!offset->is_number_integer() || offset->get<long long>() < 0) {
-      errors.push_back({ErrorSource::kQuery, "offset", "", "must be an integer of 0 or more"});
-    } else {
-      query.offset = offset->get<long long>();
-    }
-  }
-  if (auto sort = list_parameter(call, "sort", model::ValueShape::kString);
-      sort && sort->is_string() && !already_reported("sort")) {
-    std::string text = sort->get<std::string>();
-    size_t start = 0;
-    while (start <= text.size()) {
-      size_t comma = text.find(',', start);
-      std::string field =
-          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      start = comma == std::string::npos ? text.size() + 1 : comma + 1;
-      bool descending = !field.empty() && field[0] == '-';
-      if (descending) field.erase(0, 1);
-      int column = resource.column_of(field);
-      if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
-        errors.push_back({ErrorSource::kQuery, "sort", "",
-                          "cannot sort by '" + field + "'; sort by one of: " +
-                              property_names(resource, sortable) + " (prefix '-' for descending)"});
-        continue;
-      }
-      query.sort.push_back({static_cast<size_t>(column), descending});
-    }
-  }
-  std::string kept_query;  // filters and sort, for the Link header
-  for (const auto& [name, text] : call.query) {
-    if (is_reserved_list_parameter(name)) {
-      if (name == "sort") kept_query += "sort=" + text::percent_encode(text) + "&";
-      continue;
-    }
-    if (already_reported(name) || credential_parameter(api_, call.operation, name)) continue;
-    int column = resource.column_of(name);
-    if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
-      if (declared_query_parameter(call.operation, name)) continue;  // declared for another use
-      errors.push_back({ErrorSource::kQuery, name, "",
-                        "is not a filterable property; filter by one of: " +
-                            property_names(resource, sortable)});
-      continue;
-    }
-    const Column& c = resource.columns[static_cast<size_t>(column)];
-    model::ValueShape shape = c.type == ColumnType::kInteger   ? model::ValueShape::kInteger
-                              : c.type == ColumnType::kReal    ? model::ValueShape::kNumber
-                              : c.type == ColumnType::kBoolean ? model::ValueShape::kBoolean
-                                                               : model::ValueShape::kString;
-    nlohmann::json value = coerce_text(text, shape);
-    if (shape != model::ValueShape::kString && value.is_string()) {
-      errors.push_back(
-          {ErrorSource::kQuery, name, "",
-           std::string("must be ") + (shape == model::ValueShape::kBoolean   ? "true or false"
-                                      : shape == model::ValueShape::kInteger ? "an integer"
-                                                                             : "a number")});
-      continue;
-    }
-    query.filters.push_back({static_cast<size_t>(column), std::move(value)});
-    kept_query += text::percent_encode(name) + "=" + text::percent_encode(text) + "&";
-  }
-  if (!errors.empty()) return Problem::validation(std::move(errors));
-
+  ListRequest request = parse_list_query(call, api_);
+  if (!request.errors.empty()) return Problem::validation(std::move(request.errors));
+  store::ListQuery& query = request.query;
   if (std::optional<std::string> owner = owner_scope(call, resource))
     query.filters.push_back({static_cast<size_t>(resource.owner_column), *owner});
   query.want_total = read_preferences(call.request).count_exact;
+
   std::vector<store::Record> rows;
   long long total = 0;
   store::StoreResult result = database_.store(resource).list(query, rows, total);
@@ -282,18 +185,8 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
     v.write(rows[i], response.body);
   }
   response.body += ']';
-
-  const std::string& path = call.request.path;
-  std::string links = link(path, kept_query, query.limit, 0, "first");
-  if (query.offset > 0)
-    links += ", " +
-             link(path, kept_query, query.limit, std::max(0LL, query.offset - query.limit), "prev");
-  bool more = query.want_total ? query.offset + query.limit < total
-                               : static_cast<long long>(rows.size()) == query.limit;
-  if (more) links += ", " + link(path, kept_query, query.limit, query.offset + query.limit, "next");
+  std::string links = page_links(request, call.request.path, rows.size(), total);
   if (query.want_total) {
-    long long last = total == 0 ? 0 : ((total - 1) / query.limit) * query.limit;
-    links += ", " + link(path, kept_query, query.limit, last, "last");
     response.add_header("X-Total-Count", std::to_string(total));
     response.add_header("Preference-Applied", "count=exact");
   }

@@ -1,6 +1,7 @@
 // The stored actions (list, create, read, replace, update, delete) of a
 // resource, in HTTP terms: query parameters to a list query, bodies to rows,
-// rows to JSON, store results to statuses.
+// rows to JSON, store results to statuses. What a stored operation asks of the
+// pipeline's stages (JSON answers only, a body that is an item) is here too.
 #pragma once
 
 #include <optional>
@@ -9,19 +10,30 @@
 #include "http/response.hpp"
 #include "model/model.hpp"
 #include "pipeline/call.hpp"
+#include "pipeline/operation_handler.hpp"
 #include "pipeline/resource_view.hpp"
 #include "problem/problem.hpp"
 #include "store/database.hpp"
 
 namespace apiserver::pipeline {
 
-class StoredOperations {
+class StoredOperations final : public OperationHandler {
  public:
   StoredOperations(const model::Api& api, store::Database& database);
 
-  // Runs the stored action of call.operation; fills `response` or returns
-  // the problem to answer with.
-  std::optional<Problem> handle(const Call& call, http::Response& response) const;
+  // Stored operations answer application/json only: 406 for an Accept that excludes it.
+  std::optional<Problem> check_acceptable(const http::Request& request) const override;
+  // A write's body is an item (a JSON object), checked against the resource's schema when
+  // the operation declares no body; a merge patch is checked once merged, by update().
+  std::optional<Problem> read_request_body(const model::Operation& op, const http::Request& request,
+                                           Body& body,
+                                           std::vector<FieldError>& errors) const override;
+  // A list adds its own query errors (unknown filters, bad sort) to the parameters'.
+  bool reports_errors(const model::Operation& op) const override;
+  // Runs the stored action of call.operation.
+  std::optional<Problem> answer(const Call& call, http::Response& response) const override;
+  // 500 (a broken database) and 503 (a busy one).
+  bool database_failed(const Problem& problem) const override;
 
  private:
   std::optional<Problem> list(const Call& call, const model::Resource& resource,

@@ -1,0 +1,193 @@
+// Reading a stored list's query string, and writing its page links (see list_query.hpp).
+#include "pipeline/list_query.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "auth/schemes.hpp"
+#include "pipeline/parameters.hpp"
+#include "text/percent_encoding.hpp"
+
+namespace apiserver::pipeline {
+namespace {
+
+using model::Column;
+using model::ColumnType;
+using model::Resource;
+
+bool sortable(const Column& c) {
+  return c.in_schema && !c.write_only && c.type != ColumnType::kJson;
+}
+
+std::string property_names(const Resource& resource, bool (*pick)(const Column&)) {
+  std::string out;
+  for (const Column& c : resource.columns) {
+    if (pick(c)) out += (out.empty() ? "" : ", ") + c.property;
+  }
+  return out;
+}
+
+bool is_reserved_list_parameter(const std::string& name) {
+  return name == "limit" || name == "offset" || name == "sort";
+}
+
+// A list parameter's value: the declared parameter's, else the raw text's.
+std::optional<nlohmann::json> list_parameter(const Call& call, const std::string& name,
+                                             model::ValueShape shape) {
+  if (const nlohmann::json* v = call.parameters.find(model::ParamLocation::kQuery, name)) return *v;
+  for (const auto& [key, value] : call.query) {
+    if (key == name) return coerce_text(value, shape);
+  }
+  return std::nullopt;
+}
+
+// An API key the operation's security takes from the query string is a credential, not a filter.
+bool credential_parameter(const model::Api& api, const model::Operation& op,
+                          const std::string& name) {
+  if (!api.auth) return false;
+  for (const model::SecurityRequirement& requirement : op.security) {
+    for (const model::RequiredScheme& required : requirement) {
+      const auth::Scheme& scheme = api.auth->schemes[required.scheme];
+      if (scheme.kind == auth::SchemeKind::kApiKey && scheme.in == auth::KeyLocation::kQuery &&
+          scheme.parameter == name)
+        return true;
+    }
+  }
+  return false;
+}
+
+bool declared_query_parameter(const model::Operation& op, const std::string& name) {
+  for (const model::Parameter& p : op.parameters) {
+    if (p.in == model::ParamLocation::kQuery && p.name == name) return true;
+  }
+  return false;
+}
+
+// A query parameter that already failed its declared schema is reported once, by that schema.
+bool already_reported(const Call& call, const std::string& name) {
+  for (const FieldError& e : call.errors) {
+    if (e.source == ErrorSource::kQuery && e.name == name) return true;
+  }
+  return false;
+}
+
+void read_limit_and_offset(const Call& call, const model::ListSettings& limits, ListRequest& out) {
+  out.query.limit = limits.default_limit;
+  if (auto limit = list_parameter(call, "limit", model::ValueShape::kInteger);
+      limit && !already_reported(call, "limit")) {
+    if (!limit->is_number_integer() || limit->get<long long>() < 1 ||
+        limit->get<long long>() > limits.max_limit) {
+      out.errors.push_back({ErrorSource::kQuery, "limit", "",
+                            "must be an integer from 1 to " + std::to_string(limits.max_limit)});
+    } else {
+      out.query.limit = limit->get<long long>();
+    }
+  }
+  if (auto offset = list_parameter(call, "offset", model::ValueShape::kInteger);
+      offset && !already_reported(call, "offset")) {
+    if (!offset->is_number_integer() || offset->get<long long>() < 0) {
+      out.errors.push_back({ErrorSource::kQuery, "offset", "", "must be an integer of 0 or more"});
+    } else {
+      out.query.offset = offset->get<long long>();
+    }
+  }
+}
+
+void read_sort(const Call& call, const Resource& resource, ListRequest& out) {
+  auto sort = list_parameter(call, "sort", model::ValueShape::kString);
+  if (!sort || !sort->is_string() || already_reported(call, "sort")) return;
+  std::string text = sort->get<std::string>();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string field =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    bool descending = !field.empty() && field[0] == '-';
+    if (descending) field.erase(0, 1);
+    int column = resource.column_of(field);
+    if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
+      out.errors.push_back({ErrorSource::kQuery, "sort", "",
+                            "cannot sort by '" + field +
+                                "'; sort by one of: " + property_names(resource, sortable) +
+                                " (prefix '-' for descending)"});
+      continue;
+    }
+    out.query.sort.push_back({static_cast<size_t>(column), descending});
+  }
+}
+
+// Every other query parameter filters on the property of its name, unless the operation
+// declares it for another use or it carries a credential. Also keeps the sort for the links.
+void read_filters(const Call& call, const model::Api& api, const Resource& resource,
+                  ListRequest& out) {
+  for (const auto& [name, text] : call.query) {
+    if (is_reserved_list_parameter(name)) {
+      if (name == "sort") out.kept_query += "sort=" + text::percent_encode(text) + "&";
+      continue;
+    }
+    if (already_reported(call, name) || credential_parameter(api, call.operation, name)) continue;
+    int column = resource.column_of(name);
+    if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
+      if (declared_query_parameter(call.operation, name)) continue;  // declared for another use
+      out.errors.push_back({ErrorSource::kQuery, name, "",
+                            "is not a filterable property; filter by one of: " +
+                                property_names(resource, sortable)});
+      continue;
+    }
+    const Column& c = resource.columns[static_cast<size_t>(column)];
+    model::ValueShape shape = c.type == ColumnType::kInteger   ? model::ValueShape::kInteger
+                              : c.type == ColumnType::kReal    ? model::ValueShape::kNumber
+                              : c.type == ColumnType::kBoolean ? model::ValueShape::kBoolean
+                                                               : model::ValueShape::kString;
+    nlohmann::json value = coerce_text(text, shape);
+    if (shape != model::ValueShape::kString && value.is_string()) {
+      out.errors.push_back(
+          {ErrorSource::kQuery, name, "",
+           std::string("must be ") + (shape == model::ValueShape::kBoolean   ? "true or false"
+                                      : shape == model::ValueShape::kInteger ? "an integer"
+                                                                             : "a number")});
+      continue;
+    }
+    out.query.filters.push_back({static_cast<size_t>(column), std::move(value)});
+    out.kept_query += text::percent_encode(name) + "=" + text::percent_encode(text) + "&";
+  }
+}
+
+std::string link(const std::string& path, const std::string& kept_query, long long limit,
+                 long long offset, const char* rel) {
+  return "<" + path + "?" + kept_query + "limit=" + std::to_string(limit) +
+         "&offset=" + std::to_string(offset) + ">; rel=\"" + rel + "\"";
+}
+
+}  // namespace
+
+ListRequest parse_list_query(const Call& call, const model::Api& api) {
+  const Resource& resource = *call.operation.resource;
+  ListRequest out;
+  out.errors = call.errors;
+  read_limit_and_offset(call, api.settings.list, out);
+  read_sort(call, resource, out);
+  read_filters(call, api, resource, out);
+  return out;
+}
+
+std::string page_links(const ListRequest& request, const std::string& path, size_t row_count,
+                       long long total) {
+  const store::ListQuery& query = request.query;
+  const std::string& kept = request.kept_query;
+  std::string links = link(path, kept, query.limit, 0, "first");
+  if (query.offset > 0)
+    links +=
+        ", " + link(path, kept, query.limit, std::max(0LL, query.offset - query.limit), "prev");
+  bool more = query.want_total ? query.offset + query.limit < total
+                               : static_cast<long long>(row_count) == query.limit;
+  if (more) links += ", " + link(path, kept, query.limit, query.offset + query.limit, "next");
+  if (query.want_total) {
+    long long last = total == 0 ? 0 : ((total - 1) / query.limit) * query.limit;
+    links += ", " + link(path, kept, query.limit, last, "last");
+  }
+  return links;
+}
+
+}  // namespace apiserver::pipeline

@@ -1,0 +1,36 @@
+// The query string of a stored list, read into a store query: filters (property=value),
+// `sort` (comma-separated properties, '-' for descending), `limit` and `offset`; and the
+// query's pages written back as a Link header.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+#include "pipeline/call.hpp"
+#include "problem/problem.hpp"
+#include "store/resource_store.hpp"
+
+namespace apiserver::pipeline {
+
+struct ListRequest {
+  // What the client asked for; the caller adds what it decides itself (the owner filter, the
+  // exact count).
+  store::ListQuery query;
+  // The filters and sort as sent, percent-encoded and each followed by '&': the start of every
+  // page link's query.
+  std::string kept_query;
+  // call.errors and the list's own (unknown filters, bad sort, limit out of range): the
+  // request is refused when there is any.
+  std::vector<FieldError> errors;
+};
+
+// Reads the list parameters of call.operation (a stored list) from the query string.
+ListRequest parse_list_query(const Call& call, const model::Api& api);
+
+// The Link header of a page of `row_count` rows: first, prev, next and (when the total was
+// counted) last pages of `request.query`; `total` counts every row when query.want_total.
+std::string page_links(const ListRequest& request, const std::string& path, size_t row_count,
+                       long long total);
+
+}  // namespace apiserver::pipeline
