@@ -15,7 +15,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev libpistache-dev libsoci-dev libsqlite3-dev libboost-dev libvalijson-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev
-  libssl-dev libcrypt-dev libargon2-dev
+  libssl-dev libcrypt-dev libargon2-dev libidn2-dev
 )
 
 as_root() {
