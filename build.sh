@@ -16,7 +16,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev libpistache-dev libsoci-dev libsqlite3-dev libboost-dev libvalijson-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev libpcre2-dev libgtest-dev libgmock-dev
-  libssl-dev libcrypt-dev libargon2-dev
+  libssl-dev libcrypt-dev libargon2-dev libidn2-dev
 )
 # What `test` needs besides: the static checks of .ci/lint.
 TEST_PACKAGES=(clang-format clang-tidy)

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "auth/base64url.hpp"
+#include "text/base64.hpp"
 
 namespace apiserver::auth {
 namespace {
@@ -112,7 +112,7 @@ void evaluate(const Scheme& scheme, const http::Request& request, const http::Qu
       break;
     }
     case SchemeKind::kBasic: {
-      std::optional<std::string> decoded = base64_decode(*credential);
+      std::optional<std::string> decoded = text::base64_decode(*credential);
       size_t colon = decoded ? decoded->find(':') : std::string::npos;
       if (colon == std::string::npos) return invalid("malformed Basic credentials");
       std::string user = decoded->substr(0, colon);

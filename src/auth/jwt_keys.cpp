@@ -11,7 +11,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "auth/base64url.hpp"
+#include "text/base64.hpp"
 
 namespace apiserver::auth {
 namespace {
@@ -57,7 +57,7 @@ std::string member(const nlohmann::json& jwk, const char* name) {
 
 std::optional<std::string> decoded_member(const nlohmann::json& jwk, const char* name,
                                           std::string& error) {
-  std::optional<std::string> bytes = base64url_decode(member(jwk, name));
+  std::optional<std::string> bytes = text::base64url_decode(member(jwk, name));
   if (!bytes || bytes->empty()) error = std::string("member '") + name + "' is not base64url";
   return bytes && !bytes->empty() ? bytes : std::nullopt;
 }

@@ -11,7 +11,7 @@
 #include <cmath>
 #include <memory>
 
-#include "auth/base64url.hpp"
+#include "text/base64.hpp"
 
 namespace apiserver::auth {
 namespace {
@@ -174,10 +174,10 @@ bool JwtVerifier::verify_uncached(std::string_view token, long long now, Verifie
   size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
     return refuse("malformed token");
-  std::optional<std::string> header_text = base64url_decode(token.substr(0, first));
+  std::optional<std::string> header_text = text::base64url_decode(token.substr(0, first));
   std::optional<std::string> payload_text =
-      base64url_decode(token.substr(first + 1, second - first - 1));
-  std::optional<std::string> signature = base64url_decode(token.substr(second + 1));
+      text::base64url_decode(token.substr(first + 1, second - first - 1));
+  std::optional<std::string> signature = text::base64url_decode(token.substr(second + 1));
   if (!header_text || !payload_text || !signature) return refuse("malformed token");
   nlohmann::json header = nlohmann::json::parse(*header_text, nullptr, false);
   if (!header.is_object() || !header.contains("alg") || !header["alg"].is_string())

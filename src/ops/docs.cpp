@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "text/markup_escape.hpp"
+
 // The embedded files (src/ops/docs_ui/assets.S.in): NAME up to NAME_end.
 extern "C" {
 extern const char apiserver_docs_swagger_ui_bundle_js[], apiserver_docs_swagger_ui_bundle_js_end[];
@@ -88,32 +90,6 @@ const Embedded& find_embedded(const char* name) {
   std::abort();  // a name in model::kSwaggerUiFiles / kRedocFiles without an embedded file
 }
 
-std::string escape_html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // If-None-Match (RFC 9110 13.1.2): "*" or a list of entity tags, compared weakly.
 bool none_match_hits(const std::string& header, const std::string& etag) {
   size_t at = 0;
@@ -135,15 +111,15 @@ bool none_match_hits(const std::string& header, const std::string& etag) {
 }  // namespace
 
 DocsPages::DocsPages(const model::EndpointPaths& paths, const std::string& title) {
-  const std::string document_url = escape_html(paths.openapi + ".json");
-  const std::string shown_title = escape_html(title.empty() ? std::string("API") : title);
+  const std::string document_url = text::escape_markup(paths.openapi + ".json");
+  const std::string shown_title = text::escape_markup(title.empty() ? std::string("API") : title);
   auto head = [&](const std::string& suffix) {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
            shown_title + " - " + suffix + "</title>\n";
   };
   auto file_url = [](const std::string& page, const char* file) {
-    return escape_html(model::docs_file_path(page, file));
+    return text::escape_markup(model::docs_file_path(page, file));
   };
   if (!paths.docs.empty()) {
     swagger_ui_ = {paths.docs,

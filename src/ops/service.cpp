@@ -7,6 +7,7 @@
 
 #include "ratelimit/client_address.hpp"
 #include "store/secure_random.hpp"
+#include "text/json_escape.hpp"
 
 namespace apiserver::ops {
 namespace {
@@ -51,21 +52,6 @@ void append_utc_now(std::string& out) {
   out += tail;
 }
 
-// Appends `text` as a JSON string. Plain printable ASCII (the usual case: methods, addresses,
-// request ids) is copied; anything else goes through the JSON library, which also replaces
-// invalid UTF-8.
-void append_json_string(std::string& out, const std::string& text) {
-  for (char c : text) {
-    if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f) {
-      out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
-  }
-  out += '"';
-  out += text;
-  out += '"';
-}
-
 // The document's info.title, if it has one.
 std::string document_title(const spec::Document& document) {
   const spec::Json& root = document.main().root();
@@ -96,7 +82,7 @@ Service::Service(const model::Api& api, store::Database* database, pipeline::Pip
   routes_json_.reserve(api.operations.size());
   for (const model::Operation* op : api.operations) {
     std::string quoted;
-    append_json_string(quoted, op->path_template);
+    text::append_json_string(op->path_template, quoted);
     routes_json_.push_back(std::move(quoted));
   }
 }
@@ -159,9 +145,9 @@ void Service::log_access(const http::Request& request, const http::Response& res
   line += "{\"time\":\"";
   append_utc_now(line);
   line += "\",\"level\":\"info\",\"request_id\":";
-  append_json_string(line, request_id);
+  text::append_json_string(request_id, line);
   line += ",\"method\":";
-  append_json_string(line, request.method);
+  text::append_json_string(request.method, line);
   // The template, not the path: paths may carry identifiers, and the query string (left out)
   // may carry an API key.
   line += ",\"route\":";
@@ -172,7 +158,7 @@ void Service::log_access(const http::Request& request, const http::Response& res
                 response.body.size());
   line += numbers;
   line += ",\"client\":";
-  append_json_string(line, ratelimit::client_address(request, api_.trusted_proxies));
+  text::append_json_string(ratelimit::client_address(request, api_.trusted_proxies), line);
   line += '}';
   options_.access_log->append(line);
 }

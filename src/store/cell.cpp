@@ -3,83 +3,13 @@
 #include <charconv>
 #include <cmath>
 
+#include "text/json_escape.hpp"
+
 namespace apiserver::store {
 namespace {
 
 bool uses_integer(model::ColumnType type) {
   return type == model::ColumnType::kInteger || type == model::ColumnType::kBoolean;
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one.
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 2 && c < 0xC2) return 0;                          // overlong
-  if (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) return 0;   // overlong
-  if (n == 3 && c == 0xED && byte(i + 1) >= 0xA0) return 0;  // surrogates
-  if (n == 4 &&
-      (c > 0xF4 || (c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) >= 0x90)))
-    return 0;
-  return n;
-}
-
-// A JSON string literal; invalid UTF-8 (possible only if the file was edited
-// outside the server) becomes U+FFFD rather than invalid JSON.
-void append_json_string(std::string_view s, std::string& out) {
-  static const char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      size_t n = utf8_sequence_length(s, i);
-      if (n == 0) {
-        out += "\ufffd";
-        ++i;
-      } else {
-        out.append(s, i, n);
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -109,14 +39,14 @@ void append_cell_json(const Cell& cell, model::ColumnType type, std::string& out
       out += cell.integer != 0 ? "true" : "false";
       return;
     case model::ColumnType::kText:
-      append_json_string(cell.text, out);
+      text::append_json_string(cell.text, out);
       return;
     case model::ColumnType::kJson:
       // Written by the server it is JSON; edited outside, it may not be.
       if (nlohmann::json::accept(cell.text)) {
         out += cell.text;
       } else {
-        append_json_string(cell.text, out);
+        text::append_json_string(cell.text, out);
       }
       return;
   }

@@ -11,6 +11,7 @@
 #include <valijson/validation_results.hpp>
 #include <vector>
 
+#include "text/utf8.hpp"
 #include "validate/formats.hpp"
 #include "validate/keywords.hpp"
 #include "validate/pattern_engine.hpp"
@@ -125,13 +126,6 @@ class TypeConstraint final : public CopyableConstraint<TypeConstraint> {
   std::string description_;
 };
 
-// Length in code points, over every byte (valijson stops at an embedded NUL).
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 class LengthConstraint final : public CopyableConstraint<LengthConstraint> {
  public:
   LengthConstraint(bool is_minimum, uint64_t bound) : is_minimum_(is_minimum), bound_(bound) {}
@@ -139,7 +133,8 @@ class LengthConstraint final : public CopyableConstraint<LengthConstraint> {
   bool validate(const Adapter& target, const std::vector<std::string>& context,
                 ValidationResults* results) const override {
     if (!target.isString()) return true;
-    size_t length = code_points(target.getString());
+    // Counted over every byte (valijson stops at an embedded NUL).
+    size_t length = text::code_point_count(target.getString());
     if (is_minimum_ ? length >= bound_ : length <= bound_) return true;
     if (results != nullptr)
       results->pushError(context,

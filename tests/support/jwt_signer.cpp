@@ -12,13 +12,13 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <optional>
 #include <stdexcept>
+
+#include "text/base64.hpp"
 
 namespace apiserver::test {
 namespace {
-
-constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 [[noreturn]] void fail(const std::string& what) {
   unsigned long code = ERR_get_error();
@@ -26,35 +26,6 @@ constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
   if (code != 0) ERR_error_string_n(code, text, sizeof text);
   ERR_clear_error();
   throw std::runtime_error("jwt_signer: " + what + ": " + text);
-}
-
-std::string encode(std::string_view bytes, const char* alphabet, bool pad) {
-  std::string out;
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  const size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    if (pad) out += "==";
-  } else if (rest == 2) {
-    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    if (pad) out += '=';
-  }
-  return out;
 }
 
 std::string bignum_bytes(const BIGNUM* number, int width) {
@@ -100,29 +71,18 @@ int coordinate_size(KeyKind kind) {
 }  // namespace
 
 std::string base64url(std::string_view bytes) {
-  return encode(bytes, kBase64Url, false);
+  return text::base64url_encode(bytes);
 }
 
 std::string base64(std::string_view bytes) {
-  return encode(bytes, kBase64, true);
+  return text::base64_encode(bytes);
 }
 
-std::string base64url_decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const char* at = std::char_traits<char>::find(kBase64Url, 64, c);
-    if (at == nullptr) throw std::runtime_error("base64url_decode: bad character");
-    buffer = (buffer << 6) | static_cast<unsigned>(at - kBase64Url);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xff);
-    }
-  }
-  return out;
+std::string base64url_decode(std::string_view encoded) {
+  while (!encoded.empty() && encoded.back() == '=') encoded.remove_suffix(1);
+  std::optional<std::string> bytes = text::base64url_decode(encoded);
+  if (!bytes) throw std::runtime_error("base64url_decode: not base64url");
+  return *bytes;
 }
 
 long long unix_now() {

@@ -1,14 +1,43 @@
-// Unit tests of the base64url (JOSE) and standard base64 (HTTP Basic) decoders.
-#include "auth/base64url.hpp"
+// Unit tests of the base64url (JOSE) and standard base64 (HTTP Basic) codecs.
+#include "text/base64.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace apiserver::auth {
+namespace apiserver::text {
 namespace {
 
 using namespace std::string_literals;
+
+TEST(Base64Encode, WritesTheRfc4648VectorsWithPadding) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode("\xfb\xff"s), "+/8=");
+}
+
+TEST(Base64UrlEncode, WritesTheUrlSafeAlphabetWithoutPadding) {
+  EXPECT_EQ(base64url_encode(""), "");
+  EXPECT_EQ(base64url_encode("f"), "Zg");
+  EXPECT_EQ(base64url_encode("fo"), "Zm8");
+  EXPECT_EQ(base64url_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64url_encode("\xfb\xff"s), "-_8");
+  EXPECT_EQ(base64url_encode("\x00\x00\xff\xff\xef"s), "AAD__-8");
+}
+
+TEST(Base64, EveryLengthRoundTrips) {
+  std::string bytes;
+  for (int i = 0; i < 70; ++i) {
+    EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes) << i;
+    EXPECT_EQ(base64url_decode(base64url_encode(bytes)), bytes) << i;
+    bytes.push_back(static_cast<char>(i * 37 + 200));
+  }
+}
 
 TEST(Base64UrlDecode, DecodesTheRfc4648Vectors) {
   // RFC 4648 section 10, without the padding base64url leaves out in JOSE.
@@ -40,6 +69,7 @@ TEST(Base64UrlDecode, DecodesEveryByteValue) {
       "iouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq-wsbKztLW2t7i5uru8vb6_wMHCw8TFxsfIycrLzM3O"
       "z9DR0tPU1dbX2Nna29zd3t_g4eLj5OXm5-jp6uvs7e7v8PHy8_T19vf4-fr7_P3-_w";
   EXPECT_EQ(base64url_decode(encoded), bytes);
+  EXPECT_EQ(base64url_encode(bytes), encoded);
 }
 
 TEST(Base64UrlDecode, RefusesPadding) {
@@ -108,4 +138,4 @@ TEST(Base64Decode, RefusesInvalidCharactersAndTrailingBits) {
 }
 
 }  // namespace
-}  // namespace apiserver::auth
+}  // namespace apiserver::text
