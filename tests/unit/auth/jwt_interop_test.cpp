@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "auth/base64url.hpp"
 #include "auth/jwt_verifier.hpp"
 #include "support/server_process.hpp"
+#include "text/base64.hpp"
 
 namespace apiserver::auth {
 namespace {
@@ -89,7 +89,7 @@ TEST(JwtRfcVectors, Rfc7515ExamplesVerifyBeforeTheirExpiry) {
     settings.algorithms = {v["alg"].get<std::string>()};
     settings.subject_claim = "iss";  // the examples name no subject; "iss" is "joe"
     if (v["jwk"]["kty"] == "oct") {
-      std::optional<std::string> secret = base64url_decode(v["jwk"]["k"].get<std::string>());
+      std::optional<std::string> secret = text::base64url_decode(v["jwk"]["k"].get<std::string>());
       ASSERT_TRUE(secret);
       settings.keys = secret_keys(*secret);
     } else {
