@@ -99,9 +99,12 @@ TEST_F(PatternEnforcementTest, AValueHittingTheMatchLimitsIsA422AndTheServerKeep
   HttpResponse created =
       client_.post_json("/accounts", {{"password", "Secr3tPass"}, {"nickname", "aa"}});
   EXPECT_EQ(created.status, 201) << created.body;
+  // /accounts has no item path, so it is a mock: its list holds only generated accounts whose
+  // password meets the lookahead pattern (none, as the generator cannot build one), never one
+  // that breaks it.
   HttpResponse listed = client_.get("/accounts");
   ASSERT_EQ(listed.status, 200);
-  EXPECT_EQ(listed.json().size(), 1u) << listed.body;
+  EXPECT_EQ(listed.json(), json::array()) << listed.body;
 }
 
 TEST_F(PatternEnforcementTest, ParameterPatternsRunOnTheSameEngines) {
