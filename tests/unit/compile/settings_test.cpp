@@ -7,7 +7,6 @@
 
 #include <string>
 
-
 namespace apiserver::compile {
 namespace {
 
