@@ -1,3 +1,6 @@
+// The translation itself (see schema_translator.hpp for what it does). Over 400 lines on
+// purpose: one recursive walk over the Schema Object, one branch per keyword family, which
+// reads best in one place; the pattern and format engines it hands keywords to live apart.
 #include "validate/schema_translator.hpp"
 
 #include <deque>

@@ -213,6 +213,7 @@ class ConformanceDocuments : public testing::TestWithParam<std::string> {};
 
 TEST_P(ConformanceDocuments, LoadsCompilesAndHasOneRoutePerOperation) {
   const std::string& relative = GetParam();
+  // Timed for the line printed below, not asserted: speed is measured in bench/.
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Loaded> loaded = load_and_compile(relative);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -220,7 +221,6 @@ TEST_P(ConformanceDocuments, LoadsCompilesAndHasOneRoutePerOperation) {
   ASSERT_TRUE(loaded->document) << relative << diagnostics_text(loaded->diagnostics);
   ASSERT_TRUE(loaded->api) << relative << diagnostics_text(loaded->diagnostics);
   EXPECT_FALSE(loaded->diagnostics.has_errors()) << diagnostics_text(loaded->diagnostics);
-  EXPECT_LT(elapsed.count(), 5000) << relative << " took " << elapsed.count() << " ms";
 
   const Document& document = *loaded->document;
   const std::string& version = document.openapi_version();

@@ -481,36 +481,34 @@ std::shared_ptr<const validate::CompiledSchema> compile_openapi_schema(const jso
 
 constexpr size_t k200KB = 200 * 1024;
 
-// Validates and returns the answer, asserting it came within a generous bound.
-bool timed_validate(const validate::CompiledSchema& schema, const json& value,
-                    const std::string& label) {
+// Validates and returns the answer. A crash (std::regex's stack overflow) or a hang is the
+// failure these tests look for; ctest's time limit bounds the hang.
+bool checked_validate(const validate::CompiledSchema& schema, const json& value,
+                      const std::string& label) {
   std::vector<FieldError> errors;
-  auto start = std::chrono::steady_clock::now();
   bool ok = schema.validate(value, ErrorSource::kBody, "", errors);
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
-  EXPECT_LT(elapsed.count(), 2000) << label << " took " << elapsed.count() << " ms";
+  EXPECT_TRUE(ok || !errors.empty()) << label << ": refused without saying why";
   return ok;
 }
 
 TEST(JsonSchemaSuiteConformanceLongStrings, PatternOnA200KBStringAnswers) {
   auto schema = compile_openapi_schema({{"type", "string"}, {"pattern", "^(a|b)*$"}});
   ASSERT_TRUE(schema);
-  EXPECT_TRUE(timed_validate(*schema, std::string(k200KB, 'a'), "pattern, all a"));
+  EXPECT_TRUE(checked_validate(*schema, std::string(k200KB, 'a'), "pattern, all a"));
   std::string alternating;
   for (size_t i = 0; i < k200KB; ++i) alternating += i % 2 ? 'b' : 'a';
-  EXPECT_TRUE(timed_validate(*schema, alternating, "pattern, abab"));
-  EXPECT_FALSE(timed_validate(*schema, std::string(k200KB, 'a') + "c", "pattern, trailing c"));
+  EXPECT_TRUE(checked_validate(*schema, alternating, "pattern, abab"));
+  EXPECT_FALSE(checked_validate(*schema, std::string(k200KB, 'a') + "c", "pattern, trailing c"));
 
   // The same pattern under propertyNames and patternProperties (valijson's std::regex).
   auto names = compile_openapi_schema({{"propertyNames", {{"pattern", "^(a|b)*$"}}}});
   ASSERT_TRUE(names);
-  EXPECT_TRUE(timed_validate(*names, json{{std::string(k200KB, 'a'), 1}}, "propertyNames"));
+  EXPECT_TRUE(checked_validate(*names, json{{std::string(k200KB, 'a'), 1}}, "propertyNames"));
   auto by_pattern =
       compile_openapi_schema({{"patternProperties", {{"^(a|b)*$", {{"type", "integer"}}}}}});
   ASSERT_TRUE(by_pattern);
   // Answered either way (the layer refuses over-long keys before std::regex sees them).
-  (void)timed_validate(*by_pattern, json{{std::string(k200KB, 'a'), 1}}, "patternProperties");
+  (void)checked_validate(*by_pattern, json{{std::string(k200KB, 'a'), 1}}, "patternProperties");
 }
 
 TEST(JsonSchemaSuiteConformanceLongStrings, EveryCheckedFormatAnswersOnA200KBString) {
@@ -565,7 +563,7 @@ TEST(JsonSchemaSuiteConformanceLongStrings, EveryCheckedFormatAnswersOnA200KBStr
         << format << " was dropped by the translator: " << schema->document().dump();
     int invalid = 0;
     for (const auto& [label, value] : fillers) {
-      if (!timed_validate(*schema, value, std::string(format) + " on " + label)) ++invalid;
+      if (!checked_validate(*schema, value, std::string(format) + " on " + label)) ++invalid;
     }
     // A 200 KB string of letters is no date, address or UUID; the checker must say so.
     // (uri-template accepts nearly any text: its literals are any character but a few.)
