@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "mock/name_hints.hpp"
+#include "text/base64.hpp"
 #include "text/utf8.hpp"
 
 namespace apiserver::mock::detail {
@@ -12,28 +13,6 @@ namespace {
 
 std::string two_digits(int64_t n) {
   return (n < 10 ? "0" : "") + std::to_string(n);
-}
-
-std::string base64(const std::string& bytes) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    for (int k = 3; k >= 0; --k) out += kAlphabet[(n >> (6 * k)) & 63];
-  }
-  if (i < bytes.size()) {
-    uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 }  // namespace
@@ -132,12 +111,12 @@ std::optional<std::string> format_string(const std::string& format, const std::s
     natural = hex(rng, 8) + "-" + hex(rng, 4) + "-4" + hex(rng, 3) + "-a" + hex(rng, 3) + "-" +
               hex(rng, 12);
   } else if (format == "byte") {
-    natural = base64(hint_string(name, rng));
+    natural = text::base64_encode(hint_string(name, rng));
     if (!in_bounds(natural)) {
       // Base64 lengths are multiples of 4.
       size_t length = (min_len + 3) / 4 * 4;
       if (length > max_len) return std::nullopt;
-      return base64(std::string(length / 4 * 3, 'a'));
+      return text::base64_encode(std::string(length / 4 * 3, 'a'));
     }
   } else if (format == "password") {
     natural = "s3cret-" + word + "-" + std::to_string(n);

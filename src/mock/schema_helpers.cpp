@@ -62,14 +62,8 @@ std::optional<size_t> count_at(const Json& schema, const char* key) {
 }
 
 unsigned type_bit(const std::string& name) {
-  if (name == "null") return kNullBit;
-  if (name == "boolean") return kBooleanBit;
-  if (name == "integer") return kIntegerBit;
-  if (name == "number") return kNumberBit | kIntegerBit;  // integers are numbers too
-  if (name == "string") return kStringBit;
-  if (name == "array") return kArrayBit;
-  if (name == "object") return kObjectBit;
-  return 0;
+  const unsigned bit = validate::json_type_bit(name);
+  return bit == kNumberBit ? kNumberBit | kIntegerBit : bit;  // integers are numbers too
 }
 
 unsigned value_bits(const Value& value) {

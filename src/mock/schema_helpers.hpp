@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spec/document.hpp"
+#include "validate/json_types.hpp"
 
 namespace apiserver::mock::detail {
 
@@ -34,16 +35,14 @@ std::string text_at(const spec::Json& schema, const char* key);
 std::optional<size_t> count_at(const spec::Json& schema, const char* key);
 
 // JSON types as bits, as the validator's type keyword sees them.
-enum TypeBit : unsigned {
-  kNullBit = 1,
-  kBooleanBit = 2,
-  kIntegerBit = 4,
-  kNumberBit = 8,
-  kStringBit = 16,
-  kArrayBit = 32,
-  kObjectBit = 64,
-  kAllTypes = 127,
-};
+using validate::kAllTypes;
+using validate::kArrayBit;
+using validate::kBooleanBit;
+using validate::kIntegerBit;
+using validate::kNullBit;
+using validate::kNumberBit;
+using validate::kObjectBit;
+using validate::kStringBit;
 
 // The bits of a `type` name ("number" includes "integer"); 0 for an unknown name.
 unsigned type_bit(const std::string& name);

@@ -13,6 +13,7 @@
 
 #include "text/utf8.hpp"
 #include "validate/formats.hpp"
+#include "validate/json_types.hpp"
 #include "validate/keywords.hpp"
 #include "validate/pattern_engine.hpp"
 
@@ -84,16 +85,6 @@ class FormatConstraint final : public CopyableConstraint<FormatConstraint> {
   std::string format_;
 };
 
-enum TypeBit : unsigned {
-  kNull = 1,
-  kBoolean = 2,
-  kInteger = 4,
-  kNumber = 8,
-  kString = 16,
-  kArray = 32,
-  kObject = 64,
-};
-
 class TypeConstraint final : public CopyableConstraint<TypeConstraint> {
  public:
   TypeConstraint(unsigned allowed, std::string description)
@@ -108,16 +99,16 @@ class TypeConstraint final : public CopyableConstraint<TypeConstraint> {
 
  private:
   bool matches(const Adapter& target) const {
-    if (target.isNull()) return allowed_ & kNull;
-    if (target.isBool()) return allowed_ & kBoolean;
-    if (target.isString()) return allowed_ & kString;
-    if (target.isArray()) return allowed_ & kArray;
-    if (target.isObject()) return allowed_ & kObject;
-    if (target.isInteger()) return allowed_ & (kInteger | kNumber);
+    if (target.isNull()) return allowed_ & kNullBit;
+    if (target.isBool()) return allowed_ & kBooleanBit;
+    if (target.isString()) return allowed_ & kStringBit;
+    if (target.isArray()) return allowed_ & kArrayBit;
+    if (target.isObject()) return allowed_ & kObjectBit;
+    if (target.isInteger()) return allowed_ & (kIntegerBit | kNumberBit);
     if (target.isNumber()) {
-      if (allowed_ & kNumber) return true;
+      if (allowed_ & kNumberBit) return true;
       double d = target.getNumber();
-      return (allowed_ & kInteger) && std::isfinite(d) && std::floor(d) == d;
+      return (allowed_ & kIntegerBit) && std::isfinite(d) && std::floor(d) == d;
     }
     return false;
   }
@@ -183,18 +174,16 @@ class FormatBuilder final : public valijson::ConstraintBuilder {
 class TypeBuilder final : public valijson::ConstraintBuilder {
  public:
   valijson::constraints::Constraint* make(const Adapter& value) const override {
-    static const std::pair<const char*, unsigned> kNames[] = {
-        {"null", kNull},     {"boolean", kBoolean}, {"integer", kInteger}, {"number", kNumber},
-        {"string", kString}, {"array", kArray},     {"object", kObject},
-    };
+    static const char* kNames[] = {"null",   "boolean", "integer", "number",
+                                   "string", "array",   "object"};
     static const char* kArticles[] = {"null",     "a boolean", "an integer", "a number",
                                       "a string", "an array",  "an object"};
     unsigned allowed = 0;
     std::vector<std::string> names;
     auto add = [&](const std::string& name) {
       for (size_t i = 0; i < std::size(kNames); ++i) {
-        if (name == kNames[i].first) {
-          allowed |= kNames[i].second;
+        if (name == kNames[i]) {
+          allowed |= json_type_bit(name);
           names.push_back(kArticles[i]);
           return;
         }

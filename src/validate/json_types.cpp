@@ -5,6 +5,17 @@
 #include <vector>
 
 namespace apiserver::validate {
+
+unsigned json_type_bit(const std::string& name) {
+  if (name == "null") return kNullBit;
+  if (name == "boolean") return kBooleanBit;
+  if (name == "integer") return kIntegerBit;
+  if (name == "number") return kNumberBit;
+  if (name == "string") return kStringBit;
+  if (name == "array") return kArrayBit;
+  if (name == "object") return kObjectBit;
+  return 0;
+}
 namespace {
 
 // Sorted, as the message lists them.

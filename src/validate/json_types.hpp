@@ -8,6 +8,21 @@
 
 namespace apiserver::validate {
 
+// JSON Schema's types as bits, for checks that allow several at once (`type: [string, null]`).
+enum JsonTypeBit : unsigned {
+  kNullBit = 1,
+  kBooleanBit = 2,
+  kIntegerBit = 4,
+  kNumberBit = 8,
+  kStringBit = 16,
+  kArrayBit = 32,
+  kObjectBit = 64,
+  kAllTypes = 127,
+};
+
+// The bit of one type name ("number" is kNumberBit alone); 0 for a name that is no type.
+unsigned json_type_bit(const std::string& name);
+
 // True for "array", "boolean", "integer", "null", "number", "object" and "string".
 bool is_json_type_name(const std::string& name);
 

@@ -51,6 +51,7 @@
 #include "support/http_client.hpp"
 #include "support/scenario.hpp"
 #include "support/server_process.hpp"
+#include "text/markup_escape.hpp"
 #include "validate/schema_translator.hpp"
 
 namespace apiserver::test {
@@ -675,26 +676,6 @@ class RequestBuilder {
     return out + "--" + boundary + "--\r\n";
   }
 
-  static std::string xml_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-      switch (c) {
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '&':
-          out += "&amp;";
-          break;
-        default:
-          out += c;
-      }
-    }
-    return out;
-  }
-
   static std::string xml(const json& value, const std::string& tag) {
     std::string inner;
     if (value.is_object()) {
@@ -702,7 +683,7 @@ class RequestBuilder {
     } else if (value.is_array()) {
       for (const auto& item : value) inner += xml(item, "item");
     } else if (!value.is_null()) {
-      inner = xml_escape(scalar_text(value));
+      inner = text::escape_markup(scalar_text(value));
     }
     return "<" + tag + ">" + inner + "</" + tag + ">";
   }
