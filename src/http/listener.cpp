@@ -19,14 +19,14 @@ Listener::Listener() = default;
 Listener::~Listener() = default;
 
 void Listener::start(const std::string& host, uint16_t port, unsigned threads,
-                     std::shared_ptr<Pistache::Tcp::Handler> handler) {
+                     const std::shared_ptr<Pistache::Tcp::Handler>& handler) {
   Pistache::Address address(host, Pistache::Port(port));
   listener_ = std::make_unique<Pistache::Tcp::Listener>(address);
   listener_->init(threads,
                   Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
                       Pistache::Tcp::Options::NoDelay,
                   "apiserver-io");
-  listener_->setHandler(std::move(handler));
+  listener_->setHandler(handler);
   listener_->bind();
   listening_fd_ = find_listening_socket(this->port());
   listener_->runThreaded();

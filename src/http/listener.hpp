@@ -23,7 +23,7 @@ class Listener {
   // Binds host:port and serves its connections on `threads` event loops with clones of
   // `handler`. Throws what Pistache throws when it cannot.
   void start(const std::string& host, uint16_t port, unsigned threads,
-             std::shared_ptr<Pistache::Tcp::Handler> handler);
+             const std::shared_ptr<Pistache::Tcp::Handler>& handler);
   // The bound port (the chosen one when 0 was asked for); 0 before start().
   uint16_t port() const;
   // Closes the listening socket so that new connections are refused; the event loops go on.
