@@ -3,6 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "pipeline/content_negotiation.hpp"
 #include "pipeline/list_query.hpp"
 #include "pipeline/prefer.hpp"
@@ -64,6 +67,27 @@ void screen_read_only(nlohmann::json& item, const Resource& resource, bool refus
     } else {
       item.erase(it);
     }
+  }
+}
+
+// Reports integers an integer column cannot hold. The schema says `integer`, and 1e300 or
+// 18446744073709551615 are integers, but SQLite keeps 64 bits: stored, they would come back
+// as other numbers.
+void screen_integer_range(const nlohmann::json& item, const Resource& resource,
+                          std::vector<FieldError>& errors) {
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  for (const Column& c : resource.columns) {
+    if (c.type != model::ColumnType::kInteger) continue;
+    auto it = item.find(c.property);
+    if (it == item.end()) continue;
+    const bool too_big =
+        (it->is_number_unsigned() &&
+         it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) ||
+        (it->is_number_float() &&
+         !(it->get<double>() >= -kTwoTo63 && it->get<double>() < kTwoTo63));
+    if (too_big)
+      errors.push_back({ErrorSource::kBody, "", "/" + c.property,
+                        "must be an integer from -9223372036854775808 to 9223372036854775807"});
   }
 }
 
@@ -199,6 +223,7 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   nlohmann::json item = call.body.json;
   std::vector<FieldError> errors;
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
+  screen_integer_range(item, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   // The caller owns what it creates, whatever the body says.
   if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
@@ -242,6 +267,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
     item.erase(it);
   }
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
+  screen_integer_range(item, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   store::Record record;
   if (resource.owned()) {
@@ -267,6 +293,7 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   nlohmann::json patch = call.body.json;
   std::vector<FieldError> errors;
   screen_read_only(patch, resource, api_.settings.refuse_read_only, errors);
+  screen_integer_range(patch, resource, errors);
   patch.erase(resource.key_column().property);  // the key lives in the path
   if (!errors.empty()) return Problem::validation(std::move(errors));
 

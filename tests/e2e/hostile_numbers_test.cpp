@@ -103,6 +103,7 @@ components:
       properties:
         id: {type: integer, readOnly: true}
         amount: {type: number}
+        units: {type: integer}
         lines: {type: array, items: {type: number}}
         note: {type: string}
 )";
@@ -240,6 +241,25 @@ TEST_F(HostileNumbersTest, ADeepObjectValueBeyondADoubleIsNotANumber) {
     EXPECT_EQ(p["errors"][0]["pointer"], "/max");
   }
   expect_still_serving();
+}
+
+TEST_F(HostileNumbersTest, IntegersAnIntegerColumnCannotHoldAre422NotStoredAsOtherNumbers) {
+  const std::string detail = "must be an integer from -9223372036854775808 to 9223372036854775807";
+  const json range_error = {{"in", "body"}, {"pointer", "/units"}, {"detail", detail}};
+  for (const char* units : {"1e300", "-1e19", "18446744073709551615", "9223372036854775808"}) {
+    HttpResponse r = client_.post("/payments", std::string(R"({"units": )") + units + "}");
+    ASSERT_EQ(r.status, 422) << units << ": " << r.body;
+    EXPECT_EQ(r.json(), field_problem("/payments", range_error)) << units;
+  }
+  HttpResponse largest = client_.post("/payments", R"({"units": 9223372036854775807})");
+  ASSERT_EQ(largest.status, 201) << largest.body;
+  const std::string location = largest.header("location").value_or("");
+  EXPECT_EQ(client_.get(location).json()["units"], json(9223372036854775807LL));
+  HttpResponse patched = client_.request("PATCH", location, R"({"units": 1e300})",
+                                         {{"Content-Type", "application/merge-patch+json"}});
+  ASSERT_EQ(patched.status, 422) << patched.body;
+  EXPECT_EQ(patched.json(), field_problem(location, range_error));
+  EXPECT_EQ(client_.get(location).json()["units"], json(9223372036854775807LL));
 }
 
 }  // namespace
