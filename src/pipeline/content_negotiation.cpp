@@ -1,28 +1,12 @@
 #include "pipeline/content_negotiation.hpp"
 
 #include <cstdlib>
+#include <optional>
 
+#include "text/header_values.hpp"
 #include "text/media_type.hpp"
 
 namespace apiserver::pipeline {
-
-bool accepts_json(const std::string* accept) {
-  if (accept == nullptr || accept->empty()) return true;
-  size_t start = 0;
-  const std::string& text = *accept;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    std::string range =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
-    // A range with q=0 is a refusal.
-    size_t q = range.find("q=");
-    if (q != std::string::npos && std::strtod(range.c_str() + q + 2, nullptr) <= 0) continue;
-    std::string type = text::normalize_media_type(range);
-    if (type == "*/*" || type == "application/*" || text::is_json_media_type(type)) return true;
-  }
-  return false;
-}
 
 namespace {
 
@@ -31,20 +15,38 @@ struct Range {
   double q = 1;
 };
 
+// A qvalue (RFC 9110 12.4.2): "0" to "1" with at most three decimals; nullopt when malformed.
+std::optional<double> read_qvalue(const std::string& text) {
+  bool well_formed = !text.empty() && text.size() <= 5 && (text[0] == '0' || text[0] == '1') &&
+                     (text.size() == 1 || text[1] == '.');
+  for (size_t i = 2; well_formed && i < text.size(); ++i) {
+    well_formed = text[i] >= '0' && text[i] <= '9' && (text[0] == '0' || text[i] == '0');
+  }
+  if (!well_formed) return std::nullopt;
+  return std::strtod(text.c_str(), nullptr);
+}
+
+// The ranges of an Accept field. Parameters are read as such (a quoted value may hold ',' or
+// ';'); an element whose q is malformed is dropped rather than guessed.
 std::vector<Range> parse_accept(const std::string& text) {
   std::vector<Range> ranges;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    std::string part =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+  for (const std::string& element : text::split_unquoted(text, ',')) {
+    std::vector<std::string> parts = text::split_unquoted(element, ';');
     Range range;
-    range.type = text::normalize_media_type(part);
+    range.type = text::normalize_media_type(parts.front());
     if (range.type.empty()) continue;
-    size_t q = part.find("q=");
-    if (q != std::string::npos) range.q = std::strtod(part.c_str() + q + 2, nullptr);
-    ranges.push_back(range);
+    bool malformed = false;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      size_t eq = parts[i].find('=');
+      if (eq == std::string::npos ||
+          text::ascii_lower(text::trim_blanks(parts[i].substr(0, eq))) != "q")
+        continue;
+      std::optional<double> q = read_qvalue(text::trim_blanks(parts[i].substr(eq + 1)));
+      malformed = !q.has_value();
+      if (q) range.q = *q;
+      break;  // what follows q is accept-ext, not media type parameters
+    }
+    if (!malformed) ranges.push_back(range);
   }
   return ranges;
 }
@@ -78,6 +80,17 @@ double quality(const std::vector<Range>& ranges, const std::string& type) {
 }
 
 }  // namespace
+
+bool accepts_json(const std::string* accept) {
+  if (accept == nullptr || accept->empty()) return true;
+  std::vector<Range> ranges = parse_accept(*accept);
+  // application/json by the most specific range naming it, or a +json type asked for by name.
+  if (quality(ranges, "application/json") > 0) return true;
+  for (const Range& range : ranges) {
+    if (range.q > 0 && !is_range(range.type) && text::is_json_media_type(range.type)) return true;
+  }
+  return false;
+}
 
 MediaPick negotiate_media_type(const std::string* accept,
                                const std::vector<std::string>& media_types) {

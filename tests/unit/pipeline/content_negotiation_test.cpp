@@ -34,6 +34,14 @@ TEST(AcceptsJson, ReadsTheRangesAndTheirQValues) {
       {"q=0.0 with a blank refuses JSON", "application/json; q=0.0, text/html", false},
       {"q=0 refuses the any range", "*/*;q=0", false},
       {"a list of nothing is a refusal", ",", false},
+      {"a q=0 on JSON is not undone by the any range", "application/json;q=0, */*", false},
+      {"a q=0 on the any range is not a q=0 on JSON", "*/*;q=0, application/json", true},
+      {"the q parameter name is case-insensitive", "application/json;Q=0", false},
+      {"a parameter ending in q is not q", "application/json;eq=0", true},
+      {"a quoted comma is not a list separator", "text/html;v=\"a,application/json\"", false},
+      {"a malformed q drops its range", "application/json;q=abc", false},
+      {"a q above 1 is malformed", "application/json;q=1.5", false},
+      {"a dropped range leaves the others", "application/json;q=x, application/*;q=0.2", true},
   };
   for (const AcceptsJsonRow& row : rows) {
     SCOPED_TRACE(row.sentence);

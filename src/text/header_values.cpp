@@ -1,0 +1,53 @@
+#include "text/header_values.hpp"
+
+namespace apiserver::text {
+
+std::vector<std::string> split_unquoted(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted && c == '\\' && i + 1 < text.size()) {
+      part += c;
+      part += text[++i];
+      continue;
+    }
+    if (c == '"') quoted = !quoted;
+    if (c == separator && !quoted) {
+      parts.push_back(trim_blanks(part));
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  parts.push_back(trim_blanks(part));
+  return parts;
+}
+
+std::string trim_blanks(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return "";
+  size_t end = text.find_last_not_of(" \t");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string unquote(std::string_view value) {
+  if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::string(value);
+  std::string out;
+  for (size_t i = 1; i + 1 < value.size(); ++i) {
+    if (value[i] == '\\' && i + 2 < value.size()) ++i;
+    out += value[i];
+  }
+  return out;
+}
+
+}  // namespace apiserver::text
