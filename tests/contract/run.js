@@ -107,7 +107,9 @@ async function main() {
   const { loadExceptions, judge } = require('./lib/exceptions');
   const baseConfig = JSON.parse(fs.readFileSync(path.join(HERE, 'portman-config.json'), 'utf8'));
   const exceptions = loadExceptions(path.join(HERE, 'exceptions.json'));
-  const targets = listTargets(SOURCE_DIR, args).filter((t) => !args.only || t.name.includes(args.only));
+  const targets = listTargets(SOURCE_DIR, args).filter(
+    (target) => !args.only || target.name.includes(args.only),
+  );
 
   const totals = { assertions: 0, unexpected: [], stale: [], excepted: 0 };
   const failuresToWrite = [];
@@ -131,16 +133,11 @@ async function main() {
     totals.excepted += outcome.excepted.length;
     totals.unexpected.push(...outcome.unexpected.map((r) => ({ document: target.name, ...r })));
     totals.stale.push(...outcome.stale);
-    for (const r of results.filter((r) => r.error)) {
-      const listed = outcome.excepted.find(
-        (e) => e.request === r.request && e.assertion === r.assertion,
-      );
-      failuresToWrite.push({
-        document: target.name,
-        request: r.request,
-        assertion: r.assertion,
-        reason: listed ? listed.reason : `UNREVIEWED: ${r.error.split('\n')[0]}`,
-      });
+    failuresToWrite.push(...outcome.excepted.map((e) => e.exception));
+    for (const r of outcome.unexpected) {
+      const reason = `UNREVIEWED: ${r.error.split('\n')[0]}`;
+      const { request, assertion } = r;
+      failuresToWrite.push({ document: target.name, request, assertion, reason });
     }
   }
   if (args.writeExceptions) {

@@ -41,7 +41,7 @@ function judge(document, results, exceptions) {
       outcome.passed += 1;
       if (exception) outcome.stale.push({ ...exception, why: 'now passes' });
     } else if (exception) {
-      outcome.excepted.push({ ...result, reason: exception.reason });
+      outcome.excepted.push({ ...result, exception });
     } else {
       outcome.unexpected.push(result);
     }

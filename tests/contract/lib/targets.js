@@ -3,11 +3,12 @@
 // Every conformance document is served with --mock: the copy under tests/conformance, and,
 // with --large, the documents that only the shared conformance folder holds (../shared beside
 // the checkout, or $APISERVER_SHARED_DIR): the two large public documents, whose collections
-// alone take minutes to generate and run, too long for every CI run. The benchmark's items API is served both ways; the
-// stored examples are served stored, in a throwaway database, with a Portman configuration
-// (stored/NAME.json) that creates a row first and sends its id to the operations that need
-// one. A mocked document may have its own additions too (mock/NAME.json, see MOCK_OVERLAYS),
-// where the generated requests would not carry credentials the document asks for.
+// alone take minutes to generate and run, too long for every CI run. The benchmark's items
+// API is served both ways. The stored examples are served stored, in a throwaway database,
+// with a Portman configuration (stored/NAME.json) that creates a row first and sends its id
+// to the operations that need one. A mocked document may have its own additions too
+// (mock/NAME.json, see MOCK_OVERLAYS): credentials the generated requests would not carry,
+// or valid values where Portman's would break the document.
 'use strict';
 
 const fs = require('node:fs');
@@ -21,6 +22,8 @@ const MOCK_OVERLAYS = {
   'readme-3.1-security': 'readme-security',
   'swagger-petstore-v3': 'swagger-petstore-v3',
   sendgrid_tsg_templates_v3: 'sendgrid_tsg_templates_v3',
+  'box-openapi': 'box-openapi',
+  'discord-openapi': 'discord-openapi',
 };
 
 // Relative paths of the OpenAPI documents under `root`, sorted; LICENSES/ holds no document.
