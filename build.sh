@@ -62,6 +62,9 @@ case "$command" in
   test)
     deps "${TEST_PACKAGES[@]}"
     WERROR=ON build
+    # The contract test's tools (Portman, newman), exactly as tests/contract/package-lock.json
+    # pins them; the test itself downloads nothing.
+    (cd tests/contract && npm ci --loglevel=error)
     .ci/lint "$BUILD_DIR"
     (cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
     BUILD_DIR=$BUILD_DIR .ci/packages

@@ -1,0 +1,82 @@
+// Runs a Postman collection with newman against a running server and lists every assertion.
+//
+// The outcome is read from newman's run summary, the object its JSON reporter writes out.
+// The reporter itself is not used: on the large documents (every test script carries its
+// response schema inline) the whole summary is too long for one JavaScript string
+// (RangeError: Invalid string length). A compact report of each request (status, assertions)
+// is written instead, for reading a failure after the run.
+'use strict';
+
+const fs = require('node:fs');
+const newman = require('newman');
+
+const REQUEST_TIMEOUT_MS = 10000;
+const BODY_EXCERPT = 600;
+
+// Resolves to a list of { request, assertion, error } (error is null for a pass). Errors that
+// are not assertions (a request that got no answer, a test script that threw) are listed too,
+// with the assertion named after what failed.
+function runCollection(collection, baseUrl, reportPath) {
+  return new Promise((resolve, reject) => {
+    newman.run(
+      {
+        collection,
+        envVar: [{ key: 'baseUrl', value: baseUrl }],
+        reporters: [],
+        timeoutRequest: REQUEST_TIMEOUT_MS,
+      },
+      (error, summary) => {
+        if (error) return reject(error);
+        try {
+          const report = compactReport(summary.run.executions);
+          fs.writeFileSync(reportPath, JSON.stringify(report, null, 2));
+          resolve(results(report));
+        } catch (readError) {
+          reject(readError);
+        }
+      },
+    );
+  });
+}
+
+// One entry a request: what was sent, what came back, and each assertion's outcome.
+function compactReport(executions) {
+  return executions.map((execution) => {
+    const { request, response } = execution;
+    const body = request && request.body && request.body.raw;
+    return {
+      request: execution.item.name,
+      sent: request ? `${request.method} ${request.url.toString()}` : null,
+      sentBody: body ? String(body).slice(0, BODY_EXCERPT) : null,
+      status: response ? response.code : null,
+      contentType: response ? response.headers.get('Content-Type') || null : null,
+      body: response && response.stream ? response.stream.toString().slice(0, BODY_EXCERPT) : null,
+      requestError: execution.requestError ? execution.requestError.message : null,
+      scriptErrors: (execution.testScript || [])
+        .filter((script) => script.error)
+        .map((script) => script.error.message),
+      assertions: (execution.assertions || [])
+        .filter((assertion) => !assertion.skipped)
+        .map((assertion) => ({
+          assertion: assertion.assertion,
+          error: assertion.error ? assertion.error.message : null,
+        })),
+    };
+  });
+}
+
+function results(report) {
+  const out = [];
+  for (const entry of report) {
+    if (entry.requestError) {
+      out.push({ request: entry.request, assertion: 'request', error: entry.requestError });
+    }
+    for (const assertion of entry.assertions) out.push({ request: entry.request, ...assertion });
+    for (const message of entry.scriptErrors) {
+      out.push({ request: entry.request, assertion: 'test script', error: message });
+    }
+  }
+  return out;
+}
+
+module.exports = { runCollection };

@@ -1,0 +1,112 @@
+// The documents the contract run covers, and how each is served.
+//
+// Every conformance document is served with --mock: the copy under tests/conformance, and,
+// with --large, the documents that only the shared conformance folder holds (../shared beside
+// the checkout, or $APISERVER_SHARED_DIR): the two large public documents, whose collections
+// alone take minutes to generate and run, too long for every CI run. The benchmark's items
+// API is served both ways. The stored examples are served stored, in a throwaway database,
+// with a Portman configuration (stored/NAME.json) that creates a row first and sends its id
+// to the operations that need one. A mocked document may have its own additions too
+// (mock/NAME.json, see MOCK_OVERLAYS): credentials the generated requests would not carry,
+// or valid values where Portman's would break the document.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const OPENAPI_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+// Mocked documents (by file name without extension) -> their overlay in mock/.
+const MOCK_OVERLAYS = {
+  'readme-3.0-security': 'readme-security',
+  'readme-3.1-security': 'readme-security',
+  'swagger-petstore-v3': 'swagger-petstore-v3',
+  sendgrid_tsg_templates_v3: 'sendgrid_tsg_templates_v3',
+  'box-openapi': 'box-openapi',
+  'discord-openapi': 'discord-openapi',
+};
+
+// Relative paths of the OpenAPI documents under `root`, sorted; LICENSES/ holds no document.
+function listDocuments(root) {
+  if (!fs.existsSync(root)) return [];
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (path.relative(root, full) !== 'LICENSES') walk(full);
+      } else if (OPENAPI_EXTENSIONS.has(path.extname(entry.name))) {
+        found.push(path.relative(root, full));
+      }
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+// A target: { name, spec, mode: 'mock' | 'stored', overlay (Portman config to merge, or null),
+// env (extra environment of the server) }. `name` is how the exceptions file and the report
+// refer to it.
+function listTargets(sourceDir, { large }) {
+  const targets = [];
+  const committed = path.join(sourceDir, 'tests/conformance/openapi');
+  const committedDocs = listDocuments(committed);
+  for (const doc of committedDocs) {
+    targets.push(mockTarget(`conformance/${doc}`, path.join(committed, doc)));
+  }
+  const sharedDir = process.env.APISERVER_SHARED_DIR || path.join(sourceDir, '../shared');
+  const shared = path.join(sharedDir, 'conformance/openapi');
+  for (const doc of large ? listDocuments(shared) : []) {
+    if (!committedDocs.includes(doc)) {
+      targets.push(mockTarget(`conformance/${doc}`, path.join(shared, doc)));
+    }
+  }
+  const items = path.join(sourceDir, 'bench/spec/items.yaml');
+  targets.push(mockTarget('bench/spec/items.yaml', items));
+  targets.push(storedTarget(sourceDir, 'bench/spec/items.yaml', 'items'));
+  for (const example of listDocuments(path.join(sourceDir, 'examples'))) {
+    targets.push(storedTarget(sourceDir, `examples/${example}`, path.parse(example).name));
+  }
+  return targets;
+}
+
+function readOverlay(folder, name) {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', folder, `${name}.json`), 'utf8'));
+}
+
+function mockTarget(name, spec) {
+  const overlayName = MOCK_OVERLAYS[path.parse(spec).name];
+  const overlay = overlayName ? readOverlay('mock', overlayName) : null;
+  return { name: `${name} (mock)`, spec, mode: 'mock', overlay, env: {} };
+}
+
+function storedTarget(sourceDir, relative, overlayName) {
+  const overlay = readOverlay('stored', overlayName);
+  const env = overlay['x-server-env'] || {};
+  delete overlay['x-server-env'];
+  return {
+    name: `${relative} (stored)`,
+    spec: path.join(sourceDir, relative),
+    mode: 'stored',
+    overlay,
+    env,
+  };
+}
+
+// The base Portman configuration with a target's overlay merged in: arrays are appended, so
+// an overlay adds assignments, overwrites and an order of operations to the shared tests.
+function mergeConfig(base, overlay) {
+  if (!overlay) return base;
+  const merged = JSON.parse(JSON.stringify(base));
+  const mergeInto = (into, from) => {
+    for (const [key, value] of Object.entries(from)) {
+      if (Array.isArray(value)) into[key] = (into[key] || []).concat(value);
+      else if (value && typeof value === 'object') mergeInto((into[key] = into[key] || {}), value);
+      else into[key] = value;
+    }
+  };
+  mergeInto(merged, overlay);
+  return merged;
+}
+
+module.exports = { listTargets, mergeConfig };
