@@ -22,10 +22,13 @@ void Listener::start(const std::string& host, uint16_t port, unsigned threads,
                      const std::shared_ptr<Pistache::Tcp::Handler>& handler) {
   Pistache::Address address(host, Pistache::Port(port));
   listener_ = std::make_unique<Pistache::Tcp::Listener>(address);
+  // Pistache's default backlog (128) drops the SYNs of a burst of new connections while the
+  // accept loop catches up, and each dropped client waits a second to retry; the kernel caps
+  // SOMAXCONN at net.core.somaxconn.
   listener_->init(threads,
                   Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr) |
                       Pistache::Tcp::Options::NoDelay,
-                  "apiserver-io");
+                  "apiserver-io", SOMAXCONN);
   listener_->setHandler(handler);
   listener_->bind();
   listening_fd_ = find_listening_socket(this->port());

@@ -79,6 +79,17 @@ bool parse_content_length(std::string_view s, size_t& out) {
   return true;
 }
 
+// Longest chunk-size line (size and extensions) accepted.
+constexpr size_t kMaxChunkSizeLine = 1024;
+
+// The input of a connection is kept until its request is whole, so what it holds of a request
+// besides the body (empty lines before it, the head, chunk-size lines, trailer fields: the
+// first `held` bytes hold `body_bytes` of body) is bounded too. Else tiny chunks with long
+// extensions, or endless trailer fields, would fill memory until the body timeout.
+bool framing_within(size_t held, size_t body_bytes, const ParserLimits& limits) {
+  return held - body_bytes <= limits.max_head_bytes + limits.max_body_bytes;
+}
+
 // Finds the next line in `input` from `from`; returns the index of its '\n' or npos.
 size_t find_newline(std::string_view input, size_t from) {
   return input.find('\n', from);
@@ -118,6 +129,10 @@ ParseStatus RequestParser::parse(std::string_view input) {
              (input[head_start_] == '\r' || input[head_start_] == '\n'))
         ++head_start_;
       pos_ = head_start_;
+      // They are kept in the input until the request is whole: a flood of them is refused.
+      if (head_start_ > limits_.max_head_bytes)
+        return fail(400, "more than " + std::to_string(limits_.max_head_bytes) +
+                             " bytes of empty lines before the request line");
     }
     // Look for the empty line that ends the head, resuming where the last call stopped.
     size_t body_start = std::string_view::npos;
@@ -277,6 +292,9 @@ bool RequestParser::decide_framing() {
       if (transfer_encoding != nullptr) return reject(400, "repeated Transfer-Encoding fields");
       transfer_encoding = &value;
     } else if (name == "host") {
+      // RFC 9112 3.2: two Host fields are a 400 (a proxy in front could have believed the
+      // other one).
+      if (has_host) return reject(400, "more than one Host header field");
       has_host = true;
     } else if (name == "expect") {
       if (!list_contains(value, "100-continue"))
@@ -315,9 +333,13 @@ ParseStatus RequestParser::parse_chunked(std::string_view input) {
       case Stage::kChunkSize: {
         size_t nl = find_newline(input, pos_);
         if (nl == std::string_view::npos) {
-          if (input.size() - pos_ > 1024) return fail(400, "a chunk-size line is too long");
+          if (input.size() - pos_ > kMaxChunkSizeLine)
+            return fail(400, "a chunk-size line is too long");
           return ParseStatus::kIncomplete;
         }
+        if (nl - pos_ > kMaxChunkSizeLine) return fail(400, "a chunk-size line is too long");
+        if (!framing_within(nl + 1, request_.body.size(), limits_))
+          return fail(413, "the chunk sizes and extensions of the body are too long");
         std::string_view line = line_at(input, pos_, nl);
         line = line.substr(0, line.find(';'));  // chunk extensions are ignored
         line = trim_ows(line);
@@ -369,6 +391,9 @@ ParseStatus RequestParser::parse_chunked(std::string_view input) {
       case Stage::kTrailer: {
         // Trailer fields are read and dropped, up to the empty line.
         size_t nl = find_newline(input, pos_);
+        if (!framing_within(nl == std::string_view::npos ? input.size() : nl + 1,
+                            request_.body.size(), limits_))
+          return fail(431, "the trailer fields are too large");
         if (nl == std::string_view::npos) {
           if (input.size() - pos_ > limits_.max_head_bytes) return fail(431, "trailer too large");
           return ParseStatus::kIncomplete;

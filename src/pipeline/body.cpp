@@ -19,6 +19,7 @@ std::optional<Problem> parse_json_body(const std::string& text, nlohmann::json& 
   if (!error) return std::nullopt;
   switch (error->kind) {
     case ClientJsonError::Kind::kTooDeep:
+    case ClientJsonError::Kind::kDuplicateKey:
       return Problem::make(ProblemCode::kMalformedBody, error->message);
     case ClientJsonError::Kind::kSyntax:
       return Problem::make(ProblemCode::kMalformedBody,

@@ -1,5 +1,7 @@
 #include "pipeline/client_json.hpp"
 
+#include <functional>
+#include <set>
 #include <vector>
 
 #include "spec/json_pointer.hpp"
@@ -115,6 +117,28 @@ ClientJsonError out_of_range_error(const std::string& text) {
   return error;
 }
 
+// Notes the first member name that appears twice in one object (nlohmann keeps the last).
+class DuplicateKeyFinder {
+ public:
+  std::optional<std::string> duplicate;
+
+  bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      open_objects_.emplace_back();
+    } else if (event == Event::object_end) {
+      open_objects_.pop_back();
+    } else if (event == Event::key && !duplicate &&
+               !open_objects_.back().insert(parsed.get_ref<const std::string&>()).second) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::set<std::string>> open_objects_;  // the member names of each open object
+};
+
 }  // namespace
 
 std::optional<ClientJsonError> parse_client_json(const std::string& text, nlohmann::json& out) {
@@ -122,8 +146,18 @@ std::optional<ClientJsonError> parse_client_json(const std::string& text, nlohma
     return ClientJsonError{
         ClientJsonError::Kind::kTooDeep, "",
         "the JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+  // nlohmann takes a NUL byte for the end of the text and ignores what follows it; JSON has no
+  // place for one outside a string, and inside one it must be escaped.
+  if (size_t nul = text.find('\0'); nul != std::string::npos)
+    return ClientJsonError{ClientJsonError::Kind::kSyntax, "",
+                           "a NUL byte at offset " + std::to_string(nul)};
   try {
-    out = nlohmann::json::parse(text);
+    DuplicateKeyFinder finder;
+    out = nlohmann::json::parse(text, std::ref(finder));
+    if (finder.duplicate)
+      return ClientJsonError{ClientJsonError::Kind::kDuplicateKey, "",
+                             "the member " + nlohmann::json(*finder.duplicate).dump() +
+                                 " appears twice in one object"};
   } catch (const nlohmann::json::out_of_range& e) {
     if (e.id == kNumberOverflowId) return out_of_range_error(text);
     return ClientJsonError{ClientJsonError::Kind::kSyntax, "", e.what()};

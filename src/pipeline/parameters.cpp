@@ -1,10 +1,12 @@
 #include "pipeline/parameters.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
 #include "pipeline/client_json.hpp"
+#include "text/utf8.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -168,6 +170,12 @@ void read_parameters(const model::Operation& operation, const RawParameters& raw
     } else {
       std::vector<std::string> texts = raw_texts(p, raw);
       found = !texts.empty();
+      // Decoded text that is not UTF-8 is no JSON string: no schema may see it as one.
+      if (std::any_of(texts.begin(), texts.end(),
+                      [](const std::string& t) { return !text::is_valid_utf8(t); })) {
+        errors.push_back({source, p.name, "", "is not valid UTF-8"});
+        continue;
+      }
       if (found && p.json_encoded) {
         if (auto error = parse_client_json(texts.back(), value)) {
           bool syntax = error->kind == ClientJsonError::Kind::kSyntax;
