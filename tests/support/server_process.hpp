@@ -19,7 +19,7 @@
 
 namespace apiserver::test {
 
-// Absolute path of the built server binary (APISERVER_BINARY).
+// Absolute path of the server binary: $APISERVER_BINARY when set, else the one built here.
 std::string server_binary();
 // `relative` resolved against tests/ (APISERVER_TEST_DATA), e.g. "conformance/openapi/x.yaml".
 std::string test_data_path(std::string_view relative);
