@@ -34,7 +34,10 @@ int run(int argc, char** argv) {
                  "SQLite file (default: x-apiserver.database of the document, else SPEC-NAME.db "
                  "in the working directory; ':memory:' for a throwaway database)")
       ->envname("APISERVER_DB");
-  app.add_option("--threads", options.threads, "event-loop threads (default: one per core)")
+  app.add_option(
+         "--threads", options.threads,
+         "event-loop threads (default: one per CPU the process may use: its affinity mask and "
+         "cgroup CPU quota)")
       ->envname("APISERVER_THREADS")
       ->check(CLI::Range(0, 256));
   app.add_option("--max-body", options.max_body,
