@@ -123,7 +123,11 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
     }
     std::vector<std::string> notes;
     try {
-      generation->database = std::make_unique<store::Database>(path, api, notes, counters);
+      const store::Durability durability = options.synchronous == "full"
+                                               ? store::Durability::kPowerLoss
+                                               : store::Durability::kProcessCrash;
+      generation->database =
+          std::make_unique<store::Database>(path, api, notes, counters, durability);
     } catch (const store::DatabaseError& e) {
       std::cerr << e.what() << "\n";
       return nullptr;
