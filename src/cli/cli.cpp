@@ -34,9 +34,18 @@ int run(int argc, char** argv) {
                  "SQLite file (default: x-apiserver.database of the document, else SPEC-NAME.db "
                  "in the working directory; ':memory:' for a throwaway database)")
       ->envname("APISERVER_DB");
-  app.add_option("--threads", options.threads, "event-loop threads (default: one per core)")
+  app.add_option(
+         "--threads", options.threads,
+         "event-loop threads (default: one per CPU the process may use: its affinity mask and "
+         "cgroup CPU quota)")
       ->envname("APISERVER_THREADS")
       ->check(CLI::Range(0, 256));
+  app.add_option("--synchronous", options.synchronous,
+                 "normal: a committed write survives a crash of the server; full: a power loss "
+                 "too, each commit waiting for the disk (SQLite's synchronous setting)")
+      ->envname("APISERVER_SYNCHRONOUS")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"normal", "full"}));
   app.add_option("--max-body", options.max_body,
                  "largest request body accepted, e.g. 1MiB (default: the document's "
                  "x-apiserver.limits.max-body, else 1MiB)")

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/cpu_budget.hpp"
 #include "compile/compiler.hpp"
 #include "compile/settings.hpp"
 #include "http/server.hpp"
@@ -122,7 +123,11 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
     }
     std::vector<std::string> notes;
     try {
-      generation->database = std::make_unique<store::Database>(path, api, notes, counters);
+      const store::Durability durability = options.synchronous == "full"
+                                               ? store::Durability::kPowerLoss
+                                               : store::Durability::kProcessCrash;
+      generation->database =
+          std::make_unique<store::Database>(path, api, notes, counters, durability);
     } catch (const store::DatabaseError& e) {
       std::cerr << e.what() << "\n";
       return nullptr;
@@ -167,7 +172,8 @@ int serve(const Options& options) {
   http::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = static_cast<uint16_t>(options.port);
-  server_options.threads = options.threads;
+  // One event loop per CPU the process may run on, not per core of the machine.
+  server_options.threads = options.threads != 0 ? options.threads : usable_cpus();
   server_options.limits.max_body_bytes = generation->api->settings.max_body_bytes;
   http::Server server(server_options, *handler);
   try {

@@ -11,6 +11,9 @@ struct Options {
   int port = 8080;
   std::string database;
   unsigned threads = 0;
+  // SQLite's synchronous setting of the writer: normal (a committed write survives a crash of
+  // the server) or full (it survives a power loss too; every commit waits for an fsync).
+  std::string synchronous = "normal";
   std::string max_body;
   std::string log_level = "info";
   std::string log_format = "text";  // of server messages on stderr: text or json

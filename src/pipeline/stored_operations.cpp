@@ -228,7 +228,8 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   // The caller owns what it creates, whatever the body says.
   if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
   store::Record record;
-  store::StoreResult result = database_.store(resource).create(item, record);
+  store::StoreResult result = database_.write(
+      resource, [&](store::ResourceStore& rows) { return rows.create(item, record); });
   if (auto problem = store_problem(result, call)) return problem;
   json_response(response, 201);
   const ResourceView& v = view(resource);
@@ -270,15 +271,23 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   screen_integer_range(item, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   store::Record record;
-  if (resource.owned()) {
-    // The owner of a row never changes (so this check cannot go stale before the write).
-    store::StoreResult found = database_.store(resource).read(key, record);
-    if (auto problem = store_problem(found, call)) return problem;
-    if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
-      return not_found(call);
-    item[owner_column(resource).property] = record[static_cast<size_t>(resource.owner_column)].text;
-  }
-  store::StoreResult result = database_.store(resource).replace(key, item, record);
+  const std::optional<std::string> owner = owner_scope(call, resource);
+  bool foreign = false;
+  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+    if (resource.owned()) {
+      // The row's owner stays; a caller who may not see the row finds none.
+      store::StoreResult found = rows.read(key, record);
+      if (!found.ok()) return found;
+      if (owner && !owned_by(record, resource, *owner)) {
+        foreign = true;
+        return store::StoreResult{store::StoreStatus::kAborted, ""};
+      }
+      item[owner_column(resource).property] =
+          record[static_cast<size_t>(resource.owner_column)].text;
+    }
+    return rows.replace(key, item, record);
+  });
+  if (foreign) return not_found(call);
   if (auto problem = store_problem(result, call)) return problem;
   json_response(response, 200);
   view(resource).write(record, response.body);
@@ -301,30 +310,34 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   std::vector<FieldError> merge_errors;
   const std::optional<std::string> owner = owner_scope(call, resource);
   bool foreign = false;
-  store::StoreResult result = database_.store(resource).update(
-      key_of(call),
-      [&](nlohmann::json& item) {
-        if (resource.owned()) {
-          const std::string& property = owner_column(resource).property;
-          nlohmann::json kept = item.value(property, nlohmann::json());
-          if (owner && kept != *owner) {
-            foreign = true;
-            return false;
+  // Read, merge, validate and write in one write of the writer: nothing comes in between.
+  const nlohmann::json key = key_of(call);
+  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+    return rows.update(
+        key,
+        [&](nlohmann::json& item) {
+          if (resource.owned()) {
+            const std::string& property = owner_column(resource).property;
+            nlohmann::json kept = item.value(property, nlohmann::json());
+            if (owner && kept != *owner) {
+              foreign = true;
+              return false;
+            }
+            item.merge_patch(patch);
+            item[property] = kept;
+          } else {
+            item.merge_patch(patch);
           }
-          item.merge_patch(patch);
-          item[property] = kept;
-        } else {
-          item.merge_patch(patch);
-        }
-        // The merged item must be a valid whole item, as a PUT would send it.
-        if (!resource.item_schema) return true;
-        nlohmann::json visible = item;
-        for (const Column& c : resource.columns) {
-          if (!c.in_schema) visible.erase(c.property);
-        }
-        return resource.item_schema->validate(visible, ErrorSource::kBody, "", merge_errors);
-      },
-      record);
+          // The merged item must be a valid whole item, as a PUT would send it.
+          if (!resource.item_schema) return true;
+          nlohmann::json visible = item;
+          for (const Column& c : resource.columns) {
+            if (!c.in_schema) visible.erase(c.property);
+          }
+          return resource.item_schema->validate(visible, ErrorSource::kBody, "", merge_errors);
+        },
+        record);
+  });
   if (foreign) return not_found(call);
   if (result.status == store::StoreStatus::kAborted)
     return Problem::validation(std::move(merge_errors));
@@ -336,13 +349,22 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
 
 std::optional<Problem> StoredOperations::remove(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
-  if (auto owner = owner_scope(call, resource)) {
-    store::Record record;
-    store::StoreResult found = database_.store(resource).read(key_of(call), record);
-    if (auto problem = store_problem(found, call)) return problem;
-    if (!owned_by(record, resource, *owner)) return not_found(call);
-  }
-  store::StoreResult result = database_.store(resource).remove(key_of(call));
+  const std::optional<std::string> owner = owner_scope(call, resource);
+  const nlohmann::json key = key_of(call);
+  bool foreign = false;
+  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+    if (owner) {
+      store::Record record;
+      store::StoreResult found = rows.read(key, record);
+      if (!found.ok()) return found;
+      if (!owned_by(record, resource, *owner)) {
+        foreign = true;
+        return store::StoreResult{store::StoreStatus::kAborted, ""};
+      }
+    }
+    return rows.remove(key);
+  });
+  if (foreign) return not_found(call);
   if (auto problem = store_problem(result, call)) return problem;
   response.status = 204;
   return std::nullopt;

@@ -12,18 +12,8 @@ namespace {
 
 std::atomic<uint64_t> next_database_id{1};
 
-// SQLite waits this long for a competing writer before giving up with BUSY.
-constexpr int kBusyTimeoutSeconds = 5;
-
-std::string connect_string(const std::string& path) {
-  // SOCI's connect-string grammar quotes values containing spaces and knows
-  // no escapes: a path with a double quote cannot be expressed.
-  if (path.find('"') != std::string::npos)
-    throw DatabaseError("the database path " + path +
-                        " contains '\"', which SQLite through "
-                        "SOCI cannot open; choose another name");
-  return "db=\"" + path + "\" timeout=" + std::to_string(kBusyTimeoutSeconds);
-}
+// A reader waits this long for a lock (WAL recovery after a crash) before giving up with BUSY.
+constexpr int kReaderBusyTimeoutMs = 5000;
 
 using KeySequences = std::unordered_map<const model::Resource*, std::shared_ptr<KeySequence>>;
 
@@ -77,28 +67,30 @@ struct Database::Connection {
 };
 
 Database::Database(std::string path, const model::Api& api, std::vector<std::string>& notes,
-                   std::shared_ptr<KeyCounters> counters)
+                   std::shared_ptr<KeyCounters> counters, Durability durability)
     : path_(std::move(path)),
       api_(api),
       id_(next_database_id++),
       counters_(counters ? std::move(counters) : std::make_shared<KeyCounters>()) {
-  std::unique_ptr<Connection> setup;
-  connect_string(path_);  // refuses unusable paths with their own message
-  try {
-    setup = open_connection();
-    // WAL lets readers run beside the one writer; it is a property of the file.
-    std::string mode;
-    setup->session << "PRAGMA journal_mode=WAL", soci::into(mode);
-    if (mode != "wal") notes.push_back("journal mode is " + mode + ", not WAL");
-  } catch (const std::exception& e) {
-    throw DatabaseError("cannot open database " + path_ + ": " + e.what());
-  }
+  WriterOptions options;
+  options.durability = durability;
+  writer_ = Writer::of_file(path_, options);
+  std::string mode;
+  writer_->run([&](soci::session& session, TransactionStatements& transactions) {
+    session << "PRAGMA journal_mode", soci::into(mode);
+    migrate(session, transactions, notes);
+  });
+  if (mode != "wal") notes.push_back("journal mode is " + mode + ", not WAL");
+}
+
+void Database::migrate(soci::session& session, TransactionStatements& transactions,
+                       std::vector<std::string>& notes) {
   std::vector<std::string> errors;
   std::vector<const model::Resource*> created;
-  for (const auto& resource : api.resources) {
+  for (const auto& resource : api_.resources) {
     MigrationReport report;
     try {
-      migrate_table(setup->session, *resource, report);
+      migrate_table(session, *resource, report);
     } catch (const std::exception& e) {
       report.errors.push_back("table " + resource->table + ": " + e.what());
     }
@@ -112,44 +104,53 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
     throw DatabaseError(message);
   }
   try {
-    for (const auto& resource : api.resources) {
+    for (const auto& resource : api_.resources) {
       if (resource->key_kind != model::KeyKind::kInteger) continue;
       keys_[resource.get()] = counters_->counter(
           path_, resource->table,
-          first_unused_key(setup->session, resource->table, resource->key_column().name));
+          first_unused_key(session, resource->table, resource->key_column().name));
     }
   } catch (const std::exception& e) {
     throw DatabaseError("cannot read the keys in use in " + path_ + ": " + e.what());
   }
   // Seed rows go into tables created just now, so a restart never adds them twice.
   try {
-    seed_tables(setup->session, setup->transactions, created, keys_, notes);
+    seed_tables(session, transactions, created, keys_, notes);
   } catch (const DatabaseError&) {
     // A table left behind empty would count as seeded at the next start, which would then
     // serve it without its rows: drop what this start created, so a corrected document seeds
     // it afresh.
-    drop_tables(setup->session, created);
+    drop_tables(session, created);
     throw;
   }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  // The writer's statements of this document go with it, on the writer's thread.
+  try {
+    writer_->run([this](soci::session&, TransactionStatements&) { writer_stores_.clear(); });
+  } catch (const std::exception&) {
+  }
+}
 
 std::unique_ptr<Database::Connection> Database::open_connection() {
   auto connection = std::make_unique<Connection>();
-  connection->session.open(soci::sqlite3, connect_string(path_));
-  // NORMAL is durable across application crashes in WAL mode; only a power
-  // loss can lose the last transactions, which FULL would fsync for.
-  connection->session << "PRAGMA synchronous=NORMAL";
-  connection->session << "PRAGMA foreign_keys=ON";
-  auto prepare = [&](const char* sql) {
-    return std::make_unique<Prepared>(connection->session, sql, std::vector<model::ColumnType>{},
-                                      std::vector<model::ColumnType>{});
-  };
-  connection->transactions.begin = prepare("BEGIN IMMEDIATE");
-  connection->transactions.commit = prepare("COMMIT");
-  connection->transactions.rollback = prepare("ROLLBACK");
+  store::open_connection(connection->session, path_, Durability::kProcessCrash,
+                         kReaderBusyTimeoutMs);
+  connection->transactions = make_transaction_statements(connection->session);
   return connection;
+}
+
+StoreResult Database::write(const model::Resource& resource, const WriteBody& body) {
+  return writer_->write([&](soci::session& session, TransactionStatements& transactions) {
+    auto& slot = writer_stores_[&resource];
+    if (!slot) {
+      auto keys = keys_.find(&resource);
+      slot = std::make_unique<ResourceStore>(session, resource, transactions,
+                                             keys == keys_.end() ? nullptr : keys->second.get());
+    }
+    return body(*slot);
+  });
 }
 
 bool Database::ping() noexcept {

@@ -1,41 +1,48 @@
-// The SQLite database behind the stored resources: opened and migrated at
-// start-up, then one connection per server thread, each with its own
-// prepared statements (a SOCI session is not thread-safe).
+// The SQLite database behind the stored resources: opened and migrated at start-up. Reads run
+// on one connection per server thread, each with its own prepared statements (a SOCI session
+// is not thread-safe), in parallel on WAL snapshots; writes and migrations go to the file's one
+// writer (writer.hpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "model/model.hpp"
+#include "store/connect.hpp"
 #include "store/key_sequence.hpp"
 #include "store/resource_store.hpp"
+#include "store/writer.hpp"
 
 namespace apiserver::store {
-
-class DatabaseError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 class Database {
  public:
   // Opens (or creates) `path`, switches it to WAL, and migrates the table of
   // every resource of `api`. Throws DatabaseError listing every problem.
   // `notes` receives what the migration did. `counters` holds the key counters shared with
-  // other Database objects on the same file (a reload); null: this one's own.
+  // other Database objects on the same file (a reload); null: this one's own. `durability`
+  // applies to the file's writer, made by the first Database on it.
   Database(std::string path, const model::Api& api, std::vector<std::string>& notes,
-           std::shared_ptr<KeyCounters> counters = nullptr);
+           std::shared_ptr<KeyCounters> counters = nullptr,
+           Durability durability = Durability::kProcessCrash);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // The calling thread's store for `resource`.
+  // The calling thread's store for `resource`, for reads. (It can write, but a request thread
+  // never does: its writes go through write().)
   ResourceStore& store(const model::Resource& resource);
+
+  // Runs `body` on the writer's store for `resource`, in the writer's next transaction, and
+  // returns its result once committed (see Writer::write). `body` may read and write; a
+  // result that is not ok undoes what it wrote.
+  using WriteBody = std::function<StoreResult(ResourceStore&)>;
+  StoreResult write(const model::Resource& resource, const WriteBody& body);
 
   const std::string& path() const { return path_; }
 
@@ -46,6 +53,8 @@ class Database {
   struct Connection;
   Connection& connection();
   std::unique_ptr<Connection> open_connection();
+  void migrate(soci::session& session, TransactionStatements& transactions,
+               std::vector<std::string>& notes);
 
   std::string path_;
   const model::Api& api_;
@@ -55,6 +64,9 @@ class Database {
   // Integer-keyed resources: their key counters, shared by every connection.
   std::shared_ptr<KeyCounters> counters_;
   std::unordered_map<const model::Resource*, std::shared_ptr<KeySequence>> keys_;
+  std::shared_ptr<Writer> writer_;
+  // The stores on the writer's connection: used on the writer thread only.
+  std::unordered_map<const model::Resource*, std::unique_ptr<ResourceStore>> writer_stores_;
 };
 
 }  // namespace apiserver::store

@@ -46,6 +46,19 @@ StoreResult guarded(Body&& body) {
 
 }  // namespace
 
+TransactionStatements make_transaction_statements(soci::session& session) {
+  auto prepare = [&](const char* sql) {
+    return std::make_unique<Prepared>(session, sql, std::vector<model::ColumnType>{},
+                                      std::vector<model::ColumnType>{});
+  };
+  TransactionStatements statements;
+  statements.begin = prepare("SAVEPOINT apiserver_store");
+  statements.commit = prepare("RELEASE apiserver_store");
+  statements.rollback = prepare("ROLLBACK TO apiserver_store");
+  statements.release = prepare("RELEASE apiserver_store");
+  return statements;
+}
+
 ResourceStore::ResourceStore(soci::session& session, const model::Resource& resource,
                              TransactionStatements& transactions, KeySequence* keys)
     : session_(session), resource_(resource), transactions_(transactions), keys_(keys) {
@@ -209,8 +222,12 @@ StoreResult ResourceStore::update(const nlohmann::json& key, const Mutator& muta
       transactions_.begin->execute();
     }
     auto rollback = [&] {
-      Finisher finish(*transactions_.rollback);
-      transactions_.rollback->execute();
+      {
+        Finisher finish(*transactions_.rollback);
+        transactions_.rollback->execute();
+      }
+      Finisher finish(*transactions_.release);
+      transactions_.release->execute();
     };
     try {
       Record current;
@@ -282,8 +299,12 @@ StoreResult ResourceStore::remove(const nlohmann::json& key) {
       transactions_.commit->execute();
       return deleted ? StoreResult{} : StoreResult{StoreStatus::kNotFound, ""};
     } catch (...) {
-      Finisher finish(*transactions_.rollback);
-      transactions_.rollback->execute();
+      {
+        Finisher finish(*transactions_.rollback);
+        transactions_.rollback->execute();
+      }
+      Finisher finish(*transactions_.release);
+      transactions_.release->execute();
       throw;
     }
   });

@@ -50,12 +50,17 @@ struct ListQuery {
 // the update, which then leaves the row untouched.
 using Mutator = std::function<bool(nlohmann::json& item)>;
 
-// Transaction control shared by the resources of a connection.
+// The savepoint a read-modify-write (update, delete with its key mark) runs in, shared by the
+// resources of a connection. Inside the writer's transaction it nests; on a connection outside
+// any transaction (seeding, tests) it is one.
 struct TransactionStatements {
-  std::unique_ptr<Prepared> begin;  // BEGIN IMMEDIATE: take the write lock up front
-  std::unique_ptr<Prepared> commit;
-  std::unique_ptr<Prepared> rollback;
+  std::unique_ptr<Prepared> begin;     // SAVEPOINT
+  std::unique_ptr<Prepared> commit;    // RELEASE
+  std::unique_ptr<Prepared> rollback;  // ROLLBACK TO, then RELEASE
+  std::unique_ptr<Prepared> release;
 };
+
+TransactionStatements make_transaction_statements(soci::session& session);
 
 class ResourceStore {
  public:
@@ -69,7 +74,8 @@ class ResourceStore {
   StoreResult read(const nlohmann::json& key, Record& out);
   // Overwrites every column but the key.
   StoreResult replace(const nlohmann::json& key, const nlohmann::json& item, Record& out);
-  // Reads, lets `mutate` change the item, writes it back, in one transaction.
+  // Reads, lets `mutate` change the item, writes it back, atomically (a savepoint; on the
+  // writer's connection, inside its transaction).
   StoreResult update(const nlohmann::json& key, const Mutator& mutate, Record& out);
   StoreResult remove(const nlohmann::json& key);
   // `total` is filled when query.want_total.

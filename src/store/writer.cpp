@@ -1,0 +1,200 @@
+// The one writer of a database file, with group commit (see writer.hpp).
+#include "store/writer.hpp"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include <map>
+
+namespace apiserver::store {
+namespace {
+
+// The writer waits this long for a lock another process holds before answering busy.
+constexpr int kBusyTimeoutMs = 5000;
+
+void execute(Prepared& statement) {
+  Finisher finish(statement);
+  statement.execute();
+}
+
+std::unique_ptr<Prepared> prepare(soci::session& session, const char* sql) {
+  return std::make_unique<Prepared>(session, sql, std::vector<model::ColumnType>{},
+                                    std::vector<model::ColumnType>{});
+}
+
+bool is_busy(const soci::sqlite3_soci_error& e) {
+  int code = e.result() & 0xff;
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+}  // namespace
+
+// A write or task handed to the writer, on the stack of the thread that waits for it.
+struct Writer::Pending {
+  const Write* write = nullptr;
+  const Task* task = nullptr;
+  StoreResult result;
+  std::exception_ptr error;
+  bool done = false;
+  std::condition_variable finished;
+};
+
+std::shared_ptr<Writer> Writer::of_file(const std::string& path, const WriterOptions& options) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<Writer>> writers;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::shared_ptr<Writer> writer = writers[path].lock();
+  if (!writer) {
+    writer = std::make_shared<Writer>(path, options);
+    writers[path] = writer;
+  }
+  return writer;
+}
+
+Writer::Writer(const std::string& path, const WriterOptions& options)
+    : path_(path), options_(options) {
+  try {
+    open_connection(session_, path, options.durability, kBusyTimeoutMs);
+    // WAL lets readers run beside the one writer; it is a property of the file.
+    std::string mode;
+    session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+    // A WAL that grew under load is cut back to this size each time it starts over.
+    session_ << "PRAGMA journal_size_limit=" + std::to_string(8 << 20);
+    begin_ = prepare(session_, "BEGIN IMMEDIATE");
+    commit_ = prepare(session_, "COMMIT");
+    rollback_ = prepare(session_, "ROLLBACK");
+    savepoint_ = prepare(session_, "SAVEPOINT apiserver_write");
+    release_ = prepare(session_, "RELEASE apiserver_write");
+    rollback_to_ = prepare(session_, "ROLLBACK TO apiserver_write");
+    transactions_ = make_transaction_statements(session_);
+    checkpointer_ = std::make_unique<Checkpointer>(path, options.durability);
+  } catch (const DatabaseError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DatabaseError("cannot open database " + path + ": " + e.what());
+  }
+  thread_ = std::thread([this] { serve(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_.notify_one();
+  thread_.join();
+}
+
+StoreResult Writer::write(const Write& write) {
+  Pending pending;
+  pending.write = &write;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (queue_.size() >= options_.queue_capacity)
+    return {StoreStatus::kBusy, "the write queue of " + path_ + " is full"};
+  queue_.push_back(&pending);
+  if (queue_.size() == 1) work_.notify_one();
+  pending.finished.wait(lock, [&] { return pending.done; });
+  if (pending.error) std::rethrow_exception(pending.error);
+  return pending.result;
+}
+
+void Writer::run(const Task& task) {
+  Pending pending;
+  pending.task = &task;
+  std::unique_lock<std::mutex> lock(mutex_);
+  queue_.push_back(&pending);
+  if (queue_.size() == 1) work_.notify_one();
+  pending.finished.wait(lock, [&] { return pending.done; });
+  if (pending.error) std::rethrow_exception(pending.error);
+}
+
+size_t Writer::waiting() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
+void Writer::serve() {
+  std::deque<Pending*> group;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    work_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) return;  // stopping, nothing left
+    // A task runs alone; writes gather up to the next task.
+    if (queue_.front()->task != nullptr) {
+      group.push_back(queue_.front());
+      queue_.pop_front();
+    } else {
+      while (!queue_.empty() && queue_.front()->task == nullptr &&
+             group.size() < options_.max_group) {
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    lock.unlock();
+    if (group.front()->task != nullptr) {
+      try {
+        (*group.front()->task)(session_, transactions_);
+      } catch (...) {
+        group.front()->error = std::current_exception();
+      }
+    } else {
+      run_group(group);
+      checkpointer_->committed();
+    }
+    lock.lock();
+    // Notified under the lock: once `done` is seen, the waiter may destroy its Pending.
+    for (Pending* pending : group) {
+      pending->done = true;
+      pending->finished.notify_one();
+    }
+    group.clear();
+  }
+}
+
+void Writer::run_group(std::deque<Pending*>& group) {
+  // Alone in its transaction, a write needs no savepoint: a failure rolls the transaction back.
+  const bool alone = group.size() == 1;
+  bool any_written = false;
+  try {
+    execute(*begin_);
+  } catch (const soci::sqlite3_soci_error& e) {
+    for (Pending* pending : group) {
+      if (is_busy(e))
+        pending->result = {StoreStatus::kBusy, e.what()};
+      else
+        pending->error = std::current_exception();
+    }
+    return;
+  }
+  try {
+    for (Pending* pending : group) {
+      if (!alone) execute(*savepoint_);
+      try {
+        pending->result = (*pending->write)(session_, transactions_);
+      } catch (...) {
+        pending->error = std::current_exception();
+      }
+      const bool kept = !pending->error && pending->result.ok();
+      if (!alone) {
+        if (!kept) execute(*rollback_to_);
+        execute(*release_);
+      }
+      any_written = any_written || kept;
+    }
+    execute(any_written ? *commit_ : *rollback_);
+  } catch (...) {
+    // The transaction itself failed (the disk is full, the commit was refused): nothing of
+    // the group was written, and every write of it says so.
+    std::exception_ptr failure = std::current_exception();
+    try {
+      execute(*rollback_);
+    } catch (...) {
+      // SQLite may have rolled back already.
+    }
+    for (Pending* pending : group) {
+      if (!pending->error) pending->error = failure;
+    }
+  }
+}
+
+}  // namespace apiserver::store
