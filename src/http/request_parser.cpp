@@ -1,3 +1,6 @@
+// The incremental HTTP/1.1 request parser (see request_parser.hpp). A little over 400 lines:
+// it is one state machine (head, fixed body, chunked body, trailer) whose framing rules and
+// limits are easier to check against RFC 9112 side by side than split across files.
 #include "http/request_parser.hpp"
 
 #include <algorithm>
