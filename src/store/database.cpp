@@ -126,7 +126,7 @@ void Database::migrate(soci::session& session, TransactionStatements& transactio
 }
 
 Database::~Database() {
-  // The writer's statements of this document go with it, on the writer's thread.
+  // The writer's statements of this document go with it, in the writer's turn.
   try {
     writer_->run([this](soci::session&, TransactionStatements&) { writer_stores_.clear(); });
   } catch (const std::exception&) {

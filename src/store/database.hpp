@@ -65,7 +65,7 @@ class Database {
   std::shared_ptr<KeyCounters> counters_;
   std::unordered_map<const model::Resource*, std::shared_ptr<KeySequence>> keys_;
   std::shared_ptr<Writer> writer_;
-  // The stores on the writer's connection: used on the writer thread only.
+  // The stores on the writer's connection: used only by the thread whose turn it is.
   std::unordered_map<const model::Resource*, std::unique_ptr<ResourceStore>> writer_stores_;
 };
 

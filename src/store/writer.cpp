@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <map>
+#include <vector>
 
 namespace apiserver::store {
 namespace {
@@ -73,17 +74,9 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
   } catch (const std::exception& e) {
     throw DatabaseError("cannot open database " + path + ": " + e.what());
   }
-  thread_ = std::thread([this] { serve(); });
 }
 
-Writer::~Writer() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  work_.notify_one();
-  thread_.join();
-}
+Writer::~Writer() = default;
 
 StoreResult Writer::write(const Write& write) {
   Pending pending;
@@ -92,8 +85,7 @@ StoreResult Writer::write(const Write& write) {
   if (queue_.size() >= options_.queue_capacity)
     return {StoreStatus::kBusy, "the write queue of " + path_ + " is full"};
   queue_.push_back(&pending);
-  if (queue_.size() == 1) work_.notify_one();
-  pending.finished.wait(lock, [&] { return pending.done; });
+  take_turn(pending, lock);
   if (pending.error) std::rethrow_exception(pending.error);
   return pending.result;
 }
@@ -103,8 +95,7 @@ void Writer::run(const Task& task) {
   pending.task = &task;
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&pending);
-  if (queue_.size() == 1) work_.notify_one();
-  pending.finished.wait(lock, [&] { return pending.done; });
+  take_turn(pending, lock);
   if (pending.error) std::rethrow_exception(pending.error);
 }
 
@@ -113,45 +104,46 @@ size_t Writer::waiting() {
   return queue_.size();
 }
 
-void Writer::serve() {
-  std::deque<Pending*> group;
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (true) {
-    work_.wait(lock, [this] { return !queue_.empty() || stopping_; });
-    if (queue_.empty()) return;  // stopping, nothing left
+void Writer::take_turn(Pending& pending, std::unique_lock<std::mutex>& lock) {
+  pending.finished.wait(lock,
+                        [&] { return pending.done || (!writing_ && queue_.front() == &pending); });
+  if (pending.done) return;  // a leader before it wrote it
+  // First in line with the connection free: this thread writes for the group.
+  writing_ = true;
+  std::vector<Pending*> group;
+  if (pending.task != nullptr) {
+    group.push_back(&pending);
+    queue_.pop_front();
+  } else {
     // A task runs alone; writes gather up to the next task.
-    if (queue_.front()->task != nullptr) {
+    while (!queue_.empty() && queue_.front()->task == nullptr &&
+           group.size() < options_.max_group) {
       group.push_back(queue_.front());
       queue_.pop_front();
-    } else {
-      while (!queue_.empty() && queue_.front()->task == nullptr &&
-             group.size() < options_.max_group) {
-        group.push_back(queue_.front());
-        queue_.pop_front();
-      }
     }
-    lock.unlock();
-    if (group.front()->task != nullptr) {
-      try {
-        (*group.front()->task)(session_, transactions_);
-      } catch (...) {
-        group.front()->error = std::current_exception();
-      }
-    } else {
-      run_group(group);
-      checkpointer_->committed();
-    }
-    lock.lock();
-    // Notified under the lock: once `done` is seen, the waiter may destroy its Pending.
-    for (Pending* pending : group) {
-      pending->done = true;
-      pending->finished.notify_one();
-    }
-    group.clear();
   }
+  lock.unlock();
+  if (pending.task != nullptr) {
+    try {
+      (*pending.task)(session_, transactions_);
+    } catch (...) {
+      pending.error = std::current_exception();
+    }
+  } else {
+    run_group(group);
+    checkpointer_->committed();
+  }
+  lock.lock();
+  writing_ = false;
+  // Notified under the lock: once `done` is seen, a waiter may destroy its Pending.
+  for (Pending* member : group) {
+    member->done = true;
+    member->finished.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->finished.notify_one();  // the next leader
 }
 
-void Writer::run_group(std::deque<Pending*>& group) {
+void Writer::run_group(const std::vector<Pending*>& group) {
   // Alone in its transaction, a write needs no savepoint: a failure rolls the transaction back.
   const bool alone = group.size() == 1;
   bool any_written = false;

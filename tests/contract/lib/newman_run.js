@@ -17,6 +17,7 @@ const BODY_EXCERPT = 600;
 // are not assertions (a request that got no answer, a test script that threw) are listed too,
 // with the assertion named after what failed.
 function runCollection(collection, baseUrl, reportPath) {
+  const notSent = removeForeignRequests(collection);
   return new Promise((resolve, reject) => {
     newman.run(
       {
@@ -30,13 +31,38 @@ function runCollection(collection, baseUrl, reportPath) {
         try {
           const report = compactReport(summary.run.executions);
           fs.writeFileSync(reportPath, JSON.stringify(report, null, 2));
-          resolve(results(report));
+          resolve(notSent.concat(results(report)));
         } catch (readError) {
           reject(readError);
         }
       },
     );
   });
+}
+
+// Takes out of the collection every request addressed elsewhere than {{baseUrl}} (Portman
+// keeps an operation's own `servers`, e.g. a vendor's upload host), so that nothing leaves
+// this machine; each is reported as a failed result instead.
+function removeForeignRequests(collection) {
+  const notSent = [];
+  const keepLocal = (items) =>
+    items.filter((item) => {
+      if (item.item) {
+        item.item = keepLocal(item.item);
+        return true;
+      }
+      const url = item.request && item.request.url;
+      const host = url && typeof url === 'object' ? [].concat(url.host || []).join('.') : url;
+      if (host === '{{baseUrl}}') return true;
+      notSent.push({
+        request: item.name,
+        assertion: 'addressed to the server under test',
+        error: `addressed to ${host} (an operation's own servers): not sent`,
+      });
+      return false;
+    });
+  collection.item = keepLocal(collection.item || []);
+  return notSent;
 }
 
 // One entry a request: what was sent, what came back, and each assertion's outcome.
