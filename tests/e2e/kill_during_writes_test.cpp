@@ -109,7 +109,9 @@ TEST(KillDuringWrites, EveryWriteAnswered2xxSurvivesSigkill) {
       ++checked;
       HttpResponse r = client.get("/todos/" + std::to_string(it->first));
       EXPECT_EQ(r.status, 200) << "todo " << it->first;
-      if (r.status == 200) EXPECT_EQ(r.json().value("title", ""), it->second);
+      if (r.status == 200) {
+        EXPECT_EQ(r.json().value("title", ""), it->second);
+      }
     }
   }
   // ... and the file holds every one of them.
