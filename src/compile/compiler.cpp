@@ -146,7 +146,7 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
       api->operations.push_back(&op);
     }
   }
-  map_resources(*document, schemas, *api, diagnostics);
+  map_resources(*document, schemas, *api, diagnostics, options.mock);
   if (options.mock) unmap_unseeded_resources(*api);
   auth::compile_security(*document, *api, options.mock, diagnostics);
   compile_rate_limits(*document, *api, diagnostics);

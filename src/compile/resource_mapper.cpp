@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one Mapper class walks collections, their candidates and the
+// storage decision together; splitting it would scatter one decision over files.
 #include "compile/resource_mapper.hpp"
 
 #include <algorithm>
@@ -106,8 +108,9 @@ struct Candidate {
 
 class Mapper {
  public:
-  Mapper(const Document& document, SchemaCache& schemas, model::Api& api, spec::Diagnostics& d)
-      : document_(document), schemas_(schemas), api_(api), diagnostics_(d) {}
+  Mapper(const Document& document, SchemaCache& schemas, model::Api& api, spec::Diagnostics& d,
+         bool mock)
+      : document_(document), schemas_(schemas), api_(api), diagnostics_(d), mock_(mock) {}
 
   void run() {
     read_explicit_actions();
@@ -123,7 +126,7 @@ class Mapper {
       for (Operation& op : item.operations) {
         auto it = explicit_.find(&op);
         if (op.stored() || it == explicit_.end() || it->second == CrudAction::kNone) continue;
-        diagnostics_.add(document_.at(
+        report(document_.at(
             op.node, Diagnostic::Severity::kError,
             std::string("x-apiserver-crud: ") + model::to_string(it->second) + " on " + op.method +
                 " " + op.path_template + " cannot be mapped: " +
@@ -143,9 +146,9 @@ class Mapper {
         auto action =
             crud.node->is_string() ? parse_action(crud.node->get<std::string>()) : std::nullopt;
         if (!action) {
-          diagnostics_.add(document_.at(crud, Diagnostic::Severity::kError,
-                                        "x-apiserver-crud must be one of list, create, read, "
-                                        "replace, update, delete, none"));
+          report(document_.at(crud, Diagnostic::Severity::kError,
+                              "x-apiserver-crud must be one of list, create, read, "
+                              "replace, update, delete, none"));
           continue;
         }
         explicit_[&op] = *action;
@@ -222,8 +225,9 @@ class Mapper {
     std::string table;
     if (table_node.valid()) {
       if (!table_node.node->is_string() || table_node.node->get<std::string>().empty()) {
-        diagnostics_.add(document_.at(table_node, Diagnostic::Severity::kError,
-                                      "x-apiserver-table must be a table name or false"));
+        report(document_.at(table_node, Diagnostic::Severity::kError,
+                            "x-apiserver-table must be a table name or false"));
+        refuse("x-apiserver-table is not a table name");
         return;
       }
       table = sanitize_table_name(table_node.node->get<std::string>());
@@ -234,11 +238,17 @@ class Mapper {
       // Two collections end in the same word (/a/items, /items): name each by its whole path.
       table = sanitize_table_name(collection.path_template.substr(1));
     }
-    model::Resource* resource = resource_for(table, schema, facts, key_param, collection);
-    if (resource == nullptr) {
-      refuse("its item schema cannot be stored (see the errors above)");
+    spec::Diagnostics found;  // what storing this shape runs into
+    std::unique_ptr<model::Resource> built =
+        resource_for(table, schema, facts, key_param, collection, found);
+    if (!found.has_errors()) {
+      for (const Diagnostic& d : found.items()) diagnostics_.add(d);
+      api_.resources.push_back(std::move(built));
+    } else {
+      keep_as_mocks(candidates, facts, found);
       return;
     }
+    model::Resource* resource = api_.resources.back().get();
     for (Candidate& c : candidates) {
       c.op->crud = c.action;
       c.op->resource = resource;
@@ -304,15 +314,19 @@ class Mapper {
     return count;
   }
 
-  model::Resource* resource_for(const std::string& table, const NodeRef& schema,
-                                const SchemaFacts& facts, const std::string& key_param,
-                                const model::PathItem& collection) {
+  // The resource storing `schema` on `table`; problems go to `found` (a resource with errors
+  // in `found` is not to be used).
+  std::unique_ptr<model::Resource> resource_for(const std::string& table, const NodeRef& schema,
+                                                const SchemaFacts& facts,
+                                                const std::string& key_param,
+                                                const model::PathItem& collection,
+                                                spec::Diagnostics& found) {
     for (auto& existing : api_.resources) {
       if (existing->table != table) continue;
-      diagnostics_.add(document_.at(
-          schema, Diagnostic::Severity::kError,
-          "table '" + table + "' would store both " + existing->collection_path + " and " +
-              collection.path_template + "; give one schema another x-apiserver-table"));
+      found.add(document_.at(schema, Diagnostic::Severity::kError,
+                             "table '" + table + "' would store both " + existing->collection_path +
+                                 " and " + collection.path_template +
+                                 "; give one schema another x-apiserver-table"));
       return nullptr;
     }
     auto resource = std::make_unique<model::Resource>();
@@ -320,19 +334,74 @@ class Mapper {
     resource->collection_path = collection.path_template;
     std::string name = component_name(document_, schema);
     resource->name = name.empty() ? table : name;
-    if (!build_columns(document_, *resource, schema, facts, key_param, diagnostics_))
-      return nullptr;
+    if (!build_columns(document_, *resource, schema, facts, key_param, found)) return nullptr;
     resource->item_schema = schemas_.get(schema, Direction::kRequest);
-    read_seed(document_, *resource, facts.resolved, diagnostics_);
-    read_owner(document_, *resource, facts.resolved, diagnostics_);
-    api_.resources.push_back(std::move(resource));
-    return api_.resources.back().get();
+    read_seed(document_, *resource, facts.resolved, found);
+    read_owner(document_, *resource, facts.resolved, found);
+    return resource;
+  }
+
+  // True when the document itself asks for storage here: an x-apiserver-crud action on one of
+  // the operations, or an x-apiserver-* storage key on the item schema.
+  bool stated_by_document(const std::vector<Candidate>& candidates,
+                          const SchemaFacts& facts) const {
+    for (const Candidate& c : candidates) {
+      auto it = explicit_.find(c.op);
+      if (it != explicit_.end() && it->second != CrudAction::kNone) return true;
+    }
+    for (const char* key :
+         {"x-apiserver-table", "x-apiserver-key", "x-apiserver-seed", "x-apiserver-owner"}) {
+      if (Document::child(facts.resolved, key).valid()) return true;
+    }
+    return false;
+  }
+
+  // The candidates cannot be stored for the errors in `found`: they answer as mocks. When the
+  // document stated the mapping, its errors stand (as warnings under --mock); when only the
+  // convention found it, they are warnings naming the operations that stay mocks.
+  void keep_as_mocks(std::vector<Candidate>& candidates, const SchemaFacts& facts,
+                     const spec::Diagnostics& found) {
+    std::string why;
+    for (const Diagnostic& d : found.items()) {
+      if (d.severity == Diagnostic::Severity::kError) {
+        why = d.message;
+        break;
+      }
+    }
+    for (Candidate& c : candidates)
+      c.op->not_stored_reason = "its item schema cannot be stored: " + why;
+    if (stated_by_document(candidates, facts)) {
+      for (const Diagnostic& d : found.items()) report(d);
+      return;
+    }
+    std::string operations;
+    for (const Candidate& c : candidates)
+      operations += (operations.empty() ? "" : ", ") + c.op->method + " " + c.op->path_template;
+    bool first = true;
+    for (Diagnostic d : found.items()) {
+      if (d.severity == Diagnostic::Severity::kError) {
+        d.severity = Diagnostic::Severity::kWarning;
+        if (first) d.message = operations + " answer as mocks, not stored: " + d.message;
+        first = false;
+      }
+      diagnostics_.add(std::move(d));
+    }
+  }
+
+  // A storage error: fatal, except under --mock, which never fails on storage.
+  void report(Diagnostic diagnostic) {
+    if (mock_ && diagnostic.severity == Diagnostic::Severity::kError) {
+      diagnostic.severity = Diagnostic::Severity::kWarning;
+      diagnostic.message = "--mock serves it as a mock: " + diagnostic.message;
+    }
+    diagnostics_.add(std::move(diagnostic));
   }
 
   const Document& document_;
   SchemaCache& schemas_;
   model::Api& api_;
   spec::Diagnostics& diagnostics_;
+  bool mock_;
   std::map<const Operation*, CrudAction> explicit_;
 };
 
@@ -355,8 +424,8 @@ void unmap_unseeded_resources(model::Api& api) {
 }
 
 void map_resources(const Document& document, SchemaCache& schemas, model::Api& api,
-                   spec::Diagnostics& diagnostics) {
-  Mapper(document, schemas, api, diagnostics).run();
+                   spec::Diagnostics& diagnostics, bool mock) {
+  Mapper(document, schemas, api, diagnostics, mock).run();
 }
 
 }  // namespace apiserver::compile

@@ -19,7 +19,8 @@ namespace apiserver::compile {
 // resources (--mock).
 void unmap_unseeded_resources(model::Api& api);
 
+// `mock`: the server runs with --mock, where storage problems are warnings.
 void map_resources(const spec::Document& document, SchemaCache& schemas, model::Api& api,
-                   spec::Diagnostics& diagnostics);
+                   spec::Diagnostics& diagnostics, bool mock = false);
 
 }  // namespace apiserver::compile

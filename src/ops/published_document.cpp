@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ops/document_bundle.hpp"
+
 namespace apiserver::ops {
 namespace {
 
@@ -42,11 +44,26 @@ void emit(YAML::Emitter& out, const spec::Json& node) {
   }
 }
 
+// This server first in `servers`, so that "Try it out" calls it and not the vendor's
+// production URL; the document's own entries follow. "/" is relative to where the document was
+// fetched from: this server, whatever name a browser reached it by.
+void put_this_server_first(spec::Json& root) {
+  spec::Json servers = spec::Json::array();
+  servers.push_back({{"url", "/"}, {"description", "this server"}});
+  if (auto declared = root.find("servers"); declared != root.end() && declared->is_array()) {
+    for (const auto& server : *declared) {
+      if (!(server.is_object() && server.value("url", "") == "/")) servers.push_back(server);
+    }
+  }
+  root["servers"] = std::move(servers);
+}
+
 }  // namespace
 
 PublishedDocument publish(const spec::Document& document) {
-  spec::Json root = document.root();
+  spec::Json root = bundle_document(document);
   strip_server_keys(root);
+  put_this_server_first(root);
   PublishedDocument out;
   out.json = root.dump(-1, ' ', false, spec::Json::error_handler_t::replace);
   YAML::Emitter emitter;

@@ -1,5 +1,7 @@
-// The document as the server publishes it at /openapi.json and /openapi.yaml: every
-// x-apiserver* key removed (server settings, secret references), computed once.
+// The document as the server publishes it at /openapi.json and /openapi.yaml, computed once
+// at start-up: bundled into one tree (references to other files brought in, see
+// document_bundle.hpp), every x-apiserver* key removed (server settings, secret references),
+// and this server first in `servers`.
 #pragma once
 
 #include <string>

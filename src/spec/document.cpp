@@ -55,8 +55,70 @@ bool has_uri_scheme(const std::string& ref) {
   return colon != std::string::npos && colon > 1 && (slash == std::string::npos || colon < slash);
 }
 
+// The file a $ref names, %-escapes decoded ("my%20api.yaml#/x" -> "my api.yaml").
 std::string file_part(const std::string& ref) {
-  return ref.substr(0, ref.find('#'));
+  std::string raw = ref.substr(0, ref.find('#'));
+  std::string decoded;
+  return text::percent_decode(raw, decoded, false) ? decoded : raw;
+}
+
+// A URI without its fragment and trailing '#', as $id and $ref name schema resources.
+std::string without_fragment(const std::string& uri) {
+  return uri.substr(0, uri.find('#'));
+}
+
+// 3.1 schema names in `file`: `$anchor`/`$dynamicAnchor` into file.anchors, absolute `$id`s
+// into `ids`, relative `$id`s (not supported as a base for other references) into `relative`.
+void collect_names(SourceFile& file, const Json& node, const std::string& pointer,
+                   std::unordered_map<std::string, NodeRef>& ids,
+                   std::vector<std::string>& relative_ids) {
+  if (node.is_object()) {
+    for (const char* key : {"$anchor", "$dynamicAnchor"}) {
+      auto it = node.find(key);
+      if (it != node.end() && it->is_string())
+        file.anchors.emplace(it->get<std::string>(), pointer);
+    }
+    auto id = node.find("$id");
+    if (id != node.end() && id->is_string()) {
+      const std::string uri = without_fragment(id->get<std::string>());
+      if (has_uri_scheme(uri)) {
+        ids.emplace(uri, NodeRef{&file, pointer, &node});
+      } else if (!uri.empty()) {
+        relative_ids.push_back(pointer);
+      }
+    }
+    for (const auto& [key, value] : node.items()) {
+      if (!value.is_structured() || holds_data(key, value)) continue;
+      collect_names(file, value, append_pointer(pointer, key), ids, relative_ids);
+    }
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      if (node[i].is_structured())
+        collect_names(file, node[i], pointer + "/" + std::to_string(i), ids, relative_ids);
+    }
+  }
+}
+
+// True when a $ref at or under `node` names another file: under a relative `$id` such a
+// reference would be resolved against the $id, which the loader does not do.
+bool refers_to_files(const Json& node) {
+  if (node.is_object()) {
+    auto ref = node.find("$ref");
+    if (ref != node.end() && ref->is_string() && !file_part(ref->get<std::string>()).empty())
+      return true;
+    for (const auto& [key, value] : node.items()) {
+      if (value.is_structured() && !holds_data(key, value) && refers_to_files(value)) return true;
+    }
+  } else if (node.is_array()) {
+    for (const Json& item : node) {
+      if (item.is_structured() && refers_to_files(item)) return true;
+    }
+  }
+  return false;
+}
+
+std::string describe(const NodeRef& node) {
+  return (node.file != nullptr ? node.file->display_name : std::string()) + "#" + node.pointer;
 }
 
 std::string canonical_target(const SourceFile& from, const std::string& file) {
@@ -149,31 +211,51 @@ const SourceFile* Document::find_file(const std::string& canonical_path) const {
 
 std::optional<NodeRef> Document::resolve(const SourceFile& from, const std::string& ref) const {
   size_t hash = ref.find('#');
-  std::string file = ref.substr(0, hash);
+  std::string file = file_part(ref);
   std::string fragment = hash == std::string::npos ? "" : ref.substr(hash + 1);
   const SourceFile* target = &from;
+  std::string base;  // the pointer fragments start from: a $id's schema, else the root
   if (!file.empty()) {
-    if (has_uri_scheme(file)) return std::nullopt;
-    target = find_file(canonical_target(from, file));
-    if (target == nullptr) return std::nullopt;
+    if (has_uri_scheme(file)) {
+      auto id = ids_.find(file);
+      if (id == ids_.end()) return std::nullopt;
+      target = id->second.file;
+      base = id->second.pointer;
+    } else {
+      target = find_file(canonical_target(from, file));
+      if (target == nullptr) return std::nullopt;
+    }
   }
   std::string pointer;
   if (!text::percent_decode(fragment, pointer, false)) return std::nullopt;
-  if (!pointer.empty() && pointer.front() != '/') return std::nullopt;  // plain-name anchors
+  if (!pointer.empty() && pointer.front() != '/') {
+    // A plain name: a 3.1 `$anchor` of the target file.
+    auto anchor = target->anchors.find(pointer);
+    if (anchor == target->anchors.end()) return std::nullopt;
+    pointer = anchor->second;
+  } else {
+    pointer = base + pointer;
+  }
   const Json* node = find_pointer(target->root(), pointer);
   if (node == nullptr) return std::nullopt;
   return NodeRef{target, pointer, node};
 }
 
 NodeRef Document::follow(NodeRef node, Diagnostics& diagnostics) const {
-  std::set<std::pair<const SourceFile*, std::string>> seen;
+  std::vector<NodeRef> chain;
   while (node.valid() && node.node->is_object()) {
     auto it = node.node->find("$ref");
     if (it == node.node->end() || !it->is_string()) break;
-    if (!seen.insert({node.file, node.pointer}).second) {
-      diagnostics.add(at(node, Diagnostic::Severity::kError, "circular $ref chain"));
+    for (const NodeRef& earlier : chain) {
+      if (earlier.file != node.file || earlier.pointer != node.pointer) continue;
+      std::string links;
+      for (const NodeRef& link : chain) links += describe(link) + " -> ";
+      diagnostics.add(
+          at(node, Diagnostic::Severity::kError,
+             "circular $ref chain with nothing but references in it: " + links + describe(node)));
       return {};
     }
+    chain.push_back(node);
     std::string ref = it->get<std::string>();
     auto target = resolve(*node.file, ref);
     if (!target) {
@@ -191,16 +273,28 @@ Diagnostic Document::at(const NodeRef& node, Diagnostic::Severity severity,
   return make_diagnostic(node.file, node.pointer, severity, std::move(message));
 }
 
+namespace {
+
+// `node`, or where it leads when it is a {$ref} the structure walk followed.
+NodeRef followed_in_place(NodeRef node) {
+  if (node.file == nullptr || !node.node->is_object() || !node.node->contains("$ref")) return node;
+  auto it = node.file->followed.find(node.pointer);
+  return it == node.file->followed.end() ? node : it->second;
+}
+
+}  // namespace
+
 NodeRef Document::child(const NodeRef& parent, const std::string& key) {
   if (!parent.valid() || !parent.node->is_object()) return {};
   auto it = parent.node->find(key);
   if (it == parent.node->end()) return {};
-  return {parent.file, append_pointer(parent.pointer, key), &*it};
+  return followed_in_place({parent.file, append_pointer(parent.pointer, key), &*it});
 }
 
 NodeRef Document::item(const NodeRef& parent, size_t index) {
   if (!parent.valid() || !parent.node->is_array() || index >= parent.node->size()) return {};
-  return {parent.file, parent.pointer + "/" + std::to_string(index), &(*parent.node)[index]};
+  return followed_in_place(
+      {parent.file, parent.pointer + "/" + std::to_string(index), &(*parent.node)[index]});
 }
 
 std::unique_ptr<Document> load_document(const std::string& path, Diagnostics& diagnostics) {
@@ -226,13 +320,7 @@ std::unique_ptr<Document> load_document(const std::string& path, Diagnostics& di
       const RefSite& site = sites[s];
       std::string target_file = file_part(site.ref);
       if (target_file.empty()) continue;
-      if (has_uri_scheme(target_file)) {
-        diagnostics.add(make_diagnostic(
-            site.file, site.pointer, Diagnostic::Severity::kError,
-            "remote $ref '" + site.ref + "' is not supported: only local files are loaded"));
-        load_failed = true;
-        continue;
-      }
+      if (has_uri_scheme(target_file)) continue;  // a 3.1 $id, or reported by check()
       std::string canonical_path = canonical_target(file, target_file);
       if (document->find_file(canonical_path) != nullptr) continue;
       std::string display = fs::path(canonical_path).lexically_relative(main_dir).string();
@@ -244,7 +332,8 @@ std::unique_ptr<Document> load_document(const std::string& path, Diagnostics& di
       document->files_.push_back(std::move(loaded));
     }
   }
-  if (load_failed || !document->check(diagnostics)) return nullptr;
+  if (load_failed || !document->check(diagnostics) || !document->link_structure(diagnostics))
+    return nullptr;
   return document;
 }
 
@@ -265,21 +354,40 @@ std::unique_ptr<Document> parse_document(const std::string& text, const std::str
   }
   auto document = std::unique_ptr<Document>(new Document());
   document->files_.push_back(std::move(file));
-  if (!document->check(diagnostics)) return nullptr;
+  if (!document->check(diagnostics) || !document->link_structure(diagnostics)) return nullptr;
   return document;
 }
 
 bool Document::check(Diagnostics& diagnostics) {
   bool ok = true;
   std::vector<RefSite> sites;
-  for (const auto& file : files_) collect_refs(*file, file->root(), "", sites);
-  for (const RefSite& site : sites) {
-    if (has_uri_scheme(file_part(site.ref))) continue;  // reported while loading
-    if (!resolve(*site.file, site.ref)) {
-      diagnostics.add(make_diagnostic(site.file, site.pointer, Diagnostic::Severity::kError,
-                                      "$ref '" + site.ref + "' does not resolve"));
+  for (const auto& file : files_) {
+    std::vector<std::string> relative_ids;
+    collect_names(*file, file->root(), "", ids_, relative_ids);
+    auto version = root().is_object() ? root().find("openapi") : root().end();
+    const bool v31 = version != root().end() && version->is_string() &&
+                     version->get<std::string>().rfind("3.1", 0) == 0;
+    for (const std::string& pointer : relative_ids) {
+      if (!v31 || !refers_to_files(*find_pointer(file->root(), pointer))) continue;
+      diagnostics.add(make_diagnostic(
+          file.get(), pointer + "/$id", Diagnostic::Severity::kError,
+          "a relative $id is not supported as the base of the references under it: they are "
+          "resolved against the file; make the $id an absolute URI or the references "
+          "relative to the file"));
       ok = false;
     }
+    collect_refs(*file, file->root(), "", sites);
+  }
+  for (const RefSite& site : sites) {
+    if (resolve(*site.file, site.ref)) continue;
+    std::string message =
+        has_uri_scheme(file_part(site.ref))
+            ? "remote $ref '" + site.ref +
+                  "' is not supported: only local files (and the $id of their schemas) are loaded"
+            : "$ref '" + site.ref + "' does not resolve";
+    diagnostics.add(
+        make_diagnostic(site.file, site.pointer, Diagnostic::Severity::kError, message));
+    ok = false;
   }
   const Json& root = this->root();
   NodeRef root_ref = this->root_ref();

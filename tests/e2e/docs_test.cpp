@@ -353,5 +353,24 @@ TEST_F(DocsRender, RedocShowsEveryOperationOfTheDocument) {
   EXPECT_EQ(dom.find("Something went wrong"), std::string::npos) << dom;
 }
 
+// A multi-file document (Path Items and Operations in other files): /openapi.json is bundled,
+// so Swagger UI lists its operations, not only its tags.
+TEST(DocsRenderMultiFile, SwaggerUiShowsTheOperationsOfOtherFiles) {
+  const std::string chromium = find_on_path({"chromium", "chromium-browser"});
+  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed";
+  ServerProcess server({test_data_path("e2e/specs/multifile/droplets/openapi.yaml"), "--mock",
+                        "--access-log", "off"});
+  const std::string dom = rendered_dom(chromium, server.url("/docs"));
+  ASSERT_NE(dom.find("class=\"swagger-ui\""), std::string::npos) << dom.substr(0, 2000);
+  EXPECT_EQ(count(dom, "class=\"opblock opblock-"), 4u) << dom;
+  for (const char* id : {"databases_list_clusters", "databases_create_cluster",
+                         "databases_get_cluster", "databases_destroy_cluster"})
+    EXPECT_NE(dom.find(std::string("id=\"operations-Databases-") + id + "\""), std::string::npos)
+        << id;
+  EXPECT_NE(dom.find("data-path=\"/v2/databases/{database_cluster_uuid}\""), std::string::npos);
+  EXPECT_EQ(dom.find("Failed to load API definition"), std::string::npos) << dom;
+  EXPECT_EQ(dom.find("Could not resolve reference"), std::string::npos) << dom;
+}
+
 }  // namespace
 }  // namespace apiserver::test

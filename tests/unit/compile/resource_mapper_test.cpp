@@ -320,14 +320,74 @@ TEST(ResourceMapper, UsesThePathParameterAsKeyWhenTheSchemaHasIt) {
   EXPECT_EQ(c.table("things")->key_kind, KeyKind::kInteger);
 }
 
-TEST(ResourceMapper, RefusesAKeyThatIsNeitherIntegerNorString) {
+TEST(ResourceMapper, LeavesAShapeWhoseKeyIsNeitherIntegerNorStringAsAMock) {
   std::string schemas =
       "components:\n  schemas:\n    Thing:\n      type: object\n"
       "      properties:\n        id: {type: number}\n        name: {type: string}\n";
   Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
                        item("/things/{id}", "Thing") + schemas);
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_TRUE(c.api->resources.empty());
+  EXPECT_EQ(c.error("must be an integer or a string"), nullptr) << c.messages();
+  const spec::Diagnostic* warning = c.warning("must be an integer or a string");
+  ASSERT_NE(warning, nullptr) << c.messages();
+  EXPECT_NE(warning->message.find("GET /things, POST /things"), std::string::npos);
+  EXPECT_GT(warning->line, 0) << "located at the schema";
+  const model::Operation* read = c.op("GET", "/things/{id}");
+  EXPECT_FALSE(read->stored());
+  EXPECT_NE(read->not_stored_reason.find("must be an integer or a string"), std::string::npos);
+  ASSERT_TRUE(read->mock) << "it answers as a mock";
+}
+
+// An envelope ({floating_ip: {...}}) whose only property is the path parameter's object.
+TEST(ResourceMapper, LeavesAnEnvelopeKeyedByAnObjectAsAMock) {
+  std::string schemas =
+      "components:\n  schemas:\n    Ip:\n      type: object\n"
+      "      properties:\n        floating_ip: {type: object, properties: {ip: {type: "
+      "string}}}\n";
+  Compiled c =
+      compile(head() + "paths:\n" + collection("/floating_ips", "Ip") +
+              item("/floating_ips/{floating_ip}", "Ip", "floating_ip", "{type: string}") + schemas);
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_TRUE(c.api->resources.empty());
+  EXPECT_NE(c.warning("key property 'floating_ip'"), nullptr) << c.messages();
+  EXPECT_FALSE(c.op("DELETE", "/floating_ips/{floating_ip}")->stored());
+}
+
+TEST(ResourceMapper, RefusesAKeyStatedByXApiserverKeyThatIsNeitherIntegerNorString) {
+  std::string schemas =
+      "components:\n  schemas:\n    Thing:\n      type: object\n      x-apiserver-key: id\n"
+      "      properties:\n        id: {type: number}\n        name: {type: string}\n";
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{id}", "Thing") + schemas);
   EXPECT_FALSE(c.api);
   EXPECT_NE(c.error("must be an integer or a string"), nullptr) << c.messages();
+}
+
+TEST(ResourceMapper, RefusesAnUnstorableShapeAnXApiserverCrudActionAsksFor) {
+  std::string schemas =
+      "components:\n  schemas:\n    Thing:\n      type: object\n"
+      "      properties:\n        id: {type: number}\n        name: {type: string}\n";
+  Compiled c =
+      compile(head() + "paths:\n" + collection("/things", "Thing", "x-apiserver-crud: list\n") +
+              item("/things/{id}", "Thing") + schemas);
+  EXPECT_FALSE(c.api);
+  EXPECT_NE(c.error("must be an integer or a string"), nullptr) << c.messages();
+}
+
+TEST(ResourceMapper, NeverFailsOnStorageUnderMock) {
+  std::string schemas =
+      "components:\n  schemas:\n    Thing:\n      type: object\n      x-apiserver-key: id\n"
+      "      properties:\n        id: {type: number}\n        name: {type: string}\n";
+  Compiled c;
+  c.document = spec::parse_document(head() + "paths:\n" + collection("/things", "Thing") +
+                                        item("/things/{id}", "Thing") + schemas,
+                                    "api.yaml", c.diagnostics);
+  ASSERT_TRUE(c.document) << c.messages();
+  c.api = compile_api(c.document, c.diagnostics, CompileOptions{true});
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_NE(c.warning("must be an integer or a string"), nullptr) << c.messages();
+  EXPECT_TRUE(c.op("GET", "/things/{id}")->mock);
 }
 
 TEST(ResourceMapper, AddsAnImplicitIntegerKeyWhenTheSchemaHasNoId) {
@@ -443,15 +503,16 @@ TEST(ResourceMapper, DoesNotMakeARequiredNullablePropertyNotNullIn31) {
   EXPECT_EQ(things->columns[static_cast<size_t>(things->column_of("due"))].type, ColumnType::kText);
 }
 
-TEST(ResourceMapper, RefusesPropertiesWhoseNamesDifferOnlyInCase) {
+TEST(ResourceMapper, LeavesPropertiesWhoseNamesDifferOnlyInCaseAsAMock) {
   std::string schemas =
       "components:\n  schemas:\n    Thing:\n      type: object\n"
       "      properties:\n        id: {type: integer}\n        Name: {type: string}\n        name: "
       "{type: string}\n";
   Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
                        item("/things/{id}", "Thing") + schemas);
-  EXPECT_FALSE(c.api);
-  EXPECT_NE(c.error("case-insensitive"), nullptr) << c.messages();
+  ASSERT_TRUE(c.api) << c.messages();
+  EXPECT_TRUE(c.api->resources.empty());
+  EXPECT_NE(c.warning("case-insensitive"), nullptr) << c.messages();
 }
 
 TEST(ResourceMapper, DoesNotStoreWithoutAnObjectSchema) {
