@@ -2,8 +2,8 @@
 # Sets up a Debian 12 machine for apiserver, builds it, and serves or tests it.
 #
 #   ./build.sh serve [SPEC] [apiserver options]   install, build, serve SPEC (default examples/todo.yaml)
-#   ./build.sh test                               install, build (warnings are errors), lint, run every test
-#                                                 and the benchmark smoke
+#   ./build.sh test                               install, build (warnings are errors), lint, run every test,
+#                                                 the benchmark smoke, and the sanitizer and fuzzing stage
 #   ./build.sh build                              install and build only
 #   ./build.sh package                            install, build, make the .deb and .rpm in build/
 #   ./build.sh deps                               install the Debian packages only
@@ -18,8 +18,9 @@ PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev libpcre2-dev libgtest-dev libgmock-dev
   libssl-dev libcrypt-dev libargon2-dev libidn2-dev
 )
-# What `test` needs besides: the static checks of .ci/lint.
-TEST_PACKAGES=(clang-format clang-tidy)
+# What `test` needs besides: the static checks of .ci/lint, and clang with its sanitizer and
+# libFuzzer runtimes (and the symbolizer for their reports) for .ci/sanitizers.
+TEST_PACKAGES=(clang-format clang-tidy clang-14 libclang-rt-14-dev llvm-14)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -69,6 +70,7 @@ case "$command" in
     (cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
     BUILD_DIR=$BUILD_DIR .ci/packages
     bench/run --smoke --apiserver "$BUILD_DIR/apiserver"
+    BUILD_DIR=$BUILD_DIR .ci/sanitizers asan fuzz
     ;;
   package)
     build

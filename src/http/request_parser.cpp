@@ -401,6 +401,8 @@ ParseStatus RequestParser::parse_chunked(std::string_view input) {
           if (input.size() - pos_ > limits_.max_head_bytes) return fail(431, "trailer too large");
           return ParseStatus::kIncomplete;
         }
+        // The same bound whether the line arrived whole or in pieces (found by fuzzing).
+        if (nl - pos_ > limits_.max_head_bytes) return fail(431, "trailer too large");
         std::string_view line = line_at(input, pos_, nl);
         pos_ = nl + 1;
         if (line.empty()) {

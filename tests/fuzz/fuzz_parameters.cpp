@@ -3,7 +3,7 @@
 // a fixed operation (fuzz_support.cpp, kParametersDocument) found, split by its style,
 // coerced and validated (src/pipeline/parameters), and the 4xx answer rendered.
 // Input, '\n'-separated: path after "/items/", query string, X-Request-Tag, X-Counts,
-// X-Shape, Cookie.
+// X-Strict, Cookie.
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.path = "/items/" + parts[0];
   request.query = parts[1];
   request.target = request.path + "?" + request.query;
-  const char* const header_names[] = {"x-request-tag", "x-counts", "x-shape", "cookie"};
+  const char* const header_names[] = {"x-request-tag", "x-counts", "x-strict", "cookie"};
   for (size_t i = 0; i < std::size(header_names); ++i) {
     if (!parts[2 + i].empty()) request.headers.emplace_back(header_names[i], parts[2 + i]);
   }

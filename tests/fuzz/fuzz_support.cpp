@@ -152,12 +152,7 @@ paths:
     parameters:
       - {name: id, in: path, required: true, schema: {type: integer, minimum: 1}}
       - {name: tags, in: path, required: true, schema: {type: array, items: {type: string}}}
-      - name: point
-        in: path
-        required: true
-        style: matrix
-        explode: true
-        schema: {type: object, properties: {x: {type: number}, y: {type: number}}}
+      - {name: point, in: path, required: true, schema: {type: string, pattern: "^-?[0-9]+,-?[0-9]+$"}}
     get:
       parameters:
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
@@ -181,11 +176,7 @@ paths:
           schema:
             type: object
             properties: {name: {type: string, maxLength: 8}, size: {type: integer}}
-        - name: form
-          in: query
-          style: form
-          explode: true
-          schema: {type: object, properties: {a: {type: string}, b: {type: integer}}}
+        - {name: note, in: query, allowEmptyValue: true, schema: {type: string, maxLength: 20}}
         - name: doc
           in: query
           content:
@@ -197,7 +188,7 @@ paths:
         - {name: ratio, in: query, schema: {type: number, nullable: true}}
         - {name: X-Request-Tag, in: header, schema: {type: string, maxLength: 16}}
         - {name: X-Counts, in: header, schema: {type: array, items: {type: integer}}}
-        - {name: X-Shape, in: header, explode: true, schema: {type: object, properties: {w: {type: integer}}}}
+        - {name: X-Strict, in: header, schema: {type: boolean}}
         - {name: session, in: cookie, required: true, schema: {type: string, format: uuid}}
         - {name: theme, in: cookie, schema: {type: string, enum: [dark, light]}}
       responses:

@@ -589,5 +589,21 @@ TEST(RequestParser, MutatedValidRequestsNeverCrash) {
   }
 }
 
+// Found by tests/fuzz/fuzz_request_parser: a trailer line longer than the head limit was
+// accepted when it arrived whole and refused (431) when it arrived in pieces.
+TEST(RequestParser, RefusesATrailerLineOverTheLimitWholeOrInPieces) {
+  ParserLimits limits;
+  limits.max_head_bytes = 64;
+  const std::string input =
+      "POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" +
+      std::string(100, 'F') + "\r\n\r\n";
+  Outcome whole = parse_all(input, limits);
+  EXPECT_EQ(whole.status, ParseStatus::kError);
+  EXPECT_EQ(whole.error_status, 431);
+  Outcome pieces = parse_bytewise(input, limits);
+  EXPECT_EQ(pieces.status, ParseStatus::kError);
+  EXPECT_EQ(pieces.error_status, 431);
+}
+
 }  // namespace
 }  // namespace apiserver::http
