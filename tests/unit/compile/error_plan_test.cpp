@@ -199,7 +199,7 @@ TEST(ErrorPlan, FieldsMapMembersExplicitlyAndReportWhatCannotBeFilled) {
 
   Compiled missing = with("nope: title");
   EXPECT_NE(missing.error("has no member '/nope'"), nullptr) << missing.messages();
-  Compiled unknown = with("summary: mood");
+  Compiled unknown = with("other: mood");
   EXPECT_NE(unknown.error("is no problem field"), nullptr) << unknown.messages();
 }
 
