@@ -82,6 +82,10 @@ struct Generation final : http::RequestHandler {
   void handle(const http::Request& request, http::Response& response) override {
     service->handle(request, response);
   }
+  void answer_error(const Problem& problem, const http::Request& request,
+                    http::Response& response) override {
+    service->answer_error(problem, request, response);
+  }
 };
 
 // Loads, compiles and opens everything `options` names. `throwaway` keeps the temporary

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "auth/security_compiler.hpp"
+#include "compile/error_plan_compiler.hpp"
 #include "compile/operation_compiler.hpp"
 #include "compile/rate_limit_compiler.hpp"
 #include "compile/resource_mapper.hpp"
@@ -152,6 +153,7 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
   compile_rate_limits(*document, *api, diagnostics);
   check_endpoint_collisions(*document, *api, diagnostics);
   mock::plan_mocks(*document, *api, diagnostics);
+  compile_error_plans(*document, *api, diagnostics);
   warn_unenforced_features(*document, diagnostics);
   if (diagnostics.has_errors()) return nullptr;
   return api;

@@ -22,8 +22,8 @@ using spec::Diagnostic;
 using spec::Document;
 using spec::NodeRef;
 
-const std::set<std::string> kOperationExtensions = {"x-apiserver-crud", "x-apiserver-mock",
-                                                    "x-apiserver-rate-limit"};
+const std::set<std::string> kOperationExtensions = {"x-apiserver-crud", "x-apiserver-error",
+                                                    "x-apiserver-mock", "x-apiserver-rate-limit"};
 
 void report(spec::Diagnostics& diagnostics, const Document& document, const NodeRef& at,
             const std::string& message,
@@ -256,7 +256,8 @@ model::Operation compile_operation(const Document& document, SchemaCache& schema
     if (key.rfind("x-apiserver", 0) == 0 && !kOperationExtensions.count(key))
       report(diagnostics, document, Document::child(operation_node, key),
              "unknown extension '" + key +
-                 "' (operations know: x-apiserver-crud, x-apiserver-mock, x-apiserver-rate-limit)");
+                 "' (operations know: x-apiserver-crud, x-apiserver-error, x-apiserver-mock, "
+                 "x-apiserver-rate-limit)");
   }
 
   add_parameters(document, schemas, Document::child(path_item, "parameters"), op.parameters,

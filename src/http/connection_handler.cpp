@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "http/error_writer.hpp"
 #include "http/protocol_answers.hpp"
 #include "http/socket_write.hpp"
 #include "problem/problem.hpp"
@@ -81,9 +82,9 @@ void ConnectionHandler::onInput(const char* buffer, size_t len,
     }
     if (status == ParseStatus::kError) {
       close_after = true;
-      emit(protocol_error_bytes(c.parser.error_status(), c.parser.error_detail(),
-                                c.parser.request().path),
-           std::chrono::milliseconds(0), true);
+      Response response;
+      answer_error(*c.parser.error(), c.parser.request(), response);
+      emit(closing_answer_bytes(response), std::chrono::milliseconds(0), true);
       break;
     }
     Answer answer = respond(c);
@@ -115,10 +116,7 @@ ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
     state_->handler->handle(request, response);
   } catch (const std::exception& e) {
     spdlog::error("unhandled exception for {} {}: {}", request.method, request.path, e.what());
-    response = Response{};
-    response.status = 500;
-    response.content_type = "application/problem+json";
-    response.body = render_problem_json(Problem::make(ProblemCode::kInternal, ""), request.path);
+    answer_error(Problem::make(ProblemCode::kInternal, ""), request, response);
   }
   Answer answer;
   answer.keep_alive = keeps_alive(request) && !state_->draining.load();
@@ -128,6 +126,16 @@ ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
                                                                : "";
   serialize_response(response, request.method == "HEAD", connection_header, answer.bytes);
   return answer;
+}
+
+void ConnectionHandler::answer_error(const Problem& problem, const Request& request,
+                                     Response& response) {
+  try {
+    state_->handler->answer_error(problem, request, response);
+  } catch (const std::exception& e) {
+    spdlog::error("answering a {} for {} failed: {}", problem.status(), request.path, e.what());
+    write_error(problem, request.path, nullptr, response);
+  }
 }
 
 // The timer is Pistache's, so the callback runs on the loop that owns the socket.

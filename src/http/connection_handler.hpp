@@ -48,6 +48,9 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
 
   // Runs the application on the parsed request and serializes its response.
   Answer respond(Connection& c);
+  // The application's answer to a problem met outside its handle(); the bare writer's when
+  // the application fails at that too.
+  void answer_error(const Problem& problem, const Request& request, Response& response);
   // Wakes this event loop at `due_ms` to send what is due of c.delayed.
   void arm_timer(Connection& c, int64_t due_ms);
   void send_due(int fd, uint64_t id);

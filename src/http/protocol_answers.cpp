@@ -4,50 +4,19 @@
 #include <cctype>
 #include <string_view>
 
-#include "http/response.hpp"
-#include "problem/problem.hpp"
+#include "http/error_writer.hpp"
 
 namespace apiserver::http {
-namespace {
-
-Problem problem_for_status(int status, std::string detail) {
-  ProblemCode code = ProblemCode::kBadRequest;
-  switch (status) {
-    case 408:
-      code = ProblemCode::kRequestTimeout;
-      break;
-    case 413:
-      code = ProblemCode::kPayloadTooLarge;
-      break;
-    case 417:
-      code = ProblemCode::kExpectationFailed;
-      break;
-    case 431:
-      code = ProblemCode::kHeadersTooLarge;
-      break;
-    case 501:
-      code = ProblemCode::kNotImplemented;
-      break;
-    case 505:
-      code = ProblemCode::kHttpVersionNotSupported;
-      break;
-    default:
-      break;
-  }
-  return Problem::make(code, std::move(detail));
-}
-
-}  // namespace
-
-std::string protocol_error_bytes(int status, std::string detail, const std::string& path) {
-  Problem problem = problem_for_status(status, std::move(detail));
-  Response response;
-  response.status = problem.status();
-  response.content_type = "application/problem+json";
-  response.body = render_problem_json(problem, path);
+std::string closing_answer_bytes(const Response& response) {
   std::string out;
   serialize_response(response, false, "close", out);
   return out;
+}
+
+std::string protocol_error_bytes(const Problem& problem, const std::string& path) {
+  Response response;
+  write_error(problem, path, nullptr, response);
+  return closing_answer_bytes(response);
 }
 
 bool keeps_alive(const Request& request) {

@@ -21,7 +21,8 @@ void reap_expired(Registry& registry, int64_t now_ms) {
     if (phase == Phase::kHead || phase == Phase::kBody) {
       // Best effort: the client is stalled mid-request and nothing else is
       // being written to it.
-      std::string bytes = protocol_error_bytes(408, "the request did not arrive in time", "");
+      std::string bytes = protocol_error_bytes(
+          Problem::make(ProblemCode::kRequestTimeout, "the request did not arrive in time"), "");
       (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
     c->deadline_ms = 0;

@@ -114,13 +114,11 @@ void RequestParser::reset() {
   remaining_ = 0;
   wants_continue_ = false;
   request_ = Request{};
-  error_status_ = 0;
-  error_detail_.clear();
+  error_.reset();
 }
 
-bool RequestParser::reject(int status, std::string detail) {
-  error_status_ = status;
-  error_detail_ = std::move(detail);
+bool RequestParser::reject(ProblemCode code, std::string detail) {
+  error_ = Problem::make(code, std::move(detail));
   return false;
 }
 
@@ -134,8 +132,9 @@ ParseStatus RequestParser::parse(std::string_view input) {
       pos_ = head_start_;
       // They are kept in the input until the request is whole: a flood of them is refused.
       if (head_start_ > limits_.max_head_bytes)
-        return fail(400, "more than " + std::to_string(limits_.max_head_bytes) +
-                             " bytes of empty lines before the request line");
+        return fail(ProblemCode::kBadRequest, "more than " +
+                                                  std::to_string(limits_.max_head_bytes) +
+                                                  " bytes of empty lines before the request line");
     }
     // Look for the empty line that ends the head, resuming where the last call stopped.
     size_t body_start = std::string_view::npos;
@@ -161,13 +160,15 @@ ParseStatus RequestParser::parse(std::string_view input) {
     if (body_start == std::string_view::npos) {
       pos_ = std::max(pos_, scan);
       if (input.size() - head_start_ > limits_.max_head_bytes)
-        return fail(431, "the request line and header fields exceed " +
-                             std::to_string(limits_.max_head_bytes) + " bytes");
+        return fail(ProblemCode::kHeadersTooLarge, "the request line and header fields exceed " +
+                                                       std::to_string(limits_.max_head_bytes) +
+                                                       " bytes");
       return ParseStatus::kIncomplete;
     }
     if (body_start - head_start_ > limits_.max_head_bytes)
-      return fail(431, "the request line and header fields exceed " +
-                           std::to_string(limits_.max_head_bytes) + " bytes");
+      return fail(ProblemCode::kHeadersTooLarge, "the request line and header fields exceed " +
+                                                     std::to_string(limits_.max_head_bytes) +
+                                                     " bytes");
     if (!parse_head(input.substr(head_start_, body_start - head_start_)))
       return ParseStatus::kError;
     pos_ = body_start;
@@ -207,28 +208,30 @@ bool RequestParser::parse_request_line(std::string_view line) {
   size_t sp1 = line.find(' ');
   size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
-    return reject(400, "the request line is not 'METHOD target HTTP/1.1'");
+    return reject(ProblemCode::kBadRequest, "the request line is not 'METHOD target HTTP/1.1'");
   std::string_view method = line.substr(0, sp1);
   std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   std::string_view version = line.substr(sp2 + 1);
   if (!is_token(method) || method.size() > 32)
-    return reject(400, "the request method is not a valid token");
+    return reject(ProblemCode::kBadRequest, "the request method is not a valid token");
   if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' ||
       !std::isdigit(static_cast<unsigned char>(version[5])) ||
       !std::isdigit(static_cast<unsigned char>(version[7])))
-    return reject(400, "the request line does not end with an HTTP version");
-  if (version[5] != '1') return reject(505, "only HTTP/1.0 and HTTP/1.1 are served");
-  if (target.empty()) return reject(400, "the request target is empty");
+    return reject(ProblemCode::kBadRequest, "the request line does not end with an HTTP version");
+  if (version[5] != '1')
+    return reject(ProblemCode::kHttpVersionNotSupported, "only HTTP/1.0 and HTTP/1.1 are served");
+  if (target.empty()) return reject(ProblemCode::kBadRequest, "the request target is empty");
   for (char c : target) {
     auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) return reject(400, "the request target holds a control character");
+    if (u <= 0x20 || u == 0x7f)
+      return reject(ProblemCode::kBadRequest, "the request target holds a control character");
   }
   // Absolute-form (RFC 9112 3.2.2) is accepted and reduced to its path and query.
   std::string absolute_without_path;
   if (target.front() != '/' && target != "*") {
     size_t scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos)
-      return reject(400, "the request target is not a path");
+      return reject(ProblemCode::kBadRequest, "the request target is not a path");
     size_t path_start = target.find_first_of("/?", scheme_end + 3);
     if (path_start == std::string_view::npos) {
       target = "/";
@@ -254,19 +257,23 @@ bool RequestParser::parse_request_line(std::string_view line) {
 
 bool RequestParser::parse_header_line(std::string_view line) {
   if (line.front() == ' ' || line.front() == '\t')
-    return reject(400, "obsolete line folding in header fields is not accepted");
+    return reject(ProblemCode::kBadRequest,
+                  "obsolete line folding in header fields is not accepted");
   size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return reject(400, "a header line has no ':'");
+  if (colon == std::string_view::npos)
+    return reject(ProblemCode::kBadRequest, "a header line has no ':'");
   std::string_view name = line.substr(0, colon);
-  if (!is_token(name)) return reject(400, "a header field name is not a valid token");
+  if (!is_token(name))
+    return reject(ProblemCode::kBadRequest, "a header field name is not a valid token");
   std::string_view value = trim_ows(line.substr(colon + 1));
   for (char c : value) {
     auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && u != '\t') || u == 0x7f)
-      return reject(400, "a header field value holds a control character");
+      return reject(ProblemCode::kBadRequest, "a header field value holds a control character");
   }
   if (request_.headers.size() >= limits_.max_header_count)
-    return reject(431, "more than " + std::to_string(limits_.max_header_count) + " header fields");
+    return reject(ProblemCode::kHeadersTooLarge,
+                  "more than " + std::to_string(limits_.max_header_count) + " header fields");
   request_.headers.emplace_back(lower(name), std::string(value));
   return true;
 }
@@ -284,42 +291,49 @@ bool RequestParser::decide_framing() {
         size_t comma = rest.find(',');
         size_t one = 0;
         if (!parse_content_length(rest.substr(0, comma), one))
-          return reject(400, "Content-Length is not a non-negative decimal number");
-        if (has_length && one != length) return reject(400, "conflicting Content-Length values");
+          return reject(ProblemCode::kBadRequest,
+                        "Content-Length is not a non-negative decimal number");
+        if (has_length && one != length)
+          return reject(ProblemCode::kBadRequest, "conflicting Content-Length values");
         has_length = true;
         length = one;
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
       }
     } else if (name == "transfer-encoding") {
-      if (transfer_encoding != nullptr) return reject(400, "repeated Transfer-Encoding fields");
+      if (transfer_encoding != nullptr)
+        return reject(ProblemCode::kBadRequest, "repeated Transfer-Encoding fields");
       transfer_encoding = &value;
     } else if (name == "host") {
       // RFC 9112 3.2: two Host fields are a 400 (a proxy in front could have believed the
       // other one).
-      if (has_host) return reject(400, "more than one Host header field");
+      if (has_host) return reject(ProblemCode::kBadRequest, "more than one Host header field");
       has_host = true;
     } else if (name == "expect") {
       if (!list_contains(value, "100-continue"))
-        return reject(417, "only 'Expect: 100-continue' is supported");
+        return reject(ProblemCode::kExpectationFailed, "only 'Expect: 100-continue' is supported");
       wants_continue_ = true;
     }
   }
   if (request_.version_minor == 1 && !has_host)
-    return reject(400, "an HTTP/1.1 request must have a Host header");
+    return reject(ProblemCode::kBadRequest, "an HTTP/1.1 request must have a Host header");
   if (transfer_encoding != nullptr) {
     // A message with both framings is a request-smuggling vector (RFC 9112 6.3).
-    if (has_length) return reject(400, "both Transfer-Encoding and Content-Length are present");
+    if (has_length)
+      return reject(ProblemCode::kBadRequest,
+                    "both Transfer-Encoding and Content-Length are present");
     if (request_.version_minor == 0)
-      return reject(400, "Transfer-Encoding is not defined for HTTP/1.0");
+      return reject(ProblemCode::kBadRequest, "Transfer-Encoding is not defined for HTTP/1.0");
     if (lower(trim_ows(*transfer_encoding)) != "chunked")
-      return reject(501, "only the 'chunked' transfer coding is supported");
+      return reject(ProblemCode::kNotImplemented,
+                    "only the 'chunked' transfer coding is supported");
     stage_ = Stage::kChunkSize;
     return true;
   }
   if (length > limits_.max_body_bytes)
-    return reject(413, "the body has " + std::to_string(length) + " bytes; the limit is " +
-                           std::to_string(limits_.max_body_bytes));
+    return reject(ProblemCode::kPayloadTooLarge, "the body has " + std::to_string(length) +
+                                                     " bytes; the limit is " +
+                                                     std::to_string(limits_.max_body_bytes));
   if (length == 0) {
     wants_continue_ = false;
     stage_ = Stage::kDone;
@@ -337,23 +351,26 @@ ParseStatus RequestParser::parse_chunked(std::string_view input) {
         size_t nl = find_newline(input, pos_);
         if (nl == std::string_view::npos) {
           if (input.size() - pos_ > kMaxChunkSizeLine)
-            return fail(400, "a chunk-size line is too long");
+            return fail(ProblemCode::kBadRequest, "a chunk-size line is too long");
           return ParseStatus::kIncomplete;
         }
-        if (nl - pos_ > kMaxChunkSizeLine) return fail(400, "a chunk-size line is too long");
+        if (nl - pos_ > kMaxChunkSizeLine)
+          return fail(ProblemCode::kBadRequest, "a chunk-size line is too long");
         if (!framing_within(nl + 1, request_.body.size(), limits_))
-          return fail(413, "the chunk sizes and extensions of the body are too long");
+          return fail(ProblemCode::kPayloadTooLarge,
+                      "the chunk sizes and extensions of the body are too long");
         std::string_view line = line_at(input, pos_, nl);
         line = line.substr(0, line.find(';'));  // chunk extensions are ignored
         line = trim_ows(line);
-        if (line.empty() || line.size() > 15) return fail(400, "a chunk size is not valid hex");
+        if (line.empty() || line.size() > 15)
+          return fail(ProblemCode::kBadRequest, "a chunk size is not valid hex");
         size_t size = 0;
         for (char c : line) {
           int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
                       : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
                       : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
                                                                   : -1;
-          if (digit < 0) return fail(400, "a chunk size is not valid hex");
+          if (digit < 0) return fail(ProblemCode::kBadRequest, "a chunk size is not valid hex");
           size = size * 16 + static_cast<size_t>(digit);
         }
         pos_ = nl + 1;
@@ -362,8 +379,9 @@ ParseStatus RequestParser::parse_chunked(std::string_view input) {
           break;
         }
         if (request_.body.size() + size > limits_.max_body_bytes)
-          return fail(413, "the chunked body exceeds the limit of " +
-                               std::to_string(limits_.max_body_bytes) + " bytes");
+          return fail(ProblemCode::kPayloadTooLarge, "the chunked body exceeds the limit of " +
+                                                         std::to_string(limits_.max_body_bytes) +
+                                                         " bytes");
         remaining_ = size;
         stage_ = Stage::kChunkData;
         break;
@@ -383,10 +401,11 @@ ParseStatus RequestParser::parse_chunked(std::string_view input) {
           pos_ += 1;
         } else if (input[pos_] == '\r') {
           if (input.size() - pos_ < 2) return ParseStatus::kIncomplete;
-          if (input[pos_ + 1] != '\n') return fail(400, "a chunk is not followed by CRLF");
+          if (input[pos_ + 1] != '\n')
+            return fail(ProblemCode::kBadRequest, "a chunk is not followed by CRLF");
           pos_ += 2;
         } else {
-          return fail(400, "a chunk is longer than its declared size");
+          return fail(ProblemCode::kBadRequest, "a chunk is longer than its declared size");
         }
         stage_ = Stage::kChunkSize;
         break;
@@ -396,13 +415,15 @@ ParseStatus RequestParser::parse_chunked(std::string_view input) {
         size_t nl = find_newline(input, pos_);
         if (!framing_within(nl == std::string_view::npos ? input.size() : nl + 1,
                             request_.body.size(), limits_))
-          return fail(431, "the trailer fields are too large");
+          return fail(ProblemCode::kHeadersTooLarge, "the trailer fields are too large");
         if (nl == std::string_view::npos) {
-          if (input.size() - pos_ > limits_.max_head_bytes) return fail(431, "trailer too large");
+          if (input.size() - pos_ > limits_.max_head_bytes)
+            return fail(ProblemCode::kHeadersTooLarge, "trailer too large");
           return ParseStatus::kIncomplete;
         }
         // The same bound whether the line arrived whole or in pieces (found by fuzzing).
-        if (nl - pos_ > limits_.max_head_bytes) return fail(431, "trailer too large");
+        if (nl - pos_ > limits_.max_head_bytes)
+          return fail(ProblemCode::kHeadersTooLarge, "trailer too large");
         std::string_view line = line_at(input, pos_, nl);
         pos_ = nl + 1;
         if (line.empty()) {

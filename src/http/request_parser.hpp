@@ -11,11 +11,13 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "http/request.hpp"
+#include "problem/problem.hpp"
 
 namespace apiserver::http {
 
@@ -28,7 +30,7 @@ struct ParserLimits {
 enum class ParseStatus {
   kIncomplete,  // need more bytes
   kComplete,    // request() is whole; consumed() bytes of input belong to it
-  kError,       // error_status()/error_detail() say why; the connection must close
+  kError,       // error() says why; the connection must close
 };
 
 class RequestParser {
@@ -48,8 +50,9 @@ class RequestParser {
 
   Request& request() { return request_; }
   size_t consumed() const { return pos_; }
-  int error_status() const { return error_status_; }
-  const std::string& error_detail() const { return error_detail_; }
+  // The problem that ended parsing (after kError); null otherwise. The server answers it through
+  // the one error writer, like every other error.
+  const Problem* error() const { return error_ ? &*error_ : nullptr; }
 
   // Prepares for the next request on the same connection.
   void reset();
@@ -59,9 +62,9 @@ class RequestParser {
 
   // Record the error; `reject` returns false for the head-parsing steps,
   // `fail` returns kError for parse() itself.
-  bool reject(int status, std::string detail);
-  ParseStatus fail(int status, std::string detail) {
-    reject(status, std::move(detail));
+  bool reject(ProblemCode code, std::string detail);
+  ParseStatus fail(ProblemCode code, std::string detail) {
+    reject(code, std::move(detail));
     return ParseStatus::kError;
   }
   bool parse_head(std::string_view head);
@@ -77,8 +80,7 @@ class RequestParser {
   size_t remaining_ = 0;   // body bytes still expected (fixed length or current chunk)
   bool wants_continue_ = false;
   Request request_;
-  int error_status_ = 0;
-  std::string error_detail_;
+  std::optional<Problem> error_;
 };
 
 }  // namespace apiserver::http

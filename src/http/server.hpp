@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "http/error_writer.hpp"
 #include "http/request.hpp"
 #include "http/request_parser.hpp"
 #include "http/response.hpp"
@@ -21,6 +22,13 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual void handle(const Request& request, Response& response) = 0;
+  // Answers a problem the server met outside handle(): a request it could not read (`request`
+  // holds what was parsed; its path is empty when the request line was not read), or an
+  // exception that escaped handle(). By default without an operation; a handler that knows
+  // the operation passes its declared error responses to the writer.
+  virtual void answer_error(const Problem& problem, const Request& request, Response& response) {
+    write_error(problem, request.path, nullptr, response);
+  }
 };
 
 struct ServerOptions {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "model/error_plan.hpp"
 #include "route/router.hpp"
 #include "spec/document.hpp"
 #include "validate/compiled_schema.hpp"
@@ -255,6 +256,9 @@ struct Operation {
   // kMaxRateLimitsPerOperation), and the RateLimit-Policy field that describes them.
   std::vector<size_t> rate_limits;
   std::string rate_limit_policy_field;
+  // How the errors the server raises are answered, as the operation declares them; null when
+  // it declares no error response (every error is then problem+json).
+  std::shared_ptr<const ErrorPlan> errors;
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
 };

@@ -30,6 +30,11 @@ class Service final : public http::RequestHandler {
   ~Service() override;
 
   void handle(const http::Request& request, http::Response& response) override;
+  // The pipeline writes it: as the operation the request names declares its errors.
+  void answer_error(const Problem& problem, const http::Request& request,
+                    http::Response& response) override {
+    app_.answer_error(problem, request, response);
+  }
 
   const Metrics& metrics() const { return metrics_; }
 

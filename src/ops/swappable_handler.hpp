@@ -20,6 +20,12 @@ class SwappableHandler final : public http::RequestHandler {
     target->handle(request, response);
   }
 
+  void answer_error(const Problem& problem, const http::Request& request,
+                    http::Response& response) override {
+    std::shared_ptr<http::RequestHandler> target = std::atomic_load(&current_);
+    target->answer_error(problem, request, response);
+  }
+
   void swap(std::shared_ptr<http::RequestHandler> next) {
     std::atomic_store(&current_, std::move(next));
   }

@@ -118,7 +118,7 @@ std::optional<Problem> respond_with_mock(const Call& call, const model::Api& api
       respond_with_problem(Problem::make(ProblemCode::kInjectedFailure,
                                          "this failure was injected by the mock error-rate of " +
                                              op.method + " " + op.path_template),
-                           call.request, response);
+                           call.request, &op, response);
       response.delay = pick_delay(plan.knobs);
       return std::nullopt;
     }

@@ -4,21 +4,24 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/error_writer.hpp"
 #include "http/uri.hpp"
 #include "pipeline/body.hpp"
 #include "pipeline/call.hpp"
 #include "pipeline/cors.hpp"
+#include "pipeline/declared_error_shaper.hpp"
 #include "pipeline/parameters.hpp"
 
 namespace apiserver::pipeline {
 
 void respond_with_problem(const Problem& problem, const http::Request& request,
-                          http::Response& response) {
-  response = http::Response{};
-  response.status = problem.status();
-  response.content_type = "application/problem+json";
-  response.headers = problem.headers;
-  response.body = render_problem_json(problem, request.path);
+                          const model::Operation* op, http::Response& response) {
+  if (op == nullptr || !op->errors) {
+    http::write_error(problem, request.path, nullptr, response);
+    return;
+  }
+  DeclaredErrorShaper declared(*op->errors);
+  http::write_error(problem, request.path, &declared, response);
 }
 
 Pipeline::Pipeline(const model::Api& api, store::Database* database, ratelimit::Clock clock)
@@ -43,16 +46,34 @@ Outcome Pipeline::handle(const http::Request& request, http::Response& response)
     problem = Problem::make(ProblemCode::kInternal, "");
   }
   if (problem) {
+    const model::Operation* op = nullptr;
     if (outcome.operation >= 0) {
-      const model::Operation& op = *api_.operations[static_cast<size_t>(outcome.operation)];
-      outcome.database_error = handler_for(op).database_failed(*problem);
+      op = api_.operations[static_cast<size_t>(outcome.operation)];
+      outcome.database_error = handler_for(*op).database_failed(*problem);
     }
-    respond_with_problem(*problem, request, response);
+    respond_with_problem(*problem, request, op, response);
   }
   for (auto& [name, value] : extra) response.add_header(name, std::move(value));
   if (api_.settings.cors.enabled && !is_preflight(request))
     add_cors_headers(api_.settings.cors, request, response);
   return outcome;
+}
+
+const model::Operation* Pipeline::operation_for(const http::Request& request) const {
+  if (request.path.empty()) return nullptr;
+  auto match = api_.router.match(request.path);
+  if (!match) return nullptr;
+  const model::PathItem& item = api_.paths[match->target];
+  const model::Operation* op = item.find(request.method);
+  if (op == nullptr && request.method == "HEAD") op = item.find("GET");
+  return op;
+}
+
+void Pipeline::answer_error(const Problem& problem, const http::Request& request,
+                            http::Response& response) const {
+  respond_with_problem(problem, request, operation_for(request), response);
+  if (api_.settings.cors.enabled && !is_preflight(request))
+    add_cors_headers(api_.settings.cors, request, response);
 }
 
 std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response,

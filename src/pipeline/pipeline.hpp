@@ -7,8 +7,9 @@
 //   body        read and validated the handler's way (stored writes: an item)
 //   errors      400 with every parameter and body error (a stored list adds its own first)
 //   answer      the handler: stored in the database, else mocked (501 without a mock)
-//   finish      a problem rendered as problem+json, rate-limit fields, CORS headers
-// Every stage may stop the request with a Problem; one function renders it.
+//   finish      a problem answered as the operation declares (else problem+json), rate-limit
+//               fields, CORS headers
+// Every stage may stop the request with a Problem; one function (http::write_error) writes it.
 #pragma once
 
 #include <memory>
@@ -45,6 +46,10 @@ class Pipeline final {
 
   // Answers `request` in `response`. Runs on the server's threads, concurrently; never throws.
   Outcome handle(const http::Request& request, http::Response& response);
+  // Answers a problem met before the pipeline ran (a request the server could not read) or
+  // around it, as the operation the request names declares, when it names one.
+  void answer_error(const Problem& problem, const http::Request& request,
+                    http::Response& response) const;
 
  private:
   // Fields every answer carries whatever it ends as (the rate-limit state).
@@ -60,6 +65,8 @@ class Pipeline final {
   std::optional<Problem> admit(const http::Request& request, const model::Operation& op,
                                const http::QueryParams& query, model::Identity& identity,
                                ExtraHeaders& extra);
+  // The operation `request` is for (HEAD falls back on GET); null when none matches.
+  const model::Operation* operation_for(const http::Request& request) const;
   // Stored operations are answered from the database, every other one by the mock responder.
   const OperationHandler& handler_for(const model::Operation& op) const;
 
@@ -69,8 +76,9 @@ class Pipeline final {
   ratelimit::RateLimiter limiter_;
 };
 
-// Renders `problem` as the response (RFC 9457 application/problem+json).
+// Answers `problem` through the one error writer: as `op` declares its errors (null: no
+// operation is known), else RFC 9457 application/problem+json.
 void respond_with_problem(const Problem& problem, const http::Request& request,
-                          http::Response& response);
+                          const model::Operation* op, http::Response& response);
 
 }  // namespace apiserver::pipeline

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
 namespace apiserver {
 namespace {
@@ -89,6 +91,15 @@ const char* Problem::title() const {
 std::string Problem::type() const {
   return std::string("urn:apiserver:problem:") + entry(code).slug;
 }
+const char* Problem::slug() const {
+  return entry(code).slug;
+}
+
+std::optional<ProblemCode> problem_code_of_slug(std::string_view slug) {
+  for (const CatalogueEntry& e : kCatalogue)
+    if (slug == e.slug) return e.code;
+  return std::nullopt;
+}
 
 Problem Problem::make(ProblemCode code, std::string detail) {
   Problem p;
@@ -110,11 +121,11 @@ Problem&& Problem::with_header(std::string name, std::string value) && {
   return std::move(*this);
 }
 
-std::string render_problem_json(const Problem& problem, const std::string& instance) {
+std::string render_problem_json(const Problem& problem, const std::string& instance, int status) {
   nlohmann::ordered_json body = {
       {"type", problem.type()},
       {"title", problem.title()},
-      {"status", problem.status()},
+      {"status", status != 0 ? status : problem.status()},
   };
   if (!problem.detail.empty()) body["detail"] = problem.detail;
   if (!instance.empty()) body["instance"] = instance;

@@ -1,11 +1,14 @@
 // The one error type of the request pipeline and its RFC 9457 rendering.
 //
-// Every failure a client can cause ends as a Problem; one writer turns it into
-// application/problem+json. Codes are stable and grep-able: they name the
-// catalogue entry in problem.cpp and never change meaning once released.
+// Every failure a client can cause ends as a Problem; one writer (http/error_writer) turns it
+// into the answer: the error response the operation declares, else application/problem+json. Codes
+// are stable and grep-able: they name the catalogue entry in problem.cpp and never change meaning
+// once released.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,6 +57,10 @@ enum class ProblemCode {
   kCount,
 };
 
+// The code whose catalogue slug is `slug` ("validation-failed"), for documents that name kinds
+// of error (x-apiserver-error).
+std::optional<ProblemCode> problem_code_of_slug(std::string_view slug);
+
 struct Problem {
   ProblemCode code = ProblemCode::kInternal;
   std::string detail;
@@ -64,6 +71,8 @@ struct Problem {
   const char* title() const;
   // The `type` member: a stable URN naming the catalogue entry.
   std::string type() const;
+  // The catalogue entry's slug ("validation-failed"), the last part of type().
+  const char* slug() const;
 
   // Builders for the common cases, so call sites read as sentences.
   static Problem make(ProblemCode code, std::string detail);
@@ -72,7 +81,10 @@ struct Problem {
   Problem&& with_header(std::string name, std::string value) &&;
 };
 
-// The RFC 9457 body of `problem` for a request at `instance` (the request path).
-std::string render_problem_json(const Problem& problem, const std::string& instance);
+// The RFC 9457 body of `problem` for a request at `instance` (the request path). `status` is
+// the status the answer is sent with (0: the problem's own): a declared response may pick
+// another one (400 for a validation failure), and the member must match the answer.
+std::string render_problem_json(const Problem& problem, const std::string& instance,
+                                int status = 0);
 
 }  // namespace apiserver

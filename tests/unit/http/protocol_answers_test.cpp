@@ -10,7 +10,8 @@ namespace apiserver::http {
 namespace {
 
 TEST(HttpProtocolAnswers, AProtocolErrorIsAProblemThatClosesTheConnection) {
-  std::string bytes = protocol_error_bytes(408, "too slow", "/todos");
+  std::string bytes =
+      protocol_error_bytes(Problem::make(ProblemCode::kRequestTimeout, "too slow"), "/todos");
   EXPECT_EQ(bytes.rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u);
   EXPECT_NE(bytes.find("Content-Type: application/problem+json\r\n"), std::string::npos);
   EXPECT_NE(bytes.find("Connection: close\r\n"), std::string::npos);
@@ -21,9 +22,13 @@ TEST(HttpProtocolAnswers, AProtocolErrorIsAProblemThatClosesTheConnection) {
 }
 
 TEST(HttpProtocolAnswers, KeepsTheParsersStatuses) {
-  for (int status : {400, 413, 417, 431, 501, 505}) {
-    std::string bytes = protocol_error_bytes(status, "", "");
-    EXPECT_EQ(bytes.rfind("HTTP/1.1 " + std::to_string(status) + " ", 0), 0u) << status;
+  for (ProblemCode code : {ProblemCode::kBadRequest, ProblemCode::kPayloadTooLarge,
+                           ProblemCode::kExpectationFailed, ProblemCode::kHeadersTooLarge,
+                           ProblemCode::kNotImplemented, ProblemCode::kHttpVersionNotSupported}) {
+    Problem problem = Problem::make(code, "");
+    std::string bytes = protocol_error_bytes(problem, "");
+    EXPECT_EQ(bytes.rfind("HTTP/1.1 " + std::to_string(problem.status()) + " ", 0), 0u)
+        << problem.status();
   }
 }
 
