@@ -43,8 +43,19 @@ void ConnectionHandler::onInput(const char* buffer, size_t len,
   auto it = connections_.find(peer->fd());
   if (it == connections_.end()) return;
   Connection& c = *it->second;
-  std::lock_guard<std::mutex> work(c.work);
-  if (c.phase == Phase::kClosing || c.drained) return;  // discard what a closing client sends
+  std::optional<int64_t> timer_due;
+  {
+    std::lock_guard<std::mutex> work(c.work);
+    timer_due = take_input(c, buffer, len, peer);
+  }
+  if (timer_due) arm_timer(c.fd, c.id, *timer_due);
+}
+
+std::optional<int64_t> ConnectionHandler::take_input(
+    Connection& c, const char* buffer, size_t len,
+    const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+  std::optional<int64_t> timer_due;
+  if (c.phase == Phase::kClosing || c.drained) return timer_due;  // a closing client's bytes
   c.input.append(buffer, len);
 
   // Responses go out in one write at the end, unless one is delayed: then it
@@ -61,7 +72,7 @@ void ConnectionHandler::onInput(const char* buffer, size_t len,
       out.clear();
     }
     if (c.delayed.hold(std::move(bytes), now_ms() + delay.count(), close))
-      arm_timer(c, c.delayed.next_due_ms());
+      timer_due = c.delayed.next_due_ms();
   };
   while (!close_after) {
     if (c.phase == Phase::kIdle && !c.input.empty()) {
@@ -106,6 +117,7 @@ void ConnectionHandler::onInput(const char* buffer, size_t len,
     c.input.shrink_to_fit();
   }
   if (!out.empty()) write_to_peer(peer, c, std::move(out), close_after && c.delayed.empty());
+  return timer_due;
 }
 
 ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
@@ -139,15 +151,13 @@ void ConnectionHandler::answer_error(const Problem& problem, const Request& requ
 }
 
 // The timer is Pistache's, so the callback runs on the loop that owns the socket.
-void ConnectionHandler::arm_timer(Connection& c, int64_t due_ms) {
+void ConnectionHandler::arm_timer(int fd, uint64_t id, int64_t due_ms) {
   int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (timer < 0) {
     spdlog::error("timerfd_create failed; delayed responses go out now");
-    flush_due(c, true);
+    send_due(fd, id, true);
     return;
   }
-  int fd = c.fd;
-  uint64_t id = c.id;
   auto wait = std::chrono::milliseconds(std::max<int64_t>(1, due_ms - now_ms()));
   Pistache::Async::Promise<uint64_t>([&](Pistache::Async::Deferred<uint64_t> deferred) {
     transport()->armTimer(timer, wait, std::move(deferred));
@@ -155,26 +165,31 @@ void ConnectionHandler::arm_timer(Connection& c, int64_t due_ms) {
       .then(
           [this, timer, fd, id](uint64_t) {
             ::close(timer);
-            send_due(fd, id);
+            send_due(fd, id, false);
           },
           [timer](std::exception_ptr) { ::close(timer); });
 }
 
-void ConnectionHandler::send_due(int fd, uint64_t id) {
+void ConnectionHandler::send_due(int fd, uint64_t id, bool everything) {
   auto it = connections_.find(fd);
   if (it == connections_.end() || it->second->id != id) return;  // gone meanwhile
   Connection& c = *it->second;
-  std::lock_guard<std::mutex> work(c.work);
-  flush_due(c, false);
+  std::optional<int64_t> rest_due;
+  {
+    std::lock_guard<std::mutex> work(c.work);
+    rest_due = flush_due(c, everything);
+  }
+  // Pistache's timers have one-second resolution above a second: fire again if early.
+  if (rest_due) arm_timer(fd, id, *rest_due);
 }
 
-void ConnectionHandler::flush_due(Connection& c, bool everything) {
+std::optional<int64_t> ConnectionHandler::flush_due(Connection& c, bool everything) {
   auto peer = c.peer.lock();
-  if (!peer) return;
+  if (!peer) return std::nullopt;
   DelayedWrites::Batch batch = c.delayed.take_due(now_ms(), everything);
   if (!batch.bytes.empty()) write_to_peer(peer, c, std::move(batch.bytes), batch.close_after);
-  // Pistache's timers have one-second resolution above a second: fire again if early.
-  if (!c.delayed.empty()) arm_timer(c, c.delayed.next_due_ms());
+  if (c.delayed.empty()) return std::nullopt;
+  return c.delayed.next_due_ms();
 }
 
 }  // namespace apiserver::http

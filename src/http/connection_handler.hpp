@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -40,6 +41,10 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
                const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
  private:
+  // Parses and answers what `buffer` completes of c's requests; the caller holds c.work.
+  // Returns when the timer for delayed answers must fire, if one must be armed.
+  std::optional<int64_t> take_input(Connection& c, const char* buffer, size_t len,
+                                    const std::shared_ptr<Pistache::Tcp::Peer>& peer);
   struct Answer {
     std::string bytes;
     std::chrono::milliseconds delay{0};
@@ -51,11 +56,15 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
   // The application's answer to a problem met outside its handle(); the bare writer's when
   // the application fails at that too.
   void answer_error(const Problem& problem, const Request& request, Response& response);
-  // Wakes this event loop at `due_ms` to send what is due of c.delayed.
-  void arm_timer(Connection& c, int64_t due_ms);
-  void send_due(int fd, uint64_t id);
-  // Sends what is due of c.delayed (all of it with `everything`); the caller holds c.work.
-  void flush_due(Connection& c, bool everything);
+  // Wakes this event loop at `due_ms` to send what is due of the delayed writes of connection
+  // `id` on `fd`. Called without the connection's lock: Pistache's promise takes its own mutex,
+  // and the timer's callback runs holding it, so the two locks must only nest that way.
+  void arm_timer(int fd, uint64_t id, int64_t due_ms);
+  // Sends what is due (all of it with `everything`) of connection `id` on `fd`, if still open,
+  // and arms the timer for the rest.
+  void send_due(int fd, uint64_t id, bool everything);
+  // Sends what is due of c.delayed; the caller holds c.work. Returns when the rest is due.
+  std::optional<int64_t> flush_due(Connection& c, bool everything);
 
   std::shared_ptr<ServerState> state_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;

@@ -97,7 +97,11 @@ TEST_F(RateLimitTest, ErrorsOfLimitedOperationsCarryTheFields) {
 
   HttpResponse bad_path = client_.get("/items/0");
   ASSERT_EQ(bad_path.status, 422) << bad_path.body;
-  expect_fields(bad_path, "\"items\";q=100;w=60", "\"items\";r=98;t=2");
+  // Two requests hold 1.2 s of the window, less the time between them: t is 2 unless over
+  // 0.2 s passed (a slow machine or an instrumented build), then 1.
+  std::string state = bad_path.header("RateLimit").value_or("<none>");
+  EXPECT_TRUE(state == "\"items\";r=98;t=2" || state == "\"items\";r=98;t=1") << state;
+  EXPECT_EQ(bad_path.header("RateLimit-Policy").value_or("<none>"), "\"items\";q=100;w=60");
 
   HttpResponse invalid = client_.post_json("/items", {{"name", ""}});
   ASSERT_EQ(invalid.status, 422) << invalid.body;
