@@ -42,16 +42,37 @@ std::vector<FieldError> listed_errors(const Problem& problem) {
   return {only};
 }
 
+// The problem's detail followed by its field errors, for a shape that has a message and no list
+// to put them in: "1 error in the request: engine: must be one of ...".
+std::string message_with_errors(const Problem& problem) {
+  std::string message = problem.detail.empty() ? problem.title() : problem.detail;
+  const char* separator = ": ";
+  for (const FieldError& error : problem.errors) {
+    message += separator + field_error_text(error);
+    separator = "; ";
+  }
+  return message;
+}
+
+bool lists_field_errors(const std::vector<ErrorSlot>& slots) {
+  for (const ErrorSlot& slot : slots) {
+    if (slot.field == ErrorField::kFieldErrors) return true;
+  }
+  return false;
+}
+
 struct FillContext {
   const Problem& problem;
   const std::string& instance;
   int status;
-  const FieldError* item = nullptr;  // the field error an item slot describes
+  const FieldError* item = nullptr;   // the field error an item slot describes
+  bool message_lists_errors = false;  // the shape has no list of field errors
 };
 
 std::string text_of(ErrorField field, const FillContext& c) {
   switch (field) {
     case ErrorField::kMessage:
+      if (c.message_lists_errors) return message_with_errors(c.problem);
       return c.problem.detail.empty() ? c.problem.title() : c.problem.detail;
     case ErrorField::kTitle:
       return c.problem.title();
@@ -143,7 +164,9 @@ void fill(Json& target, const std::vector<ErrorSlot>& slots, const FillContext& 
 Json fill_error_template(const model::ErrorShape& shape, const Problem& problem,
                          const std::string& instance, int status) {
   Json body = shape.body_template;
-  fill(body, shape.slots, FillContext{problem, instance, status});
+  FillContext context{problem, instance, status};
+  context.message_lists_errors = !lists_field_errors(shape.slots);
+  fill(body, shape.slots, context);
   return body;
 }
 
@@ -163,7 +186,7 @@ void DeclaredErrorShaper::shape(const Problem& problem, const std::string& insta
         return;
       case model::ErrorBodyKind::kText:
         out.content_type = shape.media_type;
-        out.body = problem.detail.empty() ? problem.title() : problem.detail;
+        out.body = message_with_errors(problem);
         return;
       case model::ErrorBodyKind::kTemplate: {
         Json body = fill_error_template(shape, problem, instance, out.status);

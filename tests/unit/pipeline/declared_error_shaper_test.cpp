@@ -86,7 +86,9 @@ TEST(DeclaredErrorShaper, GoogleStyleTakesTheStatusAsANumberAndTheMessage) {
   Shaped s = shape(c, validation_problem());
   EXPECT_EQ(s.out.status, 400);
   EXPECT_EQ(s.body["error"]["code"], 400);
-  EXPECT_EQ(s.body["error"]["message"], "2 errors in the request");
+  // No list to hold the field errors: the message carries them.
+  EXPECT_EQ(s.body["error"]["message"],
+            "2 errors in the request: /price: must be >= 0; limit: must be <= 100");
   EXPECT_EQ(s.body["error"]["status"], "400");
 }
 
