@@ -70,7 +70,7 @@ case "$command" in
     (cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" --timeout 300)
     BUILD_DIR=$BUILD_DIR .ci/packages
     bench/run --smoke --apiserver "$BUILD_DIR/apiserver"
-    BUILD_DIR=$BUILD_DIR .ci/sanitizers asan fuzz
+    BUILD_DIR=$BUILD_DIR .ci/sanitizers asan fuzz tsan
     ;;
   package)
     build
