@@ -31,6 +31,14 @@ void report(spec::Diagnostics& diagnostics, const Document& document, const Node
   diagnostics.add(document.at(at, severity, message));
 }
 
+// A warning for a check the document asks for that this server does not make.
+void report_not_enforced(spec::Diagnostics& diagnostics, const Document& document,
+                         const NodeRef& at, const std::string& message) {
+  Diagnostic warning = document.at(at, Diagnostic::Severity::kWarning, message);
+  warning.not_enforced = true;
+  diagnostics.add(std::move(warning));
+}
+
 std::optional<ParamLocation> parse_location(const std::string& in) {
   if (in == "path") return ParamLocation::kPath;
   if (in == "query") return ParamLocation::kQuery;
@@ -107,9 +115,8 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
         out.json_encoded = true;
         schema = Document::child(Document::child(content, content.node->begin().key()), "schema");
       } else {
-        report(diagnostics, document, content,
-               "parameter content '" + media + "' is not checked; only JSON is",
-               Diagnostic::Severity::kWarning);
+        report_not_enforced(diagnostics, document, content,
+                            "parameter content '" + media + "' is not checked; only JSON is");
       }
     }
   }
@@ -132,11 +139,10 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
   }
   if (out.shape == model::ValueShape::kObject && out.style != ParamStyle::kDeepObject &&
       !out.json_encoded) {
-    report(diagnostics, document, node,
-           "object parameter '" + out.name +
-               "' is only supported with style: deepObject; "
-               "its value is taken as a string",
-           Diagnostic::Severity::kWarning);
+    report_not_enforced(diagnostics, document, node,
+                        "object parameter '" + out.name +
+                            "' is only supported with style: deepObject; "
+                            "its value is taken as a string");
     out.shape = model::ValueShape::kString;
     out.schema = nullptr;
   }

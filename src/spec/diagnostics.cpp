@@ -17,7 +17,7 @@ std::string Diagnostic::to_string() const {
 }
 
 std::string Diagnostic::to_string_for_validate() const {
-  if (!breaks_specification || severity == Severity::kError) return to_string();
+  if (!fails_validate() || severity == Severity::kError) return to_string();
   Diagnostic as_error = *this;
   as_error.severity = Severity::kError;
   return as_error.to_string();
@@ -34,9 +34,8 @@ size_t Diagnostics::error_count() const {
 }
 
 size_t Diagnostics::validate_error_count() const {
-  return static_cast<size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
-    return d.severity == Diagnostic::Severity::kError || d.breaks_specification;
-  }));
+  return static_cast<size_t>(std::count_if(items_.begin(), items_.end(),
+                                           [](const Diagnostic& d) { return d.fails_validate(); }));
 }
 
 }  // namespace apiserver::spec

@@ -21,10 +21,19 @@ struct Diagnostic {
   // server can still serve: starting, it stays a warning; `apiserver validate` counts and
   // prints it as an error, since a validator exists to fail on a broken document.
   bool breaks_specification = false;
+  // A warning for a check the document asks for that the server does not make (a keyword the
+  // validator cannot enforce): serving, a warning; `apiserver validate` fails on it, since
+  // requests the document refuses would be answered as valid.
+  bool not_enforced = false;
+
+  // What `apiserver validate` fails on: errors, and the two kinds of warning above.
+  bool fails_validate() const {
+    return severity == Severity::kError || breaks_specification || not_enforced;
+  }
 
   // "todo.yaml:12:7: error: message (at /paths/~1todos/get)"
   std::string to_string() const;
-  // The same, with a warning that breaks the specification shown as an error.
+  // The same, with a warning that fails validate shown as an error.
   std::string to_string_for_validate() const;
 };
 
@@ -33,7 +42,7 @@ class Diagnostics {
   void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
   bool has_errors() const;
   size_t error_count() const;
-  // Errors plus the warnings that break the specification: what `validate` fails on.
+  // Errors plus the warnings that fail `validate`.
   size_t validate_error_count() const;
   const std::vector<Diagnostic>& items() const { return items_; }
 

@@ -154,10 +154,12 @@ struct SchemaTranslator::Run {
   std::deque<std::pair<NodeRef, std::string>> pending;
 };
 
-void SchemaTranslator::warn_once(const NodeRef& at, const std::string& message) {
+void SchemaTranslator::warn_once(const NodeRef& at, const std::string& message, bool not_enforced) {
   std::string where = (at.file ? at.file->path : std::string()) + "#" + at.pointer;
   if (!warned_.insert({where, message}).second) return;
-  diagnostics_.add(document_.at(at, Diagnostic::Severity::kWarning, message));
+  Diagnostic warning = document_.at(at, Diagnostic::Severity::kWarning, message);
+  warning.not_enforced = not_enforced;
+  diagnostics_.add(std::move(warning));
 }
 
 void SchemaTranslator::error(const NodeRef& at, const std::string& message) {
@@ -320,7 +322,8 @@ void SchemaTranslator::translate_keyword(const NodeRef& node, const std::string&
     return;
   }
   if (unsupported_keywords().count(key)) {
-    warn_once(value, "'" + key + "' is not supported by the validator and is not enforced");
+    warn_once(value, "'" + key + "' is not supported by the validator and is not enforced",
+              /*not_enforced=*/true);
     return;
   }
   if (key == "exclusiveMaximum" || key == "exclusiveMinimum") {

@@ -47,7 +47,8 @@ class SchemaTranslator {
   nlohmann::json filter_required(const spec::NodeRef& node, const spec::NodeRef& required,
                                  Run& run);
   std::string definition_for(const spec::NodeRef& target, Run& run);
-  void warn_once(const spec::NodeRef& at, const std::string& message);
+  // A warning, once per node and message; `not_enforced` for a check the server does not make.
+  void warn_once(const spec::NodeRef& at, const std::string& message, bool not_enforced = false);
   void error(const spec::NodeRef& at, const std::string& message);
 
   const spec::Document& document_;

@@ -1,7 +1,8 @@
 // `apiserver validate` fails on a path template parameter that no `parameters` entry declares
 // (the OpenAPI Specification says it MUST be declared), printing it as an error with file and
-// line, while serving the same document still starts with a warning. Other warnings keep the
-// exit code 0.
+// line, while serving the same document still starts with a warning. So does a check the
+// document asks for that the server does not make (a schema keyword the validator cannot
+// enforce, a parameter style it does not read). Other warnings keep the exit code 0.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -44,6 +45,49 @@ paths:
       responses:
         '200': {description: all}
 )";
+
+// Checks the server cannot make: a 3.1 keyword draft 7 lacks, an object query parameter in
+// form style.
+constexpr char kNotEnforced[] = R"(openapi: 3.1.0
+info: {title: Items, version: '1'}
+paths:
+  /items:
+    get:
+      parameters:
+        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}
+      responses:
+        '200': {description: all}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, unevaluatedProperties: false}
+      responses:
+        '201': {description: made}
+)";
+
+TEST(ValidateNotEnforced, FailsOnChecksTheServerDoesNotMakeAndServingStarts) {
+  TempDir dir;
+  const std::string path = write_file(dir, "items.yaml", kNotEnforced);
+  RunResult r = ServerProcess::run({"validate", path});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(":7:11: error: object parameter 'filter' is only supported with style: "
+                       "deepObject"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(": error: 'unevaluatedProperties' is not supported by the validator and "
+                       "is not enforced"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(path + ": 2 error(s)"), std::string::npos) << r.out;
+  ServerProcess server({path, "--mock"});
+  EXPECT_NE(server.log().find("warning: 'unevaluatedProperties' is not supported"),
+            std::string::npos)
+      << server.log();
+  EXPECT_EQ(HttpClient(server.port()).get("/items").status, 200);
+  // Serving, the keyword is not enforced: what it would refuse is accepted.
+  EXPECT_EQ(HttpClient(server.port()).post_json("/items", {{"extra", 1}}).status, 201);
+}
 
 TEST(ValidateUndeclaredPathParameter, FailsWithTheErrorAtItsFileAndLine) {
   TempDir dir;
