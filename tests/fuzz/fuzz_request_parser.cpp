@@ -15,6 +15,7 @@
 
 namespace {
 
+using apiserver::Problem;
 using apiserver::http::ParserLimits;
 using apiserver::http::ParseStatus;
 using apiserver::http::RequestParser;
@@ -46,8 +47,8 @@ std::string parse_stream(std::string_view stream, size_t piece) {
       continue;
     }
     if (status == ParseStatus::kError) {
-      return outcome + "error " + std::to_string(parser.error_status()) + " " +
-             parser.error_detail() + "\n";
+      const Problem* problem = parser.error();
+      return outcome + "error " + std::to_string(problem->status()) + " " + problem->detail + "\n";
     }
     const auto& request = parser.request();
     outcome += request.method + " " + request.target + " [" + request.path + "] [" + request.query +
