@@ -79,6 +79,9 @@ std::shared_ptr<model::ErrorShape> ErrorShapeCompiler::build(const NodeRef& resp
       shape->kind = ErrorBodyKind::kTemplate;
       build_template(schema, *shape);
       apply_fields(response, schema, *shape);
+      shape->message_lists_errors = std::none_of(
+          shape->slots.begin(), shape->slots.end(),
+          [](const model::ErrorSlot& s) { return s.field == model::ErrorField::kFieldErrors; });
     } else {
       shape->kind = ErrorBodyKind::kProblem;  // any JSON is valid: the problem's own
     }

@@ -73,6 +73,8 @@ struct ErrorShape {
   ErrorBodyKind kind = ErrorBodyKind::kProblem;
   nlohmann::ordered_json body_template;  // kTemplate: valid against `schema` as it is
   std::vector<ErrorSlot> slots;
+  // No slot lists field errors (kFieldErrors), so the message slots carry them.
+  bool message_lists_errors = false;
   std::shared_ptr<const validate::CompiledSchema> schema;  // kTemplate: checks each answer
   // Non-empty when no valid body can be built (the schema cannot be generated or compiled):
   // problem+json is sent instead, with the declared status, and this is logged once.

@@ -54,13 +54,6 @@ std::string message_with_errors(const Problem& problem) {
   return message;
 }
 
-bool lists_field_errors(const std::vector<ErrorSlot>& slots) {
-  for (const ErrorSlot& slot : slots) {
-    if (slot.field == ErrorField::kFieldErrors) return true;
-  }
-  return false;
-}
-
 struct FillContext {
   const Problem& problem;
   const std::string& instance;
@@ -165,7 +158,7 @@ Json fill_error_template(const model::ErrorShape& shape, const Problem& problem,
                          const std::string& instance, int status) {
   Json body = shape.body_template;
   FillContext context{problem, instance, status};
-  context.message_lists_errors = !lists_field_errors(shape.slots);
+  context.message_lists_errors = shape.message_lists_errors;
   fill(body, shape.slots, context);
   return body;
 }
