@@ -17,18 +17,23 @@ int error_status(const RequestParser& parser) {
   return parser.error() != nullptr ? parser.error()->status() : 0;
 }
 
+std::string error_detail(const RequestParser& parser) {
+  return parser.error() != nullptr ? parser.error()->detail : std::string();
+}
+
 struct Outcome {
   ParseStatus status;
   int error_status;
   Request request;
   size_t consumed;
+  std::string error_detail;
 };
 
 // Feeds `input` in one call.
 Outcome parse_all(std::string_view input, ParserLimits limits = {}) {
   RequestParser parser(limits);
   ParseStatus status = parser.parse(input);
-  return {status, error_status(parser), parser.request(), parser.consumed()};
+  return {status, error_status(parser), parser.request(), parser.consumed(), error_detail(parser)};
 }
 
 // Feeds `input` one byte more at a time (the buffer grows as a connection's would).
@@ -39,7 +44,7 @@ Outcome parse_bytewise(std::string_view input, ParserLimits limits = {}) {
     status = parser.parse(input.substr(0, n));
     if (status != ParseStatus::kIncomplete) break;
   }
-  return {status, error_status(parser), parser.request(), parser.consumed()};
+  return {status, error_status(parser), parser.request(), parser.consumed(), error_detail(parser)};
 }
 
 int error_of(std::string_view input, ParserLimits limits = {}) {
@@ -608,6 +613,28 @@ TEST(RequestParser, RefusesATrailerLineOverTheLimitWholeOrInPieces) {
   Outcome pieces = parse_bytewise(input, limits);
   EXPECT_EQ(pieces.status, ParseStatus::kError);
   EXPECT_EQ(pieces.error_status, 431);
+  EXPECT_EQ(pieces.error_detail, whole.error_detail);
+}
+
+// Found by fuzzing: which trailer bound is hit first (the line, or all that is held) depends on
+// how the bytes arrive; the answer must not.
+TEST(RequestParser, NamesAnOversizedTrailerTheSameWholeOrInPieces) {
+  ParserLimits limits;
+  limits.max_head_bytes = 64;
+  limits.max_body_bytes = 100;
+  // In pieces the line passes 64 bytes while all that is held is still within 164; whole, the
+  // complete line already takes all that is held past 164.
+  const std::string input =
+      "POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" +
+      std::string(200, 'F') + "\r\n\r\n";
+  Outcome whole = parse_all(input, limits);
+  Outcome pieces = parse_bytewise(input, limits);
+  EXPECT_EQ(whole.status, ParseStatus::kError);
+  EXPECT_EQ(pieces.status, ParseStatus::kError);
+  EXPECT_EQ(whole.error_status, 431);
+  EXPECT_EQ(pieces.error_status, 431);
+  EXPECT_EQ(whole.error_detail, "the trailer fields are too large");
+  EXPECT_EQ(pieces.error_detail, whole.error_detail);
 }
 
 }  // namespace
