@@ -10,6 +10,7 @@
 #include "compile/schema_cache.hpp"
 #include "compile/settings.hpp"
 #include "mock/planner.hpp"
+#include "spec/values.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -44,7 +45,7 @@ void warn_unenforced_features(const Document& document, spec::Diagnostics& diagn
   NodeRef servers = Document::child(root, "servers");
   if (servers.valid() && servers.node->is_array()) {
     for (size_t i = 0; i < servers.node->size(); ++i) {
-      const auto& url = (*servers.node)[i].value("url", std::string());
+      const auto& url = spec::string_field((*servers.node)[i], "url");
       size_t scheme = url.find("://");
       size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
       std::string base = path == std::string::npos ? "" : url.substr(path);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "spec/schema_facts.hpp"
+#include "spec/values.hpp"
 #include "text/media_type.hpp"
 
 namespace apiserver::compile {
@@ -84,7 +85,7 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
     if (out.name == "accept" || out.name == "content-type" || out.name == "authorization")
       return false;
   }
-  out.required = p.value("required", false);
+  out.required = spec::bool_field(p, "required");
   if (out.in == ParamLocation::kPath && !out.required) {
     report(diagnostics, document, node,
            "path parameter '" + out.name + "' must have 'required: true'; treating it as required",
@@ -104,7 +105,7 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
     }
     out.style = *parsed;
   }
-  out.explode = p.value("explode", out.style == ParamStyle::kForm);
+  out.explode = spec::bool_field(p, "explode", out.style == ParamStyle::kForm);
 
   NodeRef schema = Document::child(node, "schema");
   if (!schema.valid()) {
@@ -256,8 +257,8 @@ model::Operation compile_operation(const Document& document, SchemaCache& schema
     report(diagnostics, document, operation_node, "an operation must be a mapping");
     return op;
   }
-  op.operation_id = o.value("operationId", "");
-  op.summary = o.value("summary", "");
+  op.operation_id = spec::string_field(o, "operationId");
+  op.summary = spec::string_field(o, "summary");
   for (const auto& [key, value] : o.items()) {
     if (key.rfind("x-apiserver", 0) == 0 && !kOperationExtensions.count(key))
       report(diagnostics, document, Document::child(operation_node, key),

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "ops/document_bundle.hpp"
+#include "spec/values.hpp"
 
 namespace apiserver::ops {
 namespace {
@@ -52,7 +53,8 @@ void put_this_server_first(spec::Json& root) {
   servers.push_back({{"url", "/"}, {"description", "this server"}});
   if (auto declared = root.find("servers"); declared != root.end() && declared->is_array()) {
     for (const auto& server : *declared) {
-      if (!(server.is_object() && server.value("url", "") == "/")) servers.push_back(server);
+      if (!(server.is_object() && spec::string_field(server, "url") == "/"))
+        servers.push_back(server);
     }
   }
   root["servers"] = std::move(servers);

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "spec/document.hpp"
+#include "spec/field_types.hpp"
 
 namespace apiserver::spec {
 namespace {
@@ -58,6 +59,8 @@ class Walker {
       NodeRef target = follow(node);
       if (!target.valid()) return;
       if (kind == Kind::kSchema) {
+        // 3.1 applies the keywords beside a $ref: their types are checked as the target's.
+        check_field_types(document_, node, FieldOwner::kSchema, diagnostics_);
         walk(target, kind);  // kept as written: only walked for what is inside
         return;
       }
@@ -72,6 +75,7 @@ class Walker {
     stack_.push_back(node);
     walk_inside(node, kind, element);
     stack_.pop_back();
+    check_fields(node, kind);  // after the walk: the members it followed read as their targets
   }
 
   bool failed() const { return failed_; }
@@ -114,6 +118,23 @@ class Walker {
                                       " leads back to " + target.file->display_name + "#" +
                                       target.pointer));
     failed_ = true;
+  }
+
+  // The types of the fields later stages read (spec/field_types.hpp).
+  void check_fields(const NodeRef& node, Kind kind) {
+    const std::pair<Kind, FieldOwner> owners[] = {
+        {Kind::kRoot, FieldOwner::kRoot},
+        {Kind::kPathItem, FieldOwner::kPathItem},
+        {Kind::kOperation, FieldOwner::kOperation},
+        {Kind::kParameter, FieldOwner::kParameter},
+        {Kind::kRequestBody, FieldOwner::kRequestBody},
+        {Kind::kMediaType, FieldOwner::kMediaType},
+        {Kind::kEncoding, FieldOwner::kEncoding},
+        {Kind::kSchema, FieldOwner::kSchema},
+    };
+    for (const auto& [walked, owner] : owners) {
+      if (walked == kind) check_field_types(document_, node, owner, diagnostics_);
+    }
   }
 
   void each_value(const NodeRef& map, Kind kind) {

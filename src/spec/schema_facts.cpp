@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "spec/values.hpp"
+
 namespace apiserver::spec {
 namespace {
 
@@ -66,18 +68,18 @@ SchemaFacts schema_facts(const Document& document, const NodeRef& schema) {
     if (!all_of.valid() || !all_of.node->is_array() || all_of.node->size() != 1 ||
         node.node->contains("type") || node.node->contains("properties"))
       break;
-    facts.read_only = facts.read_only || node.node->value("readOnly", false);
-    facts.write_only = facts.write_only || node.node->value("writeOnly", false);
-    facts.nullable = facts.nullable || node.node->value("nullable", false);
+    facts.read_only = facts.read_only || bool_field(*node.node, "readOnly");
+    facts.write_only = facts.write_only || bool_field(*node.node, "writeOnly");
+    facts.nullable = facts.nullable || bool_field(*node.node, "nullable");
     if (node.node->contains("default")) facts.default_value = (*node.node)["default"];
     node = follow_quietly(document, Document::item(all_of, 0));
   }
   facts.resolved = node;
   if (!node.valid() || !node.node->is_object()) return facts;
   const Json& s = *node.node;
-  facts.read_only = facts.read_only || s.value("readOnly", false);
-  facts.write_only = facts.write_only || s.value("writeOnly", false);
-  facts.nullable = facts.nullable || s.value("nullable", false);
+  facts.read_only = facts.read_only || bool_field(s, "readOnly");
+  facts.write_only = facts.write_only || bool_field(s, "writeOnly");
+  facts.nullable = facts.nullable || bool_field(s, "nullable");
   if (!facts.default_value && s.contains("default")) facts.default_value = s["default"];
   if (auto type = s.find("type"); type != s.end()) {
     std::vector<Json> listed;

@@ -4,6 +4,18 @@
 
 namespace apiserver::spec {
 
+bool bool_field(const Json& object, const char* key, bool fallback) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it != object.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+std::string string_field(const Json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 void check_keys(const Document& document, const NodeRef& node, const std::set<std::string>& known,
                 Diagnostics& diagnostics) {
   for (const auto& [key, value] : node.node->items()) {

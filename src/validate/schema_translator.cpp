@@ -8,6 +8,7 @@
 
 #include "spec/json_pointer.hpp"
 #include "spec/schema_facts.hpp"
+#include "spec/values.hpp"
 #include "validate/formats.hpp"
 #include "validate/json_types.hpp"
 #include "validate/keywords.hpp"
@@ -228,7 +229,8 @@ nlohmann::json SchemaTranslator::translate_object(const NodeRef& node, Run& run)
   nlohmann::json out = nlohmann::json::object();
   const Json& schema = *node.node;
   // Types first: `nullable` widens them, so it is read with `type`.
-  if (schema.contains("type") || (schema.value("nullable", false) && schema.contains("enum"))) {
+  if (schema.contains("type") ||
+      (spec::bool_field(schema, "nullable") && schema.contains("enum"))) {
     nlohmann::json types = translate_type(node);
     if (!types.is_null()) out[validate::kTypeKeyword] = types;
   }
@@ -247,7 +249,7 @@ nlohmann::json SchemaTranslator::translate_object(const NodeRef& node, Run& run)
       out.erase(inclusive);
     }
   }
-  if (schema.value("nullable", false) && out.contains("enum") && out["enum"].is_array()) {
+  if (spec::bool_field(schema, "nullable") && out.contains("enum") && out["enum"].is_array()) {
     bool has_null = false;
     for (const auto& v : out["enum"]) has_null = has_null || v.is_null();
     if (!has_null) out["enum"].push_back(nullptr);
@@ -275,7 +277,7 @@ nlohmann::json SchemaTranslator::translate_type(const NodeRef& node) {
     }
   }
   if (types.empty()) return nullptr;  // `nullable` alone constrains nothing
-  if (schema.value("nullable", false)) {
+  if (spec::bool_field(schema, "nullable")) {
     bool has_null = false;
     for (const auto& t : types) has_null = has_null || t == "null";
     if (!has_null) types.push_back("null");
