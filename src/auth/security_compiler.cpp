@@ -78,11 +78,11 @@ class SecurityCompiler {
   Scheme scheme(const std::string& name, const NodeRef& node) {
     Scheme out;
     out.name = name;
-    const std::string type = node.node->value("type", std::string());
+    const std::string type = spec::string_field(*node.node, "type");
     if (type == "apiKey") {
       out.kind = SchemeKind::kApiKey;
-      std::string in = node.node->value("in", std::string());
-      out.parameter = node.node->value("name", std::string());
+      std::string in = spec::string_field(*node.node, "in");
+      out.parameter = spec::string_field(*node.node, "name");
       out.in = in == "query"    ? KeyLocation::kQuery
                : in == "cookie" ? KeyLocation::kCookie
                                 : KeyLocation::kHeader;
@@ -91,8 +91,8 @@ class SecurityCompiler {
       if (out.parameter.empty()) error(node, "securityScheme '" + name + "': apiKey needs a name");
       if (out.in == KeyLocation::kHeader) out.parameter = lower(out.parameter);
       out.challenge = std::string("ApiKey realm=\"") + kRealm + "\", in=\"" + in + "\", name=\"" +
-                      node.node->value("name", std::string()) + "\"";
-      out.describe = "an API key in " + in + " " + node.node->value("name", std::string());
+                      spec::string_field(*node.node, "name") + "\"";
+      out.describe = "an API key in " + in + " " + spec::string_field(*node.node, "name");
       configure(out, node, "x-apiserver-keys", [&](const NodeRef& config) {
         std::optional<std::string> entries = secret(config, scheme_what(name, "x-apiserver-keys"));
         if (!entries) return false;
@@ -104,7 +104,7 @@ class SecurityCompiler {
         }
         return true;
       });
-    } else if (type == "http" && lower(node.node->value("scheme", std::string())) == "basic") {
+    } else if (type == "http" && lower(spec::string_field(*node.node, "scheme")) == "basic") {
       out.kind = SchemeKind::kBasic;
       out.challenge = std::string("Basic realm=\"") + kRealm + "\", charset=\"UTF-8\"";
       out.describe = "HTTP Basic credentials";
@@ -119,7 +119,7 @@ class SecurityCompiler {
         }
         return true;
       });
-    } else if ((type == "http" && lower(node.node->value("scheme", std::string())) == "bearer") ||
+    } else if ((type == "http" && lower(spec::string_field(*node.node, "scheme")) == "bearer") ||
                type == "oauth2" || type == "openIdConnect") {
       out.kind = SchemeKind::kJwt;
       out.challenge = std::string("Bearer realm=\"") + kRealm + "\"";
@@ -245,7 +245,14 @@ class SecurityCompiler {
         warning(config, what + ": a " + std::string(to_string(key.family)) +
                             " key is given but no allowed algorithm uses it");
     }
-    settings.issuer = config.node->value("issuer", std::string());
+    for (const char* key : {"issuer", "subject-claim"}) {
+      NodeRef value = Document::child(config, key);
+      if (value.valid() && !value.node->is_string()) {
+        error(value, what + ": '" + key + "' must be a string");
+        ok = false;
+      }
+    }
+    settings.issuer = spec::string_field(*config.node, "issuer");
     if (NodeRef audience = Document::child(config, "audience"); audience.valid()) {
       if (audience.node->is_string()) {
         settings.audiences.push_back(audience.node->get<std::string>());
@@ -274,7 +281,7 @@ class SecurityCompiler {
         settings.require_exp = require.node->get<bool>();
       }
     }
-    settings.subject_claim = config.node->value("subject-claim", std::string("sub"));
+    settings.subject_claim = spec::string_field(*config.node, "subject-claim", "sub");
     if (!ok) return std::nullopt;
     return settings;
   }

@@ -180,7 +180,7 @@ std::optional<model::RequestBody> compile_body(const Document& document, SchemaC
   NodeRef body = document.follow(node, diagnostics);
   if (!body.valid()) return std::nullopt;
   model::RequestBody out;
-  out.required = body.node->value("required", false);
+  out.required = spec::bool_field(*body.node, "required");
   NodeRef content = Document::child(body, "content");
   if (!content.valid() || !content.node->is_object() || content.node->empty()) {
     report(diagnostics, document, body,

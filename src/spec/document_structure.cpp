@@ -40,7 +40,8 @@ enum class Kind {
   kSchema,
   kSchemaMap,   // properties, patternProperties, $defs, dependentSchemas
   kSchemaList,  // allOf, anyOf, oneOf, prefixItems, items as a list
-  kLeaf,        // an object whose insides hold no references to follow (Example, Link)
+  kSecurityScheme,
+  kLeaf,  // an object whose insides hold no references to follow (Example, Link)
 };
 
 const char* const kMethods[] = {"get",     "put",  "post",  "delete",
@@ -131,6 +132,7 @@ class Walker {
         {Kind::kMediaType, FieldOwner::kMediaType},
         {Kind::kEncoding, FieldOwner::kEncoding},
         {Kind::kSchema, FieldOwner::kSchema},
+        {Kind::kSecurityScheme, FieldOwner::kSecurityScheme},
     };
     for (const auto& [walked, owner] : owners) {
       if (walked == kind) check_field_types(document_, node, owner, diagnostics_);
@@ -217,6 +219,7 @@ class Walker {
         return each_value(node, Kind::kSchema);
       case Kind::kSchemaList:
         return each_item(node, Kind::kSchema);
+      case Kind::kSecurityScheme:
       case Kind::kLeaf:
         return;
     }
@@ -230,7 +233,7 @@ class Walker {
         {"examples", Kind::kLeaf},
         {"requestBodies", Kind::kRequestBody},
         {"headers", Kind::kParameter},
-        {"securitySchemes", Kind::kLeaf},
+        {"securitySchemes", Kind::kSecurityScheme},
         {"links", Kind::kLeaf},
         {"callbacks", Kind::kPaths},
         {"pathItems", Kind::kPathItem},

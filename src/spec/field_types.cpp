@@ -158,6 +158,12 @@ const std::initializer_list<Field> kSchemaFields = {
     {"oneOf", Expected::kList},
     {"discriminator", Expected::kObject}};
 
+const std::initializer_list<Field> kSecuritySchemeFields = {
+    {"type", Expected::kString},         {"in", Expected::kString},
+    {"name", Expected::kString},         {"scheme", Expected::kString},
+    {"bearerFormat", Expected::kString}, {"openIdConnectUrl", Expected::kString},
+    {"flows", Expected::kObject}};
+
 const std::initializer_list<Field>& fields_of(FieldOwner owner) {
   switch (owner) {
     case FieldOwner::kRoot:
@@ -176,6 +182,8 @@ const std::initializer_list<Field>& fields_of(FieldOwner owner) {
       return kEncodingFields;
     case FieldOwner::kSchema:
       return kSchemaFields;
+    case FieldOwner::kSecurityScheme:
+      return kSecuritySchemeFields;
   }
   return kRootFields;
 }

@@ -18,6 +18,7 @@ enum class FieldOwner {
   kMediaType,
   kEncoding,
   kSchema,
+  kSecurityScheme,
 };
 
 // Reports every checked field of `object` (of kind `owner`) whose value has the wrong type.

@@ -57,8 +57,8 @@ SchemaFacts schema_facts(const Document& document, const NodeRef& schema) {
   // OpenAPI 3.1 applies keywords beside $ref: `{$ref: Id, readOnly: true}`.
   if (document.is_v31() && schema.valid() && schema.node->is_object() &&
       schema.node->contains("$ref")) {
-    facts.read_only = schema.node->value("readOnly", false);
-    facts.write_only = schema.node->value("writeOnly", false);
+    facts.read_only = bool_field(*schema.node, "readOnly");
+    facts.write_only = bool_field(*schema.node, "writeOnly");
     if (schema.node->contains("default")) facts.default_value = (*schema.node)["default"];
   }
   NodeRef node = follow_quietly(document, schema);

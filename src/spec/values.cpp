@@ -10,10 +10,10 @@ bool bool_field(const Json& object, const char* key, bool fallback) {
   return it != object.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
-std::string string_field(const Json& object, const char* key) {
-  if (!object.is_object()) return {};
+std::string string_field(const Json& object, const char* key, const std::string& fallback) {
+  if (!object.is_object()) return fallback;
   auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
 void check_keys(const Document& document, const NodeRef& node, const std::set<std::string>& known,

@@ -13,7 +13,7 @@ namespace apiserver::spec {
 // `object[key]` when it is a boolean (or a string), else the fallback: readers never throw on a
 // value of the wrong type, which check_field_types reports at load where it matters.
 bool bool_field(const Json& object, const char* key, bool fallback = false);
-std::string string_field(const Json& object, const char* key);
+std::string string_field(const Json& object, const char* key, const std::string& fallback = {});
 
 // Reports every key of the mapping `node` that is not in `known` as an error naming the known ones.
 void check_keys(const Document& document, const NodeRef& node, const std::set<std::string>& known,

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "compile/compiler.hpp"
 #include "spec/document.hpp"
 
 namespace apiserver::spec {
@@ -117,6 +118,30 @@ TEST(FieldTypes, RefusesOperationAndServerFieldsOfTheWrongType) {
             "7: 'operationId' must be a string, not an integer\n"
             "8: 'summary' must be a string, not a list\n"
             "3: 'url' must be a string, not an integer\n");
+}
+
+TEST(FieldTypes, RefusesSecuritySchemeFieldsOfTheWrongType) {
+  std::string yaml = kHead +
+                     "paths: {}\n"
+                     "components:\n"
+                     "  securitySchemes:\n"
+                     "    key: {type: apiKey, in: header, name: [X-Key]}\n";
+  EXPECT_EQ(errors_of(yaml), "6: 'name' must be a string, not a list\n");
+}
+
+// Found by fuzzing the loader: `requestBody: null` aborted the compiler.
+TEST(FieldTypes, ANullRequestBodyIsAnErrorNotACrash) {
+  std::string yaml = kHead +
+                     "paths:\n"
+                     "  /items:\n"
+                     "    post:\n"
+                     "      requestBody: null\n"
+                     "      responses: {'201': {description: ok}}\n";
+  Diagnostics diagnostics;
+  auto document = parse_document(yaml, "api.yaml", diagnostics);
+  ASSERT_NE(document, nullptr);
+  auto api = compile::compile_api(std::move(document), diagnostics);
+  EXPECT_GT(diagnostics.error_count(), 0u);
 }
 
 }  // namespace
