@@ -59,8 +59,9 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
     // WAL lets readers run beside the one writer; it is a property of the file.
     std::string mode;
     session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
-    // A WAL that grew under load is cut back to this size each time it starts over.
-    session_ << "PRAGMA journal_size_limit=" + std::to_string(8 << 20);
+    // No journal_size_limit: a WAL that starts over keeps its size and is written over in
+    // place, since cutting it back (an ftruncate of several milliseconds on ext4) would fall on
+    // the request whose write starts it over. The checkpointer keeps the log short instead.
     begin_ = prepare(session_, "BEGIN IMMEDIATE");
     commit_ = prepare(session_, "COMMIT");
     rollback_ = prepare(session_, "ROLLBACK");
@@ -68,7 +69,13 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
     release_ = prepare(session_, "RELEASE apiserver_write");
     rollback_to_ = prepare(session_, "ROLLBACK TO apiserver_write");
     transactions_ = make_transaction_statements(session_);
-    checkpointer_ = std::make_unique<Checkpointer>(path, options.durability);
+    // The checkpointer's last steps run while writes wait in this queue, like a task.
+    checkpointer_ = std::make_unique<Checkpointer>(
+        path, options.durability,
+        [this](const std::function<void()>& work) {
+          run([&](soci::session&, TransactionStatements&) { work(); });
+        },
+        options.checkpoints);
   } catch (const DatabaseError&) {
     throw;
   } catch (const std::exception& e) {
@@ -76,7 +83,10 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
   }
 }
 
-Writer::~Writer() = default;
+// The checkpointer goes first: its thread may be waiting for a turn in this writer's queue.
+Writer::~Writer() {
+  checkpointer_.reset();
+}
 
 StoreResult Writer::write(const Write& write) {
   Pending pending;

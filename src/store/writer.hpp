@@ -17,6 +17,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -36,6 +37,7 @@ struct WriterOptions {
   size_t queue_capacity = 1024;
   // The most writes one transaction gathers.
   size_t max_group = 256;
+  CheckpointPolicy checkpoints;
 };
 
 class Writer {
@@ -67,6 +69,8 @@ class Writer {
   const std::string& path() const { return path_; }
   // Writes and tasks handed over and not yet taken up.
   size_t waiting();
+  // Times the WAL was started over (for tests).
+  uint64_t wal_restarts() const { return checkpointer_->restarts(); }
 
  private:
   struct Pending;
