@@ -73,7 +73,7 @@ std::optional<Value> Generator::build_number(const Conj& conj, const Context& ct
     int64_t step = 1;
     for (const Json& d : divisors) {
       double dv = d.get<double>();
-      if (dv != std::floor(dv)) continue;
+      if (dv != std::floor(dv) || dv > kMaxSafeInteger) continue;  // past it, no integer fits
       auto di = static_cast<int64_t>(dv);
       int64_t g = std::gcd(step, di);
       if (step / g > static_cast<int64_t>(kMaxSafeInteger) / di)

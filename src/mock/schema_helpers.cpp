@@ -108,11 +108,15 @@ unsigned declared_types(const Json& schema) {
 
 bool is_multiple(const Value& value, const Json& divisor) {
   if (!divisor.is_number()) return true;
-  if (divisor.is_number_integer() || divisor.is_number_unsigned()) {
+  // Integers that fit are divided exactly; a float value, or one past int64, as doubles (a
+  // cast of a double out of int64's range would be undefined).
+  if ((divisor.is_number_integer() || divisor.is_number_unsigned()) && !value.is_number_float() &&
+      !(value.is_number_unsigned() && value.get<uint64_t>() > INT64_MAX) &&
+      !(divisor.is_number_unsigned() && divisor.get<uint64_t>() > INT64_MAX)) {
     int64_t d = divisor.get<int64_t>();
     if (d == 0) return true;
-    int64_t i =
-        value.is_number_float() ? static_cast<int64_t>(value.get<double>()) : value.get<int64_t>();
+    if (d == -1) return true;  // INT64_MIN % -1 overflows; everything is a multiple of -1
+    int64_t i = value.get<int64_t>();
     return i == 0 || i % d == 0;
   }
   double d = divisor.get<double>();
