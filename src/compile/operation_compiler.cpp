@@ -147,6 +147,17 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
     out.shape = model::ValueShape::kString;
     out.schema = nullptr;
   }
+  // No style serializes a list of objects (Box's `mdfilters`): its items would be read as
+  // strings and never match their schema, refusing every value the client could send.
+  if (out.shape == model::ValueShape::kArray && out.item_shape == model::ValueShape::kObject &&
+      !out.json_encoded) {
+    report_not_enforced(diagnostics, document, node,
+                        "array parameter '" + out.name +
+                            "' has object items, which no parameter style serializes; "
+                            "its items are taken as strings");
+    out.item_shape = model::ValueShape::kString;
+    out.schema = nullptr;
+  }
   return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "mock/generator.hpp"
 #include "mock/knobs.hpp"
+#include "mock/schema_matcher.hpp"
 #include "text/media_type.hpp"
 #include "validate/schema_translator.hpp"
 
@@ -155,7 +156,8 @@ class Planner {
     out.schema = Document::child(node, "schema");
     // Examples are serialized from the document's own (ordered) nodes: a client gets the keys
     // back in the order the document wrote them.
-    if (node.valid() && node.node->contains("example"))
+    if (node.valid() && node.node->contains("example") &&
+        fits_schema(Document::child(node, "example"), out, "the example", where))
       out.examples.push_back({"", body_text((*node.node)["example"], out.is_json)});
     NodeRef examples = Document::child(node, "examples");
     if (examples.valid() && examples.node->is_object()) {
@@ -163,7 +165,8 @@ class Planner {
         NodeRef example = document_.follow(Document::child(examples, name), diagnostics_);
         if (!example.valid() || !example.node->is_object()) continue;
         if (example.node->contains("value")) {
-          out.examples.push_back({name, body_text((*example.node)["value"], out.is_json)});
+          if (fits_schema(Document::child(example, "value"), out, "example '" + name + "'", where))
+            out.examples.push_back({name, body_text((*example.node)["value"], out.is_json)});
         } else if (example.node->contains("externalValue")) {
           diagnostics_.add(document_.at(example, Diagnostic::Severity::kWarning,
                                         "example '" + name + "' of " + where +
@@ -194,9 +197,26 @@ class Planner {
     return out;
   }
 
+  // Whether the JSON example at `value` is valid against the media type's schema. One that is
+  // not is reported and never served: an answer must be in the shape the document declares,
+  // even where the document's own example is not (it then answers a value built from the
+  // schema, or its next example).
+  bool fits_schema(const NodeRef& value, const model::MockContent& content, const std::string& what,
+                   const std::string& where) {
+    if (!content.is_json || !content.schema.valid() || !value.valid()) return true;
+    matcher_.reset_budget();
+    matcher_.clear_mismatch();
+    if (matcher_.match(*value.node, content.schema)) return true;
+    diagnostics_.add(document_.at(value, Diagnostic::Severity::kWarning,
+                                  what + " of " + where + " does not match its schema (" +
+                                      matcher_.mismatch() + "); it is not served"));
+    return false;
+  }
+
   const Document& document_;
   const model::Api& api_;
   spec::Diagnostics& diagnostics_;
+  detail::SchemaMatcher matcher_{document_, Audience::kResponse};
 };
 
 }  // namespace
