@@ -101,12 +101,25 @@ TEST_P(ConformanceRoutes, RoutesPrintsOneLinePerOperation) {
   }
 
   Timed validate = run_timed({"validate", path});
-  EXPECT_EQ(validate.result.exit_code, 0) << validate.result.out << validate.result.err;
-  static const std::regex kSummary(R"(: OK, OpenAPI (3\.[01]\.\d+), (\d+) operation\(s\))");
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(validate.result.out, m, kSummary)) << validate.result.out;
-  EXPECT_EQ(std::stoul(m[2].str()), expected);
-  EXPECT_EQ(validate.result.out.find(": error:"), std::string::npos) << validate.result.out;
+  // Documents with a construct validate refuses, and the one error it must say.
+  static const std::map<std::string, std::string> kRefused = {
+      {"real-world-large/box-openapi.json",
+       "error: array parameter 'mdfilters' has object items, which no parameter style "
+       "serializes; its items are taken as strings"},
+  };
+  if (auto refused = kRefused.find(relative); refused != kRefused.end()) {
+    EXPECT_EQ(validate.result.exit_code, 1) << validate.result.out << validate.result.err;
+    EXPECT_NE(validate.result.out.find(refused->second), std::string::npos) << validate.result.out;
+    static const std::regex kErrors(R"(: 1 error\(s\), \d+ warning\(s\))");
+    EXPECT_TRUE(std::regex_search(validate.result.out, kErrors)) << validate.result.out;
+  } else {
+    EXPECT_EQ(validate.result.exit_code, 0) << validate.result.out << validate.result.err;
+    static const std::regex kSummary(R"(: OK, OpenAPI (3\.[01]\.\d+), (\d+) operation\(s\))");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(validate.result.out, m, kSummary)) << validate.result.out;
+    EXPECT_EQ(std::stoul(m[2].str()), expected);
+    EXPECT_EQ(validate.result.out.find(": error:"), std::string::npos) << validate.result.out;
+  }
 
   std::cout << "[  routes  ] " << relative << ": " << printed.size() << " route line(s), routes "
             << routes.elapsed.count() << " ms, validate " << validate.elapsed.count() << " ms\n";
@@ -117,7 +130,7 @@ INSTANTIATE_TEST_SUITE_P(OpenApi, ConformanceRoutes, testing::ValuesIn(conforman
 
 TEST(ConformanceRoutesData, ThirtyDocuments) {
   const std::vector<std::string> documents = conformance_documents();
-  EXPECT_EQ(documents.size(), 30u);
+  EXPECT_EQ(documents.size(), 32u);
   EXPECT_EQ(documents.size(), kExpected.size());
   for (const std::string& d : documents) EXPECT_TRUE(kExpected.count(d)) << d;
 }

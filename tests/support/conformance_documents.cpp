@@ -62,6 +62,8 @@ const std::map<std::string, size_t>& expected_operation_counts() {
       {"real-world/sendgrid_tsg_templates_v3.yaml", 11},
       {"real-world/swagger-petstore-v3.yaml", 19},
       {"real-world/twilio_accounts_v1.yaml", 20},
+      {"real-world-large/box-openapi.json", 296},
+      {"real-world-large/discord-openapi.json", 242},
   };
   return kCounts;
 }

@@ -61,6 +61,8 @@ const Skip kSkips[] = {
     {"features/readme-3.0-discriminators.yaml",
      "/paths/~1potentially-undefined-formData/post/requestBody/content/application~1json/schema",
      "oneOf of two identical schemas (both allOf the same base): every value matches both"},
+    {"real-world-large/discord-openapi.json",
+     "/paths/~1guilds~1{guild_id}~1requests/get/parameters/0/schema", "enum: [] admits no value"},
 };
 
 NodeRef follow(const Document& document, const NodeRef& node) {
@@ -139,7 +141,7 @@ const Skip* find_skip(const std::string& document, const std::string& pointer) {
 TEST(GeneratorConformance, EveryReachableSchemaGeneratesValidValues) {
   auto start = std::chrono::steady_clock::now();
   const std::vector<std::string> documents = test::conformance_documents();
-  ASSERT_EQ(documents.size(), 30u);
+  ASSERT_EQ(documents.size(), 32u);
   std::set<std::pair<std::string, std::string>> skips_used;
   size_t total_schemas = 0;
   size_t total_values = 0;
