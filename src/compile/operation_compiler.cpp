@@ -138,26 +138,24 @@ bool compile_parameter(const Document& document, SchemaCache& schemas, const Nod
     if (facts.default_value) out.default_value = to_plain_json(*facts.default_value);
     out.schema = schemas.get(schema, Direction::kRequest);
   }
-  if (out.shape == model::ValueShape::kObject && out.style != ParamStyle::kDeepObject &&
-      !out.json_encoded) {
-    report_not_enforced(diagnostics, document, node,
-                        "object parameter '" + out.name +
-                            "' is only supported with style: deepObject; "
-                            "its value is taken as a string");
-    out.shape = model::ValueShape::kString;
+  // What no style can carry is read as strings and not validated, and validate says so.
+  auto take_as_strings = [&](model::ValueShape& shape, const std::string& why) {
+    report_not_enforced(diagnostics, document, node, why);
+    shape = model::ValueShape::kString;
     out.schema = nullptr;
-  }
+  };
+  if (out.shape == model::ValueShape::kObject && out.style != ParamStyle::kDeepObject &&
+      !out.json_encoded)
+    take_as_strings(out.shape, "object parameter '" + out.name +
+                                   "' is only supported with style: deepObject; "
+                                   "its value is taken as a string");
   // No style serializes a list of objects (Box's `mdfilters`): its items would be read as
   // strings and never match their schema, refusing every value the client could send.
   if (out.shape == model::ValueShape::kArray && out.item_shape == model::ValueShape::kObject &&
-      !out.json_encoded) {
-    report_not_enforced(diagnostics, document, node,
-                        "array parameter '" + out.name +
-                            "' has object items, which no parameter style serializes; "
-                            "its items are taken as strings");
-    out.item_shape = model::ValueShape::kString;
-    out.schema = nullptr;
-  }
+      !out.json_encoded)
+    take_as_strings(out.item_shape, "array parameter '" + out.name +
+                                        "' has object items, which no parameter style "
+                                        "serializes; its items are taken as strings");
   return true;
 }
 
