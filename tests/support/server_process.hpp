@@ -59,7 +59,7 @@ class ServerProcess {
   // Starts server_binary() with `args`, appending "--port 0" unless `args` has --port and
   // "--host 127.0.0.1" unless it has --host. `extra_env` adds to (or overrides) this process's
   // environment. Returns once the server has logged its listening line; throws
-  // std::runtime_error (with the captured log) if it exits first or is silent for 10 s.
+  // std::runtime_error (with the captured log) if it exits first or is silent for 60 s.
   explicit ServerProcess(std::vector<std::string> args,
                          std::map<std::string, std::string> extra_env = {});
   // Same, for another executable (e.g. a stand-in that prints the listening line).
