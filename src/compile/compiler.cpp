@@ -88,6 +88,31 @@ void check_endpoint_collisions(const Document& document, const model::Api& api,
   }
 }
 
+// A path key with '#' or '?' (Box writes `/files/{file_id}#add_shared_link` for a second
+// operation on one URL): what follows is a fragment, which clients never send, or a query, which
+// routing never sees. Requests meant for it reach the path before that character, validated and
+// answered by its operations, so `validate` fails on it; serving, it stays reachable as %23/%3F.
+void warn_unreachable_path_key(const Document& document, const NodeRef& paths,
+                               const std::string& path, spec::Diagnostics& diagnostics) {
+  size_t cut = path.find_first_of("#?");
+  if (cut == std::string::npos) return;
+  const bool fragment = path[cut] == '#';
+  const std::string before = path.substr(0, cut);
+  const bool declared = paths.node->contains(before);
+  const std::string mark(1, path[cut]);
+  std::string message = "path '" + path + "' contains '" + mark + "', which begins ";
+  message += fragment ? "a URI fragment: clients never send it" : "the query string";
+  message += ", so a request meant for this path is routed as '" + before + "'";
+  message += declared ? " (declared too: its operations validate and answer it)"
+                      : " (which the document does not declare)";
+  message += "; this path is reached only with the '" + mark + "' sent as ";
+  message += fragment ? "%23" : "%3F";
+  spec::Diagnostic warning =
+      document.at(Document::child(paths, path), Diagnostic::Severity::kWarning, message);
+  warning.not_enforced = true;
+  diagnostics.add(std::move(warning));
+}
+
 void compile_paths(const Document& document, SchemaCache& schemas, model::Api& api,
                    spec::Diagnostics& diagnostics) {
   NodeRef paths = Document::child(document.root_ref(), "paths");
@@ -99,6 +124,7 @@ void compile_paths(const Document& document, SchemaCache& schemas, model::Api& a
   for (const auto& [path, value] : paths.node->items()) {
     NodeRef path_node = Document::child(paths, path);
     if (path.rfind("x-", 0) == 0) continue;
+    warn_unreachable_path_key(document, paths, path, diagnostics);
     std::string error;
     if (!api.router.add(path, api.paths.size(), error)) {
       diagnostics.add(

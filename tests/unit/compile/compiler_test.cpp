@@ -149,6 +149,30 @@ TEST(CompileApi, WarnsAboutUnknownPathItemFields) {
   EXPECT_NE(c.warning("unknown path item field 'fetch'"), nullptr) << c.messages();
 }
 
+// Box declares `/files/{file_id}#add_shared_link` beside `/files/{file_id}`: the fragment is
+// never sent, so validate must fail on it; serving, it is still reachable as %23.
+TEST(CompileApi, WarnsThatAFragmentOrQueryInAPathKeyIsNeverRoutedToIt) {
+  Compiled c = compile(std::string("paths:\n  /a:\n    put:\n") + kOk + "  /a#second:\n    put:\n" +
+                       kOk + "  /b?kind=x:\n    get:\n" + kOk);
+  ASSERT_TRUE(c.api) << c.messages();
+  const spec::Diagnostic* fragment = c.warning(
+      "path '/a#second' contains '#', which begins a URI fragment: clients never send it, so a "
+      "request meant for this path is routed as '/a' (declared too: its operations validate and "
+      "answer it); this path is reached only with the '#' sent as %23");
+  ASSERT_NE(fragment, nullptr) << c.messages();
+  EXPECT_TRUE(fragment->fails_validate());
+  EXPECT_EQ(fragment->pointer, "/paths/~1a#second");
+  const spec::Diagnostic* query = c.warning(
+      "path '/b?kind=x' contains '?', which begins the query string, so a request meant for this "
+      "path is routed as '/b' (which the document does not declare); this path is reached only "
+      "with the '?' sent as %3F");
+  ASSERT_NE(query, nullptr) << c.messages();
+  EXPECT_TRUE(query->fails_validate());
+  EXPECT_EQ(c.api->paths[c.api->router.match("/a#second")->target].path_template, "/a#second");
+  EXPECT_EQ(c.api->paths[c.api->router.match("/a")->target].path_template, "/a");
+  EXPECT_EQ(c.warning("path '/a' contains"), nullptr);
+}
+
 TEST(CompileApi, WarnsThatAnUnconfiguredSchemeFailsClosed) {
   Compiled c = compile(
       std::string("security: [{key: []}]\ncomponents:\n  securitySchemes:\n"
