@@ -6,6 +6,7 @@
 #include "mock/generator.hpp"
 #include "mock/knobs.hpp"
 #include "mock/schema_matcher.hpp"
+#include "mock/unhonoured_keywords.hpp"
 #include "text/media_type.hpp"
 #include "validate/schema_translator.hpp"
 
@@ -123,6 +124,7 @@ class Planner {
         if (lower == "content-type" || lower == "content-length") continue;
         NodeRef header = document_.follow(Document::child(headers, name), diagnostics_);
         NodeRef schema = Document::child(header, "schema");
+        unhonoured_.report(schema);
         spec::Json value = "x";
         if (header.valid() && header.node->contains("example")) {
           value = (*header.node)["example"];
@@ -154,6 +156,7 @@ class Planner {
     out.is_json = text::is_json_media_type(out.media_type) || out.media_type == "*/*" ||
                   out.media_type == "application/*";
     out.schema = Document::child(node, "schema");
+    unhonoured_.report(out.schema);
     // Examples are serialized from the document's own (ordered) nodes: a client gets the keys
     // back in the order the document wrote them.
     if (node.valid() && node.node->contains("example") &&
@@ -217,6 +220,7 @@ class Planner {
   const model::Api& api_;
   spec::Diagnostics& diagnostics_;
   detail::SchemaMatcher matcher_{document_, Audience::kResponse};
+  UnhonouredKeywords unhonoured_{document_, diagnostics_};
 };
 
 }  // namespace
