@@ -76,6 +76,7 @@ async function runTarget(target, args, baseConfig) {
     configPath,
     path.join(dir, 'collection.json'),
     path.join(dir, 'portman'),
+    target.unknownFormats,
   );
   const server = await startServer(args.apiserver, serverArgs(target), target.env);
   try {

@@ -19,16 +19,16 @@ const { Portman } = require('@apideck/portman/dist/Portman');
 
 const PORTMAN_DIR = path.dirname(require.resolve('@apideck/portman/package.json'));
 
-// Writes the collection of `spec` to `output`, with `configPath` as Portman's configuration,
-// and returns it. newman points the requests at the running server ({{baseUrl}}).
+// Writes the collection of `spec` to `output`, with `configPath` as Portman's configuration
+// and `unknownFormats` as the formats its schema checks ignore, and returns it. newman points the requests at the running server ({{baseUrl}}).
 // A document with a circular $ref is refused by Portman unless told to ignore them (it then
 // skips the response schema check only where a schema is circular): that is retried once.
-async function generateCollection(spec, configPath, output, workDir) {
+async function generateCollection(spec, configPath, output, workDir, unknownFormats) {
   try {
-    return await generateOnce(spec, configPath, output, workDir, false);
+    return await generateOnce(spec, configPath, output, workDir, unknownFormats, false);
   } catch (error) {
     if (!/Circular \$ref/.test(error.message)) throw error;
-    return await generateOnce(spec, configPath, output, workDir, true);
+    return await generateOnce(spec, configPath, output, workDir, unknownFormats, true);
   }
 }
 
@@ -47,7 +47,7 @@ function seededRandom(text) {
   };
 }
 
-async function generateOnce(spec, configPath, output, workDir, ignoreCircularRefs) {
+async function generateOnce(spec, configPath, output, workDir, unknownFormats, ignoreCircularRefs) {
   fs.mkdirSync(workDir, { recursive: true });
   const portman = new Portman({
     oaLocal: spec,
@@ -66,7 +66,7 @@ async function generateOnce(spec, configPath, output, workDir, ignoreCircularRef
     oaOutput: '',
     collectionName: '',
     warn: false,
-    extraUnknownFormats: [],
+    extraUnknownFormats: unknownFormats,
     syncPostmanCollectionIds: false,
     ignoreCircularRefs,
   });
