@@ -22,6 +22,7 @@
 #include "spec/document.hpp"
 #include "spec/values.hpp"
 #include "store/database.hpp"
+#include "store/file_claim.hpp"
 
 namespace apiserver::cli {
 namespace {
@@ -67,6 +68,7 @@ struct ThrowawayFile {
   std::string path;
   ~ThrowawayFile() {
     if (path.empty()) return;
+    std::remove(store::FileClaim::lock_path(path).c_str());
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
   }
 };

@@ -53,7 +53,7 @@ std::shared_ptr<Writer> Writer::of_file(const std::string& path, const WriterOpt
 }
 
 Writer::Writer(const std::string& path, const WriterOptions& options)
-    : path_(path), options_(options) {
+    : path_(path), options_(options), claim_(path) {
   try {
     open_connection(session_, path, options.durability, kBusyTimeoutMs);
     // WAL lets readers run beside the one writer; it is a property of the file.

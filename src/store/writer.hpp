@@ -27,6 +27,7 @@
 
 #include "store/checkpointer.hpp"
 #include "store/connect.hpp"
+#include "store/file_claim.hpp"
 #include "store/resource_store.hpp"
 
 namespace apiserver::store {
@@ -81,6 +82,8 @@ class Writer {
 
   std::string path_;
   WriterOptions options_;
+  // Before the connections and after them: no other process writes the file meanwhile.
+  FileClaim claim_;
   soci::session session_;  // used by the thread whose turn it is (writing_) only
   TransactionStatements transactions_;
   std::unique_ptr<Prepared> begin_, commit_, rollback_;
