@@ -27,6 +27,9 @@ std::string property_names(const Resource& resource, bool (*pick)(const Column&)
   return out;
 }
 
+// An `in` list binds one value each: more would make statements no cache keeps.
+constexpr size_t kMaxInValues = 100;
+
 bool is_reserved_list_parameter(const std::string& name) {
   return name == "limit" || name == "offset" || name == "sort";
 }
@@ -117,8 +120,107 @@ void read_sort(const Call& call, const Resource& resource, ListRequest& out) {
   }
 }
 
-// Every other query parameter filters on the property of its name, unless the operation
-// declares it for another use or it carries a credential. Also keeps the sort for the links.
+// The operators of `name[op]=value` (specs/stored-operations.md); plain `name=value` is kEq.
+struct OperatorName {
+  const char* name;
+  store::FilterOp op;
+};
+constexpr OperatorName kOperators[] = {
+    {"eq", store::FilterOp::kEq},
+    {"ne", store::FilterOp::kNe},
+    {"lt", store::FilterOp::kLt},
+    {"lte", store::FilterOp::kLe},
+    {"gt", store::FilterOp::kGt},
+    {"gte", store::FilterOp::kGe},
+    {"in", store::FilterOp::kIn},
+    {"null", store::FilterOp::kIsNull},
+    {"contains", store::FilterOp::kContains},
+    {"icontains", store::FilterOp::kIContains},
+    {"startswith", store::FilterOp::kStartsWith},
+    {"istartswith", store::FilterOp::kIStartsWith},
+};
+
+std::string operator_names() {
+  std::string out;
+  for (const OperatorName& o : kOperators) out += (out.empty() ? "" : ", ") + std::string(o.name);
+  return out;
+}
+
+bool is_text_operator(store::FilterOp op) {
+  return op == store::FilterOp::kContains || op == store::FilterOp::kIContains ||
+         op == store::FilterOp::kStartsWith || op == store::FilterOp::kIStartsWith;
+}
+
+bool is_order_operator(store::FilterOp op) {
+  return op == store::FilterOp::kLt || op == store::FilterOp::kLe || op == store::FilterOp::kGt ||
+         op == store::FilterOp::kGe;
+}
+
+model::ValueShape shape_of(const Column& c) {
+  return c.type == ColumnType::kInteger   ? model::ValueShape::kInteger
+         : c.type == ColumnType::kReal    ? model::ValueShape::kNumber
+         : c.type == ColumnType::kBoolean ? model::ValueShape::kBoolean
+                                          : model::ValueShape::kString;
+}
+
+// The text of one value coerced to the column's type; nullopt (after naming the parameter in
+// `errors`) when it is not of that type.
+std::optional<nlohmann::json> column_value(const std::string& text, const Column& c,
+                                           const std::string& parameter,
+                                           std::vector<FieldError>& errors) {
+  const model::ValueShape shape = shape_of(c);
+  nlohmann::json value = coerce_text(text, shape);
+  if (shape == model::ValueShape::kString || !value.is_string()) return value;
+  errors.push_back(
+      {ErrorSource::kQuery, parameter, "",
+       std::string("must be ") + (shape == model::ValueShape::kBoolean   ? "true or false"
+                                  : shape == model::ValueShape::kInteger ? "an integer"
+                                                                         : "a number")});
+  return std::nullopt;
+}
+
+// The value of a filter with operator `op` on `c`, checked; nullopt after an error.
+std::optional<nlohmann::json> filter_value(store::FilterOp op, const std::string& text,
+                                           const Column& c, const std::string& parameter,
+                                           std::vector<FieldError>& errors) {
+  if (op == store::FilterOp::kIsNull) {
+    if (text == "true" || text == "false") return text == "true";
+    errors.push_back({ErrorSource::kQuery, parameter, "", "must be true or false"});
+    return std::nullopt;
+  }
+  if (is_text_operator(op) && c.type != ColumnType::kText) {
+    errors.push_back({ErrorSource::kQuery, parameter, "",
+                      "applies to text properties only; '" + c.property + "' is not one"});
+    return std::nullopt;
+  }
+  if (is_order_operator(op) && c.type == ColumnType::kBoolean) {
+    errors.push_back({ErrorSource::kQuery, parameter, "",
+                      "does not apply to the boolean property '" + c.property + "'"});
+    return std::nullopt;
+  }
+  if (op != store::FilterOp::kIn) return column_value(text, c, parameter, errors);
+  nlohmann::json list = nlohmann::json::array();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    auto value = column_value(item, c, parameter, errors);
+    if (!value) return std::nullopt;
+    list.push_back(std::move(*value));
+  }
+  if (list.size() > kMaxInValues) {
+    errors.push_back({ErrorSource::kQuery, parameter, "",
+                      "takes at most " + std::to_string(kMaxInValues) + " values"});
+    return std::nullopt;
+  }
+  return list;
+}
+
+// Every other query parameter filters on the property of its name (`name=value`, or
+// `name[op]=value`), unless the operation declares it for another use or it carries a
+// credential. Also keeps the sort for the links.
 void read_filters(const Call& call, const model::Api& api, const Resource& resource,
                   ListRequest& out) {
   for (const auto& [name, text] : call.query) {
@@ -127,29 +229,39 @@ void read_filters(const Call& call, const model::Api& api, const Resource& resou
       continue;
     }
     if (already_reported(call, name) || credential_parameter(api, call.operation, name)) continue;
-    int column = resource.column_of(name);
+    std::string property = name;
+    std::string op_name;
+    if (size_t open = name.find('['); open != std::string::npos && name.back() == ']') {
+      property = name.substr(0, open);
+      op_name = name.substr(open + 1, name.size() - open - 2);
+    }
+    int column = resource.column_of(property);
     if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
-      if (declared_query_parameter(call.operation, name)) continue;  // declared for another use
+      // Declared for another use (a deepObject parameter `filter` sends `filter[name]`).
+      if (declared_query_parameter(call.operation, name) ||
+          declared_query_parameter(call.operation, property))
+        continue;
       out.errors.push_back({ErrorSource::kQuery, name, "",
                             "is not a filterable property; filter by one of: " +
                                 property_names(resource, sortable)});
       continue;
     }
-    const Column& c = resource.columns[static_cast<size_t>(column)];
-    model::ValueShape shape = c.type == ColumnType::kInteger   ? model::ValueShape::kInteger
-                              : c.type == ColumnType::kReal    ? model::ValueShape::kNumber
-                              : c.type == ColumnType::kBoolean ? model::ValueShape::kBoolean
-                                                               : model::ValueShape::kString;
-    nlohmann::json value = coerce_text(text, shape);
-    if (shape != model::ValueShape::kString && value.is_string()) {
-      out.errors.push_back(
-          {ErrorSource::kQuery, name, "",
-           std::string("must be ") + (shape == model::ValueShape::kBoolean   ? "true or false"
-                                      : shape == model::ValueShape::kInteger ? "an integer"
-                                                                             : "a number")});
-      continue;
+    store::FilterOp op = store::FilterOp::kEq;
+    if (property != name) {
+      const OperatorName* found = nullptr;
+      for (const OperatorName& o : kOperators) found = op_name == o.name ? &o : found;
+      if (found == nullptr) {
+        out.errors.push_back(
+            {ErrorSource::kQuery, name, "",
+             "has no operator '" + op_name + "'; use one of: " + operator_names()});
+        continue;
+      }
+      op = found->op;
     }
-    out.query.filters.push_back({static_cast<size_t>(column), std::move(value)});
+    const Column& c = resource.columns[static_cast<size_t>(column)];
+    auto value = filter_value(op, text, c, name, out.errors);
+    if (!value) continue;
+    out.query.filters.push_back({static_cast<size_t>(column), std::move(*value), op});
     out.kept_query += text::percent_encode(name) + "=" + text::percent_encode(text) + "&";
   }
 }

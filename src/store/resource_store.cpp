@@ -310,23 +310,103 @@ StoreResult ResourceStore::remove(const nlohmann::json& key) {
   });
 }
 
+namespace {
+
+// "%" and "_" are LIKE's wildcards: a filter's text matches them literally.
+std::string like_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+const char* comparison(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq:
+      return " IS ";
+    case FilterOp::kNe:
+      return " IS NOT ";
+    case FilterOp::kLt:
+      return " < ";
+    case FilterOp::kLe:
+      return " <= ";
+    case FilterOp::kGt:
+      return " > ";
+    case FilterOp::kGe:
+      return " >= ";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+void ResourceStore::add_condition(const Filter& f, ListSql& sql) const {
+  const model::Column& column = resource_.columns[f.column];
+  const std::string name = quote_identifier(column.name);
+  auto bind = [&](nlohmann::json value, model::ColumnType type) {
+    sql.types.push_back(type);
+    sql.values.push_back(std::move(value));
+    return ":p" + std::to_string(sql.values.size());
+  };
+  sql.where += sql.where.empty() ? " WHERE " : " AND ";
+  sql.signature += std::to_string(f.column) + ":" + std::to_string(static_cast<int>(f.op));
+  if (const char* op = comparison(f.op)) {
+    sql.where += name + op + bind(f.value, column.type);
+    return;
+  }
+  const model::ColumnType text = model::ColumnType::kText;
+  switch (f.op) {
+    case FilterOp::kIn: {
+      sql.where += name + " IN (";
+      for (size_t i = 0; i < f.value.size(); ++i)
+        sql.where += (i == 0 ? "" : ", ") + bind(f.value[i], column.type);
+      sql.where += ")";
+      sql.signature += ":" + std::to_string(f.value.size());
+      return;
+    }
+    case FilterOp::kIsNull:
+      sql.where += name + (f.value.get<bool>() ? " IS NULL" : " IS NOT NULL");
+      sql.signature += f.value.get<bool>() ? "y" : "n";
+      return;
+    case FilterOp::kContains:
+      sql.where += "instr(" + name + ", " + bind(f.value, text) + ") > 0";
+      return;
+    case FilterOp::kStartsWith:
+      sql.where += "instr(" + name + ", " + bind(f.value, text) + ") = 1";
+      return;
+    case FilterOp::kIContains:
+      sql.where += name + " LIKE " +
+                   bind("%" + like_escaped(f.value.get<std::string>()) + "%", text) +
+                   " ESCAPE '\\'";
+      return;
+    case FilterOp::kIStartsWith:
+      sql.where += name + " LIKE " + bind(like_escaped(f.value.get<std::string>()) + "%", text) +
+                   " ESCAPE '\\'";
+      return;
+    default:
+      return;
+  }
+}
+
 StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& rows,
                                 long long& total) {
   // One prepared statement per shape of query (which filters, which order),
   // values bound each time.
-  std::string signature = "f";
-  for (const Filter& f : query.filters) signature += std::to_string(f.column) + ",";
-  signature += "s";
+  ListSql sql;
+  sql.signature = "f";
+  for (const Filter& f : query.filters) {
+    add_condition(f, sql);
+    sql.signature += ",";
+  }
+  std::string signature = sql.signature + "s";
   for (const SortKey& s : query.sort)
     signature += std::to_string(s.column) + (s.descending ? "d," : "a,");
-  std::string where;
-  std::vector<model::ColumnType> filter_types;
-  for (const Filter& f : query.filters) {
-    filter_types.push_back(resource_.columns[f.column].type);
-    where += std::string(where.empty() ? " WHERE " : " AND ") +
-             quote_identifier(resource_.columns[f.column].name) + " IS :p" +
-             std::to_string(filter_types.size());
-  }
+  const std::string& where = sql.where;
+  const std::vector<model::ColumnType>& filter_types = sql.types;
+  const size_t binds = sql.values.size();
   const std::string table = quote_identifier(resource_.table);
   // Query shapes come from clients: bound the cache.
   if (lists_.size() >= kMaxCachedListStatements && lists_.count(signature) == 0) lists_.clear();
@@ -343,10 +423,9 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
       lists_[signature],
       "SELECT " + columns_sql_ + " FROM " + table + where + order + " LIMIT :limit OFFSET :offset",
       page_types, true);
-  for (size_t i = 0; i < query.filters.size(); ++i)
-    set_cell(page.inputs()[i], filter_types[i], query.filters[i].value);
-  set_cell(page.inputs()[query.filters.size()], model::ColumnType::kInteger, query.limit);
-  set_cell(page.inputs()[query.filters.size() + 1], model::ColumnType::kInteger, query.offset);
+  for (size_t i = 0; i < binds; ++i) set_cell(page.inputs()[i], filter_types[i], sql.values[i]);
+  set_cell(page.inputs()[binds], model::ColumnType::kInteger, query.limit);
+  set_cell(page.inputs()[binds + 1], model::ColumnType::kInteger, query.offset);
   return guarded([&] {
     rows.clear();
     {
@@ -363,8 +442,8 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
         count_slot = std::make_unique<Prepared>(
             session_, "SELECT count(*) FROM " + table + where, filter_types,
             std::vector<model::ColumnType>{model::ColumnType::kInteger});
-      for (size_t i = 0; i < query.filters.size(); ++i)
-        set_cell(count_slot->inputs()[i], filter_types[i], query.filters[i].value);
+      for (size_t i = 0; i < binds; ++i)
+        set_cell(count_slot->inputs()[i], filter_types[i], sql.values[i]);
       Finisher finish(*count_slot);
       count_slot->execute();
       total = count_slot->outputs()[0].integer;

@@ -28,9 +28,26 @@ struct StoreResult {
 // One stored row: a cell per column of the resource, in column order.
 using Record = std::vector<Cell>;
 
+// How a filter compares a column with its value (specs/stored-operations.md).
+enum class FilterOp {
+  kEq,  // IS value (so null matches null)
+  kNe,  // IS NOT value
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,         // value: a non-empty array
+  kIsNull,     // value: true (IS NULL) or false (IS NOT NULL)
+  kContains,   // text columns: value is a substring, case-sensitive
+  kIContains,  // the same, ASCII letters case-insensitive (SQLite's LIKE)
+  kStartsWith,
+  kIStartsWith,
+};
+
 struct Filter {
   size_t column;
   nlohmann::json value;
+  FilterOp op = FilterOp::kEq;
 };
 
 struct SortKey {
@@ -39,7 +56,7 @@ struct SortKey {
 };
 
 struct ListQuery {
-  std::vector<Filter> filters;  // equality, all must hold
+  std::vector<Filter> filters;  // all must hold
   std::vector<SortKey> sort;    // the key is always the last tie-breaker
   long long limit = 20;
   long long offset = 0;
@@ -85,6 +102,15 @@ class ResourceStore {
   nlohmann::json to_item(const Record& record) const;
 
  private:
+  // The WHERE clause of a list, its bound values and their types, and what tells its prepared
+  // statement apart from other shapes of query (columns, operators, list lengths).
+  struct ListSql {
+    std::string where;
+    std::vector<model::ColumnType> types;
+    std::vector<nlohmann::json> values;
+    std::string signature;
+  };
+  void add_condition(const Filter& filter, ListSql& sql) const;
   Prepared& statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
                       const std::vector<model::ColumnType>& inputs, bool returns_row);
   bool set_key(Cell& cell, const nlohmann::json& key) const;

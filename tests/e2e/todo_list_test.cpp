@@ -1,7 +1,7 @@
 // Listing a stored collection of examples/todo.yaml: pages (limit/offset and the Link header
 // with rel first/prev/next, relative URLs that keep filters and sort), Prefer: count=exact
-// (X-Total-Count and rel="last"), equality filters on scalar properties, sort (one or more
-// properties, '-' for descending), HEAD, and the 422/400 problems for bad list parameters.
+// (X-Total-Count and rel="last"), filters on scalar properties (equality and name[op]), sort (one
+// or more properties, '-' for descending), HEAD, and the 422/400 problems for bad list parameters.
 // specs/accounts.yaml covers the x-apiserver pagination limits.
 #include <gtest/gtest.h>
 
@@ -217,6 +217,47 @@ TEST_F(TodoListTest, FiltersSelectByEqualityOnScalarProperties) {
       });
 }
 
+TEST_F(TodoListTest, FiltersTakeAnOperatorInBrackets) {
+  ASSERT_NO_FATAL_FAILURE(seed({
+      R"({"title":"milk","done":false})",
+      R"({"title":"bread","done":true,"due":"2024-05-01"})",
+      R"({"title":"Milk 100%","done":false})",
+      R"({"title":"oat_milk","done":true,"due":"2024-06-01"})",
+      R"({"title":"cheese","done":true,"due":"2024-07-01"})",
+  }));
+  auto filtered = [](std::string name, std::string query, std::vector<int> ids) {
+    std::string kept = query;
+    for (auto [raw, encoded] :
+         {std::pair{"[", "%5B"}, std::pair{"]", "%5D"}, std::pair{",", "%2C"}}) {
+      for (size_t at = kept.find(raw); at != std::string::npos; at = kept.find(raw))
+        kept.replace(at, 1, encoded);
+    }
+    return page(std::move(name), "/todos?" + query, {}, std::move(ids),
+                links({{"/todos?" + kept + "&limit=20&offset=0", "first"}}), std::nullopt);
+  };
+  run_scenarios(
+      client_,
+      {
+          filtered("eq is plain equality.", "title[eq]=milk", {1}),
+          filtered("ne keeps every other row.", "id[ne]=2", {1, 3, 4, 5}),
+          filtered("gt and lte bound a range together.", "id[gt]=1&id[lte]=3", {2, 3}),
+          filtered("Dates compare in their text order.", "due[gte]=2024-06-01", {4, 5}),
+          filtered("lt leaves out a missing date.", "due[lt]=2024-06-01", {2}),
+          filtered("in takes a comma-separated list.", "id[in]=1,3,9", {1, 3}),
+          filtered("null=true finds a missing property.", "due[null]=true", {1, 3}),
+          filtered("null=false finds a present one.", "due[null]=false", {2, 4, 5}),
+          filtered("contains is case-sensitive.", "title[contains]=Milk", {3}),
+          filtered("icontains is not.", "title[icontains]=MILK", {1, 3, 4}),
+          filtered("startswith anchors at the start.", "title[startswith]=M", {3}),
+          filtered("istartswith too, without case.", "title[istartswith]=m", {1, 3}),
+          filtered("% is a character, not a wildcard.", "title[icontains]=%25", {3}),
+          filtered("_ is a character, not a wildcard.", "title[contains]=_", {4}),
+          filtered("Operators and equality combine.", "done=true&title[contains]=e", {2, 5}),
+          page("The brackets may come percent-encoded.", "/todos?id%5Bgte%5D=4", {}, {4, 5},
+               links({{"/todos?id%5Bgte%5D=4&limit=20&offset=0", "first"}}), std::nullopt),
+      });
+}
+
 TEST_F(TodoListTest, RepeatedFilterKeysAreAllKept) {
   ASSERT_NO_FATAL_FAILURE(seed({R"({"title":"milk"})", R"({"title":"bread"})"}));
   HttpResponse r = client_.get("/todos?title=milk&title=bread");
@@ -291,6 +332,25 @@ TEST_F(TodoListTest, BadListParametersAreProblems) {
                   "/todos?color=red", {query_error("color", filterable)}),
           refused("An array property cannot be filtered on.", "/todos?tags=a",
                   {query_error("tags", filterable)}),
+          refused("An unknown operator is named, with the operators there are.",
+                  "/todos?id[like]=1",
+                  {query_error("id[like]",
+                               "has no operator 'like'; use one of: eq, ne, lt, lte, "
+                               "gt, gte, in, null, contains, icontains, startswith, "
+                               "istartswith")}),
+          refused("An operator's value has the property's type.", "/todos?id[gt]=x",
+                  {query_error("id[gt]", "must be an integer")}),
+          refused("Each value of an in list has it too.", "/todos?id[in]=1,,2",
+                  {query_error("id[in]", "must be an integer")}),
+          refused("null takes true or false.", "/todos?due[null]=yes",
+                  {query_error("due[null]", "must be true or false")}),
+          refused(
+              "Text operators take text properties only.", "/todos?id[contains]=1",
+              {query_error("id[contains]", "applies to text properties only; 'id' is not one")}),
+          refused("Booleans have no order.", "/todos?done[lt]=true",
+                  {query_error("done[lt]", "does not apply to the boolean property 'done'")}),
+          refused("An operator on an unknown property is refused like the property.",
+                  "/todos?color[eq]=red", {query_error("color[eq]", filterable)}),
           refused("limit above its maximum is refused.", "/todos?limit=101",
                   {query_error("limit", "must be <= 100")}),
           refused("limit 0 is refused.", "/todos?limit=0", {query_error("limit", "must be >= 1")}),

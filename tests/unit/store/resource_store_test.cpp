@@ -331,6 +331,49 @@ TEST_F(ListTest, FiltersByEquality) {
   EXPECT_TRUE(ids(q).empty());
 }
 
+TEST_F(ListTest, FiltersWithEveryOperator) {
+  using Op = FilterOp;
+  auto only = [&](std::vector<Filter> filters) {
+    ListQuery q;
+    q.filters = std::move(filters);
+    return ids(q);
+  };
+  using Ids = std::vector<long long>;
+  EXPECT_EQ(only({{3, 1, Op::kNe}}), (Ids{1, 4, 5})) << "NULL is not equal to 1";
+  EXPECT_EQ(only({{3, 2, Op::kLt}}), (Ids{2, 3})) << "NULL is in no order";
+  EXPECT_EQ(only({{3, 2, Op::kLe}}), (Ids{2, 3, 5}));
+  EXPECT_EQ(only({{3, 2, Op::kGt}}), (Ids{1}));
+  EXPECT_EQ(only({{3, 2, Op::kGe}}), (Ids{1, 5}));
+  EXPECT_EQ(only({{1, "c", Op::kGe}}), (Ids{1, 3, 5})) << "text in its order";
+  EXPECT_EQ(only({{1, json::array({"a", "e", "z"}), Op::kIn}}), (Ids{1, 4}));
+  EXPECT_EQ(only({{3, json::array({3}), Op::kIn}}), (Ids{1}));
+  EXPECT_EQ(only({{3, true, Op::kIsNull}}), (Ids{4}));
+  EXPECT_EQ(only({{3, false, Op::kIsNull}}), (Ids{1, 2, 3, 5}));
+  EXPECT_EQ(only({{3, 1, Op::kGe}, {2, true}}), (Ids{1, 3, 5})) << "every filter must hold";
+}
+
+TEST_F(ListTest, TextOperatorsTakeWildcardsLiterally) {
+  create({{"title", "Milk 100%"}});  // 6
+  create({{"title", "oat_milk"}});   // 7
+  create({{"title", "MILKY"}});      // 8
+  using Op = FilterOp;
+  auto only = [&](Op op, const char* text) {
+    ListQuery q;
+    q.filters = {{1, text, op}};
+    return ids(q);
+  };
+  using Ids = std::vector<long long>;
+  EXPECT_EQ(only(Op::kContains, "ilk"), (Ids{6, 7}));
+  EXPECT_EQ(only(Op::kIContains, "ilk"), (Ids{6, 7, 8}));
+  EXPECT_EQ(only(Op::kStartsWith, "M"), (Ids{6, 8}));
+  EXPECT_EQ(only(Op::kStartsWith, "m"), (Ids{}));
+  EXPECT_EQ(only(Op::kIStartsWith, "m"), (Ids{6, 8}));
+  EXPECT_EQ(only(Op::kIContains, "%"), (Ids{6})) << "% is no wildcard";
+  EXPECT_EQ(only(Op::kIContains, "_"), (Ids{7})) << "_ is no wildcard";
+  EXPECT_EQ(only(Op::kIStartsWith, "\\"), (Ids{})) << "the escape character itself";
+  EXPECT_EQ(only(Op::kContains, "%"), (Ids{6}));
+}
+
 TEST_F(ListTest, SortsAscendingAndDescendingWithTheKeyAsTieBreaker) {
   ListQuery q;
   q.sort = {{1, false}};
