@@ -75,6 +75,9 @@ struct Column {
   bool nullable = false;  // the schema allows null
   bool in_schema = true;  // false for an implicit key the schema does not show
   std::optional<nlohmann::json> default_value;
+
+  // What a stored list filters and sorts by: shown, scalar properties.
+  bool filterable() const { return in_schema && !write_only && type != ColumnType::kJson; }
 };
 
 enum class KeyKind { kInteger, kUuid, kString };

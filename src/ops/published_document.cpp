@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "ops/document_bundle.hpp"
+#include "ops/list_parameters.hpp"
 #include "spec/values.hpp"
 
 namespace apiserver::ops {
@@ -62,9 +63,10 @@ void put_this_server_first(spec::Json& root) {
 
 }  // namespace
 
-PublishedDocument publish(const spec::Document& document) {
-  spec::Json root = bundle_document(document);
+PublishedDocument publish(const model::Api& api) {
+  spec::Json root = bundle_document(*api.document);
   strip_server_keys(root);
+  describe_list_parameters(api, root);
   put_this_server_first(root);
   PublishedDocument out;
   out.json = root.dump(-1, ' ', false, spec::Json::error_handler_t::replace);

@@ -1,12 +1,13 @@
 // The document as the server publishes it at /openapi.json and /openapi.yaml, computed once
 // at start-up: bundled into one tree (references to other files brought in, see
 // document_bundle.hpp), every x-apiserver* key removed (server settings, secret references),
-// and this server first in `servers`.
+// the list parameters of stored lists added (list_parameters.hpp), and this server first in
+// `servers`.
 #pragma once
 
 #include <string>
 
-#include "spec/document.hpp"
+#include "model/model.hpp"
 
 namespace apiserver::ops {
 
@@ -15,6 +16,6 @@ struct PublishedDocument {
   std::string yaml;
 };
 
-PublishedDocument publish(const spec::Document& document);
+PublishedDocument publish(const model::Api& api);
 
 }  // namespace apiserver::ops

@@ -76,7 +76,7 @@ Service::Service(const model::Api& api, store::Database* database, pipeline::Pip
       app_(app),
       options_(options),
       metrics_(api),
-      published_(publish(*api.document)),
+      published_(publish(api)),
       docs_(api.settings.endpoints, document_title(*api.document)) {
   if (options_.access_log == nullptr) return;
   routes_json_.reserve(api.operations.size());

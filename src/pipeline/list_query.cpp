@@ -16,7 +16,7 @@ using model::ColumnType;
 using model::Resource;
 
 bool sortable(const Column& c) {
-  return c.in_schema && !c.write_only && c.type != ColumnType::kJson;
+  return c.filterable();
 }
 
 std::string property_names(const Resource& resource, bool (*pick)(const Column&)) {

@@ -79,6 +79,59 @@ TEST(OwnEndpoints, HealthReadinessAndThePublishedDocument) {
   EXPECT_EQ(client.head("/healthz").status, 200);
 }
 
+// A stored list takes more than its operation declares (paging, sort, a filter per property with
+// its operators): the published document lists it, so /docs and client generators can send it.
+TEST(OwnEndpoints, ThePublishedDocumentListsTheParametersOfStoredLists) {
+  TempDir dir;
+  ServerProcess server({source_path("examples/todo.yaml"), "--db", dir.file("todo.db")});
+  HttpClient client(server.port());
+  HttpResponse published = client.get("/openapi.json");
+  ASSERT_EQ(published.status, 200);
+  json document = published.json();
+  std::vector<std::string> names;
+  json by_name = json::object();
+  for (const json& p : document["paths"]["/todos"]["get"]["parameters"]) {
+    names.push_back(p["name"]);
+    by_name[p["name"].get<std::string>()] = p;
+  }
+  // The four it declares stay as written, first; the filters of id, title and due follow (done
+  // is declared, so its own declaration stands).
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"limit", "offset", "done", "sort", "id", "title", "due"}));
+  EXPECT_EQ(by_name["done"],
+            json::parse(R"({"name":"done","in":"query","schema":{"type":"boolean"}})"));
+  const json& title = by_name["title"];
+  EXPECT_EQ(title["style"], "deepObject");
+  EXPECT_EQ(title["explode"], true);
+  EXPECT_EQ(title["schema"]["additionalProperties"], false);
+  EXPECT_EQ(title["schema"]["properties"]["icontains"], json({{"type", "string"}}));
+  const json& id = by_name["id"];
+  EXPECT_EQ(id["schema"]["properties"]["gte"], json({{"type", "integer"}}));
+  EXPECT_FALSE(id["schema"]["properties"].contains("contains")) << "text operators: text only";
+  EXPECT_FALSE(document["paths"]["/todos/{id}"]["get"].contains("parameters"))
+      << "only lists take them";
+  EXPECT_FALSE(document["paths"]["/todos"]["post"].contains("parameters"));
+
+  // What a client sends from that description is what the server takes.
+  ASSERT_EQ(client.post("/todos", R"({"title":"milk"})").status, 201);
+  ASSERT_EQ(client.post("/todos", R"({"title":"bread"})").status, 201);
+  HttpResponse filtered = client.get("/todos?title%5Bicontains%5D=MIL&id%5Bgte%5D=1");
+  ASSERT_EQ(filtered.status, 200) << filtered.body;
+  EXPECT_EQ(filtered.json().size(), 1u) << filtered.body;
+
+  // And the server's own validator accepts the document it publishes.
+  std::string copy = write_file(dir, "published.json", published.body);
+  RunResult validate = ServerProcess::run({"validate", copy});
+  EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+}
+
+TEST(OwnEndpoints, AMockedListTakesNoStoredListParameters) {
+  ServerProcess server({"--mock", source_path("examples/todo.yaml")});
+  HttpClient client(server.port());
+  json document = client.get("/openapi.json").json();
+  EXPECT_EQ(document["paths"]["/todos"]["get"]["parameters"].size(), 4u);
+}
+
 TEST(OwnEndpoints, MetricsCountAKnownSequenceExactly) {
   TempDir dir;
   ServerProcess server(

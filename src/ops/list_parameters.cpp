@@ -1,0 +1,119 @@
+// The list parameters of stored lists, in the published document (see list_parameters.hpp).
+#include "ops/list_parameters.hpp"
+
+#include <set>
+#include <string>
+
+namespace apiserver::ops {
+namespace {
+
+using spec::Json;
+
+Json type_schema(model::ColumnType type) {
+  switch (type) {
+    case model::ColumnType::kInteger:
+      return {{"type", "integer"}};
+    case model::ColumnType::kReal:
+      return {{"type", "number"}};
+    case model::ColumnType::kBoolean:
+      return {{"type", "boolean"}};
+    default:
+      return {{"type", "string"}};
+  }
+}
+
+// `name[op]=value` for one property, as a deepObject parameter whose members are the operators
+// its type takes (specs/stored-operations.md).
+Json filter_parameter(const model::Column& column) {
+  const Json value = type_schema(column.type);
+  Json operators = Json::object();
+  operators["eq"] = value;
+  operators["ne"] = value;
+  if (column.type != model::ColumnType::kBoolean) {
+    for (const char* op : {"lt", "lte", "gt", "gte"}) operators[op] = value;
+  }
+  operators["in"] = {{"type", "string"}, {"description", "comma-separated values"}};
+  operators["null"] = {{"type", "boolean"}, {"description", "true: missing; false: present"}};
+  if (column.type == model::ColumnType::kText) {
+    for (const char* op : {"contains", "icontains", "startswith", "istartswith"})
+      operators[op] = value;
+  }
+  return {
+      {"name", column.property},
+      {"in", "query"},
+      {"style", "deepObject"},
+      {"explode", true},
+      {"description", "Filters on " + column.property + ": " + column.property + "[op]=value (" +
+                          column.property + "=value is " + column.property + "[eq]=value)"},
+      {"schema", {{"type", "object"}, {"properties", operators}, {"additionalProperties", false}}}};
+}
+
+Json paging_parameters(const model::ListSettings& list) {
+  Json limit = {{"name", "limit"},
+                {"in", "query"},
+                {"description", "the most items on a page"},
+                {"schema",
+                 {{"type", "integer"},
+                  {"minimum", 1},
+                  {"maximum", list.max_limit},
+                  {"default", list.default_limit}}}};
+  Json offset = {{"name", "offset"},
+                 {"in", "query"},
+                 {"description", "the items to skip"},
+                 {"schema", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}}};
+  return Json::array({limit, offset});
+}
+
+Json sort_parameter(const model::Resource& resource) {
+  std::string names;
+  for (const model::Column& c : resource.columns) {
+    if (c.filterable()) names += (names.empty() ? "" : ", ") + c.property;
+  }
+  return {
+      {"name", "sort"},
+      {"in", "query"},
+      {"description", "comma-separated properties to sort by, '-' first for descending: " + names},
+      {"schema", {{"type", "string"}}}};
+}
+
+// The operation's object in `root`, unless it (or its path item) stands by reference.
+Json* operation_object(spec::Json& root, const model::Operation& op) {
+  auto paths = root.find("paths");
+  if (paths == root.end() || !paths->is_object()) return nullptr;
+  auto item = paths->find(op.path_template);
+  if (item == paths->end() || !item->is_object() || item->contains("$ref")) return nullptr;
+  std::string method = op.method;
+  for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto operation = item->find(method);
+  if (operation == item->end() || !operation->is_object() || operation->contains("$ref"))
+    return nullptr;
+  return &*operation;
+}
+
+}  // namespace
+
+void describe_list_parameters(const model::Api& api, spec::Json& root) {
+  for (const model::Operation* op : api.operations) {
+    if (!op->stored() || op->crud != model::CrudAction::kList) continue;
+    Json* operation = operation_object(root, *op);
+    if (operation == nullptr) continue;
+    Json& parameters = (*operation)["parameters"];
+    if (parameters.is_null()) parameters = Json::array();
+    if (!parameters.is_array()) continue;
+    std::set<std::string> declared;
+    for (const model::Parameter& p : op->parameters) {
+      if (p.in == model::ParamLocation::kQuery) declared.insert(p.name);
+    }
+    auto add = [&](Json parameter) {
+      if (declared.insert(parameter["name"].get<std::string>()).second)
+        parameters.push_back(std::move(parameter));
+    };
+    for (Json& p : paging_parameters(api.settings.list)) add(std::move(p));
+    add(sort_parameter(*op->resource));
+    for (const model::Column& c : op->resource->columns) {
+      if (c.filterable()) add(filter_parameter(c));
+    }
+  }
+}
+
+}  // namespace apiserver::ops
