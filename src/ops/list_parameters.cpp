@@ -1,4 +1,5 @@
-// The list parameters of stored lists, in the published document (see list_parameters.hpp).
+// The list parameters of stored lists (and `fields` of stored reads), in the published document
+// (see list_parameters.hpp).
 #include "ops/list_parameters.hpp"
 
 #include <set>
@@ -76,6 +77,19 @@ Json sort_parameter(const model::Resource& resource) {
       {"schema", {{"type", "string"}}}};
 }
 
+Json fields_parameter(const model::Resource& resource) {
+  Json names = Json::array();
+  for (const model::Column& c : resource.columns) {
+    if (c.in_schema && !c.write_only) names.push_back(c.property);
+  }
+  return {{"name", "fields"},
+          {"in", "query"},
+          {"description", "the properties to answer with, comma-separated (all when absent)"},
+          {"style", "form"},
+          {"explode", false},
+          {"schema", {{"type", "array"}, {"items", {{"type", "string"}, {"enum", names}}}}}};
+}
+
 // The operation's object in `root`, unless it (or its path item) stands by reference.
 Json* operation_object(spec::Json& root, const model::Operation& op) {
   auto paths = root.find("paths");
@@ -94,7 +108,8 @@ Json* operation_object(spec::Json& root, const model::Operation& op) {
 
 void describe_list_parameters(const model::Api& api, spec::Json& root) {
   for (const model::Operation* op : api.operations) {
-    if (!op->stored() || op->crud != model::CrudAction::kList) continue;
+    const bool list = op->crud == model::CrudAction::kList;
+    if (!op->stored() || !(list || op->crud == model::CrudAction::kRead)) continue;
     Json* operation = operation_object(root, *op);
     if (operation == nullptr) continue;
     Json& parameters = (*operation)["parameters"];
@@ -108,8 +123,13 @@ void describe_list_parameters(const model::Api& api, spec::Json& root) {
       if (declared.insert(parameter["name"].get<std::string>()).second)
         parameters.push_back(std::move(parameter));
     };
+    if (!list) {
+      add(fields_parameter(*op->resource));
+      continue;
+    }
     for (Json& p : paging_parameters(api.settings.list)) add(std::move(p));
     add(sort_parameter(*op->resource));
+    add(fields_parameter(*op->resource));
     for (const model::Column& c : op->resource->columns) {
       if (c.filterable()) add(filter_parameter(c));
     }

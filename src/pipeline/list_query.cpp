@@ -31,7 +31,7 @@ std::string property_names(const Resource& resource, bool (*pick)(const Column&)
 constexpr size_t kMaxInValues = 100;
 
 bool is_reserved_list_parameter(const std::string& name) {
-  return name == "limit" || name == "offset" || name == "sort";
+  return name == "limit" || name == "offset" || name == "sort" || name == "fields";
 }
 
 // A list parameter's value: the declared parameter's, else the raw text's.
@@ -225,7 +225,8 @@ void read_filters(const Call& call, const model::Api& api, const Resource& resou
                   ListRequest& out) {
   for (const auto& [name, text] : call.query) {
     if (is_reserved_list_parameter(name)) {
-      if (name == "sort") out.kept_query += "sort=" + text::percent_encode(text) + "&";
+      if (name == "sort" || name == "fields")
+        out.kept_query += name + "=" + text::percent_encode(text) + "&";
       continue;
     }
     if (already_reported(call, name) || credential_parameter(api, call.operation, name)) continue;
@@ -281,6 +282,7 @@ ListRequest parse_list_query(const Call& call, const model::Api& api) {
   read_limit_and_offset(call, api.settings.list, out);
   read_sort(call, resource, out);
   read_filters(call, api, resource, out);
+  out.fields = read_field_selection(call, resource, out.errors);
   return out;
 }
 

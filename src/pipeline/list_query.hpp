@@ -1,5 +1,5 @@
 // The query string of a stored list, read into a store query: filters (property=value),
-// `sort` (comma-separated properties, '-' for descending), `limit` and `offset`; and the
+// `sort` (comma-separated properties, '-' for descending), `limit`, `offset` and `fields`; and the
 // query's pages written back as a Link header.
 #pragma once
 
@@ -8,6 +8,7 @@
 
 #include "model/model.hpp"
 #include "pipeline/call.hpp"
+#include "pipeline/field_selection.hpp"
 #include "problem/problem.hpp"
 #include "store/resource_store.hpp"
 
@@ -17,6 +18,8 @@ struct ListRequest {
   // What the client asked for; the caller adds what it decides itself (the owner filter, the
   // exact count).
   store::ListQuery query;
+  // The properties each item shows (`fields`); empty: all.
+  FieldMask fields;
   // The filters and sort as sent, percent-encoded and each followed by '&': the start of every
   // page link's query.
   std::string kept_query;

@@ -13,10 +13,12 @@ ResourceView::ResourceView(const model::Resource& resource) : resource_(resource
   }
 }
 
-void ResourceView::write(const store::Record& record, std::string& out) const {
+void ResourceView::write(const store::Record& record, std::string& out,
+                         const std::vector<bool>& selected) const {
   out += '{';
   bool first = true;
   for (const Field& f : fields_) {
+    if (!selected.empty() && !selected[f.column]) continue;
     const store::Cell& cell = record[f.column];
     // NULL is shown only where the schema allows null; elsewhere it means "absent".
     if (cell.indicator == soci::i_null && !f.nullable) continue;

@@ -15,8 +15,10 @@ class ResourceView {
  public:
   explicit ResourceView(const model::Resource& resource);
 
-  // Appends the JSON object for `record` to `out`.
-  void write(const store::Record& record, std::string& out) const;
+  // Appends the JSON object for `record` to `out`: every property, or those of `selected`
+  // (a mask over the columns, see field_selection.hpp) when it is not empty.
+  void write(const store::Record& record, std::string& out,
+             const std::vector<bool>& selected = {}) const;
   // The key of `record` as it appears in a URL path segment.
   std::string key_segment(const store::Record& record) const;
 

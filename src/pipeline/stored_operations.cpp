@@ -206,7 +206,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   response.body += '[';
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i > 0) response.body += ',';
-    v.write(rows[i], response.body);
+    v.write(rows[i], response.body, request.fields);
   }
   response.body += ']';
   std::string links = page_links(request, call.request.path, rows.size(), total);
@@ -242,6 +242,9 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
 
 std::optional<Problem> StoredOperations::read(const Call& call, const Resource& resource,
                                               http::Response& response) const {
+  std::vector<FieldError> errors;
+  FieldMask fields = read_field_selection(call, resource, errors);
+  if (!errors.empty()) return Problem::validation(std::move(errors));
   store::Record record;
   store::StoreResult result = database_.store(resource).read(key_of(call), record);
   if (auto problem = store_problem(result, call)) return problem;
@@ -249,7 +252,7 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
   if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
     return not_found(call);
   json_response(response, 200);
-  view(resource).write(record, response.body);
+  view(resource).write(record, response.body, fields);
   return std::nullopt;
 }
 

@@ -96,8 +96,8 @@ TEST(OwnEndpoints, ThePublishedDocumentListsTheParametersOfStoredLists) {
   }
   // The four it declares stay as written, first; the filters of id, title and due follow (done
   // is declared, so its own declaration stands).
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"limit", "offset", "done", "sort", "id", "title", "due"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"limit", "offset", "done", "sort", "fields", "id",
+                                             "title", "due"}));
   EXPECT_EQ(by_name["done"],
             json::parse(R"({"name":"done","in":"query","schema":{"type":"boolean"}})"));
   const json& title = by_name["title"];
@@ -108,8 +108,12 @@ TEST(OwnEndpoints, ThePublishedDocumentListsTheParametersOfStoredLists) {
   const json& id = by_name["id"];
   EXPECT_EQ(id["schema"]["properties"]["gte"], json({{"type", "integer"}}));
   EXPECT_FALSE(id["schema"]["properties"].contains("contains")) << "text operators: text only";
-  EXPECT_FALSE(document["paths"]["/todos/{id}"]["get"].contains("parameters"))
-      << "only lists take them";
+  EXPECT_EQ(by_name["fields"]["schema"]["items"]["enum"],
+            json::array({"id", "title", "done", "due", "tags"}));
+  EXPECT_EQ(by_name["fields"]["explode"], false);
+  const json& read = document["paths"]["/todos/{id}"]["get"];
+  ASSERT_EQ(read["parameters"].size(), 1u) << read.dump();
+  EXPECT_EQ(read["parameters"][0]["name"], "fields") << "a read takes fields only";
   EXPECT_FALSE(document["paths"]["/todos"]["post"].contains("parameters"));
 
   // What a client sends from that description is what the server takes.
@@ -118,6 +122,9 @@ TEST(OwnEndpoints, ThePublishedDocumentListsTheParametersOfStoredLists) {
   HttpResponse filtered = client.get("/todos?title%5Bicontains%5D=MIL&id%5Bgte%5D=1");
   ASSERT_EQ(filtered.status, 200) << filtered.body;
   EXPECT_EQ(filtered.json().size(), 1u) << filtered.body;
+  HttpResponse selected = client.get("/todos/1?fields=id,title");
+  ASSERT_EQ(selected.status, 200) << selected.body;
+  EXPECT_EQ(selected.json(), json({{"id", 1}, {"title", "milk"}}));
 
   // And the server's own validator accepts the document it publishes.
   std::string copy = write_file(dir, "published.json", published.body);

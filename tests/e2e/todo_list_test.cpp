@@ -258,6 +258,22 @@ TEST_F(TodoListTest, FiltersTakeAnOperatorInBrackets) {
       });
 }
 
+TEST_F(TodoListTest, FieldsSelectThePropertiesOfListsAndReads) {
+  ASSERT_NO_FATAL_FAILURE(seed({R"({"title":"milk","done":true,"tags":["shop"]})"}));
+  HttpResponse list = client_.get("/todos?fields=title,tags&limit=5");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.body, R"([{"title":"milk","tags":["shop"]}])") << "in schema order";
+  EXPECT_EQ(list.header("link"), R"(</todos?fields=title%2Ctags&limit=5&offset=0>; rel="first")");
+  HttpResponse read = client_.get("/todos/1?fields=done&fields=id");
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.body, R"({"id":1,"done":true})") << "repeated fields add up";
+  HttpResponse bad = client_.get("/todos/1?fields=id,colour");
+  ASSERT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(bad.json()["errors"],
+            json::array({query_error(
+                "fields", "has no property 'colour'; select among: id, title, done, due, tags")}));
+}
+
 TEST_F(TodoListTest, RepeatedFilterKeysAreAllKept) {
   ASSERT_NO_FATAL_FAILURE(seed({R"({"title":"milk"})", R"({"title":"bread"})"}));
   HttpResponse r = client_.get("/todos?title=milk&title=bread");

@@ -1,0 +1,51 @@
+// Reading `fields` (see field_selection.hpp).
+#include "pipeline/field_selection.hpp"
+
+#include <string>
+
+namespace apiserver::pipeline {
+namespace {
+
+bool selectable(const model::Column& c) {
+  return c.in_schema && !c.write_only;
+}
+
+std::string selectable_names(const model::Resource& resource) {
+  std::string out;
+  for (const model::Column& c : resource.columns) {
+    if (selectable(c)) out += (out.empty() ? "" : ", ") + c.property;
+  }
+  return out;
+}
+
+}  // namespace
+
+FieldMask read_field_selection(const Call& call, const model::Resource& resource,
+                               std::vector<FieldError>& errors) {
+  FieldMask mask;
+  for (const model::Parameter& p : call.operation.parameters) {
+    if (p.in == model::ParamLocation::kQuery && p.name == "fields") return mask;
+  }
+  for (const auto& [name, text] : call.query) {
+    if (name != "fields") continue;
+    if (mask.empty()) mask.assign(resource.columns.size(), false);
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t comma = text.find(',', start);
+      std::string field =
+          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+      int column = resource.column_of(field);
+      if (column < 0 || !selectable(resource.columns[static_cast<size_t>(column)])) {
+        errors.push_back(
+            {ErrorSource::kQuery, "fields", "",
+             "has no property '" + field + "'; select among: " + selectable_names(resource)});
+        continue;
+      }
+      mask[static_cast<size_t>(column)] = true;
+    }
+  }
+  return mask;
+}
+
+}  // namespace apiserver::pipeline
