@@ -249,6 +249,7 @@ int print_routes(const std::string& spec) {
       std::cout << (i == 0 ? " " : ", ") << c.name;
       if (i == resource->key) std::cout << " [key]";
       if (c.not_null && i != resource->key) std::cout << " [required]";
+      if (c.version) std::cout << " [row version]";
     }
     std::cout << "\n";
   }

@@ -17,6 +17,8 @@ using validate::to_plain_json;
 
 namespace {
 
+constexpr const char* kVersionColumn = "apiserver_version";
+
 model::ColumnType column_type(const SchemaFacts& facts) {
   model::ValueShape shape = value_shape(facts);
   switch (shape) {
@@ -31,6 +33,31 @@ model::ColumnType column_type(const SchemaFacts& facts) {
     default:
       return model::ColumnType::kJson;
   }
+}
+
+// The row version behind ETag, last, so that the columns of the schema keep their places.
+bool add_version_column(const Document& document, const NodeRef& schema, model::Resource& resource,
+                        spec::Diagnostics& diagnostics) {
+  for (const model::Column& c : resource.columns) {
+    std::string name = c.name;
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (name == kVersionColumn) {
+      diagnostics.add(document.at(schema, Diagnostic::Severity::kError,
+                                  std::string("property '") + c.property + "' takes the column " +
+                                      kVersionColumn +
+                                      ", which the server keeps for row versions"));
+      return false;
+    }
+  }
+  model::Column version;
+  version.name = kVersionColumn;
+  version.type = model::ColumnType::kInteger;
+  version.read_only = true;
+  version.in_schema = false;
+  version.version = true;
+  resource.version_column = static_cast<int>(resource.columns.size());
+  resource.columns.push_back(std::move(version));
+  return true;
 }
 
 }  // namespace
@@ -102,7 +129,7 @@ bool build_columns(const Document& document, model::Resource& resource, const No
                                 "key property '" + key + "' must be an integer or a string"));
     return false;
   }
-  return true;
+  return add_version_column(document, schema, resource, diagnostics);
 }
 
 }  // namespace apiserver::compile

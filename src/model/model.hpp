@@ -74,6 +74,9 @@ struct Column {
   bool write_only = false;
   bool nullable = false;  // the schema allows null
   bool in_schema = true;  // false for an implicit key the schema does not show
+  // The row version the store keeps (a fresh random number at every write), behind ETag; never
+  // shown, never taken from a client.
+  bool version = false;
   std::optional<nlohmann::json> default_value;
 
   // What a stored list filters and sorts by: shown, scalar properties.
@@ -89,6 +92,7 @@ struct Resource {
   std::vector<Column> columns;
   size_t key = 0;  // index of the key column
   KeyKind key_kind = KeyKind::kInteger;
+  int version_column = -1;      // index of the row version column; -1: none
   std::string collection_path;  // "/todos", for Location and Link headers
   // Validates a whole item as a client sends it (readOnly not required).
   std::shared_ptr<const validate::CompiledSchema> item_schema;

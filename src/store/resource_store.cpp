@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <random>
 
 #include "store/sql.hpp"
 #include "store/uuid.hpp"
@@ -42,6 +43,13 @@ StoreResult guarded(Body&& body) {
   } catch (const soci::sqlite3_soci_error& e) {
     return from_error(e);
   }
+}
+
+// A row version: random, so that a row deleted and created again under the same key never
+// repeats the version (and ETag) of the one before. Positive, so it fits SQLite's INTEGER.
+long long new_row_version() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return static_cast<long long>(generator() >> 1);
 }
 
 }  // namespace
@@ -106,6 +114,11 @@ void ResourceStore::set_values(std::vector<Cell>& cells, size_t first, const nlo
   for (size_t i = 0; i < resource_.columns.size(); ++i) {
     if (i == resource_.key && !with_key) continue;
     const model::Column& column = resource_.columns[i];
+    if (column.version) {
+      set_cell(cells[slot], column.type, new_row_version());
+      ++slot;
+      continue;
+    }
     auto it = item.find(column.property);
     if (it != item.end()) {
       set_cell(cells[slot], column.type, *it);
@@ -125,6 +138,7 @@ Record ResourceStore::record_of(const Prepared& prepared) const {
 nlohmann::json ResourceStore::to_item(const Record& record) const {
   nlohmann::json item = nlohmann::json::object();
   for (size_t i = 0; i < resource_.columns.size(); ++i) {
+    if (resource_.columns[i].version) continue;
     if (record[i].indicator != soci::i_null)
       item[resource_.columns[i].property] = cell_value(record[i], resource_.columns[i].type);
   }

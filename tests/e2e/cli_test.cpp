@@ -31,7 +31,8 @@ TEST(RoutesCommand, PrintsEachOperationAndTheTableOfTheTodoExample) {
             "DELETE  /todos/{id}  delete todos by id\n"
             "PATCH   /todos/{id}  update todos by id\n"
             "\n"
-            "table todos (Todo): id [key], title [required], done, due, tags\n");
+            "table todos (Todo): id [key], title [required], done, due, tags, apiserver_version "
+            "[row version]\n");
   EXPECT_EQ(r.err, "");
 }
 
@@ -46,7 +47,7 @@ TEST(RoutesCommand, MarksRequiredColumnsOfAnotherDocument) {
             "PATCH   /accounts/{id}  update accounts by id\n"
             "\n"
             "table accounts (Account): id [key], name [required], password [required], "
-            "nickname, level, created\n");
+            "nickname, level, created, apiserver_version [row version]\n");
 }
 
 TEST(RoutesCommand, SaysWhyAnOperationIsNotStored) {

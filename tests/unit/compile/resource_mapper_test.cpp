@@ -136,7 +136,7 @@ TEST(ResourceMapper, DerivesColumnsFromTheItemSchema) {
   ASSERT_TRUE(c.api) << c.messages();
   const model::Resource* things = c.table("things");
   ASSERT_NE(things, nullptr);
-  ASSERT_EQ(things->columns.size(), 7u);
+  ASSERT_EQ(things->columns.size(), 8u) << "six properties, the key and the row version";
   auto column = [&](const std::string& property) -> const model::Column& {
     int i = things->column_of(property);
     EXPECT_GE(i, 0) << property;
@@ -399,7 +399,7 @@ TEST(ResourceMapper, AddsAnImplicitIntegerKeyWhenTheSchemaHasNoId) {
   ASSERT_TRUE(c.api) << c.messages();
   const model::Resource* notes = c.table("notes");
   ASSERT_NE(notes, nullptr);
-  ASSERT_EQ(notes->columns.size(), 2u);
+  ASSERT_EQ(notes->columns.size(), 3u) << "the implicit key, text and the row version";
   EXPECT_EQ(notes->key, 0u);
   EXPECT_EQ(notes->key_column().name, "id");
   EXPECT_FALSE(notes->key_column().in_schema);
@@ -470,11 +470,43 @@ TEST(ResourceMapper, MergesThePropertiesOfAllOfComposedSchemas) {
   ASSERT_NE(pets, nullptr);
   for (const char* property : {"id", "created", "name", "age"})
     EXPECT_GE(pets->column_of(property), 0) << property;
-  EXPECT_EQ(pets->columns.size(), 4u);
+  EXPECT_EQ(pets->columns.size(), 5u) << "four properties and the row version";
   EXPECT_TRUE(pets->key_column().in_schema);
   EXPECT_EQ(pets->key_column().property, "id");
   EXPECT_TRUE(pets->columns[static_cast<size_t>(pets->column_of("name"))].not_null);
   EXPECT_FALSE(pets->columns[static_cast<size_t>(pets->column_of("age"))].not_null);
+}
+
+// The row version behind ETag is the table's last column, hidden from the schema and from
+// clients; a schema with a property that would take its column is not stored (a mock, said why).
+TEST(ResourceMapper, KeepsARowVersionColumnLastAndRefusesAPropertyOfItsName) {
+  const std::string schemas =
+      "components:\n  schemas:\n    Note:\n      type: object\n"
+      "      properties:\n        id: {type: integer}\n        text: {type: string}\n";
+  Compiled c = compile(head() + "paths:\n" + collection("/notes", "Note") +
+                       item("/notes/{id}", "Note") + schemas);
+  ASSERT_TRUE(c.api) << c.messages();
+  const model::Resource* notes = c.table("notes");
+  ASSERT_NE(notes, nullptr);
+  ASSERT_EQ(notes->version_column, 2);
+  const model::Column& version = notes->columns[2];
+  EXPECT_EQ(version.name, "apiserver_version");
+  EXPECT_TRUE(version.version);
+  EXPECT_FALSE(version.in_schema);
+  EXPECT_EQ(version.type, ColumnType::kInteger);
+  EXPECT_EQ(notes->column_of("apiserver_version"), -1);
+
+  const std::string taken =
+      "components:\n  schemas:\n    Note:\n      type: object\n"
+      "      properties:\n        id: {type: integer}\n        APIserver_Version: {type: string}\n";
+  Compiled refused = compile(head() + "paths:\n" + collection("/notes", "Note") +
+                             item("/notes/{id}", "Note") + taken);
+  ASSERT_TRUE(refused.api) << refused.messages();
+  EXPECT_EQ(refused.table("notes"), nullptr);
+  EXPECT_NE(refused.warning("answer as mocks, not stored: property 'APIserver_Version' takes the "
+                            "column apiserver_version, which the server keeps for row versions"),
+            nullptr)
+      << refused.messages();
 }
 
 TEST(ResourceMapper, DoesNotMakeARequiredNullablePropertyNotNull) {
