@@ -8,6 +8,7 @@
 
 #include "pipeline/content_negotiation.hpp"
 #include "pipeline/list_query.hpp"
+#include "pipeline/preconditions.hpp"
 #include "pipeline/prefer.hpp"
 
 namespace apiserver::pipeline {
@@ -45,6 +46,29 @@ std::optional<Problem> store_problem(const store::StoreResult& result, const Cal
 void json_response(http::Response& response, int status) {
   response.status = status;
   response.content_type = "application/json";
+}
+
+// The ETag of a stored item's answer (none for a resource without row versions).
+void add_entity_tag(const store::Record& record, const Resource& resource,
+                    http::Response& response) {
+  std::string tag = entity_tag(record, resource);
+  if (!tag.empty()) response.add_header("ETag", std::move(tag));
+}
+
+Problem precondition_failed() {
+  return Problem::make(ProblemCode::kPreconditionFailed,
+                       "the item is not at the version If-Match names; read it again");
+}
+
+// If-Match of a write, checked in the writer's turn against the row as it is then (`current`
+// when already read, else read here): false when the write must not happen.
+bool write_allowed(const Call& call, store::ResourceStore& rows, const nlohmann::json& key,
+                   const Resource& resource, const store::Record* current) {
+  const std::string* if_match = call.request.header("if-match");
+  if (if_match == nullptr) return true;
+  store::Record read;
+  if (current == nullptr && rows.read(key, read).ok()) current = &read;
+  return if_match_holds(if_match, current != nullptr ? entity_tag(*current, resource) : "");
 }
 
 // The key from the item path, as the path parameter's schema coerced it.
@@ -236,6 +260,7 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   std::string location = resource.collection_path;
   if (location.empty() || location.back() != '/') location += '/';
   response.add_header("Location", location + v.key_segment(record));
+  add_entity_tag(record, resource, response);
   v.write(record, response.body);
   return std::nullopt;
 }
@@ -251,6 +276,14 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
   // Another caller's row is absent, not forbidden: its existence does not leak.
   if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
     return not_found(call);
+  // A selection of fields is another representation: it goes without the item's ETag.
+  if (fields.empty()) {
+    add_entity_tag(record, resource, response);
+    if (!if_none_match_holds(call.request.header("if-none-match"), entity_tag(record, resource))) {
+      response.status = 304;  // the client's copy is current: no body
+      return std::nullopt;
+    }
+  }
   json_response(response, 200);
   view(resource).write(record, response.body, fields);
   return std::nullopt;
@@ -276,6 +309,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   store::Record record;
   const std::optional<std::string> owner = owner_scope(call, resource);
   bool foreign = false;
+  bool stale = false;
   store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
     if (resource.owned()) {
       // The row's owner stays; a caller who may not see the row finds none.
@@ -288,11 +322,17 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
       item[owner_column(resource).property] =
           record[static_cast<size_t>(resource.owner_column)].text;
     }
+    if (!write_allowed(call, rows, key, resource, resource.owned() ? &record : nullptr)) {
+      stale = true;
+      return store::StoreResult{store::StoreStatus::kAborted, ""};
+    }
     return rows.replace(key, item, record);
   });
   if (foreign) return not_found(call);
+  if (stale) return precondition_failed();
   if (auto problem = store_problem(result, call)) return problem;
   json_response(response, 200);
+  add_entity_tag(record, resource, response);
   view(resource).write(record, response.body);
   return std::nullopt;
 }
@@ -313,9 +353,20 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   std::vector<FieldError> merge_errors;
   const std::optional<std::string> owner = owner_scope(call, resource);
   bool foreign = false;
+  bool stale = false;
   // Read, merge, validate and write in one write of the writer: nothing comes in between.
   const nlohmann::json key = key_of(call);
   store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+    if (!write_allowed(call, rows, key, resource, nullptr)) {
+      // A foreign row is absent to its caller, whatever its version: the update says so below.
+      store::Record current;
+      if (owner && rows.read(key, current).ok() && !owned_by(current, resource, *owner)) {
+        foreign = true;
+      } else {
+        stale = true;
+      }
+      return store::StoreResult{store::StoreStatus::kAborted, ""};
+    }
     return rows.update(
         key,
         [&](nlohmann::json& item) {
@@ -342,10 +393,12 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
         record);
   });
   if (foreign) return not_found(call);
+  if (stale) return precondition_failed();
   if (result.status == store::StoreStatus::kAborted)
     return Problem::validation(std::move(merge_errors));
   if (auto problem = store_problem(result, call)) return problem;
   json_response(response, 200);
+  add_entity_tag(record, resource, response);
   view(resource).write(record, response.body);
   return std::nullopt;
 }
@@ -355,9 +408,10 @@ std::optional<Problem> StoredOperations::remove(const Call& call, const Resource
   const std::optional<std::string> owner = owner_scope(call, resource);
   const nlohmann::json key = key_of(call);
   bool foreign = false;
+  bool stale = false;
   store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+    store::Record record;
     if (owner) {
-      store::Record record;
       store::StoreResult found = rows.read(key, record);
       if (!found.ok()) return found;
       if (!owned_by(record, resource, *owner)) {
@@ -365,9 +419,14 @@ std::optional<Problem> StoredOperations::remove(const Call& call, const Resource
         return store::StoreResult{store::StoreStatus::kAborted, ""};
       }
     }
+    if (!write_allowed(call, rows, key, resource, owner ? &record : nullptr)) {
+      stale = true;
+      return store::StoreResult{store::StoreStatus::kAborted, ""};
+    }
     return rows.remove(key);
   });
   if (foreign) return not_found(call);
+  if (stale) return precondition_failed();
   if (auto problem = store_problem(result, call)) return problem;
   response.status = 204;
   return std::nullopt;

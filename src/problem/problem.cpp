@@ -42,6 +42,7 @@ constexpr CatalogueEntry kCatalogue[] = {
     {ProblemCode::kUnauthorized, 401, "unauthorized", "Authentication required"},
     {ProblemCode::kForbidden, 403, "forbidden", "Forbidden"},
     {ProblemCode::kTooManyRequests, 429, "rate-limited", "Too many requests"},
+    {ProblemCode::kPreconditionFailed, 412, "precondition-failed", "Precondition failed"},
     {ProblemCode::kInternal, 500, "internal", "Internal server error"},
 };
 

@@ -51,6 +51,7 @@ enum class ProblemCode {
   kUnauthorized,             // 401: credentials missing or refused
   kForbidden,                // 403: identified, but lacking a required scope
   kTooManyRequests,          // 429: a rate-limit policy refused the request
+  kPreconditionFailed,       // 412: If-Match names no current version of the item
   kInternal,                 // 500: a defect; details are logged, never sent
   // Not a code: how many codes there are. Keep it last; problem.cpp checks that its
   // catalogue has one entry per code, in this order.

@@ -75,6 +75,9 @@ const CatalogueRow kCatalogueRows[] = {
      "urn:apiserver:problem:forbidden", "Forbidden"},
     {"a request over its rate limit is 429 rate-limited", ProblemCode::kTooManyRequests, 429,
      "urn:apiserver:problem:rate-limited", "Too many requests"},
+    {"a write on a version that is no longer current is 412 precondition-failed",
+     ProblemCode::kPreconditionFailed, 412, "urn:apiserver:problem:precondition-failed",
+     "Precondition failed"},
     {"a defect is 500 internal", ProblemCode::kInternal, 500, "urn:apiserver:problem:internal",
      "Internal server error"},
 };
