@@ -61,14 +61,19 @@ Problem precondition_failed() {
 }
 
 // If-Match of a write, checked in the writer's turn against the row as it is then (`current`
-// when already read, else read here): false when the write must not happen.
+// when already read, else read here): false when the write must not happen. An item that does
+// not exist is left to the write's own 404, so that a row another caller owns (404 too) and a
+// row that is not there answer alike, with or without a condition.
 bool write_allowed(const Call& call, store::ResourceStore& rows, const nlohmann::json& key,
                    const Resource& resource, const store::Record* current) {
   const std::string* if_match = call.request.header("if-match");
   if (if_match == nullptr) return true;
   store::Record read;
-  if (current == nullptr && rows.read(key, read).ok()) current = &read;
-  return if_match_holds(if_match, current != nullptr ? entity_tag(*current, resource) : "");
+  if (current == nullptr) {
+    if (!rows.read(key, read).ok()) return true;
+    current = &read;
+  }
+  return if_match_holds(if_match, entity_tag(*current, resource));
 }
 
 // The key from the item path, as the path parameter's schema coerced it.

@@ -180,6 +180,25 @@ TEST_F(AuthOwnershipTest, DeletingAnotherCallersRowIs404AndChangesNothing) {
   EXPECT_EQ(client_.get(path_of(row), as("bob")).status, 404);
 }
 
+// A condition must not tell another caller's row from one that does not exist.
+TEST_F(AuthOwnershipTest, AConditionalWriteOnAnotherCallersRowIs404LikeAnAbsentOne) {
+  json row = create("bob", "b1");
+  const std::string id = std::to_string(row.value("id", 0));
+  const std::string absent = std::string("/todos/") + kAbsentId;
+  for (const char* condition : {"*", "\"0\"", "\"nope\""}) {
+    SCOPED_TRACE(condition);
+    Headers patch = {as("alice")[0], {"Content-Type", kMergePatch}, {"If-Match", condition}};
+    expect_as_if_absent(client_.patch(path_of(row), R"({"done":true})", patch),
+                        client_.patch(absent, R"({"done":true})", patch), id);
+    Headers del = {as("alice")[0], {"If-Match", condition}};
+    expect_as_if_absent(client_.del(path_of(row), del), client_.del(absent, del), id);
+    Headers put = {as("alice")[0], {"Content-Type", "application/json"}, {"If-Match", condition}};
+    expect_as_if_absent(client_.put(path_of(row), R"({"title":"x"})", put),
+                        client_.put(absent, R"({"title":"x"})", put), id);
+  }
+  EXPECT_EQ(read("bob", path_of(row)), row);
+}
+
 TEST_F(AuthOwnershipTest, ReplaceAndUpdateKeepTheOwner) {
   json row = create("alice", "a1");
   HttpResponse put =
