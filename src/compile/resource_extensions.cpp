@@ -106,4 +106,18 @@ void read_owner(const Document& document, model::Resource& resource, const NodeR
   resource.owner_column = column;
 }
 
+// x-apiserver-if-match: `required` (writes need If-Match) or `optional` (the default).
+void read_if_match(const Document& document, model::Resource& resource, const NodeRef& schema,
+                   Diagnostics& diagnostics) {
+  NodeRef setting = Document::child(schema, "x-apiserver-if-match");
+  if (!setting.valid()) return;
+  const std::string value = setting.node->is_string() ? setting.node->get<std::string>() : "";
+  if (value != "required" && value != "optional") {
+    diagnostics.add(document.at(setting, Diagnostic::Severity::kError,
+                                "x-apiserver-if-match must be 'required' or 'optional'"));
+    return;
+  }
+  resource.if_match_required = value == "required";
+}
+
 }  // namespace apiserver::compile

@@ -17,4 +17,8 @@ void read_seed(const spec::Document& document, model::Resource& resource,
 void read_owner(const spec::Document& document, model::Resource& resource,
                 const spec::NodeRef& schema, spec::Diagnostics& diagnostics);
 
+// x-apiserver-if-match on the item schema: whether writes need If-Match.
+void read_if_match(const spec::Document& document, model::Resource& resource,
+                   const spec::NodeRef& schema, spec::Diagnostics& diagnostics);
+
 }  // namespace apiserver::compile

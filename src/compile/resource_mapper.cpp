@@ -338,6 +338,7 @@ class Mapper {
     resource->item_schema = schemas_.get(schema, Direction::kRequest);
     read_seed(document_, *resource, facts.resolved, found);
     read_owner(document_, *resource, facts.resolved, found);
+    read_if_match(document_, *resource, facts.resolved, found);
     return resource;
   }
 
@@ -349,8 +350,8 @@ class Mapper {
       auto it = explicit_.find(c.op);
       if (it != explicit_.end() && it->second != CrudAction::kNone) return true;
     }
-    for (const char* key :
-         {"x-apiserver-table", "x-apiserver-key", "x-apiserver-seed", "x-apiserver-owner"}) {
+    for (const char* key : {"x-apiserver-table", "x-apiserver-key", "x-apiserver-seed",
+                            "x-apiserver-owner", "x-apiserver-if-match"}) {
       if (Document::child(facts.resolved, key).valid()) return true;
     }
     return false;

@@ -92,7 +92,9 @@ struct Resource {
   std::vector<Column> columns;
   size_t key = 0;  // index of the key column
   KeyKind key_kind = KeyKind::kInteger;
-  int version_column = -1;      // index of the row version column; -1: none
+  int version_column = -1;  // index of the row version column; -1: none
+  // x-apiserver-if-match: required: replace, update and delete need If-Match (else 428).
+  bool if_match_required = false;
   std::string collection_path;  // "/todos", for Location and Link headers
   // Validates a whole item as a client sends it (readOnly not required).
   std::shared_ptr<const validate::CompiledSchema> item_schema;

@@ -55,6 +55,16 @@ void add_entity_tag(const store::Record& record, const Resource& resource,
   if (!tag.empty()) response.add_header("ETag", std::move(tag));
 }
 
+// 428 for a write without If-Match where the resource requires one; before any read, so that it
+// says nothing of the row.
+std::optional<Problem> missing_precondition(const Call& call, const Resource& resource) {
+  if (!resource.if_match_required || call.request.header("if-match") != nullptr)
+    return std::nullopt;
+  return Problem::make(ProblemCode::kPreconditionRequired,
+                       "this resource is written with If-Match only: read the item, then send "
+                       "its ETag in If-Match");
+}
+
 Problem precondition_failed() {
   return Problem::make(ProblemCode::kPreconditionFailed,
                        "the item is not at the version If-Match names; read it again");
@@ -296,6 +306,7 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
 
 std::optional<Problem> StoredOperations::replace(const Call& call, const Resource& resource,
                                                  http::Response& response) const {
+  if (auto problem = missing_precondition(call, resource)) return problem;
   nlohmann::json item = call.body.json;
   std::vector<FieldError> errors;
   nlohmann::json key = key_of(call);
@@ -344,6 +355,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
 
 std::optional<Problem> StoredOperations::update(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
+  if (auto problem = missing_precondition(call, resource)) return problem;
   if (!call.body.json.is_object())
     return Problem::validation(
         {{ErrorSource::kBody, "", "", "must be a JSON object (a JSON Merge Patch, RFC 7396)"}});
@@ -410,6 +422,7 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
 
 std::optional<Problem> StoredOperations::remove(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
+  if (auto problem = missing_precondition(call, resource)) return problem;
   const std::optional<std::string> owner = owner_scope(call, resource);
   const nlohmann::json key = key_of(call);
   bool foreign = false;

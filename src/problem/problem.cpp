@@ -43,6 +43,7 @@ constexpr CatalogueEntry kCatalogue[] = {
     {ProblemCode::kForbidden, 403, "forbidden", "Forbidden"},
     {ProblemCode::kTooManyRequests, 429, "rate-limited", "Too many requests"},
     {ProblemCode::kPreconditionFailed, 412, "precondition-failed", "Precondition failed"},
+    {ProblemCode::kPreconditionRequired, 428, "precondition-required", "Precondition required"},
     {ProblemCode::kInternal, 500, "internal", "Internal server error"},
 };
 

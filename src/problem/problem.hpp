@@ -52,6 +52,7 @@ enum class ProblemCode {
   kForbidden,                // 403: identified, but lacking a required scope
   kTooManyRequests,          // 429: a rate-limit policy refused the request
   kPreconditionFailed,       // 412: If-Match names no current version of the item
+  kPreconditionRequired,     // 428: the resource takes writes with If-Match only
   kInternal,                 // 500: a defect; details are logged, never sent
   // Not a code: how many codes there are. Keep it last; problem.cpp checks that its
   // catalogue has one entry per code, in this order.

@@ -4,7 +4,9 @@
 // overwrite each other unawares.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "support/http_client.hpp"
@@ -119,6 +121,42 @@ TEST_F(ConditionalRequests, IfMatchRefusesALostUpdate) {
   EXPECT_EQ(alice.del("/todos/1", {{"If-Match", etag(retried)}}).status, 204);
   EXPECT_EQ(alice.del("/todos/1", {{"If-Match", "*"}}).status, 404)
       << "no item: not found, condition or not";
+}
+
+// examples/todo.yaml with x-apiserver-if-match: required on its item schema.
+std::string todo_requiring_if_match(const TempDir& dir) {
+  std::ifstream in(source_path("examples/todo.yaml"));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::string schema = "    Todo:\n      type: object\n";
+  size_t at = yaml.find(schema);
+  EXPECT_NE(at, std::string::npos);
+  if (at != std::string::npos)
+    yaml.insert(at + schema.size(), "      x-apiserver-if-match: required\n");
+  return write_file(dir, "todo.yaml", yaml);
+}
+
+TEST(ConditionalRequestsRequired, AWriteWithoutIfMatchIs428BeforeTheRowIsRead) {
+  TempDir dir;
+  ServerProcess server({todo_requiring_if_match(dir), "--db", dir.file("todo.db")});
+  HttpClient client(server.port());
+  HttpResponse created = client.post("/todos", R"({"title":"milk"})");
+  ASSERT_EQ(created.status, 201) << created.body << server.log();
+  const Headers patch = {{"Content-Type", "application/merge-patch+json"}};
+  for (const char* target : {"/todos/1", "/todos/999"}) {
+    SCOPED_TRACE(target);
+    HttpResponse r = client.patch(target, R"({"done":true})", patch);
+    EXPECT_EQ(r.status, 428) << r.body;
+    EXPECT_EQ(r.json()["type"], "urn:apiserver:problem:precondition-required");
+    EXPECT_EQ(client.put(target, R"({"title":"x"})", {{"Content-Type", "application/json"}}).status,
+              428);
+    EXPECT_EQ(client.del(target).status, 428);
+  }
+  Headers conditional = patch;
+  conditional.push_back({"If-Match", etag(created)});
+  EXPECT_EQ(client.patch("/todos/1", R"({"done":true})", conditional).status, 200);
+  EXPECT_EQ(client.get("/todos/1").status, 200) << "reads need no condition";
 }
 
 }  // namespace

@@ -78,6 +78,9 @@ const CatalogueRow kCatalogueRows[] = {
     {"a write on a version that is no longer current is 412 precondition-failed",
      ProblemCode::kPreconditionFailed, 412, "urn:apiserver:problem:precondition-failed",
      "Precondition failed"},
+    {"a write without If-Match where the resource requires one is 428 precondition-required",
+     ProblemCode::kPreconditionRequired, 428, "urn:apiserver:problem:precondition-required",
+     "Precondition required"},
     {"a defect is 500 internal", ProblemCode::kInternal, 500, "urn:apiserver:problem:internal",
      "Internal server error"},
 };
