@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "pipeline/parameters.hpp"
+
 namespace apiserver::pipeline {
 namespace {
 
@@ -29,12 +31,7 @@ FieldMask read_field_selection(const Call& call, const model::Resource& resource
   for (const auto& [name, text] : call.query) {
     if (name != "fields") continue;
     if (mask.empty()) mask.assign(resource.columns.size(), false);
-    size_t start = 0;
-    while (start <= text.size()) {
-      size_t comma = text.find(',', start);
-      std::string field =
-          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    for (const std::string& field : split_list(text, ',')) {
       int column = resource.column_of(field);
       if (column < 0 || !selectable(resource.columns[static_cast<size_t>(column)])) {
         errors.push_back(

@@ -99,13 +99,7 @@ void read_limit_and_offset(const Call& call, const model::ListSettings& limits, 
 void read_sort(const Call& call, const Resource& resource, ListRequest& out) {
   auto sort = list_parameter(call, "sort", model::ValueShape::kString);
   if (!sort || !sort->is_string() || already_reported(call, "sort")) return;
-  std::string text = sort->get<std::string>();
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    std::string field =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+  for (std::string field : split_list(sort->get<std::string>(), ',')) {
     bool descending = !field.empty() && field[0] == '-';
     if (descending) field.erase(0, 1);
     int column = resource.column_of(field);
@@ -200,12 +194,7 @@ std::optional<nlohmann::json> filter_value(store::FilterOp op, const std::string
   }
   if (op != store::FilterOp::kIn) return column_value(text, c, parameter, errors);
   nlohmann::json list = nlohmann::json::array();
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    std::string item =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+  for (const std::string& item : split_list(text, ',')) {
     auto value = column_value(item, c, parameter, errors);
     if (!value) return std::nullopt;
     list.push_back(std::move(*value));

@@ -29,18 +29,6 @@ ErrorSource source_of(ParamLocation in) {
   return ErrorSource::kQuery;
 }
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return parts;
-}
-
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t");
   if (b == std::string::npos) return "";
@@ -76,7 +64,7 @@ std::vector<std::string> raw_texts(const model::Parameter& p, const RawParameter
     case ParamLocation::kCookie:
       for (const auto& [name, value] : raw.request->headers) {
         if (name != "cookie") continue;
-        for (const std::string& pair : split(value, ';')) {
+        for (const std::string& pair : split_list(value, ';')) {
           size_t eq = pair.find('=');
           if (eq != std::string::npos && trim(pair.substr(0, eq)) == p.name)
             texts.push_back(trim(pair.substr(eq + 1)));
@@ -104,6 +92,18 @@ nlohmann::json read_deep_object(const model::Parameter& p, const RawParameters& 
 }
 
 }  // namespace
+
+std::vector<std::string> split_list(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return parts;
+}
 
 nlohmann::json coerce_text(const std::string& text, ValueShape shape) {
   switch (shape) {
@@ -194,7 +194,7 @@ void read_parameters(const model::Operation& operation, const RawParameters& raw
             value.push_back(coerce_text(text, p.item_shape));
             continue;
           }
-          for (const std::string& part : split(text, separator))
+          for (const std::string& part : split_list(text, separator))
             value.push_back(
                 coerce_text(p.in == ParamLocation::kHeader ? trim(part) : part, p.item_shape));
         }

@@ -38,6 +38,9 @@ struct RawParameters {
 void read_parameters(const model::Operation& operation, const RawParameters& raw,
                      ParameterValues& out, std::vector<FieldError>& errors);
 
+// The parts of `text` between `separator`s, empty ones included ("a,,b": "a", "", "b").
+std::vector<std::string> split_list(const std::string& text, char separator);
+
 // Coerces text to `shape` where it parses as one; otherwise returns the text
 // itself, and the validator reports the type mismatch in its own words.
 nlohmann::json coerce_text(const std::string& text, model::ValueShape shape);
