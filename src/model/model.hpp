@@ -80,7 +80,9 @@ struct Column {
   std::optional<nlohmann::json> default_value;
 
   // What a stored list filters and sorts by: shown, scalar properties.
-  bool filterable() const { return in_schema && !write_only && type != ColumnType::kJson; }
+  // What answers show: properties of the schema, but not write-only ones.
+  bool shown() const { return in_schema && !write_only; }
+  bool filterable() const { return shown() && type != ColumnType::kJson; }
 };
 
 enum class KeyKind { kInteger, kUuid, kString };

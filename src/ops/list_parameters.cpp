@@ -80,7 +80,7 @@ Json sort_parameter(const model::Resource& resource) {
 Json fields_parameter(const model::Resource& resource) {
   Json names = Json::array();
   for (const model::Column& c : resource.columns) {
-    if (c.in_schema && !c.write_only) names.push_back(c.property);
+    if (c.shown()) names.push_back(c.property);
   }
   return {{"name", "fields"},
           {"in", "query"},

@@ -8,14 +8,10 @@
 namespace apiserver::pipeline {
 namespace {
 
-bool selectable(const model::Column& c) {
-  return c.in_schema && !c.write_only;
-}
-
 std::string selectable_names(const model::Resource& resource) {
   std::string out;
   for (const model::Column& c : resource.columns) {
-    if (selectable(c)) out += (out.empty() ? "" : ", ") + c.property;
+    if (c.shown()) out += (out.empty() ? "" : ", ") + c.property;
   }
   return out;
 }
@@ -33,7 +29,7 @@ FieldMask read_field_selection(const Call& call, const model::Resource& resource
     if (mask.empty()) mask.assign(resource.columns.size(), false);
     for (const std::string& field : split_list(text, ',')) {
       int column = resource.column_of(field);
-      if (column < 0 || !selectable(resource.columns[static_cast<size_t>(column)])) {
+      if (column < 0 || !resource.columns[static_cast<size_t>(column)].shown()) {
         errors.push_back(
             {ErrorSource::kQuery, "fields", "",
              "has no property '" + field + "'; select among: " + selectable_names(resource)});

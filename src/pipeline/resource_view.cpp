@@ -8,7 +8,7 @@ namespace apiserver::pipeline {
 ResourceView::ResourceView(const model::Resource& resource) : resource_(resource) {
   for (size_t i = 0; i < resource.columns.size(); ++i) {
     const model::Column& c = resource.columns[i];
-    if (!c.in_schema || c.write_only) continue;
+    if (!c.shown()) continue;
     fields_.push_back({i, nlohmann::json(c.property).dump() + ":", c.nullable});
   }
 }

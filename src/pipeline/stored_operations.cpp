@@ -293,8 +293,9 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
     return not_found(call);
   // A selection of fields is another representation: it goes without the item's ETag.
   if (fields.empty()) {
-    add_entity_tag(record, resource, response);
-    if (!if_none_match_holds(call.request.header("if-none-match"), entity_tag(record, resource))) {
+    const std::string tag = entity_tag(record, resource);
+    if (!tag.empty()) response.add_header("ETag", tag);
+    if (!if_none_match_holds(call.request.header("if-none-match"), tag)) {
       response.status = 304;  // the client's copy is current: no body
       return std::nullopt;
     }
