@@ -62,7 +62,13 @@ Json paging_parameters(const model::ListSettings& list) {
                  {"in", "query"},
                  {"description", "the items to skip"},
                  {"schema", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}}};
-  return Json::array({limit, offset});
+  Json cursor = {{"name", "cursor"},
+                 {"in", "query"},
+                 {"description",
+                  "where the page starts: the cursor of a rel=\"next\" Link, for the same sort "
+                  "(not with offset)"},
+                 {"schema", {{"type", "string"}}}};
+  return Json::array({limit, offset, cursor});
 }
 
 Json sort_parameter(const model::Resource& resource) {

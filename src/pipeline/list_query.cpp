@@ -6,6 +6,7 @@
 
 #include "auth/schemes.hpp"
 #include "pipeline/parameters.hpp"
+#include "text/base64.hpp"
 #include "text/percent_encoding.hpp"
 
 namespace apiserver::pipeline {
@@ -31,7 +32,8 @@ std::string property_names(const Resource& resource, bool (*pick)(const Column&)
 constexpr size_t kMaxInValues = 100;
 
 bool is_reserved_list_parameter(const std::string& name) {
-  return name == "limit" || name == "offset" || name == "sort" || name == "fields";
+  return name == "limit" || name == "offset" || name == "sort" || name == "fields" ||
+         name == "cursor";
 }
 
 // A list parameter's value: the declared parameter's, else the raw text's.
@@ -92,6 +94,8 @@ void read_limit_and_offset(const Call& call, const model::ListSettings& limits, 
       out.errors.push_back({ErrorSource::kQuery, "offset", "", "must be an integer of 0 or more"});
     } else {
       out.query.offset = offset->get<long long>();
+      // A declared default does not choose offset paging: only a client's `offset` does.
+      for (const auto& [key, value] : call.query) out.offset_paging |= key == "offset";
     }
   }
 }
@@ -111,7 +115,58 @@ void read_sort(const Call& call, const Resource& resource, ListRequest& out) {
       continue;
     }
     out.query.sort.push_back({static_cast<size_t>(column), descending});
+    out.sort_text +=
+        (out.sort_text.empty() ? "" : ",") + std::string(descending ? "-" : "") + field;
   }
+}
+
+bool fits_column(const nlohmann::json& value, const Column& c) {
+  switch (c.type) {
+    case ColumnType::kInteger:
+      return value.is_number_integer();
+    case ColumnType::kReal:
+      return value.is_number();
+    case ColumnType::kBoolean:
+      return value.is_boolean();
+    case ColumnType::kText:
+      return value.is_string();
+    case ColumnType::kJson:
+      return false;
+  }
+  return false;
+}
+
+// A cursor is base64url of the JSON array [sort, value..., key] (encode_cursor); it holds only
+// where the previous page ended, so one that does not fit this list's order is refused.
+void read_cursor(const Call& call, const Resource& resource, ListRequest& out) {
+  auto cursor = list_parameter(call, "cursor", model::ValueShape::kString);
+  if (!cursor || !cursor->is_string() || already_reported(call, "cursor")) return;
+  if (out.offset_paging) {
+    out.errors.push_back({ErrorSource::kQuery, "offset", "", "cannot be combined with cursor"});
+    return;
+  }
+  const std::string& text = cursor->get_ref<const std::string&>();
+  if (text.empty()) return;  // the first page
+  auto refuse = [&](const std::string& why) {
+    out.errors.push_back({ErrorSource::kQuery, "cursor", "", why});
+  };
+  std::optional<std::string> bytes = text::base64url_decode(text);
+  nlohmann::json position =
+      bytes ? nlohmann::json::parse(*bytes, nullptr, false) : nlohmann::json();
+  const size_t keys = out.query.sort.size() + 1;
+  if (!position.is_array() || position.size() != keys + 1 || !position[0].is_string())
+    return refuse("is not a cursor this list gave; take it from a Link header");
+  if (position[0] != out.sort_text)
+    return refuse("belongs to another sort order ('" + position[0].get<std::string>() +
+                  "'); keep the sort of the page it came from");
+  for (size_t i = 0; i < keys; ++i) {
+    const nlohmann::json& value = position[i + 1];
+    const size_t column = i < out.query.sort.size() ? out.query.sort[i].column : resource.key;
+    bool key = i + 1 == keys;
+    if (value.is_null() ? key : !fits_column(value, resource.columns[column]))
+      return refuse("is not a cursor this list gave; take it from a Link header");
+  }
+  out.query.after.assign(position.begin() + 1, position.end());
 }
 
 // The operators of `name[op]=value` (specs/stored-operations.md); plain `name=value` is kEq.
@@ -270,22 +325,34 @@ ListRequest parse_list_query(const Call& call, const model::Api& api) {
   out.errors = call.errors;
   read_limit_and_offset(call, api.settings.list, out);
   read_sort(call, resource, out);
+  read_cursor(call, resource, out);
   read_filters(call, api, resource, out);
   out.fields = read_field_selection(call, resource, out.errors);
   return out;
 }
 
+std::string encode_cursor(const ListRequest& request, const std::vector<nlohmann::json>& position) {
+  nlohmann::json cursor = nlohmann::json::array({request.sort_text});
+  for (const nlohmann::json& value : position) cursor.push_back(value);
+  return text::base64url_encode(cursor.dump());
+}
+
 std::string page_links(const ListRequest& request, const std::string& path, size_t row_count,
-                       long long total) {
+                       long long total, const std::string& next_cursor) {
   const store::ListQuery& query = request.query;
   const std::string& kept = request.kept_query;
   std::string links = link(path, kept, query.limit, 0, "first");
-  if (query.offset > 0)
-    links +=
-        ", " + link(path, kept, query.limit, std::max(0LL, query.offset - query.limit), "prev");
-  bool more = query.want_total ? query.offset + query.limit < total
-                               : static_cast<long long>(row_count) == query.limit;
-  if (more) links += ", " + link(path, kept, query.limit, query.offset + query.limit, "next");
+  const bool full_page = static_cast<long long>(row_count) == query.limit;
+  if (request.offset_paging) {
+    if (query.offset > 0)
+      links +=
+          ", " + link(path, kept, query.limit, std::max(0LL, query.offset - query.limit), "prev");
+    bool more = query.want_total ? query.offset + query.limit < total : full_page;
+    if (more) links += ", " + link(path, kept, query.limit, query.offset + query.limit, "next");
+  } else if (full_page && !next_cursor.empty()) {
+    links += ", <" + path + "?" + kept + "limit=" + std::to_string(query.limit) +
+             "&cursor=" + next_cursor + ">; rel=\"next\"";
+  }
   if (query.want_total) {
     long long last = total == 0 ? 0 : ((total - 1) / query.limit) * query.limit;
     links += ", " + link(path, kept, query.limit, last, "last");

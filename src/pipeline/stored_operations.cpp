@@ -248,7 +248,10 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
     v.write(rows[i], response.body, request.fields);
   }
   response.body += ']';
-  std::string links = page_links(request, call.request.path, rows.size(), total);
+  std::string next_cursor;
+  if (!request.offset_paging && !rows.empty())
+    next_cursor = encode_cursor(request, database_.store(resource).position_of(query, rows.back()));
+  std::string links = page_links(request, call.request.path, rows.size(), total, next_cursor);
   if (query.want_total) {
     response.add_header("X-Total-Count", std::to_string(total));
     response.add_header("Preference-Applied", "count=exact");

@@ -405,6 +405,81 @@ void ResourceStore::add_condition(const Filter& f, ListSql& sql) const {
   }
 }
 
+namespace {
+
+// One key of a list's order: the column and its direction (the key column last).
+struct OrderKey {
+  size_t column;
+  bool descending;
+};
+
+std::vector<OrderKey> order_keys(const ListQuery& query, size_t key_column) {
+  std::vector<OrderKey> keys;
+  for (const SortKey& s : query.sort) keys.push_back({s.column, s.descending});
+  keys.push_back({key_column, !query.sort.empty() && query.sort.back().descending});
+  return keys;
+}
+
+}  // namespace
+
+std::vector<nlohmann::json> ResourceStore::position_of(const ListQuery& query,
+                                                       const Record& record) const {
+  std::vector<nlohmann::json> position;
+  for (const OrderKey& k : order_keys(query, resource_.key)) {
+    const Cell& cell = record[k.column];
+    position.push_back(cell.indicator == soci::i_null
+                           ? nlohmann::json(nullptr)
+                           : cell_value(cell, resource_.columns[k.column].type));
+  }
+  return position;
+}
+
+// The rows after `query.after` in the list's order: lexicographic over the order keys, with
+// SQLite's NULL first in ascending order (last in descending). The leading range on the first
+// key lets an index on it start the scan at the position instead of counting up to it.
+// Placeholders bind by position, so the text is written in the order it binds.
+void ResourceStore::add_position(const ListQuery& query, ListSql& sql) const {
+  const std::vector<OrderKey> keys = order_keys(query, resource_.key);
+  auto bind = [&](const nlohmann::json& value, model::ColumnType type) {
+    sql.types.push_back(type);
+    sql.values.push_back(value);
+    return ":p" + std::to_string(sql.values.size());
+  };
+  sql.where += sql.where.empty() ? " WHERE " : " AND ";
+  sql.signature += "k";
+  const model::Column& first = resource_.columns[keys.front().column];
+  if (keys.size() > 1 && !query.after.front().is_null() &&
+      (!keys.front().descending || first.not_null)) {
+    sql.where += quote_identifier(first.name) + (keys.front().descending ? " <= " : " >= ") +
+                 bind(query.after.front(), first.type) + " AND ";
+  }
+  std::string closing;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const model::Column& column = resource_.columns[keys[i].column];
+    const std::string name = quote_identifier(column.name);
+    const nlohmann::json& value = query.after[i];
+    const bool descending = keys[i].descending;
+    const bool last = i + 1 == keys.size();
+    sql.signature += value.is_null() ? "n" : "v";
+    if (!last) sql.where += "(";
+    // Strictly after the position on this key...
+    if (value.is_null()) {
+      sql.where += descending ? "0" : name + " IS NOT NULL";
+    } else if (descending && !column.not_null) {
+      sql.where += "(" + name + " < " + bind(value, column.type) + " OR " + name + " IS NULL)";
+    } else {
+      sql.where += name + (descending ? " < " : " > ") + bind(value, column.type);
+    }
+    if (last) break;
+    // ...or level with it, and after it on the next keys.
+    sql.where += " OR (" +
+                 (value.is_null() ? name + " IS NULL" : name + " = " + bind(value, column.type)) +
+                 " AND ";
+    closing += "))";
+  }
+  sql.where += closing;
+}
+
 StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& rows,
                                 long long& total) {
   // One prepared statement per shape of query (which filters, which order),
@@ -414,6 +489,14 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   for (const Filter& f : query.filters) {
     add_condition(f, sql);
     sql.signature += ",";
+  }
+  const size_t filter_binds = sql.values.size();  // what the count binds: not the position
+  const std::string filter_where = sql.where;
+  const size_t filter_signature = sql.signature.size();
+  if (!query.after.empty()) {
+    if (query.after.size() != query.sort.size() + 1)
+      return {StoreStatus::kInvalid, "the position does not fit the order"};
+    add_position(query, sql);
   }
   std::string signature = sql.signature + "s";
   for (const SortKey& s : query.sort)
@@ -428,8 +511,9 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   for (const SortKey& s : query.sort)
     order += (order.empty() ? " ORDER BY " : ", ") +
              quote_identifier(resource_.columns[s.column].name) + (s.descending ? " DESC" : " ASC");
+  const bool key_descending = !query.sort.empty() && query.sort.back().descending;
   order += (order.empty() ? " ORDER BY " : ", ") + quote_identifier(resource_.key_column().name) +
-           " ASC";
+           (key_descending ? " DESC" : " ASC");
   std::vector<model::ColumnType> page_types = filter_types;
   page_types.push_back(model::ColumnType::kInteger);
   page_types.push_back(model::ColumnType::kInteger);
@@ -451,12 +535,15 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
       }
     }
     if (query.want_total) {
-      auto& count_slot = lists_["count:" + signature];
+      // The total counts every row the filters select, wherever the page starts.
+      auto& count_slot = lists_["count:" + sql.signature.substr(0, filter_signature)];
+      const std::vector<model::ColumnType> count_types(filter_types.begin(),
+                                                       filter_types.begin() + filter_binds);
       if (!count_slot)
         count_slot = std::make_unique<Prepared>(
-            session_, "SELECT count(*) FROM " + table + where, filter_types,
+            session_, "SELECT count(*) FROM " + table + filter_where, count_types,
             std::vector<model::ColumnType>{model::ColumnType::kInteger});
-      for (size_t i = 0; i < binds; ++i)
+      for (size_t i = 0; i < filter_binds; ++i)
         set_cell(count_slot->inputs()[i], filter_types[i], sql.values[i]);
       Finisher finish(*count_slot);
       count_slot->execute();

@@ -57,9 +57,13 @@ struct SortKey {
 
 struct ListQuery {
   std::vector<Filter> filters;  // all must hold
-  std::vector<SortKey> sort;    // the key is always the last tie-breaker
+  // The key is always the last tie-breaker, in the direction of the last sort key.
+  std::vector<SortKey> sort;
   long long limit = 20;
   long long offset = 0;
+  // Keyset paging: the position of the last row of the page before (its sort values, then its
+  // key, as position_of gives them); the page holds the rows after it. Empty: from the start.
+  std::vector<nlohmann::json> after;
   bool want_total = false;
 };
 
@@ -100,6 +104,9 @@ class ResourceStore {
 
   // The stored row as a JSON object of every column, keyed by property.
   nlohmann::json to_item(const Record& record) const;
+  // Where `record` stands in the order of `query`: its sort values, then its key
+  // (ListQuery::after).
+  std::vector<nlohmann::json> position_of(const ListQuery& query, const Record& record) const;
 
  private:
   // The WHERE clause of a list, its bound values and their types, and what tells its prepared
@@ -111,6 +118,7 @@ class ResourceStore {
     std::string signature;
   };
   void add_condition(const Filter& filter, ListSql& sql) const;
+  void add_position(const ListQuery& query, ListSql& sql) const;
   Prepared& statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
                       const std::vector<model::ColumnType>& inputs, bool returns_row);
   bool set_key(Cell& cell, const nlohmann::json& key) const;

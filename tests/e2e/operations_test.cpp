@@ -94,10 +94,11 @@ TEST(OwnEndpoints, ThePublishedDocumentListsTheParametersOfStoredLists) {
     names.push_back(p["name"]);
     by_name[p["name"].get<std::string>()] = p;
   }
-  // The four it declares stay as written, first; the filters of id, title and due follow (done
-  // is declared, so its own declaration stands).
-  EXPECT_EQ(names, (std::vector<std::string>{"limit", "offset", "done", "sort", "fields", "id",
-                                             "title", "due"}));
+  // The four it declares stay as written, first, then the cursor; the filters of id, title and due
+  // follow (done is declared, so its own declaration stands).
+  EXPECT_EQ(names, (std::vector<std::string>{"limit", "offset", "done", "sort", "cursor", "fields",
+                                             "id", "title", "due"}));
+  EXPECT_EQ(by_name["cursor"]["schema"], json({{"type", "string"}}));
   EXPECT_EQ(by_name["done"],
             json::parse(R"({"name":"done","in":"query","schema":{"type":"boolean"}})"));
   const json& title = by_name["title"];

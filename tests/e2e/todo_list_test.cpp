@@ -114,7 +114,8 @@ TEST_F(TodoListTest, PagesCarryFirstPrevAndNextLinks) {
       client_,
       {
           page(
-              "The first page holds the default 20 and offers next.", "/todos", {}, id_range(1, 20),
+              "With offset, the first page holds the default 20 and offers next by offset.",
+              "/todos?offset=0", {}, id_range(1, 20),
               links({{"/todos?limit=20&offset=0", "first"}, {"/todos?limit=20&offset=20", "next"}}),
               std::nullopt),
           page("A middle page offers prev and next.", "/todos?offset=20", {}, id_range(21, 40),
@@ -132,7 +133,7 @@ TEST_F(TodoListTest, PagesCarryFirstPrevAndNextLinks) {
                       {"/todos?limit=5&offset=2", "prev"},
                       {"/todos?limit=5&offset=12", "next"}}),
                std::nullopt),
-          page("A filter is kept in the links.", "/todos?done=false", {}, not_done_first,
+          page("A filter is kept in the links.", "/todos?done=false&offset=0", {}, not_done_first,
                links({{"/todos?done=false&limit=20&offset=0", "first"},
                       {"/todos?done=false&limit=20&offset=20", "next"}}),
                std::nullopt),
@@ -162,7 +163,7 @@ TEST_F(TodoListTest, PreferCountExactAddsTheTotalAndALastLink) {
   run_scenarios(
       client_,
       {
-          page("The first page knows the total and the last page.", "/todos", exact,
+          page("The first page knows the total and the last page.", "/todos?offset=0", exact,
                id_range(1, 20),
                links({{"/todos?limit=20&offset=0", "first"},
                       {"/todos?limit=20&offset=20", "next"},
@@ -306,7 +307,7 @@ TEST_F(TodoListTest, SortTakesPropertiesInOrderWithMinusForDescending) {
           page("sort=-id reverses the key order.", "/todos?sort=-id", {}, {5, 4, 3, 2, 1},
                links({{"/todos?sort=-id&limit=20&offset=0", "first"}}), std::nullopt),
           page("Sort, filter and paging combine, and the links keep them in request order.",
-               "/todos?done=true&sort=-id&limit=2", {}, {5, 4},
+               "/todos?done=true&sort=-id&limit=2&offset=0", {}, {5, 4},
                links({{"/todos?done=true&sort=-id&limit=2&offset=0", "first"},
                       {"/todos?done=true&sort=-id&limit=2&offset=2", "next"}}),
                std::nullopt),
@@ -433,20 +434,21 @@ TEST(AccountsList, PaginationLimitsComeFromTheDocument) {
     json body = {{"name", name}, {"password", "secret123"}};
     ASSERT_EQ(client.post_json("/accounts", body).status, 201);
   }
-  run_scenarios(client,
-                {
-                    page("default-limit: 2 applies without a limit.", "/accounts", {}, {1, 2},
-                         links({{"/accounts?limit=2&offset=0", "first"},
-                                {"/accounts?limit=2&offset=2", "next"}}),
-                         std::nullopt),
-                    page("max-limit: 5 is allowed.", "/accounts?limit=5", {}, {1, 2, 3},
-                         links({{"/accounts?limit=5&offset=0", "first"}}), std::nullopt),
-                    Scenario("A limit over max-limit: 5 is refused with the range.")
-                        .get("/accounts?limit=6")
-                        .expect_status(422)
-                        .expect_json(validation_problem(
-                            "/accounts", {query_error("limit", "must be an integer from 1 to 5")})),
-                });
+  run_scenarios(
+      client,
+      {
+          page("default-limit: 2 applies without a limit.", "/accounts?offset=0", {}, {1, 2},
+               links({{"/accounts?limit=2&offset=0", "first"},
+                      {"/accounts?limit=2&offset=2", "next"}}),
+               std::nullopt),
+          page("max-limit: 5 is allowed.", "/accounts?limit=5", {}, {1, 2, 3},
+               links({{"/accounts?limit=5&offset=0", "first"}}), std::nullopt),
+          Scenario("A limit over max-limit: 5 is refused with the range.")
+              .get("/accounts?limit=6")
+              .expect_status(422)
+              .expect_json(validation_problem(
+                  "/accounts", {query_error("limit", "must be an integer from 1 to 5")})),
+      });
 }
 
 }  // namespace
