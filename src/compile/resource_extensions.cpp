@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "validate/schema_translator.hpp"
@@ -118,6 +119,77 @@ void read_if_match(const Document& document, model::Resource& resource, const No
     return;
   }
   resource.if_match_required = value == "required";
+}
+
+namespace {
+
+// The columns a list of property names names; each must be filterable (and text, for search).
+std::vector<size_t> named_columns(const Document& document, const model::Resource& resource,
+                                  const NodeRef& list, bool text_only, Diagnostics& diagnostics) {
+  std::vector<size_t> columns;
+  auto fail = [&](const NodeRef& at, const std::string& message) {
+    diagnostics.add(document.at(at, Diagnostic::Severity::kError, message));
+  };
+  if (!list.node->is_array()) {
+    fail(list, "must be a list of property names");
+    return columns;
+  }
+  for (size_t i = 0; i < list.node->size(); ++i) {
+    NodeRef item = Document::item(list, i);
+    const std::string name = item.node->is_string() ? item.node->get<std::string>() : "";
+    int column = resource.column_of(name);
+    const model::Column* c = column < 0 ? nullptr : &resource.columns[static_cast<size_t>(column)];
+    if (c == nullptr || !c->filterable() || (text_only && c->type != model::ColumnType::kText)) {
+      std::string names;
+      for (const model::Column& other : resource.columns) {
+        if (other.filterable() && (!text_only || other.type == model::ColumnType::kText))
+          names += (names.empty() ? "" : ", ") + other.property;
+      }
+      fail(item, "'" + name + "' is not a " + (text_only ? "text" : "scalar") +
+                     " property of the schema; name one of: " + names);
+      continue;
+    }
+    columns.push_back(static_cast<size_t>(column));
+  }
+  return columns;
+}
+
+}  // namespace
+
+void read_query_surface(const Document& document, model::Resource& resource, const NodeRef& schema,
+                        Diagnostics& diagnostics) {
+  if (NodeRef filter = Document::child(schema, "x-apiserver-filter"); filter.valid()) {
+    for (model::Column& c : resource.columns) c.filter_allowed = false;
+    for (size_t column : named_columns(document, resource, filter, false, diagnostics)) {
+      resource.columns[column].filter_allowed = true;
+      resource.columns[column].indexed = column != resource.key;
+    }
+  }
+  if (NodeRef sort = Document::child(schema, "x-apiserver-sort"); sort.valid()) {
+    for (model::Column& c : resource.columns) c.sort_allowed = false;
+    for (size_t column : named_columns(document, resource, sort, false, diagnostics)) {
+      resource.columns[column].sort_allowed = true;
+      resource.columns[column].indexed = column != resource.key;
+    }
+  }
+  if (NodeRef search = Document::child(schema, "x-apiserver-search"); search.valid()) {
+    resource.search_columns = named_columns(document, resource, search, true, diagnostics);
+  }
+}
+
+void check_schema_extensions(const Document& document, const NodeRef& schema,
+                             Diagnostics& diagnostics) {
+  static const std::set<std::string> known = {
+      "x-apiserver-table",    "x-apiserver-key",    "x-apiserver-seed", "x-apiserver-owner",
+      "x-apiserver-if-match", "x-apiserver-filter", "x-apiserver-sort", "x-apiserver-search"};
+  if (!schema.valid() || !schema.node->is_object()) return;
+  for (const auto& [key, value] : schema.node->items()) {
+    if (key.rfind("x-apiserver", 0) != 0 || known.count(key) > 0) continue;
+    diagnostics.add(document.at(Document::child(schema, key), Diagnostic::Severity::kError,
+                                "unknown extension '" + key +
+                                    "' (stored schemas know: x-apiserver-table, -key, -seed, "
+                                    "-owner, -if-match, -filter, -sort, -search)"));
+  }
 }
 
 }  // namespace apiserver::compile

@@ -1,4 +1,5 @@
-// The x-apiserver-* keys of a stored resource's item schema: seed rows and row ownership.
+// The x-apiserver-* keys of a stored resource's item schema: seed rows, row ownership,
+// preconditions and what lists may query.
 #pragma once
 
 #include "model/model.hpp"
@@ -20,5 +21,15 @@ void read_owner(const spec::Document& document, model::Resource& resource,
 // x-apiserver-if-match on the item schema: whether writes need If-Match.
 void read_if_match(const spec::Document& document, model::Resource& resource,
                    const spec::NodeRef& schema, spec::Diagnostics& diagnostics);
+
+// x-apiserver-filter, x-apiserver-sort: the properties a list may filter and sort by (each
+// gets an index); x-apiserver-search: the text properties `q=` searches.
+void read_query_surface(const spec::Document& document, model::Resource& resource,
+                        const spec::NodeRef& schema, spec::Diagnostics& diagnostics);
+
+// An x-apiserver-* key of a stored item schema that is none of the above is an error: a typo
+// must not pass for a setting.
+void check_schema_extensions(const spec::Document& document, const spec::NodeRef& schema,
+                             spec::Diagnostics& diagnostics);
 
 }  // namespace apiserver::compile

@@ -339,6 +339,8 @@ class Mapper {
     read_seed(document_, *resource, facts.resolved, found);
     read_owner(document_, *resource, facts.resolved, found);
     read_if_match(document_, *resource, facts.resolved, found);
+    read_query_surface(document_, *resource, facts.resolved, found);
+    check_schema_extensions(document_, facts.resolved, found);
     return resource;
   }
 
@@ -350,8 +352,9 @@ class Mapper {
       auto it = explicit_.find(c.op);
       if (it != explicit_.end() && it->second != CrudAction::kNone) return true;
     }
-    for (const char* key : {"x-apiserver-table", "x-apiserver-key", "x-apiserver-seed",
-                            "x-apiserver-owner", "x-apiserver-if-match"}) {
+    for (const char* key :
+         {"x-apiserver-table", "x-apiserver-key", "x-apiserver-seed", "x-apiserver-owner",
+          "x-apiserver-if-match", "x-apiserver-filter", "x-apiserver-sort", "x-apiserver-search"}) {
       if (Document::child(facts.resolved, key).valid()) return true;
     }
     return false;

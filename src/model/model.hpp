@@ -78,11 +78,19 @@ struct Column {
   // shown, never taken from a client.
   bool version = false;
   std::optional<nlohmann::json> default_value;
+  // Whether a list may filter and sort by it: every filterable() property, unless the resource
+  // names them (x-apiserver-filter, x-apiserver-sort); then only those.
+  bool filter_allowed = true;
+  bool sort_allowed = true;
+  // The table has an index on (this column, key): declared filter and sort properties get one.
+  bool indexed = false;
 
-  // What a stored list filters and sorts by: shown, scalar properties.
   // What answers show: properties of the schema, but not write-only ones.
   bool shown() const { return in_schema && !write_only; }
+  // What a stored list may filter and sort by at all: shown, scalar properties.
   bool filterable() const { return shown() && type != ColumnType::kJson; }
+  bool can_filter() const { return filterable() && filter_allowed; }
+  bool can_sort() const { return filterable() && sort_allowed; }
 };
 
 enum class KeyKind { kInteger, kUuid, kString };
@@ -113,6 +121,8 @@ struct Resource {
   std::string owner_admin_scope;
 
   bool owned() const { return owner_column >= 0; }
+  // x-apiserver-search: the text columns `q=` searches (an FTS5 index over them); empty: none.
+  std::vector<size_t> search_columns;
 };
 
 // Mock knobs: an answer delay (uniform in [min, max]) and a share of answers

@@ -74,13 +74,24 @@ Json paging_parameters(const model::ListSettings& list) {
 Json sort_parameter(const model::Resource& resource) {
   std::string names;
   for (const model::Column& c : resource.columns) {
-    if (c.filterable()) names += (names.empty() ? "" : ", ") + c.property;
+    if (c.can_sort()) names += (names.empty() ? "" : ", ") + c.property;
   }
   return {
       {"name", "sort"},
       {"in", "query"},
       {"description", "comma-separated properties to sort by, '-' first for descending: " + names},
       {"schema", {{"type", "string"}}}};
+}
+
+Json search_parameter(const model::Resource& resource) {
+  std::string names;
+  for (size_t column : resource.search_columns)
+    names += (names.empty() ? "" : ", ") + resource.columns[column].property;
+  return {{"name", "q"},
+          {"in", "query"},
+          {"description",
+           "words that must all occur in " + names + "; without sort, the best matches come first"},
+          {"schema", {{"type", "string"}}}};
 }
 
 Json fields_parameter(const model::Resource& resource) {
@@ -135,9 +146,10 @@ void describe_list_parameters(const model::Api& api, spec::Json& root) {
     }
     for (Json& p : paging_parameters(api.settings.list)) add(std::move(p));
     add(sort_parameter(*op->resource));
+    if (!op->resource->search_columns.empty()) add(search_parameter(*op->resource));
     add(fields_parameter(*op->resource));
     for (const model::Column& c : op->resource->columns) {
-      if (c.filterable()) add(filter_parameter(c));
+      if (c.can_filter()) add(filter_parameter(c));
     }
   }
 }

@@ -17,7 +17,11 @@ using model::ColumnType;
 using model::Resource;
 
 bool sortable(const Column& c) {
-  return c.filterable();
+  return c.can_sort();
+}
+
+bool filterable(const Column& c) {
+  return c.can_filter();
 }
 
 std::string property_names(const Resource& resource, bool (*pick)(const Column&)) {
@@ -136,17 +140,35 @@ bool fits_column(const nlohmann::json& value, const Column& c) {
   return false;
 }
 
+// q= searches the resource's x-apiserver-search properties; without a sort the best matches come
+// first, an order that moves as rows change, so such a list pages by offset.
+void read_search(const Call& call, const Resource& resource, ListRequest& out) {
+  if (resource.search_columns.empty()) return;
+  auto q = list_parameter(call, "q", model::ValueShape::kString);
+  if (!q || !q->is_string() || already_reported(call, "q")) return;
+  out.query.search = q->get<std::string>();
+  if (out.query.search.find_first_not_of(" \t\r\n") == std::string::npos) return;
+  out.ranked = out.query.sort.empty();
+  out.offset_paging |= out.ranked;
+}
+
 // A cursor is base64url of the JSON array [sort, value..., key] (encode_cursor); it holds only
 // where the previous page ended, so one that does not fit this list's order is refused.
 void read_cursor(const Call& call, const Resource& resource, ListRequest& out) {
   auto cursor = list_parameter(call, "cursor", model::ValueShape::kString);
   if (!cursor || !cursor->is_string() || already_reported(call, "cursor")) return;
-  if (out.offset_paging) {
+  const std::string& text = cursor->get_ref<const std::string&>();
+  if (out.offset_paging && !out.ranked) {
     out.errors.push_back({ErrorSource::kQuery, "offset", "", "cannot be combined with cursor"});
     return;
   }
-  const std::string& text = cursor->get_ref<const std::string&>();
   if (text.empty()) return;  // the first page
+  if (out.ranked) {
+    out.errors.push_back({ErrorSource::kQuery, "cursor", "",
+                          "does not apply to a search in rank order (without sort): page it "
+                          "by offset"});
+    return;
+  }
   auto refuse = [&](const std::string& why) {
     out.errors.push_back({ErrorSource::kQuery, "cursor", "", why});
   };
@@ -268,8 +290,9 @@ std::optional<nlohmann::json> filter_value(store::FilterOp op, const std::string
 void read_filters(const Call& call, const model::Api& api, const Resource& resource,
                   ListRequest& out) {
   for (const auto& [name, text] : call.query) {
-    if (is_reserved_list_parameter(name)) {
-      if (name == "sort" || name == "fields")
+    const bool search = name == "q" && !resource.search_columns.empty();
+    if (is_reserved_list_parameter(name) || search) {
+      if (name == "sort" || name == "fields" || search)
         out.kept_query += name + "=" + text::percent_encode(text) + "&";
       continue;
     }
@@ -281,14 +304,14 @@ void read_filters(const Call& call, const model::Api& api, const Resource& resou
       op_name = name.substr(open + 1, name.size() - open - 2);
     }
     int column = resource.column_of(property);
-    if (column < 0 || !sortable(resource.columns[static_cast<size_t>(column)])) {
+    if (column < 0 || !filterable(resource.columns[static_cast<size_t>(column)])) {
       // Declared for another use (a deepObject parameter `filter` sends `filter[name]`).
       if (declared_query_parameter(call.operation, name) ||
           declared_query_parameter(call.operation, property))
         continue;
       out.errors.push_back({ErrorSource::kQuery, name, "",
                             "is not a filterable property; filter by one of: " +
-                                property_names(resource, sortable)});
+                                property_names(resource, filterable)});
       continue;
     }
     store::FilterOp op = store::FilterOp::kEq;
@@ -325,6 +348,7 @@ ListRequest parse_list_query(const Call& call, const model::Api& api) {
   out.errors = call.errors;
   read_limit_and_offset(call, api.settings.list, out);
   read_sort(call, resource, out);
+  read_search(call, resource, out);
   read_cursor(call, resource, out);
   read_filters(call, api, resource, out);
   out.fields = read_field_selection(call, resource, out.errors);

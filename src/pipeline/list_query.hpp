@@ -1,5 +1,5 @@
 // The query string of a stored list, read into a store query: filters (property=value),
-// `sort` (comma-separated properties, '-' for descending), `limit`, `offset`, `cursor` and
+// `sort` (comma-separated properties, '-' for descending), `limit`, `offset`, `cursor`, `q` and
 // `fields`; and the query's pages written back as a Link header.
 #pragma once
 
@@ -25,8 +25,11 @@ struct ListRequest {
   std::string kept_query;
   // The sort as parsed ("-price,title"), which a cursor carries to be checked against.
   std::string sort_text;
-  // The client sent `offset`: the links page by offset; else the next page is a cursor's.
+  // The client sent `offset`, or searched in rank order: the links page by offset; else the next
+  // page is a cursor's.
   bool offset_paging = false;
+  // q= without a sort: the best matches first.
+  bool ranked = false;
   // call.errors and the list's own (unknown filters, bad sort, limit out of range): the
   // request is refused when there is any.
   std::vector<FieldError> errors;

@@ -4,6 +4,7 @@
 
 #include "store/key_sequence.hpp"
 #include "store/sql.hpp"
+#include "store/table_indexes.hpp"
 
 namespace apiserver::store {
 namespace {
@@ -135,18 +136,17 @@ void rebuild(soci::session& session, const model::Resource& resource,
   tx.commit();
 }
 
-}  // namespace
-
-void migrate_table(soci::session& session, const model::Resource& resource,
-                   MigrationReport& report) {
+// The table's columns in line with the model; false when something is refused (in `report`).
+// `rebuilt`: the table was made anew.
+bool migrate_columns(soci::session& session, const model::Resource& resource,
+                     MigrationReport& report, bool& rebuilt) {
   const std::string& table = resource.table;
-  ensure_key_table(session);
   std::vector<ExistingColumn> existing = existing_columns(session, table);
   if (existing.empty()) {
     session << create_table_sql(resource, table, {});
     report.notes.push_back("created table " + table);
     report.created = true;
-    return;
+    return true;
   }
   std::map<std::string, const ExistingColumn*> by_name;
   for (const ExistingColumn& e : existing) by_name[lower(e.name)] = &e;
@@ -217,18 +217,30 @@ void migrate_table(soci::session& session, const model::Resource& resource,
     report.notes.push_back("table " + table + ": column '" + e.name +
                            "' is no longer in the schema; it is kept with its data");
   }
-  if (report.errors.size() > errors_before) return;
+  if (report.errors.size() > errors_before) return false;
 
   if (needs_rebuild) {
     rebuild(session, resource, existing, kept);
     report.notes.push_back("rebuilt table " + table + " to change NOT NULL constraints");
-    return;
+    rebuilt = true;
+    return true;
   }
   for (size_t i : to_add) {
     session << "ALTER TABLE " + quote_identifier(table) + " ADD COLUMN " +
                    column_definition(resource, i);
     report.notes.push_back("table " + table + ": added column '" + resource.columns[i].name + "'");
   }
+  return true;
+}
+
+}  // namespace
+
+void migrate_table(soci::session& session, const model::Resource& resource,
+                   MigrationReport& report) {
+  ensure_key_table(session);
+  bool rebuilt = false;
+  if (migrate_columns(session, resource, report, rebuilt))
+    ensure_table_indexes(session, resource, rebuilt, report);
 }
 
 }  // namespace apiserver::store

@@ -4,7 +4,8 @@
 // a column whose NOT NULL constraint must change is rebuilt with its data
 // when no row is in the way. Anything that would lose or corrupt data (a
 // type change, a new required property without default on a non-empty table,
-// a different key) is refused with a message saying what to do.
+// a different key) is refused with a message saying what to do. Then the
+// table's indexes are brought in line with the model (table_indexes.hpp).
 #pragma once
 
 #include <soci/soci.h>

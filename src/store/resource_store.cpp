@@ -7,6 +7,7 @@
 #include <random>
 
 #include "store/sql.hpp"
+#include "store/table_indexes.hpp"
 #include "store/uuid.hpp"
 
 namespace apiserver::store {
@@ -480,12 +481,51 @@ void ResourceStore::add_position(const ListQuery& query, ListSql& sql) const {
   sql.where += closing;
 }
 
+namespace {
+
+// An FTS5 query that finds rows holding every word of `text`, each word a quoted string so that
+// nothing a client types is FTS5 syntax.
+std::string match_expression(const std::string& text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = text.find_first_not_of(" \t\r\n", i);
+    if (start == std::string::npos) break;
+    size_t end = text.find_first_of(" \t\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    out += out.empty() ? "\"" : " \"";
+    for (size_t j = start; j < end; ++j) out += text[j] == '"' ? "\"\"" : std::string(1, text[j]);
+    out += '"';
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace
+
 StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& rows,
                                 long long& total) {
   // One prepared statement per shape of query (which filters, which order),
   // values bound each time.
   ListSql sql;
   sql.signature = "f";
+  const std::string table = quote_identifier(resource_.table);
+  std::string from = table;
+  const std::string words =
+      resource_.search_columns.empty() ? std::string() : match_expression(query.search);
+  const bool ranked = !words.empty() && query.sort.empty();
+  if (!words.empty()) {
+    // The search is bound first: its placeholder comes first in the text.
+    const std::string fts = quote_identifier(search_table(resource_));
+    sql.types.push_back(model::ColumnType::kText);
+    sql.values.push_back(words);
+    from += " JOIN (SELECT rowid AS apiserver_hit, rank AS apiserver_rank FROM " + fts + " WHERE " +
+            fts + " MATCH :p1) AS apiserver_found ON apiserver_found.apiserver_hit = " + table +
+            ".rowid";
+    sql.signature = "q";
+  }
+  if (ranked && !query.after.empty())
+    return {StoreStatus::kInvalid, "a ranked search pages by offset"};
   for (const Filter& f : query.filters) {
     add_condition(f, sql);
     sql.signature += ",";
@@ -504,10 +544,9 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   const std::string& where = sql.where;
   const std::vector<model::ColumnType>& filter_types = sql.types;
   const size_t binds = sql.values.size();
-  const std::string table = quote_identifier(resource_.table);
   // Query shapes come from clients: bound the cache.
   if (lists_.size() >= kMaxCachedListStatements && lists_.count(signature) == 0) lists_.clear();
-  std::string order;
+  std::string order = ranked ? " ORDER BY apiserver_found.apiserver_rank" : "";
   for (const SortKey& s : query.sort)
     order += (order.empty() ? " ORDER BY " : ", ") +
              quote_identifier(resource_.columns[s.column].name) + (s.descending ? " DESC" : " ASC");
@@ -519,7 +558,7 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   page_types.push_back(model::ColumnType::kInteger);
   Prepared& page = statement(
       lists_[signature],
-      "SELECT " + columns_sql_ + " FROM " + table + where + order + " LIMIT :limit OFFSET :offset",
+      "SELECT " + columns_sql_ + " FROM " + from + where + order + " LIMIT :limit OFFSET :offset",
       page_types, true);
   for (size_t i = 0; i < binds; ++i) set_cell(page.inputs()[i], filter_types[i], sql.values[i]);
   set_cell(page.inputs()[binds], model::ColumnType::kInteger, query.limit);
@@ -541,7 +580,7 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
                                                        filter_types.begin() + filter_binds);
       if (!count_slot)
         count_slot = std::make_unique<Prepared>(
-            session_, "SELECT count(*) FROM " + table + filter_where, count_types,
+            session_, "SELECT count(*) FROM " + from + filter_where, count_types,
             std::vector<model::ColumnType>{model::ColumnType::kInteger});
       for (size_t i = 0; i < filter_binds; ++i)
         set_cell(count_slot->inputs()[i], filter_types[i], sql.values[i]);

@@ -64,6 +64,9 @@ struct ListQuery {
   // Keyset paging: the position of the last row of the page before (its sort values, then its
   // key, as position_of gives them); the page holds the rows after it. Empty: from the start.
   std::vector<nlohmann::json> after;
+  // Full-text search over the resource's search columns: every word must occur; without a sort,
+  // the best matches come first (and `after` does not apply). Empty: no search.
+  std::string search;
   bool want_total = false;
 };
 
