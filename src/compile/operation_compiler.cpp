@@ -214,6 +214,7 @@ void collect_responses(const NodeRef& responses, const Document& document, model
   for (const auto& [code, value] : responses.node->items()) {
     bool success = code.size() == 3 && code[0] == '2';
     if (!success && code != "2XX") continue;
+    op.declares_no_content |= code == "204" || code == "2XX";
     if (!found_success && success && std::isdigit(static_cast<unsigned char>(code[1])) &&
         std::isdigit(static_cast<unsigned char>(code[2]))) {
       op.success_status = std::stoi(code);

@@ -265,9 +265,10 @@ struct Operation {
   std::optional<RequestBody> body;
   CrudAction crud = CrudAction::kNone;
   const Resource* resource = nullptr;
-  std::string key_parameter;      // item actions: the path parameter holding the key
-  std::string not_stored_reason;  // why `crud` is kNone, for `apiserver routes`
-  int success_status = 200;       // the first 2xx response declared
+  std::string key_parameter;         // item actions: the path parameter holding the key
+  std::string not_stored_reason;     // why `crud` is kNone, for `apiserver routes`
+  int success_status = 200;          // the first 2xx response declared
+  bool declares_no_content = false;  // a 204 (or 2XX) response: Prefer: return=minimal may apply
   std::vector<std::string> response_media_types;  // of 2xx responses
   spec::NodeRef node;                             // the Operation Object, for mocks and docs
   std::optional<MockPlan> mock;                   // how it answers when it is not stored

@@ -19,6 +19,7 @@ Preferences read_preferences(const http::Request& request) {
       if (key == "example" && !val.empty()) out.example = val;
       if (key == "dynamic") out.dynamic = lower_val == "true";
       if (key == "count") out.count_exact = lower_val == "exact";
+      if (key == "return") out.return_minimal = lower_val == "minimal";
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // The Prefer request header (RFC 7240) as this server understands it:
-// code=NNN, example=NAME, dynamic=true for mocks; count=exact for lists.
+// code=NNN, example=NAME, dynamic=true for mocks; count=exact for lists; return=minimal for
+// stored writes.
 #pragma once
 
 #include <optional>
@@ -14,6 +15,7 @@ struct Preferences {
   std::optional<std::string> example;
   bool dynamic = false;
   bool count_exact = false;
+  bool return_minimal = false;
 };
 
 // Reads every Prefer header of `request`; unknown preferences are ignored, as

@@ -65,6 +65,17 @@ std::optional<Problem> missing_precondition(const Call& call, const Resource& re
                        "its ETag in If-Match");
 }
 
+// Prefer: return=minimal, where the operation declares a 204: the answer is its headers alone
+// (ETag, Location). Elsewhere the preference is ignored, as RFC 7240 allows: the document
+// declares no bodiless answer.
+bool minimal_answer(const Call& call, http::Response& response) {
+  if (!call.operation.declares_no_content || !read_preferences(call.request).return_minimal)
+    return false;
+  response.status = 204;
+  response.add_header("Preference-Applied", "return=minimal");
+  return true;
+}
+
 Problem precondition_failed() {
   return Problem::make(ProblemCode::kPreconditionFailed,
                        "the item is not at the version If-Match names; read it again");
@@ -273,12 +284,13 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   store::StoreResult result = database_.write(
       resource, [&](store::ResourceStore& rows) { return rows.create(item, record); });
   if (auto problem = store_problem(result, call)) return problem;
-  json_response(response, 201);
   const ResourceView& v = view(resource);
   std::string location = resource.collection_path;
   if (location.empty() || location.back() != '/') location += '/';
   response.add_header("Location", location + v.key_segment(record));
   add_entity_tag(record, resource, response);
+  if (minimal_answer(call, response)) return std::nullopt;
+  json_response(response, 201);
   v.write(record, response.body);
   return std::nullopt;
 }
@@ -351,8 +363,9 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   if (foreign) return not_found(call);
   if (stale) return precondition_failed();
   if (auto problem = store_problem(result, call)) return problem;
-  json_response(response, 200);
   add_entity_tag(record, resource, response);
+  if (minimal_answer(call, response)) return std::nullopt;
+  json_response(response, 200);
   view(resource).write(record, response.body);
   return std::nullopt;
 }
@@ -418,8 +431,9 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   if (result.status == store::StoreStatus::kAborted)
     return Problem::validation(std::move(merge_errors));
   if (auto problem = store_problem(result, call)) return problem;
-  json_response(response, 200);
   add_entity_tag(record, resource, response);
+  if (minimal_answer(call, response)) return std::nullopt;
+  json_response(response, 200);
   view(resource).write(record, response.body);
   return std::nullopt;
 }
