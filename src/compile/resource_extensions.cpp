@@ -172,6 +172,9 @@ void read_query_surface(const Document& document, model::Resource& resource, con
       resource.columns[column].indexed = column != resource.key;
     }
   }
+  // The key is the table's own order and index: it always filters and sorts.
+  resource.columns[resource.key].filter_allowed = true;
+  resource.columns[resource.key].sort_allowed = true;
   if (NodeRef search = Document::child(schema, "x-apiserver-search"); search.valid()) {
     resource.search_columns = named_columns(document, resource, search, true, diagnostics);
   }

@@ -268,6 +268,8 @@ struct Operation {
   std::string key_parameter;         // item actions: the path parameter holding the key
   std::string not_stored_reason;     // why `crud` is kNone, for `apiserver routes`
   int success_status = 200;          // the first 2xx response declared
+  // A stored create whose body may be an array of items, stored all or none (batch_creates.hpp).
+  bool batch_create = false;
   bool declares_no_content = false;  // a 204 (or 2XX) response: Prefer: return=minimal may apply
   std::vector<std::string> response_media_types;  // of 2xx responses
   spec::NodeRef node;                             // the Operation Object, for mocks and docs

@@ -166,6 +166,9 @@ bool owned_by(const store::Record& record, const Resource& resource, const std::
   return cell.indicator != soci::i_null && cell.text == owner;
 }
 
+// The most items one batch create stores (the body size limit bounds it too).
+constexpr size_t kMaxBatchItems = 1000;
+
 bool writes_an_item(CrudAction action) {
   return action == CrudAction::kCreate || action == CrudAction::kReplace ||
          action == CrudAction::kUpdate;
@@ -202,7 +205,7 @@ std::optional<Problem> StoredOperations::read_request_body(const model::Operatio
     if (validate && op.resource->item_schema)
       op.resource->item_schema->validate(body.json, ErrorSource::kBody, "", errors);
   }
-  if (errors.empty() && !body.json.is_object())
+  if (errors.empty() && !body.json.is_object() && !(op.batch_create && body.json.is_array()))
     errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
   return std::nullopt;
 }
@@ -273,6 +276,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
 
 std::optional<Problem> StoredOperations::create(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
+  if (call.body.json.is_array()) return create_batch(call, resource, response);
   nlohmann::json item = call.body.json;
   std::vector<FieldError> errors;
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
@@ -292,6 +296,65 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   if (minimal_answer(call, response)) return std::nullopt;
   json_response(response, 201);
   v.write(record, response.body);
+  return std::nullopt;
+}
+
+std::optional<Problem> StoredOperations::create_batch(const Call& call, const Resource& resource,
+                                                      http::Response& response) const {
+  const nlohmann::json& body = call.body.json;
+  if (body.size() > kMaxBatchItems)
+    return Problem::validation({{ErrorSource::kBody, "", "",
+                                 "holds " + std::to_string(body.size()) + " items; a batch takes " +
+                                     "at most " + std::to_string(kMaxBatchItems)}});
+  // Every item is checked before any is stored; each error names its item (/3/price).
+  std::vector<nlohmann::json> items;
+  std::vector<FieldError> errors;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const std::string at = "/" + std::to_string(i);
+    nlohmann::json item = body[i];
+    std::vector<FieldError> item_errors;
+    if (!item.is_object()) {
+      item_errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
+    } else {
+      screen_read_only(item, resource, api_.settings.refuse_read_only, item_errors);
+      screen_integer_range(item, resource, item_errors);
+      if (resource.item_schema)
+        resource.item_schema->validate(item, ErrorSource::kBody, "", item_errors);
+    }
+    for (FieldError& e : item_errors) {
+      e.pointer = at + e.pointer;
+      errors.push_back(std::move(e));
+    }
+    if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
+    items.push_back(std::move(item));
+  }
+  if (!errors.empty()) return Problem::validation(std::move(errors));
+  std::vector<store::Record> records(items.size());
+  size_t failed = 0;
+  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      store::StoreResult created = rows.create(items[i], records[i]);
+      if (!created.ok()) {
+        failed = i;
+        return created;  // the writer rolls back every row of this write
+      }
+    }
+    return store::StoreResult{};
+  });
+  const std::string at = "/" + std::to_string(failed);
+  if (result.status == store::StoreStatus::kInvalid)
+    return Problem::validation({{ErrorSource::kBody, "", at + "/" + result.detail, "is required"}});
+  if (result.status == store::StoreStatus::kConflict)
+    return Problem::make(ProblemCode::kConflict, "item " + at + ": " + result.detail);
+  if (auto problem = store_problem(result, call)) return problem;
+  json_response(response, 201);
+  const ResourceView& v = view(resource);
+  response.body += '[';
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (i > 0) response.body += ',';
+    v.write(records[i], response.body);
+  }
+  response.body += ']';
   return std::nullopt;
 }
 

@@ -40,6 +40,9 @@ class StoredOperations final : public OperationHandler {
                               http::Response& response) const;
   std::optional<Problem> create(const Call& call, const model::Resource& resource,
                                 http::Response& response) const;
+  // A batch create: every item of an array body stored in one write, or none.
+  std::optional<Problem> create_batch(const Call& call, const model::Resource& resource,
+                                      http::Response& response) const;
   std::optional<Problem> read(const Call& call, const model::Resource& resource,
                               http::Response& response) const;
   std::optional<Problem> replace(const Call& call, const model::Resource& resource,

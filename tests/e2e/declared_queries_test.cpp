@@ -116,20 +116,27 @@ TEST_F(DeclaredQueriesTest, OnlyDeclaredPropertiesFilterAndSort) {
   run_scenarios(
       client,
       {
+          Scenario("The key filters and sorts without being declared.")
+              .get("/articles?id[gte]=2&sort=-id")
+              .expect_status(200)
+              .check([](const HttpResponse& r) {
+                EXPECT_EQ(ids_of(r), (std::vector<int>{3, 2}));
+              }),
           Scenario("A declared filter and sort apply.")
               .get("/articles?status=new&price[gte]=2&sort=-price")
               .expect_status(200)
               .check([](const HttpResponse& r) {
                 EXPECT_EQ(ids_of(r), (std::vector<int>{1, 3}));
               }),
-          refused("An undeclared property is no filter; the declared ones are named.",
-                  "/articles?title=a",
-                  {query_error("title",
-                               "is not a filterable property; filter by one of: price, status")}),
+          refused(
+              "An undeclared property is no filter; the declared ones are named.",
+              "/articles?title=a",
+              {query_error("title",
+                           "is not a filterable property; filter by one of: id, price, status")}),
           refused("An undeclared property is no sort.", "/articles?sort=status",
                   {query_error("sort",
-                               "cannot sort by 'status'; sort by one of: price (prefix '-' for "
-                               "descending)")}),
+                               "cannot sort by 'status'; sort by one of: id, price (prefix '-' "
+                               "for descending)")}),
       });
   EXPECT_EQ(own_indexes(db_),
             (std::set<std::string>{"apiserver_ix_articles_price", "apiserver_ix_articles_status"}));
@@ -212,7 +219,7 @@ TEST_F(DeclaredQueriesTest, ThePublishedDocumentListsWhatTheListTakes) {
   for (const json& p : document["paths"]["/articles"]["get"]["parameters"])
     names.push_back(p["name"]);
   EXPECT_EQ(names, (std::vector<std::string>{"limit", "offset", "cursor", "sort", "q", "fields",
-                                             "price", "status"}));
+                                             "id", "price", "status"}));
 }
 
 TEST_F(DeclaredQueriesTest, ADeclarationNamingNoUsablePropertyStopsTheStart) {
@@ -221,7 +228,8 @@ TEST_F(DeclaredQueriesTest, ADeclarationNamingNoUsablePropertyStopsTheStart) {
       articles_document("      x-apiserver-search: [price]\n      x-apiserver-sortt: [price]\n"));
   RunResult run = ServerProcess::run({"validate", spec}, std::chrono::seconds(10));
   EXPECT_NE(run.exit_code, 0);
-  EXPECT_NE((run.out + run.err).find("bad.yaml:29:28: error: "), std::string::npos) << (run.out + run.err);
+  EXPECT_NE((run.out + run.err).find("bad.yaml:29:28: error: "), std::string::npos)
+      << (run.out + run.err);
   EXPECT_NE((run.out + run.err)
                 .find("'price' is not a text property of the schema; name one of: title, "
                       "body, status"),

@@ -1,0 +1,17 @@
+// Batch creates: a stored create whose JSON request body schema takes an array (`type: array`,
+// or a oneOf/anyOf branch that is one) stores every item of an array body in one transaction,
+// or none, and answers with the array of stored items, which its success response must then
+// declare it can hold (else an error at start-up).
+#pragma once
+
+#include "model/model.hpp"
+#include "spec/diagnostics.hpp"
+#include "spec/document.hpp"
+
+namespace apiserver::compile {
+
+// Sets Operation::batch_create on the stored creates that declare an array body.
+void find_batch_creates(const spec::Document& document, model::Api& api,
+                        spec::Diagnostics& diagnostics);
+
+}  // namespace apiserver::compile
