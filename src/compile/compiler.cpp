@@ -3,7 +3,7 @@
 #include <set>
 
 #include "auth/security_compiler.hpp"
-#include "compile/batch_creates.hpp"
+#include "compile/bulk_operations.hpp"
 #include "compile/error_plan_compiler.hpp"
 #include "compile/operation_compiler.hpp"
 #include "compile/rate_limit_compiler.hpp"
@@ -177,7 +177,7 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
   }
   map_resources(*document, schemas, *api, diagnostics, options.mock);
   if (options.mock) unmap_unseeded_resources(*api);
-  find_batch_creates(*document, *api, diagnostics);
+  find_bulk_operations(*document, *api, diagnostics);
   auth::compile_security(*document, *api, options.mock, diagnostics);
   compile_rate_limits(*document, *api, diagnostics);
   check_endpoint_collisions(*document, *api, diagnostics);

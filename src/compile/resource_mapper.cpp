@@ -34,9 +34,14 @@ using spec::NodeRef;
 
 std::optional<CrudAction> parse_action(const std::string& s) {
   static const std::map<std::string, CrudAction> kActions = {
-      {"list", CrudAction::kList},     {"create", CrudAction::kCreate},
-      {"read", CrudAction::kRead},     {"replace", CrudAction::kReplace},
-      {"update", CrudAction::kUpdate}, {"delete", CrudAction::kDelete},
+      {"list", CrudAction::kList},
+      {"create", CrudAction::kCreate},
+      {"read", CrudAction::kRead},
+      {"replace", CrudAction::kReplace},
+      {"update", CrudAction::kUpdate},
+      {"delete", CrudAction::kDelete},
+      {"update-many", CrudAction::kUpdateMany},
+      {"delete-many", CrudAction::kDeleteMany},
       {"none", CrudAction::kNone},
   };
   auto it = kActions.find(s);
@@ -45,7 +50,8 @@ std::optional<CrudAction> parse_action(const std::string& s) {
 }
 
 bool is_collection_action(CrudAction a) {
-  return a == CrudAction::kList || a == CrudAction::kCreate;
+  return a == CrudAction::kList || a == CrudAction::kCreate || a == CrudAction::kUpdateMany ||
+         a == CrudAction::kDeleteMany;
 }
 
 // "/todos/{id}" -> true when the last segment is exactly one parameter.
@@ -148,7 +154,7 @@ class Mapper {
         if (!action) {
           report(document_.at(crud, Diagnostic::Severity::kError,
                               "x-apiserver-crud must be one of list, create, read, "
-                              "replace, update, delete, none"));
+                              "replace, update, delete, update-many, delete-many, none"));
           continue;
         }
         explicit_[&op] = *action;
@@ -195,6 +201,9 @@ class Mapper {
     };
     consider(&collection, "GET", CrudAction::kList, false);
     consider(&collection, "POST", CrudAction::kCreate, false);
+    // Writes to every item a filter selects: only where x-apiserver-crud asks for them.
+    consider(&collection, "PATCH", CrudAction::kNone, false);
+    consider(&collection, "DELETE", CrudAction::kNone, false);
     consider(item, "GET", CrudAction::kRead, true);
     consider(item, "PUT", CrudAction::kReplace, true);
     consider(item, "PATCH", CrudAction::kUpdate, true);

@@ -32,6 +32,10 @@ const char* to_string(CrudAction action) {
       return "update";
     case CrudAction::kDelete:
       return "delete";
+    case CrudAction::kUpdateMany:
+      return "update-many";
+    case CrudAction::kDeleteMany:
+      return "delete-many";
   }
   return "none";
 }

@@ -58,7 +58,19 @@ struct RequestBody {
   std::vector<BodyMediaType> media_types;
 };
 
-enum class CrudAction { kNone, kList, kCreate, kRead, kReplace, kUpdate, kDelete };
+// kUpdateMany, kDeleteMany: a merge patch to, or a delete of, every item a filter selects on the
+// collection path; only where x-apiserver-crud names them.
+enum class CrudAction {
+  kNone,
+  kList,
+  kCreate,
+  kRead,
+  kReplace,
+  kUpdate,
+  kDelete,
+  kUpdateMany,
+  kDeleteMany
+};
 
 const char* to_string(CrudAction action);
 
@@ -265,11 +277,13 @@ struct Operation {
   std::optional<RequestBody> body;
   CrudAction crud = CrudAction::kNone;
   const Resource* resource = nullptr;
-  std::string key_parameter;         // item actions: the path parameter holding the key
-  std::string not_stored_reason;     // why `crud` is kNone, for `apiserver routes`
-  int success_status = 200;          // the first 2xx response declared
+  std::string key_parameter;      // item actions: the path parameter holding the key
+  std::string not_stored_reason;  // why `crud` is kNone, for `apiserver routes`
+  int success_status = 200;       // the first 2xx response declared
   // A stored create whose body may be an array of items, stored all or none (batch_creates.hpp).
   bool batch_create = false;
+  // update-many, delete-many: the success answer is the array of the items written (else none).
+  bool answers_items = false;
   bool declares_no_content = false;  // a 204 (or 2XX) response: Prefer: return=minimal may apply
   std::vector<std::string> response_media_types;  // of 2xx responses
   spec::NodeRef node;                             // the Operation Object, for mocks and docs

@@ -126,7 +126,9 @@ Json* operation_object(spec::Json& root, const model::Operation& op) {
 void describe_list_parameters(const model::Api& api, spec::Json& root) {
   for (const model::Operation* op : api.operations) {
     const bool list = op->crud == model::CrudAction::kList;
-    if (!op->stored() || !(list || op->crud == model::CrudAction::kRead)) continue;
+    const bool many =
+        op->crud == model::CrudAction::kUpdateMany || op->crud == model::CrudAction::kDeleteMany;
+    if (!op->stored() || !(list || many || op->crud == model::CrudAction::kRead)) continue;
     Json* operation = operation_object(root, *op);
     if (operation == nullptr) continue;
     Json& parameters = (*operation)["parameters"];
@@ -140,6 +142,14 @@ void describe_list_parameters(const model::Api& api, spec::Json& root) {
       if (declared.insert(parameter["name"].get<std::string>()).second)
         parameters.push_back(std::move(parameter));
     };
+    if (many) {
+      // Filters (and q) select the items a bulk write changes.
+      if (!op->resource->search_columns.empty()) add(search_parameter(*op->resource));
+      for (const model::Column& c : op->resource->columns) {
+        if (c.can_filter()) add(filter_parameter(c));
+      }
+      continue;
+    }
     if (!list) {
       add(fields_parameter(*op->resource));
       continue;

@@ -1,15 +1,11 @@
 // The stored actions of a resource (see stored_operations.hpp).
 #include "pipeline/stored_operations.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <cstdint>
-#include <limits>
-
 #include "pipeline/content_negotiation.hpp"
 #include "pipeline/list_query.hpp"
 #include "pipeline/preconditions.hpp"
 #include "pipeline/prefer.hpp"
+#include "pipeline/stored_rules.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -17,36 +13,6 @@ namespace {
 using model::Column;
 using model::CrudAction;
 using model::Resource;
-
-Problem not_found(const Call& call) {
-  return Problem::make(ProblemCode::kResourceNotFound,
-                       "no " + call.operation.resource->name + " at " + call.request.path);
-}
-
-std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call) {
-  switch (result.status) {
-    case store::StoreStatus::kOk:
-      return std::nullopt;
-    case store::StoreStatus::kNotFound:
-      return not_found(call);
-    case store::StoreStatus::kConflict:
-      return Problem::make(ProblemCode::kConflict, result.detail);
-    case store::StoreStatus::kInvalid:
-      return Problem::validation({{ErrorSource::kBody, "", "/" + result.detail, "is required"}});
-    case store::StoreStatus::kBusy:
-      spdlog::warn("database busy: {}", result.detail);
-      return Problem::make(ProblemCode::kServiceUnavailable, "the database is busy; retry shortly")
-          .with_header("Retry-After", "1");
-    case store::StoreStatus::kAborted:
-      return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-void json_response(http::Response& response, int status) {
-  response.status = status;
-  response.content_type = "application/json";
-}
 
 // The ETag of a stored item's answer (none for a resource without row versions).
 void add_entity_tag(const store::Record& record, const Resource& resource,
@@ -103,75 +69,12 @@ nlohmann::json key_of(const Call& call) {
       call.parameters.find(model::ParamLocation::kPath, call.operation.key_parameter);
   return key != nullptr ? *key : nlohmann::json();
 }
-
-// Drops (or, with read-only-input: refuse, reports) properties a client may
-// not set: readOnly ones and an implicit key.
-void screen_read_only(nlohmann::json& item, const Resource& resource, bool refuse,
-                      std::vector<FieldError>& errors) {
-  for (const Column& c : resource.columns) {
-    if (!c.read_only) continue;
-    auto it = item.find(c.property);
-    if (it == item.end()) continue;
-    if (refuse && c.in_schema) {
-      errors.push_back({ErrorSource::kBody, "", "/" + c.property, "is read-only"});
-    } else {
-      item.erase(it);
-    }
-  }
-}
-
-// Reports integers an integer column cannot hold. The schema says `integer`, and 1e300 or
-// 18446744073709551615 are integers, but SQLite keeps 64 bits: stored, they would come back
-// as other numbers.
-void screen_integer_range(const nlohmann::json& item, const Resource& resource,
-                          std::vector<FieldError>& errors) {
-  constexpr double kTwoTo63 = 9223372036854775808.0;
-  for (const Column& c : resource.columns) {
-    if (c.type != model::ColumnType::kInteger) continue;
-    auto it = item.find(c.property);
-    if (it == item.end()) continue;
-    const bool too_big =
-        (it->is_number_unsigned() &&
-         it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) ||
-        (it->is_number_float() &&
-         !(it->get<double>() >= -kTwoTo63 && it->get<double>() < kTwoTo63));
-    if (too_big)
-      errors.push_back({ErrorSource::kBody, "", "/" + c.property,
-                        "must be an integer from -9223372036854775808 to 9223372036854775807"});
-  }
-}
-
-// The owner a caller may see, or nullopt when it sees every row (the resource has no owner,
-// or the caller is one of its admins).
-std::optional<std::string> owner_scope(const Call& call, const Resource& resource) {
-  if (!resource.owned()) return std::nullopt;
-  const model::Identity& identity = call.identity;
-  for (const std::string& admin : resource.owner_admins) {
-    if (identity.subject == admin) return std::nullopt;
-  }
-  if (!resource.owner_admin_scope.empty()) {
-    for (const std::string& scope : identity.scopes) {
-      if (scope == resource.owner_admin_scope) return std::nullopt;
-    }
-  }
-  return identity.subject;
-}
-
-const Column& owner_column(const Resource& resource) {
-  return resource.columns[static_cast<size_t>(resource.owner_column)];
-}
-
-bool owned_by(const store::Record& record, const Resource& resource, const std::string& owner) {
-  const store::Cell& cell = record[static_cast<size_t>(resource.owner_column)];
-  return cell.indicator != soci::i_null && cell.text == owner;
-}
-
 // The most items one batch create stores (the body size limit bounds it too).
 constexpr size_t kMaxBatchItems = 1000;
 
 bool writes_an_item(CrudAction action) {
   return action == CrudAction::kCreate || action == CrudAction::kReplace ||
-         action == CrudAction::kUpdate;
+         action == CrudAction::kUpdate || action == CrudAction::kUpdateMany;
 }
 
 }  // namespace
@@ -196,7 +99,7 @@ std::optional<Problem> StoredOperations::read_request_body(const model::Operatio
                                                            const http::Request& request, Body& body,
                                                            std::vector<FieldError>& errors) const {
   // A merge patch is validated once merged.
-  const bool validate = op.crud != CrudAction::kUpdate;
+  const bool validate = op.crud != CrudAction::kUpdate && op.crud != CrudAction::kUpdateMany;
   if (auto problem = read_body(op, request, validate, body, errors)) return problem;
   if (!writes_an_item(op.crud)) return std::nullopt;
   if (!op.body) {
@@ -211,7 +114,8 @@ std::optional<Problem> StoredOperations::read_request_body(const model::Operatio
 }
 
 bool StoredOperations::reports_errors(const model::Operation& op) const {
-  return op.crud == CrudAction::kList;
+  return op.crud == CrudAction::kList || op.crud == CrudAction::kUpdateMany ||
+         op.crud == CrudAction::kDeleteMany;
 }
 
 bool StoredOperations::database_failed(const Problem& problem) const {
@@ -233,6 +137,9 @@ std::optional<Problem> StoredOperations::answer(const Call& call, http::Response
       return update(call, resource, response);
     case CrudAction::kDelete:
       return remove(call, resource, response);
+    case CrudAction::kUpdateMany:
+    case CrudAction::kDeleteMany:
+      return write_many(call, resource, response);
     case CrudAction::kNone:
       break;
   }
@@ -467,25 +374,7 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
     return rows.update(
         key,
         [&](nlohmann::json& item) {
-          if (resource.owned()) {
-            const std::string& property = owner_column(resource).property;
-            nlohmann::json kept = item.value(property, nlohmann::json());
-            if (owner && kept != *owner) {
-              foreign = true;
-              return false;
-            }
-            item.merge_patch(patch);
-            item[property] = kept;
-          } else {
-            item.merge_patch(patch);
-          }
-          // The merged item must be a valid whole item, as a PUT would send it.
-          if (!resource.item_schema) return true;
-          nlohmann::json visible = item;
-          for (const Column& c : resource.columns) {
-            if (!c.in_schema) visible.erase(c.property);
-          }
-          return resource.item_schema->validate(visible, ErrorSource::kBody, "", merge_errors);
+          return merge_patch_into(item, patch, resource, owner, foreign, merge_errors);
         },
         record);
   });

@@ -51,6 +51,9 @@ class StoredOperations final : public OperationHandler {
                                 http::Response& response) const;
   std::optional<Problem> remove(const Call& call, const model::Resource& resource,
                                 http::Response& response) const;
+  // update-many and delete-many: every item the query's filters select (bulk_writes.cpp).
+  std::optional<Problem> write_many(const Call& call, const model::Resource& resource,
+                                    http::Response& response) const;
 
   const ResourceView& view(const model::Resource& resource) const;
 

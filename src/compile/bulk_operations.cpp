@@ -1,4 +1,4 @@
-#include "compile/batch_creates.hpp"
+#include "compile/bulk_operations.hpp"
 
 #include <string>
 
@@ -47,9 +47,31 @@ NodeRef json_schema(const Document& document, const NodeRef& holder,
   return {};
 }
 
+// update-many and delete-many: an array of the items written, or no body.
+void mark_bulk_answer(const Document& document, model::Operation& op,
+                      spec::Diagnostics& diagnostics) {
+  const std::string status = std::to_string(op.success_status);
+  NodeRef response = Document::child(Document::child(op.node, "responses"), status);
+  NodeRef answer = json_schema(document, response, diagnostics);
+  if (!answer.valid() && op.response_media_types.empty()) return;  // no body
+  if (answer.valid() && takes_array(document, answer, diagnostics)) {
+    op.answers_items = true;
+    return;
+  }
+  diagnostics.add(
+      document.at(response.valid() ? response : op.node, Diagnostic::Severity::kError,
+                  op.method + " " + op.path_template + " (" + model::to_string(op.crud) +
+                      ") answers with the array of the items it wrote, or with no "
+                      "body: its " +
+                      status + " response must declare an array of items or no content"));
+}
+
 void mark_batch_create(const Document& document, model::Operation& operation,
                        spec::Diagnostics& diagnostics) {
   model::Operation* const op = &operation;
+  if (op->stored() &&
+      (op->crud == model::CrudAction::kUpdateMany || op->crud == model::CrudAction::kDeleteMany))
+    return mark_bulk_answer(document, *op, diagnostics);
   if (!op->stored() || op->crud != model::CrudAction::kCreate) return;
   NodeRef body = json_schema(document, Document::child(op->node, "requestBody"), diagnostics);
   if (!body.valid() || !takes_array(document, body, diagnostics)) return;
@@ -72,7 +94,8 @@ void mark_batch_create(const Document& document, model::Operation& operation,
 
 }  // namespace
 
-void find_batch_creates(const Document& document, model::Api& api, spec::Diagnostics& diagnostics) {
+void find_bulk_operations(const Document& document, model::Api& api,
+                          spec::Diagnostics& diagnostics) {
   for (model::PathItem& item : api.paths) {
     for (model::Operation& operation : item.operations) {
       mark_batch_create(document, operation, diagnostics);

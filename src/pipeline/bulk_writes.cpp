@@ -1,0 +1,119 @@
+// update-many and delete-many: one merge patch to, or the delete of, every item the query's
+// filters select, in one write of the writer (all or none).
+#include <string>
+#include <vector>
+
+#include "pipeline/list_query.hpp"
+#include "pipeline/stored_operations.hpp"
+#include "pipeline/stored_rules.hpp"
+
+namespace apiserver::pipeline {
+namespace {
+
+// The most items one bulk write changes; a filter that selects more is refused.
+constexpr long long kMaxBulkItems = 1000;
+
+// Only filters (and q) select a bulk write's items: what shapes a page of a list does not apply.
+void refuse_page_parameters(const Call& call, std::vector<FieldError>& errors) {
+  for (const auto& [name, value] : call.query) {
+    if (name == "limit" || name == "offset" || name == "cursor" || name == "sort" ||
+        name == "fields")
+      errors.push_back({ErrorSource::kQuery, name, "",
+                        "does not apply here: filters alone select the items to write"});
+  }
+}
+
+std::string key_text(const nlohmann::json& key) {
+  return key.is_string() ? key.get<std::string>() : key.dump();
+}
+
+}  // namespace
+
+std::optional<Problem> StoredOperations::write_many(const Call& call,
+                                                    const model::Resource& resource,
+                                                    http::Response& response) const {
+  const bool update = call.operation.crud == model::CrudAction::kUpdateMany;
+  if (resource.if_match_required)
+    return Problem::make(ProblemCode::kPreconditionRequired,
+                         "this resource is written with If-Match only, item by item: a write "
+                         "to many items cannot name each one's version");
+  ListRequest request = parse_list_query(call, api_);
+  refuse_page_parameters(call, request.errors);
+  store::ListQuery& query = request.query;
+  if (request.errors.empty() && query.filters.empty() && query.search.empty())
+    request.errors.push_back({ErrorSource::kQuery, "", "",
+                              "needs at least one filter: a write to many items never applies "
+                              "to the whole collection"});
+  nlohmann::json patch = update ? call.body.json : nlohmann::json();
+  if (update) {
+    screen_read_only(patch, resource, api_.settings.refuse_read_only, request.errors);
+    screen_integer_range(patch, resource, request.errors);
+    patch.erase(resource.key_column().property);  // keys stay
+  }
+  if (!request.errors.empty()) return Problem::validation(std::move(request.errors));
+  const std::optional<std::string> owner = owner_scope(call, resource);
+  if (owner) query.filters.push_back({static_cast<size_t>(resource.owner_column), *owner});
+  query.sort.clear();
+  query.offset = 0;
+  query.limit = kMaxBulkItems + 1;
+
+  std::vector<store::Record> written;
+  std::vector<FieldError> invalid;
+  bool too_many = false;
+  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+    std::vector<store::Record> selected;
+    long long total = 0;
+    store::StoreResult listed = rows.list(query, selected, total);
+    if (!listed.ok()) return listed;
+    if (static_cast<long long>(selected.size()) > kMaxBulkItems) {
+      too_many = true;
+      return store::StoreResult{store::StoreStatus::kAborted, ""};
+    }
+    for (const store::Record& record : selected) {
+      const nlohmann::json key = rows.to_item(record)[resource.key_column().property];
+      if (!update) {
+        store::StoreResult removed = rows.remove(key);
+        if (!removed.ok()) return removed;
+        written.push_back(record);
+        continue;
+      }
+      std::vector<FieldError> errors;
+      bool foreign = false;
+      store::Record changed;
+      store::StoreResult merged = rows.update(
+          key,
+          [&](nlohmann::json& item) {
+            return merge_patch_into(item, patch, resource, owner, foreign, errors);
+          },
+          changed);
+      for (FieldError& e : errors) {
+        e.detail = "item " + key_text(key) + ": " + e.detail;
+        invalid.push_back(std::move(e));
+      }
+      if (merged.status == store::StoreStatus::kAborted) continue;
+      if (!merged.ok()) return merged;
+      written.push_back(std::move(changed));
+    }
+    // One item the patch would make invalid: the writer rolls every item of this write back.
+    if (!invalid.empty()) return store::StoreResult{store::StoreStatus::kAborted, ""};
+    return store::StoreResult{};
+  });
+  if (too_many)
+    return Problem::validation({{ErrorSource::kQuery, "", "",
+                                 "the filters select more than " + std::to_string(kMaxBulkItems) +
+                                     " items; narrow them"}});
+  if (!invalid.empty()) return Problem::validation(std::move(invalid));
+  if (auto problem = store_problem(result, call)) return problem;
+  response.status = call.operation.success_status;
+  if (!call.operation.answers_items) return std::nullopt;
+  json_response(response, call.operation.success_status);
+  response.body += '[';
+  for (size_t i = 0; i < written.size(); ++i) {
+    if (i > 0) response.body += ',';
+    view(resource).write(written[i], response.body);
+  }
+  response.body += ']';
+  return std::nullopt;
+}
+
+}  // namespace apiserver::pipeline

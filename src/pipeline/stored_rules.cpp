@@ -1,0 +1,128 @@
+#include "pipeline/stored_rules.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdint>
+#include <limits>
+
+namespace apiserver::pipeline {
+
+using model::Column;
+using model::Resource;
+
+Problem not_found(const Call& call) {
+  return Problem::make(ProblemCode::kResourceNotFound,
+                       "no " + call.operation.resource->name + " at " + call.request.path);
+}
+
+std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call) {
+  switch (result.status) {
+    case store::StoreStatus::kOk:
+      return std::nullopt;
+    case store::StoreStatus::kNotFound:
+      return not_found(call);
+    case store::StoreStatus::kConflict:
+      return Problem::make(ProblemCode::kConflict, result.detail);
+    case store::StoreStatus::kInvalid:
+      return Problem::validation({{ErrorSource::kBody, "", "/" + result.detail, "is required"}});
+    case store::StoreStatus::kBusy:
+      spdlog::warn("database busy: {}", result.detail);
+      return Problem::make(ProblemCode::kServiceUnavailable, "the database is busy; retry shortly")
+          .with_header("Retry-After", "1");
+    case store::StoreStatus::kAborted:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void json_response(http::Response& response, int status) {
+  response.status = status;
+  response.content_type = "application/json";
+}
+
+// Drops (or, with read-only-input: refuse, reports) properties a client may
+// not set: readOnly ones and an implicit key.
+void screen_read_only(nlohmann::json& item, const Resource& resource, bool refuse,
+                      std::vector<FieldError>& errors) {
+  for (const Column& c : resource.columns) {
+    if (!c.read_only) continue;
+    auto it = item.find(c.property);
+    if (it == item.end()) continue;
+    if (refuse && c.in_schema) {
+      errors.push_back({ErrorSource::kBody, "", "/" + c.property, "is read-only"});
+    } else {
+      item.erase(it);
+    }
+  }
+}
+
+// Reports integers an integer column cannot hold. The schema says `integer`, and 1e300 or
+// 18446744073709551615 are integers, but SQLite keeps 64 bits: stored, they would come back
+// as other numbers.
+void screen_integer_range(const nlohmann::json& item, const Resource& resource,
+                          std::vector<FieldError>& errors) {
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  for (const Column& c : resource.columns) {
+    if (c.type != model::ColumnType::kInteger) continue;
+    auto it = item.find(c.property);
+    if (it == item.end()) continue;
+    const bool too_big =
+        (it->is_number_unsigned() &&
+         it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) ||
+        (it->is_number_float() &&
+         !(it->get<double>() >= -kTwoTo63 && it->get<double>() < kTwoTo63));
+    if (too_big)
+      errors.push_back({ErrorSource::kBody, "", "/" + c.property,
+                        "must be an integer from -9223372036854775808 to 9223372036854775807"});
+  }
+}
+
+// The owner a caller may see, or nullopt when it sees every row (the resource has no owner,
+// or the caller is one of its admins).
+std::optional<std::string> owner_scope(const Call& call, const Resource& resource) {
+  if (!resource.owned()) return std::nullopt;
+  const model::Identity& identity = call.identity;
+  for (const std::string& admin : resource.owner_admins) {
+    if (identity.subject == admin) return std::nullopt;
+  }
+  if (!resource.owner_admin_scope.empty()) {
+    for (const std::string& scope : identity.scopes) {
+      if (scope == resource.owner_admin_scope) return std::nullopt;
+    }
+  }
+  return identity.subject;
+}
+
+const Column& owner_column(const Resource& resource) {
+  return resource.columns[static_cast<size_t>(resource.owner_column)];
+}
+
+bool owned_by(const store::Record& record, const Resource& resource, const std::string& owner) {
+  const store::Cell& cell = record[static_cast<size_t>(resource.owner_column)];
+  return cell.indicator != soci::i_null && cell.text == owner;
+}
+
+bool merge_patch_into(nlohmann::json& item, const nlohmann::json& patch, const Resource& resource,
+                      const std::optional<std::string>& owner, bool& foreign,
+                      std::vector<FieldError>& errors) {
+  if (resource.owned()) {
+    const std::string& property = owner_column(resource).property;
+    nlohmann::json kept = item.value(property, nlohmann::json());
+    if (owner && kept != *owner) {
+      foreign = true;
+      return false;
+    }
+    item.merge_patch(patch);
+    item[property] = kept;
+  } else {
+    item.merge_patch(patch);
+  }
+  if (!resource.item_schema) return true;
+  nlohmann::json visible = item;
+  for (const Column& c : resource.columns) {
+    if (!c.in_schema) visible.erase(c.property);
+  }
+  return resource.item_schema->validate(visible, ErrorSource::kBody, "", errors);
+}
+
+}  // namespace apiserver::pipeline

@@ -1,0 +1,51 @@
+// What every stored action shares: the problems a store result maps to, JSON answers, the
+// screening of items a client sends, and row ownership.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/response.hpp"
+#include "model/model.hpp"
+#include "pipeline/call.hpp"
+#include "problem/problem.hpp"
+#include "store/resource_store.hpp"
+
+namespace apiserver::pipeline {
+
+// 404 for the item at the request's path.
+Problem not_found(const Call& call);
+
+// The problem a store result is (nullopt for kOk and kAborted, which the action handles).
+std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call);
+
+void json_response(http::Response& response, int status);
+
+// Drops (or, with read-only-input: refuse, reports) properties a client may not set: readOnly
+// ones and an implicit key.
+void screen_read_only(nlohmann::json& item, const model::Resource& resource, bool refuse,
+                      std::vector<FieldError>& errors);
+
+// Reports integers an integer column cannot hold (SQLite keeps 64 bits).
+void screen_integer_range(const nlohmann::json& item, const model::Resource& resource,
+                          std::vector<FieldError>& errors);
+
+// The owner a caller may see, or nullopt when it sees every row (the resource has no owner,
+// or the caller is one of its admins).
+std::optional<std::string> owner_scope(const Call& call, const model::Resource& resource);
+
+const model::Column& owner_column(const model::Resource& resource);
+
+bool owned_by(const store::Record& record, const model::Resource& resource,
+              const std::string& owner);
+
+// Merges a JSON Merge Patch into a stored item: false when the item is another owner's
+// (`foreign`) or the merged item is not a valid whole item, as a PUT would send it (`errors`).
+// The owner property keeps its stored value.
+bool merge_patch_into(nlohmann::json& item, const nlohmann::json& patch,
+                      const model::Resource& resource, const std::optional<std::string>& owner,
+                      bool& foreign, std::vector<FieldError>& errors);
+
+}  // namespace apiserver::pipeline
