@@ -142,6 +142,43 @@ TEST_F(DeclaredQueriesTest, OnlyDeclaredPropertiesFilterAndSort) {
             (std::set<std::string>{"apiserver_ix_articles_price", "apiserver_ix_articles_status"}));
 }
 
+// The operators on a number property (examples/todo.yaml has none; its tests cover integer,
+// text, boolean and date properties), through its index.
+TEST_F(DeclaredQueriesTest, EveryOperatorWorksOnANumberProperty) {
+  ServerProcess server({write_file(dir_, "a.yaml", articles_document(kDeclared)), "--db", db_});
+  HttpClient client(server.port());
+  create(client, {{"title", "a"}, {"price", 1.5}});
+  create(client, {{"title", "b"}, {"price", 2}});
+  create(client, {{"title", "c"}, {"price", 2.25}});
+  create(client, {{"title", "d"}});
+  struct Case {
+    const char* query;
+    std::vector<int> ids;
+  };
+  const Case cases[] = {
+      {"price=2", {2}},
+      {"price[eq]=2.0", {2}},
+      {"price[ne]=2", {1, 3, 4}},
+      {"price[lt]=2", {1}},
+      {"price[lte]=2", {1, 2}},
+      {"price[gt]=2", {3}},
+      {"price[gte]=1.5", {1, 2, 3}},
+      {"price[in]=1.5,2.25", {1, 3}},
+      {"price[null]=true", {4}},
+      {"price[null]=false", {1, 2, 3}},
+      {"price[gt]=1&price[lt]=2.25", {1, 2}},
+      {"price[gte]=-1e3", {1, 2, 3}},
+  };
+  for (const Case& c : cases) {
+    HttpResponse r = client.get(std::string("/articles?") + c.query);
+    ASSERT_EQ(r.status, 200) << c.query << ": " << r.body;
+    EXPECT_EQ(ids_of(r), c.ids) << c.query;
+  }
+  HttpResponse bad = client.get("/articles?price[gt]=cheap");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.json()["errors"][0]["detail"], "must be a number") << bad.body;
+}
+
 TEST_F(DeclaredQueriesTest, IndexesFollowTheDeclarations) {
   { ServerProcess server({write_file(dir_, "a.yaml", articles_document(kDeclared)), "--db", db_}); }
   EXPECT_EQ(own_indexes(db_).size(), 2u);
