@@ -250,7 +250,20 @@ int print_routes(const std::string& spec) {
       if (i == resource->key) std::cout << " [key]";
       if (c.not_null && i != resource->key) std::cout << " [required]";
       if (c.version) std::cout << " [row version]";
+      if (c.indexed) std::cout << " [indexed]";
     }
+    // What lists may ask, where the schema narrows it (x-apiserver-filter, -sort, -search).
+    std::string filters, sorts, searched;
+    bool narrowed = false;
+    for (const model::Column& c : resource->columns) {
+      narrowed |= c.filterable() && (!c.filter_allowed || !c.sort_allowed);
+      if (c.can_filter()) filters += (filters.empty() ? "" : ", ") + c.property;
+      if (c.can_sort()) sorts += (sorts.empty() ? "" : ", ") + c.property;
+    }
+    for (size_t column : resource->search_columns)
+      searched += (searched.empty() ? "" : ", ") + resource->columns[column].property;
+    if (narrowed) std::cout << "; filters: " << filters << "; sorts: " << sorts;
+    if (!searched.empty()) std::cout << "; q= searches " << searched;
     std::cout << "\n";
   }
   return 0;

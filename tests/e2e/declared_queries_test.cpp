@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -257,6 +258,18 @@ TEST_F(DeclaredQueriesTest, ThePublishedDocumentListsWhatTheListTakes) {
     names.push_back(p["name"]);
   EXPECT_EQ(names, (std::vector<std::string>{"limit", "offset", "cursor", "sort", "q", "fields",
                                              "id", "price", "status"}));
+}
+
+TEST_F(DeclaredQueriesTest, RoutesShowWhatListsMayAsk) {
+  RunResult run =
+      ServerProcess::run({"routes", write_file(dir_, "a.yaml", articles_document(kDeclared))},
+                         std::chrono::seconds(10));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("table articles (Article): id [key], title, body, price [indexed], "
+                         "status [indexed], apiserver_version [row version]; filters: id, price, "
+                         "status; sorts: id, price; q= searches title, body\n"),
+            std::string::npos)
+      << run.out;
 }
 
 TEST_F(DeclaredQueriesTest, ADeclarationNamingNoUsablePropertyStopsTheStart) {
