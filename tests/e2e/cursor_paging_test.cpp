@@ -153,11 +153,7 @@ TEST_F(CursorPagingTest, ACursorWorksWithTheSortItCameFromAndWithoutOffset) {
   const std::string cursor = next.substr(next.find("cursor=") + 7);
   const std::string not_given = "is not a cursor this list gave; take it from a Link header";
   auto refused = [](std::string name, std::string target, json errors) {
-    return Scenario(std::move(name))
-        .get(std::move(target))
-        .expect_status(422)
-        .expect_header("content-type", "application/problem+json")
-        .expect_problem(validation_problem("/todos", std::move(errors)));
+    return refused_get(std::move(name), std::move(target), "/todos", std::move(errors));
   };
   run_scenarios(
       client_,

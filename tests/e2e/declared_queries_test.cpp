@@ -109,10 +109,7 @@ TEST_F(DeclaredQueriesTest, OnlyDeclaredPropertiesFilterAndSort) {
   create(client, {{"title", "b"}, {"price", 1}, {"status", "old"}});
   create(client, {{"title", "c"}, {"price", 2}, {"status", "new"}});
   auto refused = [](std::string name, std::string target, json errors) {
-    return Scenario(std::move(name))
-        .get(std::move(target))
-        .expect_status(422)
-        .expect_problem(validation_problem("/articles", std::move(errors)));
+    return refused_get(std::move(name), std::move(target), "/articles", std::move(errors));
   };
   run_scenarios(
       client,

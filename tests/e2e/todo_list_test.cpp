@@ -326,11 +326,7 @@ TEST_F(TodoListTest, BadListParametersAreProblems) {
       "done, due";
   // Every bad list parameter is a 422 validation problem listing each error (in any order).
   auto refused = [](std::string name, std::string target, json errors) {
-    return Scenario(std::move(name))
-        .get(std::move(target))
-        .expect_status(422)
-        .expect_header("content-type", "application/problem+json")
-        .expect_problem(validation_problem("/todos", std::move(errors)));
+    return refused_get(std::move(name), std::move(target), "/todos", std::move(errors));
   };
   run_scenarios(
       client_,

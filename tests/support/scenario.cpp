@@ -187,4 +187,14 @@ bool json_contains(const json& actual, const json& subset) {
   return true;
 }
 
+Scenario refused_get(std::string name, std::string target, const std::string& instance,
+                     nlohmann::json errors) {
+  Scenario scenario(std::move(name));
+  scenario.get(std::move(target))
+      .expect_status(422)
+      .expect_header("content-type", "application/problem+json")
+      .expect_problem(validation_problem(instance, std::move(errors)));
+  return scenario;
+}
+
 }  // namespace apiserver::test

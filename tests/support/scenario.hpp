@@ -128,6 +128,11 @@ void run_scenarios(HttpClient& client, const std::vector<Scenario>& scenarios);
 // cases, where one failure says nothing of the next.
 void run_each_scenario(HttpClient& client, const std::vector<Scenario>& scenarios);
 
+// A GET of `target` refused with the 422 validation problem of `instance` listing `errors` (in
+// any order), as problem+json.
+Scenario refused_get(std::string name, std::string target, const std::string& instance,
+                     nlohmann::json errors);
+
 // True if `actual` holds `subset` in the sense of Scenario::expect_json_contains().
 bool json_contains(const nlohmann::json& actual, const nlohmann::json& subset);
 
