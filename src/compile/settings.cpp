@@ -181,7 +181,13 @@ void read_settings(const Document& document, model::Settings& settings,
   }
   if (NodeRef limits = Document::child(root, "limits");
       limits.valid() && limits.node->is_object()) {
-    check_keys(document, limits, {"max-body"}, diagnostics);
+    check_keys(document, limits, {"max-body", "query-time"}, diagnostics);
+    if (NodeRef query_time = Document::child(limits, "query-time"); query_time.valid()) {
+      if (!parse_duration(*query_time.node, settings.query_time_limit) ||
+          settings.query_time_limit.count() <= 0)
+        diagnostics.add(document.at(query_time, Diagnostic::Severity::kError,
+                                    "'query-time' must be a duration such as 5s or 500ms"));
+    }
     if (NodeRef max_body = Document::child(limits, "max-body"); max_body.valid()) {
       if (!parse_byte_size(*max_body.node, settings.max_body_bytes))
         diagnostics.add(document.at(max_body, Diagnostic::Severity::kError,

@@ -187,6 +187,8 @@ struct Settings {
   std::string database;  // SQLite file; empty: derived from the spec name
   bool mock_only = false;
   size_t max_body_bytes = 1024 * 1024;
+  // How long a stored list may read before it answers 503 (limits.query-time).
+  std::chrono::milliseconds query_time_limit{5000};
   bool refuse_read_only = false;  // readOnly properties in input: refused, else ignored
   ListSettings list;
   MockKnobs mock;  // defaults for every mocked operation

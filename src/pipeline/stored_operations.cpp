@@ -154,6 +154,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   if (std::optional<std::string> owner = owner_scope(call, resource))
     query.filters.push_back({static_cast<size_t>(resource.owner_column), *owner});
   query.want_total = read_preferences(call.request).count_exact;
+  query.time_limit = api_.settings.query_time_limit;
 
   std::vector<store::Record> rows;
   long long total = 0;

@@ -31,6 +31,12 @@ std::optional<Problem> store_problem(const store::StoreResult& result, const Cal
           .with_header("Retry-After", "1");
     case store::StoreStatus::kAborted:
       return std::nullopt;
+    case store::StoreStatus::kTimedOut:
+      spdlog::warn("{}: a list ran past its time limit: {}", call.request.path, result.detail);
+      return Problem::make(ProblemCode::kServiceUnavailable,
+                           "the list took longer than its time limit (x-apiserver limits: "
+                           "query-time); narrow its filters, or declare an index for what it "
+                           "filters and sorts by (x-apiserver-filter, x-apiserver-sort)");
   }
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "store/migration.hpp"
+#include "store/query_deadline.hpp"
 #include "store/sql.hpp"
 
 namespace apiserver::store {
@@ -138,6 +139,7 @@ std::unique_ptr<Database::Connection> Database::open_connection() {
   store::open_connection(connection->session, path_, Durability::kProcessCrash,
                          kReaderBusyTimeoutMs);
   connection->transactions = make_transaction_statements(connection->session);
+  watch_deadlines(connection->session);
   return connection;
 }
 

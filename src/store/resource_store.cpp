@@ -6,6 +6,7 @@
 #include <charconv>
 #include <random>
 
+#include "store/query_deadline.hpp"
 #include "store/sql.hpp"
 #include "store/table_indexes.hpp"
 #include "store/uuid.hpp"
@@ -18,6 +19,7 @@ constexpr size_t kMaxCachedListStatements = 64;
 StoreResult from_error(const soci::sqlite3_soci_error& e) {
   int code = e.result() & 0xff;  // primary result code
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return {StoreStatus::kBusy, e.what()};
+  if (code == SQLITE_INTERRUPT) return {StoreStatus::kTimedOut, e.what()};
   if (code == SQLITE_CONSTRAINT) {
     std::string what = e.what();
     // "NOT NULL constraint failed: todos.title": a required value is missing.
@@ -564,6 +566,7 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   set_cell(page.inputs()[binds], model::ColumnType::kInteger, query.limit);
   set_cell(page.inputs()[binds + 1], model::ColumnType::kInteger, query.offset);
   return guarded([&] {
+    QueryDeadline deadline(query.time_limit);
     rows.clear();
     {
       Finisher finish(page);

@@ -3,6 +3,7 @@
 // use and reused; every value is bound.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,7 +17,8 @@
 
 namespace apiserver::store {
 
-enum class StoreStatus { kOk, kNotFound, kConflict, kInvalid, kBusy, kAborted };
+// kTimedOut: a list ran past its time limit (ListQuery::time_limit).
+enum class StoreStatus { kOk, kNotFound, kConflict, kInvalid, kBusy, kAborted, kTimedOut };
 
 struct StoreResult {
   StoreStatus status = StoreStatus::kOk;
@@ -68,6 +70,8 @@ struct ListQuery {
   // the best matches come first (and `after` does not apply). Empty: no search.
   std::string search;
   bool want_total = false;
+  // How long the list may read on a connection that watches deadlines (0: no limit).
+  std::chrono::milliseconds time_limit{0};
 };
 
 // Changes a stored item (as a JSON object) in place; returns false to abort
