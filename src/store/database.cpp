@@ -143,16 +143,30 @@ std::unique_ptr<Database::Connection> Database::open_connection() {
   return connection;
 }
 
+ResourceStore& Database::writer_store(soci::session& session, TransactionStatements& transactions,
+                                      const model::Resource& resource) {
+  auto& slot = writer_stores_[&resource];
+  if (!slot) {
+    auto keys = keys_.find(&resource);
+    slot = std::make_unique<ResourceStore>(session, resource, transactions,
+                                           keys == keys_.end() ? nullptr : keys->second.get());
+  }
+  return *slot;
+}
+
 StoreResult Database::write(const model::Resource& resource, const WriteBody& body) {
   return writer_->write([&](soci::session& session, TransactionStatements& transactions) {
-    auto& slot = writer_stores_[&resource];
-    if (!slot) {
-      auto keys = keys_.find(&resource);
-      slot = std::make_unique<ResourceStore>(session, resource, transactions,
-                                             keys == keys_.end() ? nullptr : keys->second.get());
-    }
-    return body(*slot);
+    return body(writer_store(session, transactions, resource));
   });
+}
+
+bool Database::submit(const model::Resource& resource, WriteBody body, Writer::Done done) {
+  return writer_->submit(
+      [this, &resource, body = std::move(body)](soci::session& session,
+                                                TransactionStatements& transactions) {
+        return body(writer_store(session, transactions, resource));
+      },
+      std::move(done));
 }
 
 bool Database::ping() noexcept {

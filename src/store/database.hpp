@@ -43,6 +43,15 @@ class Database {
   // result that is not ok undoes what it wrote.
   using WriteBody = std::function<StoreResult(ResourceStore&)>;
   StoreResult write(const model::Resource& resource, const WriteBody& body);
+  // Queues `body` like write() without waiting: `done` runs once it has been written, on the
+  // thread that wrote it (see Writer::submit), which flush_writes() may be. False when the
+  // write queue is full (nothing queued).
+  bool submit(const model::Resource& resource, WriteBody body, Writer::Done done);
+  // Writes what was submitted (see Writer::flush).
+  void flush_writes() { writer_->flush(); }
+  // The writer, for work that must outlive this Database's caller (a flush at the end of an
+  // event loop's batch).
+  const std::shared_ptr<Writer>& writer() const { return writer_; }
 
   const std::string& path() const { return path_; }
 
@@ -53,6 +62,9 @@ class Database {
   struct Connection;
   Connection& connection();
   std::unique_ptr<Connection> open_connection();
+  // The writer's store for `resource`; in the writer's turn only.
+  ResourceStore& writer_store(soci::session& session, TransactionStatements& transactions,
+                              const model::Resource& resource);
   void migrate(soci::session& session, TransactionStatements& transactions,
                std::vector<std::string>& notes);
 

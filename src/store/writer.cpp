@@ -30,14 +30,22 @@ bool is_busy(const soci::sqlite3_soci_error& e) {
 
 }  // namespace
 
-// A write or task handed to the writer, on the stack of the thread that waits for it.
+// A write or task handed to the writer, on the stack of the thread that waits for it. Neither
+// a write nor a task: a flush's marker, done once everything before it is.
 struct Writer::Pending {
   const Write* write = nullptr;
   const Task* task = nullptr;
   StoreResult result;
   std::exception_ptr error;
   bool done = false;
+  bool submitted = false;  // a Submitted, owned by the writer: nobody waits for it
   std::condition_variable finished;
+};
+
+// A write nobody waits for: it owns its write and completion, and the writer frees it.
+struct Writer::Submitted : Pending {
+  Write owned;
+  Done on_done;
 };
 
 std::shared_ptr<Writer> Writer::of_file(const std::string& path, const WriterOptions& options) {
@@ -86,6 +94,14 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
 // The checkpointer goes first: its thread may be waiting for a turn in this writer's queue.
 Writer::~Writer() {
   checkpointer_.reset();
+  // Submitted writes nobody flushed (the server stopped first) are answered, not dropped.
+  std::vector<Pending*> unwritten;
+  for (Pending* pending : queue_) {
+    if (!pending->submitted) continue;
+    pending->result = {StoreStatus::kBusy, "the server stopped before the write"};
+    unwritten.push_back(pending);
+  }
+  complete(unwritten);
 }
 
 StoreResult Writer::write(const Write& write) {
@@ -109,20 +125,73 @@ void Writer::run(const Task& task) {
   if (pending.error) std::rethrow_exception(pending.error);
 }
 
+bool Writer::submit(Write write, Done done) {
+  auto submitted = std::make_unique<Submitted>();
+  submitted->owned = std::move(write);
+  submitted->on_done = std::move(done);
+  submitted->write = &submitted->owned;
+  submitted->submitted = true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (queue_.size() >= options_.queue_capacity) return false;
+  queue_.push_back(submitted.release());
+  return true;
+}
+
+void Writer::flush() {
+  Pending marker;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (queue_.empty() && !writing_) return;
+  queue_.push_back(&marker);
+  take_turn(marker, lock);
+}
+
+void Writer::complete(const std::vector<Pending*>& group) {
+  for (Pending* pending : group) {
+    if (!pending->submitted) continue;
+    std::unique_ptr<Submitted> submitted(static_cast<Submitted*>(pending));
+    submitted->on_done(std::move(submitted->result), submitted->error);
+  }
+}
+
 size_t Writer::waiting() {
   std::lock_guard<std::mutex> lock(mutex_);
   return queue_.size();
 }
 
+bool Writer::may_lead(const Pending& pending) const {
+  if (writing_ || queue_.empty()) return false;
+  const Pending* front = queue_.front();
+  // Submitted writes have no thread of their own: any waiting thread writes them.
+  if (front->submitted) return true;
+  if (front != &pending) return false;
+  // A flush's marker also waits for the completions of groups written before it.
+  const bool marker = pending.write == nullptr && pending.task == nullptr;
+  return !marker || completing_ == 0;
+}
+
+void Writer::wake_next_leader() {
+  for (Pending* pending : queue_) {
+    if (pending->submitted) continue;
+    pending->finished.notify_one();
+    return;
+  }
+}
+
 void Writer::take_turn(Pending& pending, std::unique_lock<std::mutex>& lock) {
-  pending.finished.wait(lock,
-                        [&] { return pending.done || (!writing_ && queue_.front() == &pending); });
-  if (pending.done) return;  // a leader before it wrote it
-  // First in line with the connection free: this thread writes for the group.
+  while (true) {
+    pending.finished.wait(lock, [&] { return pending.done || may_lead(pending); });
+    if (pending.done) return;  // a leader before it wrote it (or, for a marker, passed it)
+    lead(lock);
+  }
+}
+
+void Writer::lead(std::unique_lock<std::mutex>& lock) {
+  // The connection is free and the group at the front of the line is this thread's to write.
   writing_ = true;
   std::vector<Pending*> group;
-  if (pending.task != nullptr) {
-    group.push_back(&pending);
+  Pending* task = queue_.front()->task != nullptr ? queue_.front() : nullptr;
+  if (task != nullptr) {
+    group.push_back(task);
     queue_.pop_front();
   } else {
     // A task runs alone; writes gather up to the next task.
@@ -133,29 +202,44 @@ void Writer::take_turn(Pending& pending, std::unique_lock<std::mutex>& lock) {
     }
   }
   lock.unlock();
-  if (pending.task != nullptr) {
+  if (task != nullptr) {
     try {
-      (*pending.task)(session_, transactions_);
+      (*task->task)(session_, transactions_);
     } catch (...) {
-      pending.error = std::current_exception();
+      task->error = std::current_exception();
     }
-  } else {
-    run_group(group);
+  } else if (run_group(group)) {
     checkpointer_->committed();
+  }
+  // Those waiting in write(), run() or flush(); complete() frees the others.
+  std::vector<Pending*> waiters;
+  for (Pending* member : group) {
+    if (!member->submitted) waiters.push_back(member);
   }
   lock.lock();
   writing_ = false;
+  ++completing_;
+  wake_next_leader();
+  lock.unlock();
+  // The completions run before any waiter of the group is told: a flush that returns has seen
+  // every write before it completed.
+  complete(group);
+  lock.lock();
+  --completing_;
+  if (completing_ == 0) wake_next_leader();
   // Notified under the lock: once `done` is seen, a waiter may destroy its Pending.
-  for (Pending* member : group) {
+  for (Pending* member : waiters) {
     member->done = true;
     member->finished.notify_one();
   }
-  if (!queue_.empty()) queue_.front()->finished.notify_one();  // the next leader
 }
 
-void Writer::run_group(const std::vector<Pending*>& group) {
+bool Writer::run_group(const std::vector<Pending*>& group) {
   // Alone in its transaction, a write needs no savepoint: a failure rolls the transaction back.
-  const bool alone = group.size() == 1;
+  size_t writes = 0;
+  for (const Pending* pending : group) writes += pending->write != nullptr ? 1 : 0;
+  if (writes == 0) return false;  // flush markers only
+  const bool alone = writes == 1;
   bool any_written = false;
   try {
     execute(*begin_);
@@ -166,10 +250,11 @@ void Writer::run_group(const std::vector<Pending*>& group) {
       else
         pending->error = std::current_exception();
     }
-    return;
+    return false;
   }
   try {
     for (Pending* pending : group) {
+      if (pending->write == nullptr) continue;  // a flush's marker
       if (!alone) execute(*savepoint_);
       try {
         pending->result = (*pending->write)(session_, transactions_);
@@ -197,6 +282,7 @@ void Writer::run_group(const std::vector<Pending*>& group) {
       if (!pending->error) pending->error = failure;
     }
   }
+  return true;
 }
 
 }  // namespace apiserver::store

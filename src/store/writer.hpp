@@ -11,6 +11,11 @@
 // Group commit: the writes waiting when a transaction starts all join it, each inside a
 // savepoint, so one that fails (a constraint, an item the merge made invalid) rolls back alone.
 // A write's caller is answered only once the transaction holding it has committed.
+//
+// A write may also be submitted without waiting (submit): it joins the queue, and its
+// completion runs once it committed, on the thread that wrote it. An event loop submits the
+// writes of every request in one batch of events and flushes once at the end of the batch, so
+// they share one transaction without any thread waiting for another in between.
 #pragma once
 
 #include <soci/soci.h>
@@ -67,6 +72,18 @@ class Writer {
   // Runs `task` between transactions; rethrows what it threw.
   void run(const Task& task);
 
+  // What a submitted write's caller learns once its transaction ended: the write's result, or
+  // what it (or the commit) threw. Runs on the thread that wrote the group, outside the
+  // writer's lock; must not throw.
+  using Done = std::function<void(StoreResult, std::exception_ptr)>;
+  // Queues `write` without waiting; `done` runs once it has been written (by a flush here or
+  // on another thread, or by a thread that waits in write()). False, with nothing queued,
+  // when the queue is full.
+  bool submit(Write write, Done done);
+  // Returns once every write submitted before it has been written and its `done` has run,
+  // writing them on this thread when no other is.
+  void flush();
+
   const std::string& path() const { return path_; }
   // Writes and tasks handed over and not yet taken up.
   size_t waiting();
@@ -75,10 +92,21 @@ class Writer {
 
  private:
   struct Pending;
-  // Waits until `pending` is done, or first in line with the connection free; then runs it
-  // with the group behind it. Called with the lock held.
+  struct Submitted;
+  // Waits until `pending` is done, writing the group at the front of the line whenever this
+  // thread may (may_lead). Called with the lock held.
   void take_turn(Pending& pending, std::unique_lock<std::mutex>& lock);
-  void run_group(const std::vector<Pending*>& group);
+  // True when the connection is free and the front of the line is `pending`, or submitted
+  // writes that no thread of their own waits for.
+  bool may_lead(const Pending& pending) const;
+  // Writes the group at the front of the line, then completes it; with the lock held.
+  void lead(std::unique_lock<std::mutex>& lock);
+  // Tells the first waiting thread in line that it may be its turn.
+  void wake_next_leader();
+  // Writes `group` in one transaction; false when it held no write.
+  bool run_group(const std::vector<Pending*>& group);
+  // Runs the completions of the submitted writes of `group` and frees them; without the lock.
+  static void complete(const std::vector<Pending*>& group);
 
   std::string path_;
   WriterOptions options_;
@@ -92,6 +120,7 @@ class Writer {
   std::mutex mutex_;
   std::deque<Pending*> queue_;  // waiting, first in line first
   bool writing_ = false;        // a thread holds the connection
+  size_t completing_ = 0;       // groups written whose completions are running
 };
 
 }  // namespace apiserver::store

@@ -1,5 +1,7 @@
 // Unit tests of Writer: the writes waiting when a transaction starts share it, each fails alone,
-// tasks run between transactions, and a full queue answers busy at once.
+// tasks run between transactions, and a full queue answers busy at once; writes submitted
+// without waiting are written by the next flush (or waiting writer) and completed before it
+// returns.
 #include "store/writer.hpp"
 
 #include <gtest/gtest.h>
@@ -117,6 +119,99 @@ TEST(Writer, AFullQueueAnswersBusyAtOnce) {
   EXPECT_EQ(writer.write(insert(2)).status, StoreStatus::kBusy);
   blocker.release();
   EXPECT_TRUE(queued.get().ok());
+}
+
+// What a submitted write's completion saw, and on which thread it ran.
+struct Completion {
+  StoreResult result;
+  bool threw = false;
+  std::thread::id thread;
+};
+
+Writer::Done record_into(std::vector<Completion>& completions, int index) {
+  return [&completions, index](StoreResult result, std::exception_ptr error) {
+    completions[static_cast<size_t>(index)] = {std::move(result), error != nullptr,
+                                               std::this_thread::get_id()};
+  };
+}
+
+TEST(Writer, SubmittedWritesShareOneTransactionWrittenByTheFlush) {
+  apiserver::test::TempDir dir;
+  Writer writer(dir.file("w.db"), {});
+  writer.run([](soci::session& s, TransactionStatements&) {
+    s << "CREATE TABLE t (id INTEGER PRIMARY KEY)";
+  });
+  // 1, 2, a second 1 (a constraint failure), 3: nothing is written until the flush.
+  std::vector<Completion> completions(4);
+  const int ids[] = {1, 2, 1, 3};
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(writer.submit(insert(ids[i]), record_into(completions, i)));
+  EXPECT_EQ(writer.waiting(), 4u);
+  EXPECT_EQ(query(dir.file("w.db"), "SELECT count(*) FROM t").at(0).at(0), "0");
+  writer.flush();
+  // Every completion has run, here, once the flush returns; the failure failed alone.
+  EXPECT_EQ(writer.waiting(), 0u);
+  for (int i : {0, 1, 3}) {
+    EXPECT_TRUE(completions[static_cast<size_t>(i)].result.ok()) << i;
+    EXPECT_FALSE(completions[static_cast<size_t>(i)].threw) << i;
+    EXPECT_EQ(completions[static_cast<size_t>(i)].thread, std::this_thread::get_id());
+  }
+  EXPECT_TRUE(completions[2].threw);
+  EXPECT_EQ(query(dir.file("w.db"), "SELECT group_concat(id) FROM (SELECT id FROM t ORDER BY id)")
+                .at(0)
+                .at(0),
+            "1,2,3");
+  writer.flush();  // nothing left: returns at once
+}
+
+TEST(Writer, AWaitingWriteWritesTheSubmittedWritesBeforeIt) {
+  apiserver::test::TempDir dir;
+  Writer writer(dir.file("w.db"), {});
+  writer.run([](soci::session& s, TransactionStatements&) {
+    s << "CREATE TABLE t (id INTEGER PRIMARY KEY)";
+  });
+  std::vector<Completion> completions(2);
+  ASSERT_TRUE(writer.submit(insert(1), record_into(completions, 0)));
+  ASSERT_TRUE(writer.submit(insert(2), record_into(completions, 1)));
+  // No flush: the thread that waits leads the line, the submitted writes first.
+  EXPECT_TRUE(writer.write(insert(3)).ok());
+  EXPECT_TRUE(completions[0].result.ok());
+  EXPECT_TRUE(completions[1].result.ok());
+  EXPECT_EQ(query(dir.file("w.db"), "SELECT count(*) FROM t").at(0).at(0), "3");
+}
+
+TEST(Writer, AFlushWaitsForWritesAnotherThreadIsWriting) {
+  apiserver::test::TempDir dir;
+  Writer writer(dir.file("w.db"), {});
+  writer.run([](soci::session& s, TransactionStatements&) {
+    s << "CREATE TABLE t (id INTEGER PRIMARY KEY)";
+  });
+  Blocker blocker(writer);
+  std::vector<Completion> completions(1);
+  ASSERT_TRUE(writer.submit(insert(1), record_into(completions, 0)));
+  auto flushed = std::async(std::launch::async, [&] { writer.flush(); });
+  EXPECT_EQ(flushed.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout)
+      << "the flush returned while the connection was busy";
+  blocker.release();
+  flushed.get();
+  EXPECT_TRUE(completions[0].result.ok());
+}
+
+TEST(Writer, ASubmitToAFullQueueIsRefusedAndQueuesNothing) {
+  apiserver::test::TempDir dir;
+  WriterOptions options;
+  options.queue_capacity = 1;
+  Writer writer(dir.file("w.db"), options);
+  writer.run([](soci::session& s, TransactionStatements&) {
+    s << "CREATE TABLE t (id INTEGER PRIMARY KEY)";
+  });
+  std::vector<Completion> completions(2);
+  EXPECT_TRUE(writer.submit(insert(1), record_into(completions, 0)));
+  bool ran = false;
+  EXPECT_FALSE(writer.submit(insert(2), [&](StoreResult, std::exception_ptr) { ran = true; }));
+  writer.flush();
+  EXPECT_FALSE(ran) << "a refused write never completes";
+  EXPECT_EQ(query(dir.file("w.db"), "SELECT group_concat(id) FROM t").at(0).at(0), "1");
 }
 
 TEST(Writer, OneWriterAFileSharedWhileInUse) {
