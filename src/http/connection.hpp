@@ -30,8 +30,16 @@ inline int64_t now_ms() {
 // How long a connection we are closing may keep sending before it is cut.
 inline constexpr int64_t kLingerMs = 2'000;
 
-// Where a connection is between requests: kHead and kBody have a request partly read.
-enum class Phase : uint8_t { kIdle, kHead, kBody, kClosing };
+// Where a connection is between requests: kHead and kBody have a request partly read;
+// kAnswering has one read whose answer comes later (answer_later.hpp).
+enum class Phase : uint8_t { kIdle, kHead, kBody, kAnswering, kClosing };
+
+// How to write the answer of the request a connection is answering later.
+struct AnswerForm {
+  bool head = false;  // a HEAD request: no body
+  bool keep_alive = true;
+  const char* connection_header = "";
+};
 
 // State of one client connection. Owned by the handler of the event loop that serves it; the
 // reaper reads `phase` and `deadline_ms` under the registry lock.
@@ -50,6 +58,7 @@ struct Connection {
   // flight, later bytes must queue behind it. Atomic: a draining server reads it.
   std::shared_ptr<std::atomic<int>> queued_writes = std::make_shared<std::atomic<int>>(0);
   DelayedWrites delayed;
+  AnswerForm answering;  // while kAnswering
   // Held by the event loop while it works on this connection, and by a draining server while
   // it decides to close it: a request is then either answered whole or never read.
   std::mutex work;

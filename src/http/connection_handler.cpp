@@ -6,10 +6,12 @@
 #include <pistache/peer.h>
 #include <pistache/transport.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "http/error_writer.hpp"
 #include "http/protocol_answers.hpp"
@@ -18,7 +20,12 @@
 
 namespace apiserver::http {
 
+ConnectionHandler::~ConnectionHandler() {
+  inbox_->close();
+}
+
 void ConnectionHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+  if (peer->fd() == wake_peer_fd_) return;  // this loop's own wake-up socket
   auto connection = std::make_unique<Connection>(peer->fd(), ++last_connection_id_,
                                                  peer->address().host(), state_->options.limits);
   connection->peer = peer;
@@ -31,6 +38,12 @@ void ConnectionHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>&
 }
 
 void ConnectionHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+  if (peer->fd() == wake_peer_fd_) {
+    wake_peer_fd_ = -1;  // answers still to come are dropped; a new socket is made if needed
+    inbox_->close();
+    inbox_ = std::make_shared<LoopInbox>();
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(state_->registry.mutex);
     state_->registry.connections.erase(peer->fd());
@@ -40,6 +53,10 @@ void ConnectionHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Pee
 
 void ConnectionHandler::onInput(const char* buffer, size_t len,
                                 const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+  if (peer->fd() == wake_peer_fd_) {
+    on_wake();
+    return;
+  }
   auto it = connections_.find(peer->fd());
   if (it == connections_.end()) return;
   Connection& c = *it->second;
@@ -54,27 +71,36 @@ void ConnectionHandler::onInput(const char* buffer, size_t len,
 std::optional<int64_t> ConnectionHandler::take_input(
     Connection& c, const char* buffer, size_t len,
     const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
-  std::optional<int64_t> timer_due;
-  if (c.phase == Phase::kClosing || c.drained) return timer_due;  // a closing client's bytes
+  if (c.phase == Phase::kClosing || c.drained) return std::nullopt;  // a closing client's bytes
   c.input.append(buffer, len);
+  if (c.phase == Phase::kAnswering) return std::nullopt;  // read once the answer is out
+  Output out;
+  answer_requests(c, peer, out);
+  finish_output(c, peer, out);
+  return out.timer_due;
+}
 
-  // Responses go out in one write at the end, unless one is delayed: then it
-  // and everything after it wait in c.delayed for a timer.
-  std::string out;
-  bool close_after = false;
-  auto emit = [&](std::string bytes, std::chrono::milliseconds delay, bool close) {
-    if (c.delayed.empty() && delay.count() == 0) {
-      out += bytes;
-      return;
-    }
-    if (c.delayed.empty() && !out.empty()) {
-      write_to_peer(peer, c, std::move(out), false);
-      out.clear();
-    }
-    if (c.delayed.hold(std::move(bytes), now_ms() + delay.count(), close))
-      timer_due = c.delayed.next_due_ms();
-  };
-  while (!close_after) {
+// Responses go out in one write at the end, unless one is delayed: then it and everything
+// after it wait in c.delayed for a timer.
+void ConnectionHandler::emit(Connection& c, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                             Output& out, std::string bytes, std::chrono::milliseconds delay,
+                             bool close) {
+  if (c.delayed.empty() && delay.count() == 0) {
+    out.bytes += bytes;
+    return;
+  }
+  if (c.delayed.empty() && !out.bytes.empty()) {
+    write_to_peer(peer, c, std::move(out.bytes), false);
+    out.bytes.clear();
+  }
+  if (c.delayed.hold(std::move(bytes), now_ms() + delay.count(), close))
+    out.timer_due = c.delayed.next_due_ms();
+}
+
+void ConnectionHandler::answer_requests(Connection& c,
+                                        const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                                        Output& out) {
+  while (!out.close_after) {
     if (c.phase == Phase::kIdle && !c.input.empty()) {
       c.phase = Phase::kHead;
       c.deadline_ms = now_ms() + state_->options.header_timeout.count();
@@ -86,58 +112,147 @@ std::optional<int64_t> ConnectionHandler::take_input(
         c.deadline_ms = now_ms() + state_->options.body_timeout.count();
       }
       if (c.parser.wants_continue()) {
-        emit("HTTP/1.1 100 Continue\r\n\r\n", std::chrono::milliseconds(0), false);
+        emit(c, peer, out, "HTTP/1.1 100 Continue\r\n\r\n", std::chrono::milliseconds(0), false);
         c.parser.continue_sent();
       }
-      break;
+      return;
     }
     if (status == ParseStatus::kError) {
-      close_after = true;
+      out.close_after = true;
       Response response;
       answer_error(*c.parser.error(), c.parser.request(), response);
-      emit(closing_answer_bytes(response), std::chrono::milliseconds(0), true);
-      break;
+      emit(c, peer, out, closing_answer_bytes(response), std::chrono::milliseconds(0), true);
+      return;
     }
     Answer answer = respond(c);
-    close_after = !answer.keep_alive;
-    emit(std::move(answer.bytes), answer.delay, close_after);
     c.input.erase(0, c.parser.consumed());
     c.parser.reset();
-    if (c.input.empty()) {
-      c.phase = Phase::kIdle;
-      c.deadline_ms = now_ms() + state_->options.idle_timeout.count();
-    } else {
-      c.phase = Phase::kIdle;  // the next pipelined request starts now
+    if (answer.later) {
+      // Nothing more is read until the answer arrives (answer_arrived), so answers keep the
+      // order of their requests; the reaper leaves the connection alone meanwhile.
+      c.phase = Phase::kAnswering;
+      c.deadline_ms = 0;
+      return;
     }
+    out.close_after = !answer.keep_alive;
+    emit(c, peer, out, std::move(answer.bytes), answer.delay, out.close_after);
+    c.phase = Phase::kIdle;  // the next pipelined request, if any, starts now
+    if (c.input.empty()) c.deadline_ms = now_ms() + state_->options.idle_timeout.count();
   }
-  if (close_after) {
+}
+
+void ConnectionHandler::finish_output(Connection& c,
+                                      const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                                      Output& out) {
+  if (out.close_after) {
     c.phase = Phase::kClosing;
     c.deadline_ms = (c.delayed.empty() ? now_ms() : c.delayed.last_due_ms()) + kLingerMs;
     c.input.clear();
     c.input.shrink_to_fit();
   }
-  if (!out.empty()) write_to_peer(peer, c, std::move(out), close_after && c.delayed.empty());
-  return timer_due;
+  if (!out.bytes.empty())
+    write_to_peer(peer, c, std::move(out.bytes), out.close_after && c.delayed.empty());
 }
 
 ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
   Request& request = c.parser.request();
   request.peer_address = c.peer_address;
   Response response;
+  response.loop = this;
+  handling_ = &c;
   try {
     state_->handler->handle(request, response);
   } catch (const std::exception& e) {
     spdlog::error("unhandled exception for {} {}: {}", request.method, request.path, e.what());
-    answer_error(Problem::make(ProblemCode::kInternal, ""), request, response);
+    if (response.later) {
+      // The slot was taken: the answer goes through it, like any other.
+      Response failed;
+      answer_error(Problem::make(ProblemCode::kInternal, ""), request, failed);
+      response.later->send(std::move(failed));
+    } else {
+      answer_error(Problem::make(ProblemCode::kInternal, ""), request, response);
+    }
   }
+  handling_ = nullptr;
   Answer answer;
   answer.keep_alive = keeps_alive(request) && !state_->draining.load();
-  answer.delay = response.delay;
   const char* connection_header = !answer.keep_alive           ? "close"
                                   : request.version_minor == 0 ? "keep-alive"
                                                                : "";
+  if (response.later) {
+    answer.later = true;
+    c.answering = {request.method == "HEAD", answer.keep_alive, connection_header};
+    return answer;
+  }
+  answer.delay = response.delay;
   serialize_response(response, request.method == "HEAD", connection_header, answer.bytes);
   return answer;
+}
+
+std::shared_ptr<LaterAnswer> ConnectionHandler::answer_later() {
+  if (handling_ == nullptr) return nullptr;
+  open_inbox();
+  Request copy = handling_->parser.request();
+  return std::make_shared<ConnectionAnswer>(inbox_, handling_->fd, handling_->id, std::move(copy));
+}
+
+void ConnectionHandler::after_batch(const void* key, std::function<void()> task) {
+  for (const auto& queued : after_batch_) {
+    if (queued.first == key) return;
+  }
+  open_inbox();
+  after_batch_.emplace_back(key, std::move(task));
+  inbox_->wake();
+}
+
+void ConnectionHandler::open_inbox() {
+  if (wake_peer_fd_ >= 0) return;
+  int ends[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) != 0)
+    throw std::runtime_error("cannot make the event loop's wake-up socket");
+  wake_peer_fd_ = ends[0];
+  inbox_->set_wake_fd(ends[1]);
+  // Read by the loop like a client: Pistache polls it and calls onInput when it is woken.
+  auto peer = Pistache::Tcp::Peer::Create(ends[0], Pistache::Address("127.0.0.1", 0));
+  transport()->handleNewPeer(peer);
+}
+
+void ConnectionHandler::on_wake() {
+  inbox_->hold_wakes();
+  std::vector<std::pair<const void*, std::function<void()>>> tasks;
+  tasks.swap(after_batch_);
+  for (auto& task : tasks) {
+    try {
+      task.second();
+    } catch (const std::exception& e) {
+      spdlog::error("end-of-batch work failed: {}", e.what());
+    }
+  }
+  for (LoopInbox::Entry& entry : inbox_->take()) answer_arrived(entry);
+}
+
+void ConnectionHandler::answer_arrived(LoopInbox::Entry& entry) {
+  auto it = connections_.find(entry.fd);
+  if (it == connections_.end() || it->second->id != entry.connection_id) return;  // gone
+  Connection& c = *it->second;
+  auto peer = c.peer.lock();
+  if (!peer) return;
+  std::optional<int64_t> timer_due;
+  {
+    std::lock_guard<std::mutex> work(c.work);
+    if (c.phase != Phase::kAnswering) return;  // closed by the drain meanwhile
+    Output out;
+    std::string bytes;
+    serialize_response(entry.response, c.answering.head, c.answering.connection_header, bytes);
+    out.close_after = !c.answering.keep_alive;
+    emit(c, peer, out, std::move(bytes), entry.response.delay, out.close_after);
+    c.phase = Phase::kIdle;
+    c.deadline_ms = now_ms() + state_->options.idle_timeout.count();
+    if (!out.close_after && !c.input.empty()) answer_requests(c, peer, out);
+    finish_output(c, peer, out);
+    timer_due = out.timer_due;
+  }
+  if (timer_due) arm_timer(c.fd, c.id, *timer_due);
 }
 
 void ConnectionHandler::answer_error(const Problem& problem, const Request& request,

@@ -8,12 +8,17 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
+#include "http/answer_later.hpp"
 #include "http/connection.hpp"
+#include "http/loop_inbox.hpp"
 #include "http/server.hpp"
 
 namespace apiserver::http {
@@ -27,9 +32,10 @@ struct ServerState {
   std::atomic<bool> draining{false};
 };
 
-class ConnectionHandler final : public Pistache::Tcp::Handler {
+class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop {
  public:
   explicit ConnectionHandler(std::shared_ptr<ServerState> state) : state_(std::move(state)) {}
+  ~ConnectionHandler() override;
 
   std::shared_ptr<Pistache::Tcp::Handler> clone() const override {
     return std::make_shared<ConnectionHandler>(state_);
@@ -40,15 +46,35 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
   void onInput(const char* buffer, size_t len,
                const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
+  // EventLoop, for the request being handled (respond()).
+  std::shared_ptr<LaterAnswer> answer_later() override;
+  void after_batch(const void* key, std::function<void()> task) override;
+
  private:
+  // The answers of one call of take_input, written together at its end (see emit()).
+  struct Output {
+    std::string bytes;
+    bool close_after = false;
+    std::optional<int64_t> timer_due;
+  };
+
   // Parses and answers what `buffer` completes of c's requests; the caller holds c.work.
   // Returns when the timer for delayed answers must fire, if one must be armed.
   std::optional<int64_t> take_input(Connection& c, const char* buffer, size_t len,
                                     const std::shared_ptr<Pistache::Tcp::Peer>& peer);
+  // Parses and answers c's buffered requests until one is incomplete or answered later.
+  void answer_requests(Connection& c, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                       Output& out);
+  // Adds an answer to `out`, or to c.delayed behind a delayed one (writing what `out` held).
+  void emit(Connection& c, const std::shared_ptr<Pistache::Tcp::Peer>& peer, Output& out,
+            std::string bytes, std::chrono::milliseconds delay, bool close);
+  // Writes `out` and, when it closes the connection, starts closing it.
+  void finish_output(Connection& c, const std::shared_ptr<Pistache::Tcp::Peer>& peer, Output& out);
   struct Answer {
     std::string bytes;
     std::chrono::milliseconds delay{0};
     bool keep_alive = true;
+    bool later = false;  // the application answers later: no bytes yet
   };
 
   // Runs the application on the parsed request and serializes its response.
@@ -66,7 +92,18 @@ class ConnectionHandler final : public Pistache::Tcp::Handler {
   // Sends what is due of c.delayed; the caller holds c.work. Returns when the rest is due.
   std::optional<int64_t> flush_due(Connection& c, bool everything);
 
+  // The wake-up socket of this loop's inbox, made on first use (on this loop's thread).
+  void open_inbox();
+  // The loop was woken: runs the end-of-batch work, then sends the answers that arrived.
+  void on_wake();
+  // Sends one answer that arrived, and goes on with the requests its connection sent after.
+  void answer_arrived(LoopInbox::Entry& entry);
+
   std::shared_ptr<ServerState> state_;
+  std::shared_ptr<LoopInbox> inbox_ = std::make_shared<LoopInbox>();
+  int wake_peer_fd_ = -1;  // this loop's end of the wake-up socket, read as a peer
+  std::vector<std::pair<const void*, std::function<void()>>> after_batch_;
+  Connection* handling_ = nullptr;  // the connection whose request respond() is running
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   uint64_t last_connection_id_ = 0;
 };

@@ -19,8 +19,8 @@ size_t close_idle_connections(Registry& registry) {
     }
     if (c->drained) continue;
     Phase phase = c->phase.load();
-    if (phase == Phase::kHead || phase == Phase::kBody || !c->delayed.empty() ||
-        c->queued_writes->load() > 0) {
+    if (phase == Phase::kHead || phase == Phase::kBody || phase == Phase::kAnswering ||
+        !c->delayed.empty() || c->queued_writes->load() > 0) {
       ++busy;
       continue;
     }

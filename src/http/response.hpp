@@ -2,11 +2,15 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace apiserver::http {
+
+class EventLoop;
+class LaterAnswer;
 
 struct Response {
   int status = 200;
@@ -15,6 +19,11 @@ struct Response {
   std::string body;
   // Send this much later (mock delays); the connection's later responses wait behind it.
   std::chrono::milliseconds delay{0};
+  // Set by the server for handle(): the event loop handling the request (null elsewhere).
+  EventLoop* loop = nullptr;
+  // Set when handle() took the answer to send later (answer_later.hpp): this response is
+  // then not sent, the later one is.
+  std::shared_ptr<LaterAnswer> later;
 
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -1,0 +1,49 @@
+// Answers the application sends after handle() returned: a stored write waits for the
+// transaction its event loop commits once the events at hand are handled, and an upstream call
+// for its answer, without holding the event loop meanwhile.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace apiserver::http {
+
+// The slot of one request's answer on its connection. The connection reads no further
+// request until the answer is sent, so answers keep the order of their requests.
+class LaterAnswer {
+ public:
+  virtual ~LaterAnswer() = default;
+  // The request being answered: a copy that lives as long as this object (the connection's
+  // own may be gone by the time the answer is ready).
+  virtual const Request& request() const = 0;
+  // Keeps `owner` alive until the answer is sent: what the code finishing the answer belongs
+  // to (a document a reload has replaced meanwhile).
+  virtual void keep(std::shared_ptr<const void> owner) = 0;
+  // Sends the answer: once, from any thread. Dropped when the client has gone.
+  virtual void send(Response response) = 0;
+};
+
+// The event loop a request is handled on, as handle() may use it.
+class EventLoop {
+ public:
+  virtual ~EventLoop() = default;
+  // Takes the answer of the request being handled: handle() then returns without one, and
+  // the returned slot sends it.
+  virtual std::shared_ptr<LaterAnswer> answer_later() = 0;
+  // Runs `task` on this loop once it has handled the events at hand, once per `key` per batch
+  // of events: the requests of one batch share what it does (one transaction for their writes).
+  virtual void after_batch(const void* key, std::function<void()> task) = 0;
+};
+
+// Takes `response`'s answer to send later (see EventLoop::answer_later); null when the request
+// is not handled on an event loop, and the answer must be given now.
+inline std::shared_ptr<LaterAnswer> answer_later(Response& response) {
+  if (response.loop == nullptr) return nullptr;
+  response.later = response.loop->answer_later();
+  return response.later;
+}
+
+}  // namespace apiserver::http

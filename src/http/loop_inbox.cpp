@@ -1,0 +1,59 @@
+// Answers handed to an event loop by other threads (see loop_inbox.hpp).
+#include "http/loop_inbox.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace apiserver::http {
+
+void LoopInbox::set_wake_fd(int wake_fd) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  wake_fd_ = wake_fd;
+  if (!entries_.empty()) wake_locked();
+}
+
+void LoopInbox::close() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  wake_fd_ = -1;
+  entries_.clear();
+}
+
+void LoopInbox::post(Entry entry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_.push_back(std::move(entry));
+  wake_locked();
+}
+
+void LoopInbox::hold_wakes() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  woken_ = true;
+}
+
+std::vector<LoopInbox::Entry> LoopInbox::take() {
+  std::vector<Entry> taken;
+  std::lock_guard<std::mutex> lock(mutex_);
+  taken.swap(entries_);
+  woken_ = false;
+  return taken;
+}
+
+void LoopInbox::wake() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  wake_locked();
+}
+
+// One byte, whatever it says; a full socket buffer means wake-ups are already waiting.
+void LoopInbox::wake_locked() {
+  if (woken_ || wake_fd_ < 0) return;
+  const char byte = 1;
+  (void)::send(wake_fd_, &byte, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+  woken_ = true;
+}
+
+void ConnectionAnswer::send(Response response) {
+  // What was kept stays until this slot is freed: the caller may still be running its code.
+  inbox_->post({fd_, connection_id_, std::move(response)});
+}
+
+}  // namespace apiserver::http

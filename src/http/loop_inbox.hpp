@@ -1,0 +1,67 @@
+// What other threads hand to one event loop: the answers sent later to its connections
+// (answer_later.hpp), and the wake-up that makes the loop take them. The loop reads a socket
+// pair's far end as if it were a client, so the wake-up goes through Pistache's own poller.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "http/answer_later.hpp"
+
+namespace apiserver::http {
+
+class LoopInbox {
+ public:
+  struct Entry {
+    int fd;
+    uint64_t connection_id;
+    Response response;
+  };
+
+  // `wake_fd`: the socket whose other end the loop reads (owned here; -1: none yet).
+  void set_wake_fd(int wake_fd);
+  // Closes the wake socket: the loop is gone, and what arrives after is dropped.
+  void close();
+  // Any thread: queues an answer and wakes the loop, unless it will look anyway.
+  void post(Entry entry);
+  // The loop, before it runs its end-of-batch work: answers posted meanwhile need no wake-up.
+  void hold_wakes();
+  // The loop: takes what was posted, and lets the next post wake it again.
+  std::vector<Entry> take();
+  // The loop: makes it come back once the events at hand are handled.
+  void wake();
+
+ private:
+  void wake_locked();
+
+  std::mutex mutex_;
+  std::vector<Entry> entries_;
+  int wake_fd_ = -1;
+  bool woken_ = false;  // a wake-up is on its way, or the loop will look anyway
+};
+
+// The slot of one request's answer on a connection of the loop whose inbox it posts to.
+class ConnectionAnswer final : public LaterAnswer {
+ public:
+  ConnectionAnswer(std::shared_ptr<LoopInbox> inbox, int fd, uint64_t connection_id,
+                   Request request)
+      : inbox_(std::move(inbox)),
+        fd_(fd),
+        connection_id_(connection_id),
+        request_(std::move(request)) {}
+
+  const Request& request() const override { return request_; }
+  void keep(std::shared_ptr<const void> owner) override { kept_.push_back(std::move(owner)); }
+  void send(Response response) override;
+
+ private:
+  std::shared_ptr<LoopInbox> inbox_;
+  int fd_;
+  uint64_t connection_id_;
+  Request request_;
+  std::vector<std::shared_ptr<const void>> kept_;
+};
+
+}  // namespace apiserver::http
