@@ -117,6 +117,27 @@ bool Service::handle_own(const http::Request& request, http::Response& response)
   return true;
 }
 
+// The service's finishing of an answer given later, asked for only then.
+class Service::Finish final : public pipeline::ServiceFinish {
+ public:
+  Finish(Service& service, const std::string& request_id,
+         std::chrono::steady_clock::time_point start)
+      : service_(service), request_id_(request_id), start_(start) {}
+
+  pipeline::FinishStep step() const override {
+    return [service = &service_, request_id = request_id_, start = start_](
+               const http::Request& request, http::Response& response, pipeline::Outcome& outcome) {
+      service->metrics_.finished();
+      service->finish(request, response, outcome, false, request_id, start);
+    };
+  }
+
+ private:
+  Service& service_;
+  const std::string& request_id_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 void Service::handle(const http::Request& request, http::Response& response) {
   const auto start = std::chrono::steady_clock::now();
   const std::string* sent_id = request.header("x-request-id");
@@ -126,9 +147,17 @@ void Service::handle(const http::Request& request, http::Response& response) {
   pipeline::Outcome outcome;  // the server's own endpoints are no operation
   if (!own) {
     metrics_.started();
-    outcome = app_.handle(request, response);
+    Finish later(*this, request_id, start);
+    outcome = app_.handle(request, response, &later);
+    if (response.later) return;  // finished by `later`'s step
     metrics_.finished();
   }
+  finish(request, response, outcome, own, request_id, start);
+}
+
+void Service::finish(const http::Request& request, http::Response& response,
+                     const pipeline::Outcome& outcome, bool own, const std::string& request_id,
+                     std::chrono::steady_clock::time_point start) {
   response.set_header("X-Request-Id", request_id);
   const auto duration = std::chrono::steady_clock::now() - start;
   if (!own) metrics_.record(outcome.operation, response.status, duration, outcome.database_error);

@@ -41,6 +41,12 @@ class Service final : public http::RequestHandler {
  private:
   // Answers the server's own endpoints; false when `request` is for the document's API.
   bool handle_own(const http::Request& request, http::Response& response);
+  class Finish;
+  // What every answer gets last: its request id, its metrics, its access-log line. `own`: one
+  // of the server's own endpoints.
+  void finish(const http::Request& request, http::Response& response,
+              const pipeline::Outcome& outcome, bool own, const std::string& request_id,
+              std::chrono::steady_clock::time_point start);
   // `operation`: pipeline::Outcome::operation (-1: none, or the server's own endpoint).
   void log_access(const http::Request& request, const http::Response& response, int operation,
                   const std::string& request_id, std::chrono::nanoseconds duration) const;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 
+#include "http/answer_later.hpp"
 #include "http/server.hpp"
 
 namespace apiserver::ops {
@@ -18,6 +19,8 @@ class SwappableHandler final : public http::RequestHandler {
   void handle(const http::Request& request, http::Response& response) override {
     std::shared_ptr<http::RequestHandler> target = std::atomic_load(&current_);
     target->handle(request, response);
+    // An answer given later is finished by this target's code: it stays until then.
+    if (response.later) response.later->keep(std::move(target));
   }
 
   void answer_error(const Problem& problem, const http::Request& request,

@@ -6,6 +6,7 @@
 #include "http/uri.hpp"
 #include "model/model.hpp"
 #include "pipeline/body.hpp"
+#include "pipeline/later.hpp"
 #include "pipeline/parameters.hpp"
 
 namespace apiserver::pipeline {
@@ -19,7 +20,8 @@ struct Call {
   // Parameter errors found so far. Only list runs with some: it adds its own
   // (unknown filters, bad sort) so the client learns of all of them at once.
   const std::vector<FieldError>& errors;
-  const model::Identity& identity;  // who the security requirements identified
+  const model::Identity& identity;     // who the security requirements identified
+  const LaterSource* later = nullptr;  // how to answer after the handler returned
 };
 
 }  // namespace apiserver::pipeline

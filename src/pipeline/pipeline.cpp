@@ -34,17 +34,54 @@ const OperationHandler& Pipeline::handler_for(const model::Operation& op) const 
   return mock_;
 }
 
-Outcome Pipeline::handle(const http::Request& request, http::Response& response) {
+// Lends the handler of one request a way to answer later, finished as handle() finishes.
+class Pipeline::Lender final : public LaterSource {
+ public:
+  Lender(const Pipeline& pipeline, int operation, const ExtraHeaders& extra,
+         const ServiceFinish* service)
+      : pipeline_(pipeline), operation_(operation), extra_(extra), service_(service) {}
+
+  std::shared_ptr<Later> take(http::Response& response) const override {
+    std::shared_ptr<http::LaterAnswer> slot = http::answer_later(response);
+    if (!slot) return nullptr;
+    auto finish = [pipeline = &pipeline_, operation = operation_, extra = extra_](
+                      std::optional<Problem>& problem, const http::Request& request,
+                      http::Response& answer, Outcome& outcome) {
+      outcome.operation = operation;
+      pipeline->finish(problem, request, extra, outcome, answer);
+    };
+    return std::make_shared<Later>(std::move(slot), std::move(finish),
+                                   service_ != nullptr ? service_->step() : FinishStep());
+  }
+
+ private:
+  const Pipeline& pipeline_;
+  int operation_;
+  const ExtraHeaders& extra_;
+  const ServiceFinish* service_;
+};
+
+Outcome Pipeline::handle(const http::Request& request, http::Response& response,
+                         const ServiceFinish* service) {
   Outcome outcome;
   std::optional<Problem> problem;
   ExtraHeaders extra;
   try {
-    problem = run(request, response, extra, outcome);
+    problem = run(request, response, extra, outcome, service);
   } catch (const std::exception& e) {
     // A defect or a broken database: log it whole, tell the client nothing about it.
     spdlog::error("{} {}: {}", request.method, request.path, e.what());
     problem = Problem::make(ProblemCode::kInternal, "");
   }
+  // A handler that took the answer gives it, whatever happens (it takes it last, when nothing
+  // but the write is left to fail).
+  if (response.later) return outcome;
+  finish(problem, request, extra, outcome, response);
+  return outcome;
+}
+
+void Pipeline::finish(const std::optional<Problem>& problem, const http::Request& request,
+                      const ExtraHeaders& extra, Outcome& outcome, http::Response& response) const {
   if (problem) {
     const model::Operation* op = nullptr;
     if (outcome.operation >= 0) {
@@ -53,10 +90,9 @@ Outcome Pipeline::handle(const http::Request& request, http::Response& response)
     }
     respond_with_problem(*problem, request, op, response);
   }
-  for (auto& [name, value] : extra) response.add_header(name, std::move(value));
+  for (const auto& [name, value] : extra) response.add_header(name, value);
   if (api_.settings.cors.enabled && !is_preflight(request))
     add_cors_headers(api_.settings.cors, request, response);
-  return outcome;
 }
 
 const model::Operation* Pipeline::operation_for(const http::Request& request) const {
@@ -77,7 +113,8 @@ void Pipeline::answer_error(const Problem& problem, const http::Request& request
 }
 
 std::optional<Problem> Pipeline::run(const http::Request& request, http::Response& response,
-                                     ExtraHeaders& extra, Outcome& outcome) {
+                                     ExtraHeaders& extra, Outcome& outcome,
+                                     const ServiceFinish* service) {
   auto match = api_.router.match(request.path);
   if (!match)
     return Problem::make(ProblemCode::kNotFound, "no operation is declared at " + request.path);
@@ -99,7 +136,7 @@ std::optional<Problem> Pipeline::run(const http::Request& request, http::Respons
                                                              "; allowed: " + item.allow)
         .with_header("Allow", item.allow);
   outcome.operation = op->index;
-  return run_operation(request, *op, *match, response, extra);
+  return run_operation(request, *op, *match, response, extra, service);
 }
 
 std::optional<Problem> Pipeline::admit(const http::Request& request, const model::Operation& op,
@@ -123,7 +160,8 @@ std::optional<Problem> Pipeline::admit(const http::Request& request, const model
 std::optional<Problem> Pipeline::run_operation(const http::Request& request,
                                                const model::Operation& op,
                                                const route::Router::Match& match,
-                                               http::Response& response, ExtraHeaders& extra) {
+                                               http::Response& response, ExtraHeaders& extra,
+                                               const ServiceFinish* service) {
   http::QueryParams query;
   if (!http::parse_query(request.query, query))
     return Problem::make(ProblemCode::kBadRequest, "the query string has a malformed %-escape");
@@ -141,7 +179,8 @@ std::optional<Problem> Pipeline::run_operation(const http::Request& request,
   if (auto problem = handler.read_request_body(op, request, body, errors)) return problem;
   if (!errors.empty() && !handler.reports_errors(op)) return Problem::validation(std::move(errors));
 
-  Call call{request, op, query, parameters, body, errors, identity};
+  Lender later(*this, op.index, extra, service);
+  Call call{request, op, query, parameters, body, errors, identity, &later};
   return handler.answer(call, response);
 }
 

@@ -22,21 +22,16 @@
 #include "http/response.hpp"
 #include "http/uri.hpp"
 #include "model/model.hpp"
+#include "pipeline/later.hpp"
 #include "pipeline/mock_responder.hpp"
 #include "pipeline/operation_handler.hpp"
+#include "pipeline/outcome.hpp"
 #include "pipeline/stored_operations.hpp"
 #include "problem/problem.hpp"
 #include "ratelimit/rate_limiter.hpp"
 #include "store/database.hpp"
 
 namespace apiserver::pipeline {
-
-// What became of a request, for the metrics and the access log of the service around the
-// pipeline.
-struct Outcome {
-  int operation = -1;           // index in model::Api::operations; -1: no operation matched
-  bool database_error = false;  // a stored operation that the database failed (busy or broken)
-};
 
 class Pipeline final {
  public:
@@ -45,7 +40,11 @@ class Pipeline final {
            ratelimit::Clock clock = ratelimit::steady_clock());
 
   // Answers `request` in `response`. Runs on the server's threads, concurrently; never throws.
-  Outcome handle(const http::Request& request, http::Response& response);
+  // When the answer is given later (response.later: a stored write), it is finished by the
+  // pipeline and then by `service`'s step, on the thread that completes it; the Outcome
+  // returned then names the operation only.
+  Outcome handle(const http::Request& request, http::Response& response,
+                 const ServiceFinish* service = nullptr);
   // Answers a problem met before the pipeline ran (a request the server could not read) or
   // around it, as the operation the request names declares, when it names one.
   void answer_error(const Problem& problem, const http::Request& request,
@@ -55,11 +54,17 @@ class Pipeline final {
   // Fields every answer carries whatever it ends as (the rate-limit state).
   using ExtraHeaders = std::vector<std::pair<std::string, std::string>>;
 
+  class Lender;
+
   std::optional<Problem> run(const http::Request& request, http::Response& response,
-                             ExtraHeaders& extra, Outcome& outcome);
+                             ExtraHeaders& extra, Outcome& outcome, const ServiceFinish* service);
   std::optional<Problem> run_operation(const http::Request& request, const model::Operation& op,
                                        const route::Router::Match& match, http::Response& response,
-                                       ExtraHeaders& extra);
+                                       ExtraHeaders& extra, const ServiceFinish* service);
+  // The finish stage: `problem` answered as the operation declares, then what every answer
+  // carries.
+  void finish(const std::optional<Problem>& problem, const http::Request& request,
+              const ExtraHeaders& extra, Outcome& outcome, http::Response& response) const;
   // Rate limits and authentication: the problem that ends the request, if any; `identity` is
   // the caller authenticated.
   std::optional<Problem> admit(const http::Request& request, const model::Operation& op,

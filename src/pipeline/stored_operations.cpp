@@ -6,6 +6,7 @@
 #include "pipeline/preconditions.hpp"
 #include "pipeline/prefer.hpp"
 #include "pipeline/stored_rules.hpp"
+#include "pipeline/stored_write.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -34,12 +35,13 @@ std::optional<Problem> missing_precondition(const Call& call, const Resource& re
 // Prefer: return=minimal, where the operation declares a 204: the answer is its headers alone
 // (ETag, Location). Elsewhere the preference is ignored, as RFC 7240 allows: the document
 // declares no bodiless answer.
-bool minimal_answer(const Call& call, http::Response& response) {
-  if (!call.operation.declares_no_content || !read_preferences(call.request).return_minimal)
-    return false;
+void answer_minimal(http::Response& response) {
   response.status = 204;
   response.add_header("Preference-Applied", "return=minimal");
-  return true;
+}
+
+bool wants_minimal(const Call& call) {
+  return call.operation.declares_no_content && read_preferences(call.request).return_minimal;
 }
 
 Problem precondition_failed() {
@@ -51,16 +53,22 @@ Problem precondition_failed() {
 // when already read, else read here): false when the write must not happen. An item that does
 // not exist is left to the write's own 404, so that a row another caller owns (404 too) and a
 // row that is not there answer alike, with or without a condition.
-bool write_allowed(const Call& call, store::ResourceStore& rows, const nlohmann::json& key,
-                   const Resource& resource, const store::Record* current) {
-  const std::string* if_match = call.request.header("if-match");
-  if (if_match == nullptr) return true;
+bool write_allowed(const std::optional<std::string>& if_match, store::ResourceStore& rows,
+                   const nlohmann::json& key, const Resource& resource,
+                   const store::Record* current) {
+  if (!if_match) return true;
   store::Record read;
   if (current == nullptr) {
     if (!rows.read(key, read).ok()) return true;
     current = &read;
   }
-  return if_match_holds(if_match, entity_tag(*current, resource));
+  return if_match_holds(&*if_match, entity_tag(*current, resource));
+}
+
+// The If-Match a write was sent with, kept for the writer's turn.
+std::optional<std::string> if_match_of(const Call& call) {
+  const std::string* if_match = call.request.header("if-match");
+  return if_match != nullptr ? std::optional<std::string>(*if_match) : std::nullopt;
 }
 
 // The key from the item path, as the path parameter's schema coerced it.
@@ -120,6 +128,19 @@ bool StoredOperations::reports_errors(const model::Operation& op) const {
 
 bool StoredOperations::database_failed(const Problem& problem) const {
   return problem.code == ProblemCode::kInternal || problem.code == ProblemCode::kServiceUnavailable;
+}
+
+std::optional<Problem> StoredOperations::item_answer(const store::Record& record,
+                                                     const Resource& resource, bool minimal,
+                                                     int status, http::Response& response) const {
+  add_entity_tag(record, resource, response);
+  if (minimal) {
+    answer_minimal(response);
+    return std::nullopt;
+  }
+  json_response(response, status);
+  view(resource).write(record, response.body);
+  return std::nullopt;
 }
 
 std::optional<Problem> StoredOperations::answer(const Call& call, http::Response& response) const {
@@ -192,19 +213,28 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   if (!errors.empty()) return Problem::validation(std::move(errors));
   // The caller owns what it creates, whatever the body says.
   if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
-  store::Record record;
-  store::StoreResult result = database_.write(
-      resource, [&](store::ResourceStore& rows) { return rows.create(item, record); });
-  if (auto problem = store_problem(result, call)) return problem;
-  const ResourceView& v = view(resource);
-  std::string location = resource.collection_path;
-  if (location.empty() || location.back() != '/') location += '/';
-  response.add_header("Location", location + v.key_segment(record));
-  add_entity_tag(record, resource, response);
-  if (minimal_answer(call, response)) return std::nullopt;
-  json_response(response, 201);
-  v.write(record, response.body);
-  return std::nullopt;
+  // Shared by the write and its answer, which may run after this function returned.
+  struct Created {
+    nlohmann::json item;
+    store::Record record;
+  };
+  auto created = std::make_shared<Created>();
+  created->item = std::move(item);
+  const model::Operation& op = call.operation;
+  const bool minimal = wants_minimal(call);
+  return write_then_answer(
+      call, response, database_, resource,
+      [created](store::ResourceStore& rows) { return rows.create(created->item, created->record); },
+      [this, created, &resource, &op, minimal](const store::StoreResult& result,
+                                               const http::Request& request,
+                                               http::Response& answer) -> std::optional<Problem> {
+        if (auto problem = store_problem(result, op, request)) return problem;
+        const ResourceView& v = view(resource);
+        std::string location = resource.collection_path;
+        if (location.empty() || location.back() != '/') location += '/';
+        answer.add_header("Location", location + v.key_segment(created->record));
+        return item_answer(created->record, resource, minimal, 201, answer);
+      });
 }
 
 std::optional<Problem> StoredOperations::create_batch(const Call& call, const Resource& resource,
@@ -309,36 +339,49 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(item, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
-  store::Record record;
-  const std::optional<std::string> owner = owner_scope(call, resource);
-  bool foreign = false;
-  bool stale = false;
-  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+  // Shared by the write and its answer, which may run after this function returned.
+  struct Replaced {
+    nlohmann::json key, item;
+    std::optional<std::string> owner, if_match;
+    store::Record record;
+    bool foreign = false;
+    bool stale = false;
+  };
+  auto state = std::make_shared<Replaced>();
+  state->key = std::move(key);
+  state->item = std::move(item);
+  state->owner = owner_scope(call, resource);
+  state->if_match = if_match_of(call);
+  const model::Operation& op = call.operation;
+  const bool minimal = wants_minimal(call);
+  auto write = [state, &resource](store::ResourceStore& rows) {
+    Replaced& s = *state;
     if (resource.owned()) {
       // The row's owner stays; a caller who may not see the row finds none.
-      store::StoreResult found = rows.read(key, record);
+      store::StoreResult found = rows.read(s.key, s.record);
       if (!found.ok()) return found;
-      if (owner && !owned_by(record, resource, *owner)) {
-        foreign = true;
+      if (s.owner && !owned_by(s.record, resource, *s.owner)) {
+        s.foreign = true;
         return store::StoreResult{store::StoreStatus::kAborted, ""};
       }
-      item[owner_column(resource).property] =
-          record[static_cast<size_t>(resource.owner_column)].text;
+      s.item[owner_column(resource).property] =
+          s.record[static_cast<size_t>(resource.owner_column)].text;
     }
-    if (!write_allowed(call, rows, key, resource, resource.owned() ? &record : nullptr)) {
-      stale = true;
+    if (!write_allowed(s.if_match, rows, s.key, resource, resource.owned() ? &s.record : nullptr)) {
+      s.stale = true;
       return store::StoreResult{store::StoreStatus::kAborted, ""};
     }
-    return rows.replace(key, item, record);
-  });
-  if (foreign) return not_found(call);
-  if (stale) return precondition_failed();
-  if (auto problem = store_problem(result, call)) return problem;
-  add_entity_tag(record, resource, response);
-  if (minimal_answer(call, response)) return std::nullopt;
-  json_response(response, 200);
-  view(resource).write(record, response.body);
-  return std::nullopt;
+    return rows.replace(s.key, s.item, s.record);
+  };
+  return write_then_answer(call, response, database_, resource, std::move(write),
+                           [this, state, &resource, &op, minimal](
+                               const store::StoreResult& result, const http::Request& request,
+                               http::Response& answer) -> std::optional<Problem> {
+                             if (state->foreign) return not_found(op, request);
+                             if (state->stale) return precondition_failed();
+                             if (auto problem = store_problem(result, op, request)) return problem;
+                             return item_answer(state->record, resource, minimal, 200, answer);
+                           });
 }
 
 std::optional<Problem> StoredOperations::update(const Call& call, const Resource& resource,
@@ -354,71 +397,97 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   patch.erase(resource.key_column().property);  // the key lives in the path
   if (!errors.empty()) return Problem::validation(std::move(errors));
 
-  store::Record record;
-  std::vector<FieldError> merge_errors;
-  const std::optional<std::string> owner = owner_scope(call, resource);
-  bool foreign = false;
-  bool stale = false;
+  // Shared by the write and its answer, which may run after this function returned.
+  struct Updated {
+    nlohmann::json key, patch;
+    std::optional<std::string> owner, if_match;
+    store::Record record;
+    std::vector<FieldError> merge_errors;
+    bool foreign = false;
+    bool stale = false;
+  };
+  auto state = std::make_shared<Updated>();
+  state->key = key_of(call);
+  state->patch = std::move(patch);
+  state->owner = owner_scope(call, resource);
+  state->if_match = if_match_of(call);
+  const model::Operation& op = call.operation;
+  const bool minimal = wants_minimal(call);
   // Read, merge, validate and write in one write of the writer: nothing comes in between.
-  const nlohmann::json key = key_of(call);
-  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
-    if (!write_allowed(call, rows, key, resource, nullptr)) {
+  auto write = [state, &resource](store::ResourceStore& rows) {
+    Updated& s = *state;
+    if (!write_allowed(s.if_match, rows, s.key, resource, nullptr)) {
       // A foreign row is absent to its caller, whatever its version: the update says so below.
       store::Record current;
-      if (owner && rows.read(key, current).ok() && !owned_by(current, resource, *owner)) {
-        foreign = true;
+      if (s.owner && rows.read(s.key, current).ok() && !owned_by(current, resource, *s.owner)) {
+        s.foreign = true;
       } else {
-        stale = true;
+        s.stale = true;
       }
       return store::StoreResult{store::StoreStatus::kAborted, ""};
     }
     return rows.update(
-        key,
+        s.key,
         [&](nlohmann::json& item) {
-          return merge_patch_into(item, patch, resource, owner, foreign, merge_errors);
+          return merge_patch_into(item, s.patch, resource, s.owner, s.foreign, s.merge_errors);
         },
-        record);
-  });
-  if (foreign) return not_found(call);
-  if (stale) return precondition_failed();
-  if (result.status == store::StoreStatus::kAborted)
-    return Problem::validation(std::move(merge_errors));
-  if (auto problem = store_problem(result, call)) return problem;
-  add_entity_tag(record, resource, response);
-  if (minimal_answer(call, response)) return std::nullopt;
-  json_response(response, 200);
-  view(resource).write(record, response.body);
-  return std::nullopt;
+        s.record);
+  };
+  return write_then_answer(call, response, database_, resource, std::move(write),
+                           [this, state, &resource, &op, minimal](
+                               const store::StoreResult& result, const http::Request& request,
+                               http::Response& answer) -> std::optional<Problem> {
+                             if (state->foreign) return not_found(op, request);
+                             if (state->stale) return precondition_failed();
+                             if (result.status == store::StoreStatus::kAborted)
+                               return Problem::validation(std::move(state->merge_errors));
+                             if (auto problem = store_problem(result, op, request)) return problem;
+                             return item_answer(state->record, resource, minimal, 200, answer);
+                           });
 }
 
 std::optional<Problem> StoredOperations::remove(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
   if (auto problem = missing_precondition(call, resource)) return problem;
-  const std::optional<std::string> owner = owner_scope(call, resource);
-  const nlohmann::json key = key_of(call);
-  bool foreign = false;
-  bool stale = false;
-  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+  // Shared by the write and its answer, which may run after this function returned.
+  struct Removed {
+    nlohmann::json key;
+    std::optional<std::string> owner, if_match;
+    bool foreign = false;
+    bool stale = false;
+  };
+  auto state = std::make_shared<Removed>();
+  state->key = key_of(call);
+  state->owner = owner_scope(call, resource);
+  state->if_match = if_match_of(call);
+  const model::Operation& op = call.operation;
+  auto write = [state, &resource](store::ResourceStore& rows) {
+    Removed& s = *state;
     store::Record record;
-    if (owner) {
-      store::StoreResult found = rows.read(key, record);
+    if (s.owner) {
+      store::StoreResult found = rows.read(s.key, record);
       if (!found.ok()) return found;
-      if (!owned_by(record, resource, *owner)) {
-        foreign = true;
+      if (!owned_by(record, resource, *s.owner)) {
+        s.foreign = true;
         return store::StoreResult{store::StoreStatus::kAborted, ""};
       }
     }
-    if (!write_allowed(call, rows, key, resource, owner ? &record : nullptr)) {
-      stale = true;
+    if (!write_allowed(s.if_match, rows, s.key, resource, s.owner ? &record : nullptr)) {
+      s.stale = true;
       return store::StoreResult{store::StoreStatus::kAborted, ""};
     }
-    return rows.remove(key);
-  });
-  if (foreign) return not_found(call);
-  if (stale) return precondition_failed();
-  if (auto problem = store_problem(result, call)) return problem;
-  response.status = 204;
-  return std::nullopt;
+    return rows.remove(s.key);
+  };
+  return write_then_answer(
+      call, response, database_, resource, std::move(write),
+      [state, &op](const store::StoreResult& result, const http::Request& request,
+                   http::Response& answer) -> std::optional<Problem> {
+        if (state->foreign) return not_found(op, request);
+        if (state->stale) return precondition_failed();
+        if (auto problem = store_problem(result, op, request)) return problem;
+        answer.status = 204;
+        return std::nullopt;
+      });
 }
 
 }  // namespace apiserver::pipeline

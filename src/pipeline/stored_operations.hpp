@@ -56,6 +56,10 @@ class StoredOperations final : public OperationHandler {
                                     http::Response& response) const;
 
   const ResourceView& view(const model::Resource& resource) const;
+  // The answer of a write of one item: the item with its ETag, in `status`; with `minimal`
+  // (Prefer: return=minimal where a 204 is declared) its headers alone.
+  std::optional<Problem> item_answer(const store::Record& record, const model::Resource& resource,
+                                     bool minimal, int status, http::Response& response) const;
 
   const model::Api& api_;
   store::Database& database_;

@@ -10,17 +10,18 @@ namespace apiserver::pipeline {
 using model::Column;
 using model::Resource;
 
-Problem not_found(const Call& call) {
+Problem not_found(const model::Operation& op, const http::Request& request) {
   return Problem::make(ProblemCode::kResourceNotFound,
-                       "no " + call.operation.resource->name + " at " + call.request.path);
+                       "no " + op.resource->name + " at " + request.path);
 }
 
-std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call) {
+std::optional<Problem> store_problem(const store::StoreResult& result, const model::Operation& op,
+                                     const http::Request& request) {
   switch (result.status) {
     case store::StoreStatus::kOk:
       return std::nullopt;
     case store::StoreStatus::kNotFound:
-      return not_found(call);
+      return not_found(op, request);
     case store::StoreStatus::kConflict:
       return Problem::make(ProblemCode::kConflict, result.detail);
     case store::StoreStatus::kInvalid:
@@ -32,7 +33,7 @@ std::optional<Problem> store_problem(const store::StoreResult& result, const Cal
     case store::StoreStatus::kAborted:
       return std::nullopt;
     case store::StoreStatus::kTimedOut:
-      spdlog::warn("{}: a list ran past its time limit: {}", call.request.path, result.detail);
+      spdlog::warn("{}: a list ran past its time limit: {}", request.path, result.detail);
       return Problem::make(ProblemCode::kServiceUnavailable,
                            "the list took longer than its time limit (x-apiserver limits: "
                            "query-time); narrow its filters, or declare an index for what it "

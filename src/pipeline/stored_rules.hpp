@@ -16,10 +16,17 @@
 namespace apiserver::pipeline {
 
 // 404 for the item at the request's path.
-Problem not_found(const Call& call);
+Problem not_found(const model::Operation& op, const http::Request& request);
+inline Problem not_found(const Call& call) {
+  return not_found(call.operation, call.request);
+}
 
 // The problem a store result is (nullopt for kOk and kAborted, which the action handles).
-std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call);
+std::optional<Problem> store_problem(const store::StoreResult& result, const model::Operation& op,
+                                     const http::Request& request);
+inline std::optional<Problem> store_problem(const store::StoreResult& result, const Call& call) {
+  return store_problem(result, call.operation, call.request);
+}
 
 void json_response(http::Response& response, int status);
 
