@@ -72,8 +72,21 @@ std::optional<int64_t> ConnectionHandler::take_input(
     Connection& c, const char* buffer, size_t len,
     const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   if (c.phase == Phase::kClosing || c.drained) return std::nullopt;  // a closing client's bytes
+  if (c.phase == Phase::kAnswering) {
+    // Parsed once the answer is out. What arrives meanwhile is held up to what one request
+    // may be; a client that sends more gets its pending answer, then the connection closes.
+    if (!c.answering.keep_alive) return std::nullopt;
+    c.input.append(buffer, len);
+    const ParserLimits& limits = state_->options.limits;
+    if (c.input.size() > limits.max_head_bytes + limits.max_body_bytes) {
+      c.answering.keep_alive = false;
+      c.answering.connection_header = "close";
+      c.input.clear();
+      c.input.shrink_to_fit();
+    }
+    return std::nullopt;
+  }
   c.input.append(buffer, len);
-  if (c.phase == Phase::kAnswering) return std::nullopt;  // read once the answer is out
   Output out;
   answer_requests(c, peer, out);
   finish_output(c, peer, out);

@@ -1,11 +1,15 @@
 // update-many and delete-many: one merge patch to, or the delete of, every item the query's
 // filters select, in one write of the writer (all or none).
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pipeline/list_query.hpp"
 #include "pipeline/stored_operations.hpp"
 #include "pipeline/stored_rules.hpp"
+#include "pipeline/stored_write.hpp"
+#include "store/cell.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -57,24 +61,36 @@ std::optional<Problem> StoredOperations::write_many(const Call& call,
   query.offset = 0;
   query.limit = kMaxBulkItems + 1;
 
-  std::vector<store::Record> written;
-  std::vector<FieldError> invalid;
-  bool too_many = false;
-  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
+  // Shared by the write and its answer, which may run after this function returned.
+  struct Many {
+    store::ListQuery query;
+    nlohmann::json patch;
+    std::optional<std::string> owner;
+    std::vector<store::Record> written;
+    std::vector<FieldError> invalid;
+    bool too_many = false;
+  };
+  auto state = std::make_shared<Many>();
+  state->query = std::move(query);
+  state->patch = std::move(patch);
+  state->owner = owner;
+  auto write = [state, &resource, update](store::ResourceStore& rows) {
+    Many& s = *state;
     std::vector<store::Record> selected;
     long long total = 0;
-    store::StoreResult listed = rows.list(query, selected, total);
+    store::StoreResult listed = rows.list(s.query, selected, total);
     if (!listed.ok()) return listed;
     if (static_cast<long long>(selected.size()) > kMaxBulkItems) {
-      too_many = true;
+      s.too_many = true;
       return store::StoreResult{store::StoreStatus::kAborted, ""};
     }
+    const model::Column& key_column = resource.key_column();
     for (const store::Record& record : selected) {
-      const nlohmann::json key = rows.to_item(record)[resource.key_column().property];
+      const nlohmann::json key = store::cell_value(record[resource.key], key_column.type);
       if (!update) {
         store::StoreResult removed = rows.remove(key);
         if (!removed.ok()) return removed;
-        written.push_back(record);
+        s.written.push_back(record);
         continue;
       }
       std::vector<FieldError> errors;
@@ -83,37 +99,44 @@ std::optional<Problem> StoredOperations::write_many(const Call& call,
       store::StoreResult merged = rows.update(
           key,
           [&](nlohmann::json& item) {
-            return merge_patch_into(item, patch, resource, owner, foreign, errors);
+            return merge_patch_into(item, s.patch, resource, s.owner, foreign, errors);
           },
           changed);
       for (FieldError& e : errors) {
         e.detail = "item " + key_text(key) + ": " + e.detail;
-        invalid.push_back(std::move(e));
+        s.invalid.push_back(std::move(e));
       }
       if (merged.status == store::StoreStatus::kAborted) continue;
       if (!merged.ok()) return merged;
-      written.push_back(std::move(changed));
+      s.written.push_back(std::move(changed));
     }
     // One item the patch would make invalid: the writer rolls every item of this write back.
-    if (!invalid.empty()) return store::StoreResult{store::StoreStatus::kAborted, ""};
+    if (!s.invalid.empty()) return store::StoreResult{store::StoreStatus::kAborted, ""};
     return store::StoreResult{};
-  });
-  if (too_many)
-    return Problem::validation({{ErrorSource::kQuery, "", "",
-                                 "the filters select more than " + std::to_string(kMaxBulkItems) +
-                                     " items; narrow them"}});
-  if (!invalid.empty()) return Problem::validation(std::move(invalid));
-  if (auto problem = store_problem(result, call)) return problem;
-  response.status = call.operation.success_status;
-  if (!call.operation.answers_items) return std::nullopt;
-  json_response(response, call.operation.success_status);
-  response.body += '[';
-  for (size_t i = 0; i < written.size(); ++i) {
-    if (i > 0) response.body += ',';
-    view(resource).write(written[i], response.body);
-  }
-  response.body += ']';
-  return std::nullopt;
+  };
+  const model::Operation& op = call.operation;
+  return write_then_answer(
+      call, response, database_, resource, std::move(write),
+      [this, state, &resource, &op](const store::StoreResult& result,
+                                    const http::Request& http_request,
+                                    http::Response& answer) -> std::optional<Problem> {
+        if (state->too_many)
+          return Problem::validation({{ErrorSource::kQuery, "", "",
+                                       "the filters select more than " +
+                                           std::to_string(kMaxBulkItems) + " items; narrow them"}});
+        if (!state->invalid.empty()) return Problem::validation(std::move(state->invalid));
+        if (auto problem = store_problem(result, op, http_request)) return problem;
+        answer.status = op.success_status;
+        if (!op.answers_items) return std::nullopt;
+        json_response(answer, op.success_status);
+        answer.body += '[';
+        for (size_t i = 0; i < state->written.size(); ++i) {
+          if (i > 0) answer.body += ',';
+          view(resource).write(state->written[i], answer.body);
+        }
+        answer.body += ']';
+        return std::nullopt;
+      });
 }
 
 }  // namespace apiserver::pipeline

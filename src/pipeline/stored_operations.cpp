@@ -267,33 +267,48 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
     items.push_back(std::move(item));
   }
   if (!errors.empty()) return Problem::validation(std::move(errors));
-  std::vector<store::Record> records(items.size());
-  size_t failed = 0;
-  store::StoreResult result = database_.write(resource, [&](store::ResourceStore& rows) {
-    for (size_t i = 0; i < items.size(); ++i) {
-      store::StoreResult created = rows.create(items[i], records[i]);
+  // Shared by the write and its answer, which may run after this function returned.
+  struct Batch {
+    std::vector<nlohmann::json> items;
+    std::vector<store::Record> records;
+    size_t failed = 0;
+  };
+  auto state = std::make_shared<Batch>();
+  state->records.resize(items.size());
+  state->items = std::move(items);
+  auto write = [state](store::ResourceStore& rows) {
+    Batch& s = *state;
+    for (size_t i = 0; i < s.items.size(); ++i) {
+      store::StoreResult created = rows.create(s.items[i], s.records[i]);
       if (!created.ok()) {
-        failed = i;
+        s.failed = i;
         return created;  // the writer rolls back every row of this write
       }
     }
     return store::StoreResult{};
-  });
-  const std::string at = "/" + std::to_string(failed);
-  if (result.status == store::StoreStatus::kInvalid)
-    return Problem::validation({{ErrorSource::kBody, "", at + "/" + result.detail, "is required"}});
-  if (result.status == store::StoreStatus::kConflict)
-    return Problem::make(ProblemCode::kConflict, "item " + at + ": " + result.detail);
-  if (auto problem = store_problem(result, call)) return problem;
-  json_response(response, 201);
-  const ResourceView& v = view(resource);
-  response.body += '[';
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (i > 0) response.body += ',';
-    v.write(records[i], response.body);
-  }
-  response.body += ']';
-  return std::nullopt;
+  };
+  const model::Operation& op = call.operation;
+  return write_then_answer(
+      call, response, database_, resource, std::move(write),
+      [this, state, &resource, &op](const store::StoreResult& result, const http::Request& request,
+                                    http::Response& answer) -> std::optional<Problem> {
+        const std::string at = "/" + std::to_string(state->failed);
+        if (result.status == store::StoreStatus::kInvalid)
+          return Problem::validation(
+              {{ErrorSource::kBody, "", at + "/" + result.detail, "is required"}});
+        if (result.status == store::StoreStatus::kConflict)
+          return Problem::make(ProblemCode::kConflict, "item " + at + ": " + result.detail);
+        if (auto problem = store_problem(result, op, request)) return problem;
+        json_response(answer, 201);
+        const ResourceView& v = view(resource);
+        answer.body += '[';
+        for (size_t i = 0; i < state->records.size(); ++i) {
+          if (i > 0) answer.body += ',';
+          v.write(state->records[i], answer.body);
+        }
+        answer.body += ']';
+        return std::nullopt;
+      });
 }
 
 std::optional<Problem> StoredOperations::read(const Call& call, const Resource& resource,
