@@ -59,6 +59,9 @@ struct Connection {
   std::shared_ptr<std::atomic<int>> queued_writes = std::make_shared<std::atomic<int>>(0);
   DelayedWrites delayed;
   AnswerForm answering;  // while kAnswering
+  // Answer slots taken on this connection: an answer that arrives names the slot it fills, so
+  // it can never be taken for the answer of a later request.
+  uint64_t slots_taken = 0;
   // Held by the event loop while it works on this connection, and by a draining server while
   // it decides to close it: a request is then either answered whole or never read.
   std::mutex work;

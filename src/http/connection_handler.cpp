@@ -178,7 +178,8 @@ ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
   } catch (const std::exception& e) {
     spdlog::error("unhandled exception for {} {}: {}", request.method, request.path, e.what());
     if (response.later) {
-      // The slot was taken: the answer goes through it, like any other.
+      // The slot was taken: the answer goes through it, like any other (an answer the
+      // handler sends later is then dropped).
       Response failed;
       answer_error(Problem::make(ProblemCode::kInternal, ""), request, failed);
       response.later->send(std::move(failed));
@@ -206,7 +207,8 @@ std::shared_ptr<LaterAnswer> ConnectionHandler::answer_later() {
   if (handling_ == nullptr) return nullptr;
   open_inbox();
   Request copy = handling_->parser.request();
-  return std::make_shared<ConnectionAnswer>(inbox_, handling_->fd, handling_->id, std::move(copy));
+  return std::make_shared<ConnectionAnswer>(inbox_, handling_->fd, handling_->id,
+                                            ++handling_->slots_taken, std::move(copy));
 }
 
 void ConnectionHandler::after_batch(const void* key, std::function<void()> task) {
@@ -253,7 +255,8 @@ void ConnectionHandler::answer_arrived(LoopInbox::Entry& entry) {
   std::optional<int64_t> timer_due;
   {
     std::lock_guard<std::mutex> work(c.work);
-    if (c.phase != Phase::kAnswering) return;  // closed by the drain meanwhile
+    // Only the answer of the slot being waited for (the drain may have closed it meanwhile).
+    if (c.phase != Phase::kAnswering || entry.slot != c.slots_taken) return;
     Output out;
     std::string bytes;
     serialize_response(entry.response, c.answering.head, c.answering.connection_header, bytes);

@@ -1,8 +1,11 @@
 // Answers handed to an event loop by other threads (see loop_inbox.hpp).
 #include "http/loop_inbox.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "http/error_writer.hpp"
 
 namespace apiserver::http {
 
@@ -51,9 +54,22 @@ void LoopInbox::wake_locked() {
   woken_ = true;
 }
 
+ConnectionAnswer::~ConnectionAnswer() {
+  if (sent_.load()) return;
+  spdlog::error("{} {}: the answer was never given; answering 500", request_.method, request_.path);
+  Response failed;
+  write_error(Problem::make(ProblemCode::kInternal, ""), request_.path, nullptr, failed);
+  inbox_->post({fd_, connection_id_, slot_, std::move(failed)});
+}
+
 void ConnectionAnswer::send(Response response) {
+  if (sent_.exchange(true)) {
+    spdlog::error("{} {}: a second answer to one request was dropped", request_.method,
+                  request_.path);
+    return;
+  }
   // What was kept stays until this slot is freed: the caller may still be running its code.
-  inbox_->post({fd_, connection_id_, std::move(response)});
+  inbox_->post({fd_, connection_id_, slot_, std::move(response)});
 }
 
 }  // namespace apiserver::http

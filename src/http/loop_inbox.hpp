@@ -3,6 +3,7 @@
 // pair's far end as if it were a client, so the wake-up goes through Pistache's own poller.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@ class LoopInbox {
   struct Entry {
     int fd;
     uint64_t connection_id;
+    uint64_t slot;  // Connection::slots_taken when the slot was taken
     Response response;
   };
 
@@ -42,15 +44,18 @@ class LoopInbox {
   bool woken_ = false;  // a wake-up is on its way, or the loop will look anyway
 };
 
-// The slot of one request's answer on a connection of the loop whose inbox it posts to.
+// The slot of one request's answer on a connection of the loop whose inbox it posts to. A slot
+// dropped unanswered (a defect) answers 500 as it goes, so that no connection waits forever.
 class ConnectionAnswer final : public LaterAnswer {
  public:
-  ConnectionAnswer(std::shared_ptr<LoopInbox> inbox, int fd, uint64_t connection_id,
+  ConnectionAnswer(std::shared_ptr<LoopInbox> inbox, int fd, uint64_t connection_id, uint64_t slot,
                    Request request)
       : inbox_(std::move(inbox)),
         fd_(fd),
         connection_id_(connection_id),
+        slot_(slot),
         request_(std::move(request)) {}
+  ~ConnectionAnswer() override;
 
   const Request& request() const override { return request_; }
   void keep(std::shared_ptr<const void> owner) override { kept_.push_back(std::move(owner)); }
@@ -60,8 +65,10 @@ class ConnectionAnswer final : public LaterAnswer {
   std::shared_ptr<LoopInbox> inbox_;
   int fd_;
   uint64_t connection_id_;
+  uint64_t slot_;
   Request request_;
   std::vector<std::shared_ptr<const void>> kept_;
+  std::atomic<bool> sent_{false};
 };
 
 }  // namespace apiserver::http

@@ -140,7 +140,7 @@ bool Writer::submit(Write write, Done done) {
 void Writer::flush() {
   Pending marker;
   std::unique_lock<std::mutex> lock(mutex_);
-  if (queue_.empty() && !writing_) return;
+  if (queue_.empty() && !writing_ && completing_ == 0) return;
   queue_.push_back(&marker);
   take_turn(marker, lock);
 }
