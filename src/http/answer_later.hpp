@@ -16,8 +16,8 @@ namespace apiserver::http {
 class LaterAnswer {
  public:
   virtual ~LaterAnswer() = default;
-  // The request being answered: a copy that lives as long as this object (the connection's
-  // own may be gone by the time the answer is ready).
+  // The request being answered, without its body: a copy that lives as long as this object
+  // (the connection's own may be gone by the time the answer is ready).
   virtual const Request& request() const = 0;
   // Keeps `owner` alive until the answer is sent: what the code finishing the answer belongs
   // to (a document a reload has replaced meanwhile).

@@ -206,7 +206,16 @@ ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
 std::shared_ptr<LaterAnswer> ConnectionHandler::answer_later() {
   if (handling_ == nullptr) return nullptr;
   open_inbox();
-  Request copy = handling_->parser.request();
+  // All but the body, which the handler has read by now (and which may be large).
+  const Request& request = handling_->parser.request();
+  Request copy;
+  copy.method = request.method;
+  copy.target = request.target;
+  copy.path = request.path;
+  copy.query = request.query;
+  copy.version_minor = request.version_minor;
+  copy.headers = request.headers;
+  copy.peer_address = request.peer_address;
   return std::make_shared<ConnectionAnswer>(inbox_, handling_->fd, handling_->id,
                                             ++handling_->slots_taken, std::move(copy));
 }
