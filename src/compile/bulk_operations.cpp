@@ -66,13 +66,10 @@ void mark_bulk_answer(const Document& document, model::Operation& op,
                       status + " response must declare an array of items or no content"));
 }
 
+// A stored create whose body takes an array: a batch create, which must answer an array.
 void mark_batch_create(const Document& document, model::Operation& operation,
                        spec::Diagnostics& diagnostics) {
   model::Operation* const op = &operation;
-  if (op->stored() &&
-      (op->crud == model::CrudAction::kUpdateMany || op->crud == model::CrudAction::kDeleteMany))
-    return mark_bulk_answer(document, *op, diagnostics);
-  if (!op->stored() || op->crud != model::CrudAction::kCreate) return;
   NodeRef body = json_schema(document, Document::child(op->node, "requestBody"), diagnostics);
   if (!body.valid() || !takes_array(document, body, diagnostics)) return;
   const std::string status = std::to_string(op->success_status);
@@ -98,7 +95,12 @@ void find_bulk_operations(const Document& document, model::Api& api,
                           spec::Diagnostics& diagnostics) {
   for (model::PathItem& item : api.paths) {
     for (model::Operation& operation : item.operations) {
-      mark_batch_create(document, operation, diagnostics);
+      if (!operation.stored()) continue;
+      if (operation.crud == model::CrudAction::kCreate)
+        mark_batch_create(document, operation, diagnostics);
+      else if (operation.crud == model::CrudAction::kUpdateMany ||
+               operation.crud == model::CrudAction::kDeleteMany)
+        mark_bulk_answer(document, operation, diagnostics);
     }
   }
 }
