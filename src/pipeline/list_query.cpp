@@ -147,7 +147,7 @@ void read_search(const Call& call, const Resource& resource, ListRequest& out) {
   auto q = list_parameter(call, "q", model::ValueShape::kString);
   if (!q || !q->is_string() || already_reported(call, "q")) return;
   out.query.search = q->get<std::string>();
-  if (out.query.search.find_first_not_of(" \t\r\n") == std::string::npos) return;
+  if (!store::search_has_words(out.query.search)) return;
   out.ranked = out.query.sort.empty();
   out.offset_paging |= out.ranked;
 }

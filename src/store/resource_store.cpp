@@ -485,15 +485,18 @@ void ResourceStore::add_position(const ListQuery& query, ListSql& sql) const {
 
 namespace {
 
+// What separates the words of a search.
+constexpr const char* kSearchBlanks = " \t\r\n";
+
 // An FTS5 query that finds rows holding every word of `text`, each word a quoted string so that
 // nothing a client types is FTS5 syntax.
 std::string match_expression(const std::string& text) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
-    size_t start = text.find_first_not_of(" \t\r\n", i);
+    size_t start = text.find_first_not_of(kSearchBlanks, i);
     if (start == std::string::npos) break;
-    size_t end = text.find_first_of(" \t\r\n", start);
+    size_t end = text.find_first_of(kSearchBlanks, start);
     if (end == std::string::npos) end = text.size();
     out += out.empty() ? "\"" : " \"";
     for (size_t j = start; j < end; ++j) out += text[j] == '"' ? "\"\"" : std::string(1, text[j]);
@@ -504,6 +507,10 @@ std::string match_expression(const std::string& text) {
 }
 
 }  // namespace
+
+bool search_has_words(const std::string& text) {
+  return text.find_first_not_of(kSearchBlanks) != std::string::npos;
+}
 
 StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& rows,
                                 long long& total) {
