@@ -213,6 +213,10 @@ TEST_F(DeclaredQueriesTest, SearchFindsEveryWordRanksAndFollowsWrites) {
   }
   EXPECT_EQ(ids_of(client.get("/articles?q=fox%20OR%20dog")), std::vector<int>{})
       << "OR is a word to find, not an operator";
+  // Blanks alone are no search: every article, in key order, paged by cursor as any list.
+  HttpResponse blank = client.get("/articles?q=%20%09%20");
+  EXPECT_EQ(ids_of(blank), (std::vector<int>{1, 2, 3})) << blank.body;
+  EXPECT_EQ(client.get("/articles?q=%20&cursor=WyIiLDFd").status, 200);
   // A ranked page is paged by offset; a cursor does not apply to it.
   HttpResponse page = client.get("/articles?q=fox&limit=1");
   EXPECT_EQ(page.header("link"), R"(</articles?q=fox&limit=1&offset=0>; rel="first", )"
