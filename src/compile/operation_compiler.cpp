@@ -183,6 +183,40 @@ void add_parameters(const Document& document, SchemaCache& schemas, const NodeRe
   }
 }
 
+// The fields of a form body whose schema describes an object, with their OpenAPI `encoding`
+// (style form, spaceDelimited or pipeDelimited; explode). False when the schema is not an
+// object with properties: the body is then accepted unread, as before.
+bool compile_form_fields(const Document& document, const NodeRef& schema, const NodeRef& encoding,
+                         std::map<std::string, model::FormField>& fields,
+                         spec::Diagnostics& diagnostics) {
+  std::vector<ObjectProperty> properties;
+  if (!object_properties(document, schema, properties)) return false;
+  for (const ObjectProperty& property : properties) {
+    model::FormField field;
+    field.shape = value_shape(property.facts);
+    if (field.shape == model::ValueShape::kArray && property.facts.resolved.valid()) {
+      NodeRef items = Document::child(property.facts.resolved, "items");
+      field.item_shape =
+          items.valid() ? value_shape(schema_facts(document, items)) : model::ValueShape::kString;
+    }
+    NodeRef how = Document::child(encoding, property.name);
+    if (how.valid() && how.node->is_object()) {
+      const std::string style = spec::string_field(*how.node, "style");
+      field.explode = spec::bool_field(*how.node, "explode", style.empty() || style == "form");
+      if (style == "spaceDelimited")
+        field.separator = ' ';
+      else if (style == "pipeDelimited")
+        field.separator = '|';
+      else if (!style.empty() && style != "form")
+        report(diagnostics, document, Document::child(how, "style"),
+               "form field style '" + style +
+                   "' is not supported; form, spaceDelimited and pipeDelimited are");
+    }
+    fields[property.name] = field;
+  }
+  return true;
+}
+
 std::optional<model::RequestBody> compile_body(const Document& document, SchemaCache& schemas,
                                                const NodeRef& node,
                                                spec::Diagnostics& diagnostics) {
@@ -200,8 +234,15 @@ std::optional<model::RequestBody> compile_body(const Document& document, SchemaC
     model::BodyMediaType type;
     type.media_type = text::normalize_media_type(media);
     type.is_json = text::is_json_media_type(type.media_type);
-    NodeRef schema = Document::child(Document::child(content, media), "schema");
+    NodeRef media_node = Document::child(content, media);
+    NodeRef schema = Document::child(media_node, "schema");
     if (type.is_json && schema.valid()) type.schema = schemas.get(schema, Direction::kRequest);
+    if (type.media_type == "application/x-www-form-urlencoded" && schema.valid() &&
+        compile_form_fields(document, schema, Document::child(media_node, "encoding"),
+                            type.form_fields, diagnostics)) {
+      type.is_form = true;
+      type.schema = schemas.get(schema, Direction::kRequest);
+    }
     out.media_types.push_back(std::move(type));
   }
   return out;

@@ -47,10 +47,25 @@ struct Parameter {
   std::optional<nlohmann::json> default_value;
 };
 
+// A field of an application/x-www-form-urlencoded body: the JSON type its text is coerced to.
+// An array field takes every occurrence of its name (explode, the default), or one occurrence
+// split at `separator` (explode: false).
+struct FormField {
+  ValueShape shape = ValueShape::kString;
+  ValueShape item_shape = ValueShape::kString;  // for arrays
+  bool explode = true;
+  char separator = ',';
+};
+
 struct BodyMediaType {
   std::string media_type;  // lower-case, without parameters; may be a range like "application/*"
   bool is_json = false;
-  std::shared_ptr<const validate::CompiledSchema> schema;  // null when not JSON or no schema
+  // application/x-www-form-urlencoded with an object schema: read into a JSON object (its
+  // declared properties coerced by form_fields, others kept as text) and validated like JSON.
+  bool is_form = false;
+  std::map<std::string, FormField> form_fields;
+  // null when neither JSON nor a form, or without a schema
+  std::shared_ptr<const validate::CompiledSchema> schema;
 };
 
 struct RequestBody {

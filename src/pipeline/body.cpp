@@ -1,5 +1,6 @@
 #include "pipeline/body.hpp"
 
+#include "pipeline/form_body.hpp"
 #include "text/media_type.hpp"
 
 namespace apiserver::pipeline {
@@ -59,8 +60,14 @@ std::optional<Problem> read_body(const model::Operation& operation, const http::
         ProblemCode::kUnsupportedMediaType,
         "Content-Type '" + type + "' is not accepted here; send one of: " + accepted);
   body.present = true;
-  if (!body.media->is_json && !text::is_json_media_type(type)) return std::nullopt;
-  if (auto problem = parse_json_body(request.body, body.json)) return problem;
+  if (body.media->is_form) {
+    if (auto problem = parse_form_body(request.body, *body.media, body.json, errors))
+      return problem;
+  } else if (!body.media->is_json && !text::is_json_media_type(type)) {
+    return std::nullopt;
+  } else if (auto problem = parse_json_body(request.body, body.json)) {
+    return problem;
+  }
   if (validate && body.media->schema)
     body.media->schema->validate(body.json, ErrorSource::kBody, "", errors);
   return std::nullopt;

@@ -1,5 +1,6 @@
 // Reads a request body: checks its media type against the operation's,
-// parses JSON (bounded nesting, exact error position) and validates it.
+// parses JSON (bounded nesting, exact error position) or a form (form_body.hpp) and validates
+// it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,7 +17,7 @@ namespace apiserver::pipeline {
 
 struct Body {
   bool present = false;
-  nlohmann::json json;  // the parsed body, when its media type is JSON
+  nlohmann::json json;  // the parsed body, when its media type is JSON or a declared form
   const model::BodyMediaType* media = nullptr;
 };
 
