@@ -77,6 +77,26 @@ nlohmann::json key_of(const Call& call) {
       call.parameters.find(model::ParamLocation::kPath, call.operation.key_parameter);
   return key != nullptr ? *key : nlohmann::json();
 }
+
+// A write to the item at the call's path, shared by the write and its answer (which may run
+// after the handler returned): what it checks in the writer's turn, and what it found there.
+struct ItemWrite {
+  explicit ItemWrite(const Call& call, const Resource& resource)
+      : key(key_of(call)), owner(owner_scope(call, resource)), if_match(if_match_of(call)) {}
+
+  // 404 for another caller's row, 412 for a row not at the version If-Match names.
+  std::optional<Problem> refusal(const model::Operation& op, const http::Request& request) const {
+    if (foreign) return not_found(op, request);
+    if (stale) return precondition_failed();
+    return std::nullopt;
+  }
+
+  nlohmann::json key;
+  std::optional<std::string> owner, if_match;
+  bool foreign = false;
+  bool stale = false;
+};
+
 // The most items one batch create stores (the body size limit bounds it too).
 constexpr size_t kMaxBatchItems = 1000;
 
@@ -354,19 +374,13 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(item, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
-  // Shared by the write and its answer, which may run after this function returned.
-  struct Replaced {
-    nlohmann::json key, item;
-    std::optional<std::string> owner, if_match;
+  struct Replaced : ItemWrite {
+    using ItemWrite::ItemWrite;
+    nlohmann::json item;
     store::Record record;
-    bool foreign = false;
-    bool stale = false;
   };
-  auto state = std::make_shared<Replaced>();
-  state->key = std::move(key);
+  auto state = std::make_shared<Replaced>(call, resource);
   state->item = std::move(item);
-  state->owner = owner_scope(call, resource);
-  state->if_match = if_match_of(call);
   const model::Operation& op = call.operation;
   const bool minimal = wants_minimal(call);
   auto write = [state, &resource](store::ResourceStore& rows) {
@@ -392,8 +406,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
                            [this, state, &resource, &op, minimal](
                                const store::StoreResult& result, const http::Request& request,
                                http::Response& answer) -> std::optional<Problem> {
-                             if (state->foreign) return not_found(op, request);
-                             if (state->stale) return precondition_failed();
+                             if (auto problem = state->refusal(op, request)) return problem;
                              if (auto problem = store_problem(result, op, request)) return problem;
                              return item_answer(state->record, resource, minimal, 200, answer);
                            });
@@ -412,20 +425,14 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   patch.erase(resource.key_column().property);  // the key lives in the path
   if (!errors.empty()) return Problem::validation(std::move(errors));
 
-  // Shared by the write and its answer, which may run after this function returned.
-  struct Updated {
-    nlohmann::json key, patch;
-    std::optional<std::string> owner, if_match;
+  struct Updated : ItemWrite {
+    using ItemWrite::ItemWrite;
+    nlohmann::json patch;
     store::Record record;
     std::vector<FieldError> merge_errors;
-    bool foreign = false;
-    bool stale = false;
   };
-  auto state = std::make_shared<Updated>();
-  state->key = key_of(call);
+  auto state = std::make_shared<Updated>(call, resource);
   state->patch = std::move(patch);
-  state->owner = owner_scope(call, resource);
-  state->if_match = if_match_of(call);
   const model::Operation& op = call.operation;
   const bool minimal = wants_minimal(call);
   // Read, merge, validate and write in one write of the writer: nothing comes in between.
@@ -452,8 +459,7 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
                            [this, state, &resource, &op, minimal](
                                const store::StoreResult& result, const http::Request& request,
                                http::Response& answer) -> std::optional<Problem> {
-                             if (state->foreign) return not_found(op, request);
-                             if (state->stale) return precondition_failed();
+                             if (auto problem = state->refusal(op, request)) return problem;
                              if (result.status == store::StoreStatus::kAborted)
                                return Problem::validation(std::move(state->merge_errors));
                              if (auto problem = store_problem(result, op, request)) return problem;
@@ -464,20 +470,10 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
 std::optional<Problem> StoredOperations::remove(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
   if (auto problem = missing_precondition(call, resource)) return problem;
-  // Shared by the write and its answer, which may run after this function returned.
-  struct Removed {
-    nlohmann::json key;
-    std::optional<std::string> owner, if_match;
-    bool foreign = false;
-    bool stale = false;
-  };
-  auto state = std::make_shared<Removed>();
-  state->key = key_of(call);
-  state->owner = owner_scope(call, resource);
-  state->if_match = if_match_of(call);
+  auto state = std::make_shared<ItemWrite>(call, resource);
   const model::Operation& op = call.operation;
   auto write = [state, &resource](store::ResourceStore& rows) {
-    Removed& s = *state;
+    ItemWrite& s = *state;
     store::Record record;
     if (s.owner) {
       store::StoreResult found = rows.read(s.key, record);
@@ -497,8 +493,7 @@ std::optional<Problem> StoredOperations::remove(const Call& call, const Resource
       call, response, database_, resource, std::move(write),
       [state, &op](const store::StoreResult& result, const http::Request& request,
                    http::Response& answer) -> std::optional<Problem> {
-        if (state->foreign) return not_found(op, request);
-        if (state->stale) return precondition_failed();
+        if (auto problem = state->refusal(op, request)) return problem;
         if (auto problem = store_problem(result, op, request)) return problem;
         answer.status = 204;
         return std::nullopt;
