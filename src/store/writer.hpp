@@ -39,8 +39,10 @@ namespace apiserver::store {
 
 struct WriterOptions {
   Durability durability = Durability::kProcessCrash;
-  // Writes waiting beyond this many are refused at once (kBusy: a 503 with Retry-After).
-  size_t queue_capacity = 1024;
+  // Writes waiting beyond this many are refused at once (kBusy: a 503 with Retry-After). A
+  // connection has at most one write waiting (it reads nothing more until that is answered),
+  // so connections bound the queue; this is the safeguard beyond them.
+  size_t queue_capacity = 65536;
   // The most writes one transaction gathers.
   size_t max_group = 256;
   CheckpointPolicy checkpoints;
