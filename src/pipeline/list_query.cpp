@@ -6,6 +6,7 @@
 
 #include "auth/schemes.hpp"
 #include "pipeline/parameters.hpp"
+#include "store/search_words.hpp"
 #include "text/base64.hpp"
 #include "text/percent_encoding.hpp"
 

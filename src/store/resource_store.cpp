@@ -7,6 +7,7 @@
 #include <random>
 
 #include "store/query_deadline.hpp"
+#include "store/search_words.hpp"
 #include "store/sql.hpp"
 #include "store/table_indexes.hpp"
 #include "store/uuid.hpp"
@@ -481,35 +482,6 @@ void ResourceStore::add_position(const ListQuery& query, ListSql& sql) const {
     closing += "))";
   }
   sql.where += closing;
-}
-
-namespace {
-
-// What separates the words of a search.
-constexpr const char* kSearchBlanks = " \t\r\n";
-
-// An FTS5 query that finds rows holding every word of `text`, each word a quoted string so that
-// nothing a client types is FTS5 syntax.
-std::string match_expression(const std::string& text) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = text.find_first_not_of(kSearchBlanks, i);
-    if (start == std::string::npos) break;
-    size_t end = text.find_first_of(kSearchBlanks, start);
-    if (end == std::string::npos) end = text.size();
-    out += out.empty() ? "\"" : " \"";
-    for (size_t j = start; j < end; ++j) out += text[j] == '"' ? "\"\"" : std::string(1, text[j]);
-    out += '"';
-    i = end;
-  }
-  return out;
-}
-
-}  // namespace
-
-bool search_has_words(const std::string& text) {
-  return text.find_first_not_of(kSearchBlanks) != std::string::npos;
 }
 
 StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& rows,

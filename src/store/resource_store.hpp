@@ -67,17 +67,13 @@ struct ListQuery {
   // key, as position_of gives them); the page holds the rows after it. Empty: from the start.
   std::vector<nlohmann::json> after;
   // Full-text search over the resource's search columns: every word must occur; without a sort,
-  // the best matches come first (and `after` does not apply). Without words (search_has_words):
+  // the best matches come first (and `after` does not apply). Without words (search_words.hpp):
   // no search.
   std::string search;
   bool want_total = false;
   // How long the list may read on a connection that watches deadlines (0: no limit).
   std::chrono::milliseconds time_limit{0};
 };
-
-// Whether a search text holds any word (words are separated by blanks); one without is no
-// search at all.
-bool search_has_words(const std::string& text);
 
 // Changes a stored item (as a JSON object) in place; returns false to abort
 // the update, which then leaves the row untouched.
