@@ -44,6 +44,8 @@ constexpr CatalogueEntry kCatalogue[] = {
     {ProblemCode::kTooManyRequests, 429, "rate-limited", "Too many requests"},
     {ProblemCode::kPreconditionFailed, 412, "precondition-failed", "Precondition failed"},
     {ProblemCode::kPreconditionRequired, 428, "precondition-required", "Precondition required"},
+    {ProblemCode::kBadGateway, 502, "bad-gateway", "Bad gateway"},
+    {ProblemCode::kGatewayTimeout, 504, "gateway-timeout", "Gateway timeout"},
     {ProblemCode::kInternal, 500, "internal", "Internal server error"},
 };
 

@@ -53,6 +53,8 @@ enum class ProblemCode {
   kTooManyRequests,          // 429: a rate-limit policy refused the request
   kPreconditionFailed,       // 412: If-Match names no current version of the item
   kPreconditionRequired,     // 428: the resource takes writes with If-Match only
+  kBadGateway,               // 502: the upstream could not be reached or answered badly
+  kGatewayTimeout,           // 504: the upstream did not answer in time
   kInternal,                 // 500: a defect; details are logged, never sent
   // Not a code: how many codes there are. Keep it last; problem.cpp checks that its
   // catalogue has one entry per code, in this order.

@@ -81,6 +81,10 @@ const CatalogueRow kCatalogueRows[] = {
     {"a write without If-Match where the resource requires one is 428 precondition-required",
      ProblemCode::kPreconditionRequired, 428, "urn:apiserver:problem:precondition-required",
      "Precondition required"},
+    {"an upstream that cannot be reached or answers badly is 502 bad-gateway",
+     ProblemCode::kBadGateway, 502, "urn:apiserver:problem:bad-gateway", "Bad gateway"},
+    {"an upstream that does not answer in time is 504 gateway-timeout",
+     ProblemCode::kGatewayTimeout, 504, "urn:apiserver:problem:gateway-timeout", "Gateway timeout"},
     {"a defect is 500 internal", ProblemCode::kInternal, 500, "urn:apiserver:problem:internal",
      "Internal server error"},
 };
