@@ -10,6 +10,7 @@
 #include "compile/resource_mapper.hpp"
 #include "compile/schema_cache.hpp"
 #include "compile/settings.hpp"
+#include "compile/upstream_compiler.hpp"
 #include "mock/planner.hpp"
 #include "spec/values.hpp"
 
@@ -175,10 +176,12 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
       api->operations.push_back(&op);
     }
   }
+  compile_upstreams(*document, *api, diagnostics);
   map_resources(*document, schemas, *api, diagnostics, options.mock);
   if (options.mock) unmap_unseeded_resources(*api);
   find_bulk_operations(*document, *api, diagnostics);
   auth::compile_security(*document, *api, options.mock, diagnostics);
+  find_forwarded_credentials(*api);
   compile_rate_limits(*document, *api, diagnostics);
   check_endpoint_collisions(*document, *api, diagnostics);
   mock::plan_mocks(*document, *api, diagnostics);

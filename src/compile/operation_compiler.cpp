@@ -24,7 +24,8 @@ using spec::Document;
 using spec::NodeRef;
 
 const std::set<std::string> kOperationExtensions = {"x-apiserver-crud", "x-apiserver-error",
-                                                    "x-apiserver-mock", "x-apiserver-rate-limit"};
+                                                    "x-apiserver-mock", "x-apiserver-rate-limit",
+                                                    "x-apiserver-upstream"};
 
 void report(spec::Diagnostics& diagnostics, const Document& document, const NodeRef& at,
             const std::string& message,
@@ -315,7 +316,7 @@ model::Operation compile_operation(const Document& document, SchemaCache& schema
       report(diagnostics, document, Document::child(operation_node, key),
              "unknown extension '" + key +
                  "' (operations know: x-apiserver-crud, x-apiserver-error, x-apiserver-mock, "
-                 "x-apiserver-rate-limit)");
+                 "x-apiserver-rate-limit, x-apiserver-upstream)");
   }
 
   add_parameters(document, schemas, Document::child(path_item, "parameters"), op.parameters,

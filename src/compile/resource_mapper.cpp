@@ -122,7 +122,8 @@ class Mapper {
     read_explicit_actions();
     if (api_.settings.mock_only) {
       for (auto& item : api_.paths)
-        for (Operation& op : item.operations) op.not_stored_reason = "the document sets mode: mock";
+        for (Operation& op : item.operations)
+          if (!op.forwarding) op.not_stored_reason = "the document sets mode: mock";
       return;
     }
     for (auto& item : api_.paths) {
@@ -189,6 +190,7 @@ class Mapper {
       if (path == nullptr) return;
       for (Operation& op : path->operations) {
         if (op.method != method) continue;
+        if (op.forwarding) return;  // answered by its upstream (not_stored_reason says so)
         CrudAction action = action_for(op, conventional);
         if (action == CrudAction::kNone) return;
         if (is_collection_action(action) == on_item) {

@@ -138,7 +138,7 @@ void read_settings(const Document& document, model::Settings& settings,
   }
   check_keys(document, root,
              {"database", "mode", "limits", "read-only-input", "pagination", "mock", "cors",
-              "rate-limit", "trusted-proxies", "forwarded-header", "endpoints"},
+              "rate-limit", "trusted-proxies", "forwarded-header", "endpoints", "upstream"},
              diagnostics);
   if (NodeRef endpoints = Document::child(root, "endpoints"); endpoints.valid())
     read_endpoints(document, endpoints, settings.endpoints, diagnostics);

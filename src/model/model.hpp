@@ -276,6 +276,30 @@ struct TrustedProxies {
   ForwardedHeader header = ForwardedHeader::kXForwardedFor;
 };
 
+// A backend an operation is forwarded to (x-apiserver: {upstream}, x-apiserver-upstream on a
+// Path Item or an Operation). One declaration is one upstream: the operations it covers share
+// its bound on requests in flight.
+struct Upstream {
+  std::string url;           // scheme://host[:port][/base path], without a trailing slash
+  std::string strip_prefix;  // removed from the start of the request path before it is appended
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds timeout{30000};  // the whole exchange, connect included
+  int max_in_flight = 256;                   // more at once are answered 503
+  std::string identity_header;    // carries the authenticated caller's subject; empty: none
+  bool pass_credentials = false;  // the caller's credentials go on as sent (else removed)
+  std::string declared_at;        // "file:line", for logs and `apiserver routes`
+};
+
+// How one operation is forwarded: its upstream, and what of the request must not reach it.
+struct Forwarding {
+  std::shared_ptr<const Upstream> upstream;
+  // The credentials the operation's security schemes read, removed unless pass_credentials:
+  // header names (lower-case) and query parameter names, and cookie names.
+  std::vector<std::string> credential_headers;
+  std::vector<std::string> credential_query;
+  std::vector<std::string> credential_cookies;
+};
+
 // One scheme of a security requirement, with the scopes it must carry.
 struct RequiredScheme {
   size_t scheme = 0;  // index into auth::Schemes::schemes
@@ -314,6 +338,8 @@ struct Operation {
   // How the errors the server raises are answered, as the operation declares them; null when
   // it declares no error response (every error is then problem+json).
   std::shared_ptr<const ErrorPlan> errors;
+  // Set when the operation is answered by a backend rather than stored or mocked.
+  std::optional<Forwarding> forwarding;
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
 };

@@ -1,0 +1,243 @@
+#include "compile/upstream_compiler.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <map>
+
+#include "auth/schemes.hpp"
+#include "spec/values.hpp"
+
+namespace apiserver::compile {
+namespace {
+
+using spec::Diagnostic;
+using spec::Document;
+using spec::NodeRef;
+
+// The longest a forwarded exchange may be given: beyond it a client is better served by a
+// queue than by a held connection.
+constexpr std::chrono::hours kMaxTimeout{1};
+constexpr long long kMaxInFlight = 100000;
+
+bool is_token(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) == 0 && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string::npos)
+      return false;
+  }
+  return true;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+class UpstreamCompiler {
+ public:
+  UpstreamCompiler(const Document& document, model::Api& api, spec::Diagnostics& diagnostics)
+      : document_(document), api_(api), diagnostics_(diagnostics) {}
+
+  void run() {
+    NodeRef settings = Document::child(document_.root_ref(), "x-apiserver");
+    Declared defaults = declaration(Document::child(settings, "upstream"));
+    NodeRef paths = Document::child(document_.root_ref(), "paths");
+    for (model::PathItem& item : api_.paths) {
+      NodeRef path_node =
+          document_.follow(Document::child(paths, item.path_template), diagnostics_);
+      NodeRef path_level = Document::child(path_node, "x-apiserver-upstream");
+      Declared inherited = path_level.valid() ? declaration(path_level) : defaults;
+      for (model::Operation& op : item.operations) {
+        NodeRef own = Document::child(op.node, "x-apiserver-upstream");
+        Declared upstream = own.valid() ? declaration(own) : inherited;
+        if (!upstream) continue;
+        op.forwarding.emplace();
+        op.forwarding->upstream = upstream;
+        op.not_stored_reason = "forwarded to " + upstream->url;
+      }
+    }
+  }
+
+ private:
+  using Declared = std::shared_ptr<const model::Upstream>;
+
+  void error(const NodeRef& node, const std::string& message) {
+    diagnostics_.add(document_.at(node, Diagnostic::Severity::kError, message));
+  }
+
+  // Null for none, `false`, or a declaration with errors (reported).
+  Declared declaration(const NodeRef& node) {
+    if (!node.valid()) return nullptr;
+    if (auto it = compiled_.find(node.node); it != compiled_.end()) return it->second;
+    Declared compiled = compile(node);
+    compiled_[node.node] = compiled;
+    return compiled;
+  }
+
+  Declared compile(const NodeRef& node) {
+    const spec::Json& value = *node.node;
+    if (value.is_boolean() && !value.get<bool>()) return nullptr;
+    auto upstream = std::make_shared<model::Upstream>();
+    spec::Diagnostic where = document_.at(node, Diagnostic::Severity::kError, "");
+    upstream->declared_at = where.file + ":" + std::to_string(where.line);
+    size_t errors_before = diagnostics_.error_count();
+    NodeRef url = node;
+    if (value.is_object()) {
+      spec::check_keys(document_, node,
+                       {"url", "strip-prefix", "connect-timeout", "timeout", "max-in-flight",
+                        "identity-header", "pass-credentials"},
+                       diagnostics_);
+      url = Document::child(node, "url");
+      if (!url.valid()) {
+        error(node, "an upstream needs a 'url'");
+        return nullptr;
+      }
+      read_settings(node, *upstream);
+    } else if (!value.is_string()) {
+      error(node, "an upstream must be a URL, a mapping with 'url', or false");
+      return nullptr;
+    }
+    read_url(url, *upstream);
+    if (diagnostics_.error_count() != errors_before) return nullptr;
+    return upstream;
+  }
+
+  void read_url(const NodeRef& node, model::Upstream& upstream) {
+    if (!node.node->is_string()) {
+      error(node, "an upstream's url must be a string such as http://127.0.0.1:9000");
+      return;
+    }
+    std::string url;
+    if (!expand_environment(node, node.node->get<std::string>(), url)) return;
+    std::string scheme = lower(url.substr(0, url.find("://")));
+    size_t host_start = url.find("://");
+    if (host_start == std::string::npos || (scheme != "http" && scheme != "https")) {
+      error(node, "upstream '" + url + "' is not an http:// or https:// URL");
+      return;
+    }
+    host_start += 3;
+    size_t host_end = url.find('/', host_start);
+    if (host_end == host_start || url.find_first_of("?#") != std::string::npos ||
+        url.find('@') != std::string::npos) {
+      error(node, "upstream '" + url +
+                      "' must be scheme://host[:port][/base path], without user, query or "
+                      "fragment");
+      return;
+    }
+    while (url.size() > host_start && url.back() == '/') url.pop_back();
+    upstream.url = url;
+  }
+
+  // ${NAME} and ${NAME:-default}, read from the environment once, at start-up.
+  bool expand_environment(const NodeRef& node, const std::string& text, std::string& out) {
+    for (size_t i = 0; i < text.size();) {
+      size_t open = text.find("${", i);
+      if (open == std::string::npos) {
+        out += text.substr(i);
+        break;
+      }
+      out += text.substr(i, open - i);
+      size_t close = text.find('}', open);
+      if (close == std::string::npos) {
+        error(node, "'${' without a closing '}' in '" + text + "'");
+        return false;
+      }
+      std::string inner = text.substr(open + 2, close - open - 2);
+      size_t dash = inner.find(":-");
+      std::string name = inner.substr(0, dash);
+      const char* set = name.empty() ? nullptr : std::getenv(name.c_str());
+      if (set != nullptr && *set != '\0') {
+        out += set;
+      } else if (dash != std::string::npos) {
+        out += inner.substr(dash + 2);
+      } else {
+        error(node, "environment variable '" + name + "' is not set (write ${" + name +
+                        ":-default} to give one)");
+        return false;
+      }
+      i = close + 1;
+    }
+    return true;
+  }
+
+  void read_settings(const NodeRef& node, model::Upstream& upstream) {
+    if (NodeRef prefix = Document::child(node, "strip-prefix"); prefix.valid()) {
+      std::string text = prefix.node->is_string() ? prefix.node->get<std::string>() : "";
+      if (text.empty() || text.front() != '/')
+        error(prefix, "strip-prefix must be a path starting with '/'");
+      while (text.size() > 1 && text.back() == '/') text.pop_back();
+      upstream.strip_prefix = text;
+    }
+    read_duration(Document::child(node, "connect-timeout"), upstream.connect_timeout);
+    read_duration(Document::child(node, "timeout"), upstream.timeout);
+    if (NodeRef bound = Document::child(node, "max-in-flight"); bound.valid()) {
+      if (!bound.node->is_number_integer() || bound.node->get<long long>() < 1 ||
+          bound.node->get<long long>() > kMaxInFlight) {
+        error(bound, "max-in-flight must be an integer from 1 to " + std::to_string(kMaxInFlight));
+      } else {
+        upstream.max_in_flight = bound.node->get<int>();
+      }
+    }
+    if (NodeRef header = Document::child(node, "identity-header"); header.valid()) {
+      std::string name = header.node->is_string() ? header.node->get<std::string>() : "";
+      if (!is_token(name)) error(header, "identity-header must be a header name such as X-User");
+      upstream.identity_header = lower(name);
+    }
+    if (NodeRef pass = Document::child(node, "pass-credentials"); pass.valid()) {
+      if (!pass.node->is_boolean()) error(pass, "pass-credentials must be true or false");
+      upstream.pass_credentials = pass.node->is_boolean() && pass.node->get<bool>();
+    }
+  }
+
+  void read_duration(const NodeRef& node, std::chrono::milliseconds& out) {
+    if (!node.valid()) return;
+    if (!spec::parse_duration(*node.node, out) || out.count() <= 0 || out > kMaxTimeout)
+      error(node, "must be a duration such as 2s or 500ms, at most 1h");
+  }
+
+  const Document& document_;
+  model::Api& api_;
+  spec::Diagnostics& diagnostics_;
+  // One declaration, one upstream: every operation it covers shares it.
+  std::map<const spec::Json*, Declared> compiled_;
+};
+
+}  // namespace
+
+void compile_upstreams(const spec::Document& document, model::Api& api,
+                       spec::Diagnostics& diagnostics) {
+  UpstreamCompiler(document, api, diagnostics).run();
+}
+
+void find_forwarded_credentials(model::Api& api) {
+  if (!api.auth) return;
+  for (model::PathItem& item : api.paths) {
+    for (model::Operation& op : item.operations) {
+      if (!op.forwarding) continue;
+      model::Forwarding& forwarding = *op.forwarding;
+      for (const model::SecurityRequirement& requirement : op.security) {
+        for (const model::RequiredScheme& required : requirement) {
+          const auth::Scheme& scheme = api.auth->schemes[required.scheme];
+          if (scheme.kind == auth::SchemeKind::kBasic || scheme.kind == auth::SchemeKind::kJwt) {
+            forwarding.credential_headers.emplace_back("authorization");
+          } else if (scheme.kind == auth::SchemeKind::kApiKey) {
+            switch (scheme.in) {
+              case auth::KeyLocation::kHeader:
+                forwarding.credential_headers.push_back(scheme.parameter);
+                break;
+              case auth::KeyLocation::kQuery:
+                forwarding.credential_query.push_back(scheme.parameter);
+                break;
+              case auth::KeyLocation::kCookie:
+                forwarding.credential_cookies.push_back(scheme.parameter);
+                break;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace apiserver::compile
