@@ -1,5 +1,5 @@
 // The request pipeline: route -> query -> admit -> accept -> parameters -> body -> errors ->
-// answer (stored | mock) -> finish. pipeline.hpp says what each stage does.
+// answer (forwarded | stored | mock) -> finish. pipeline.hpp says what each stage does.
 #include "pipeline/pipeline.hpp"
 
 #include <spdlog/spdlog.h>
@@ -24,12 +24,14 @@ void respond_with_problem(const Problem& problem, const http::Request& request,
   http::write_error(problem, request.path, &declared, response);
 }
 
-Pipeline::Pipeline(const model::Api& api, store::Database* database, ratelimit::Clock clock)
-    : api_(api), mock_(api), limiter_(api, std::move(clock)) {
+Pipeline::Pipeline(const model::Api& api, store::Database* database,
+                   gateway::UpstreamClient* upstreams, ratelimit::Clock clock)
+    : api_(api), forwarded_(api, upstreams), mock_(api), limiter_(api, std::move(clock)) {
   if (database != nullptr) stored_ = std::make_unique<StoredOperations>(api, *database);
 }
 
 const OperationHandler& Pipeline::handler_for(const model::Operation& op) const {
+  if (op.forwarding) return forwarded_;
   if (op.stored() && stored_) return *stored_;
   return mock_;
 }

@@ -6,7 +6,8 @@
 //   parameters  the declared parameters, coerced and validated
 //   body        read and validated the handler's way (stored writes: an item)
 //   errors      400 with every parameter and body error (a stored list adds its own first)
-//   answer      the handler: stored in the database, else mocked (501 without a mock)
+//   answer      the handler: forwarded to an upstream, stored in the database, else mocked
+//               (501 without a mock)
 //   finish      a problem answered as the operation declares (else problem+json), rate-limit
 //               fields, CORS headers
 // Every stage may stop the request with a Problem; one function (http::write_error) writes it.
@@ -22,6 +23,7 @@
 #include "http/response.hpp"
 #include "http/uri.hpp"
 #include "model/model.hpp"
+#include "pipeline/forwarded_operations.hpp"
 #include "pipeline/later.hpp"
 #include "pipeline/mock_responder.hpp"
 #include "pipeline/operation_handler.hpp"
@@ -35,8 +37,11 @@ namespace apiserver::pipeline {
 
 class Pipeline final {
  public:
-  // `database` may be null when nothing is stored. `clock` drives the rate limits.
+  // `database` may be null when nothing is stored; `upstreams` when nothing may be forwarded
+  // (it outlives the pipeline: answers given later may still use it). `clock` drives the
+  // rate limits.
   Pipeline(const model::Api& api, store::Database* database,
+           gateway::UpstreamClient* upstreams = nullptr,
            ratelimit::Clock clock = ratelimit::steady_clock());
 
   // Answers `request` in `response`. Runs on the server's threads, concurrently; never throws.
@@ -72,11 +77,13 @@ class Pipeline final {
                                ExtraHeaders& extra);
   // The operation `request` is for (HEAD falls back on GET); null when none matches.
   const model::Operation* operation_for(const http::Request& request) const;
-  // Stored operations are answered from the database, every other one by the mock responder.
+  // Forwarded operations are answered by their upstream, stored ones from the database, every
+  // other one by the mock responder.
   const OperationHandler& handler_for(const model::Operation& op) const;
 
   const model::Api& api_;
   std::unique_ptr<StoredOperations> stored_;  // null without a database
+  ForwardedOperations forwarded_;
   MockResponder mock_;
   ratelimit::RateLimiter limiter_;
 };

@@ -1,0 +1,259 @@
+// One thread drives every upstream exchange through a curl multi handle (see upstream_client.hpp).
+#include "gateway/upstream_client.hpp"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace apiserver::gateway {
+namespace {
+
+void global_init() {
+  // curl_global_init is not thread-safe in every libcurl Debian ships: once, before any use.
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (!initialised) throw std::runtime_error("libcurl could not be initialised");
+}
+
+UpstreamReply::Failure failure_of(CURLcode code) {
+  switch (code) {
+    case CURLE_OK:
+      return UpstreamReply::Failure::kNone;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return UpstreamReply::Failure::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return UpstreamReply::Failure::kTimeout;
+    default:
+      return UpstreamReply::Failure::kBroken;
+  }
+}
+
+}  // namespace
+
+struct UpstreamClient::Multi {
+  CURLM* handle = curl_multi_init();
+  ~Multi() { curl_multi_cleanup(handle); }
+};
+
+// One exchange: the request, what has arrived of the answer, and who waits for it.
+struct UpstreamClient::Exchange {
+  UpstreamRequest request;
+  UpstreamDone done;
+  UpstreamReply reply;
+  size_t max_answer_bytes = 0;
+  bool too_large = false;
+  int attempts = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+
+  ~Exchange() {
+    if (easy != nullptr) curl_easy_cleanup(easy);
+    curl_slist_free_all(headers);
+  }
+
+  static size_t on_body(char* data, size_t size, size_t count, void* self) {
+    auto* exchange = static_cast<Exchange*>(self);
+    size_t bytes = size * count;
+    if (exchange->reply.body.size() + bytes > exchange->max_answer_bytes) {
+      exchange->too_large = true;
+      return 0;  // curl ends the exchange with CURLE_WRITE_ERROR
+    }
+    exchange->reply.body.append(data, bytes);
+    return bytes;
+  }
+
+  // Header lines arrive one at a time, the status line of each answer first (a 100 Continue
+  // comes before the final one): only the last answer's fields are kept.
+  static size_t on_header(char* data, size_t size, size_t count, void* self) {
+    auto* exchange = static_cast<Exchange*>(self);
+    size_t bytes = size * count;
+    std::string_view line(data, bytes);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.rfind("HTTP/", 0) == 0) {
+      exchange->reply.headers.clear();
+      return bytes;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return bytes;
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    exchange->reply.headers.emplace_back(std::move(name), std::string(value));
+    return bytes;
+  }
+
+  // Sets up `easy` for the request. The body is sent as given, whatever the method.
+  void prepare() {
+    easy = curl_easy_init();
+    if (easy == nullptr) throw std::runtime_error("curl_easy_init failed");
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
+    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+    // The path goes as the router matched it: curl would otherwise remove dot segments.
+    curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(request.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Exchange::on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Exchange::on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
+    if (request.method == "HEAD") {
+      curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+               request.method == "PATCH") {
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+    }
+    if (request.method != "GET" && request.method != "HEAD" && request.method != "POST")
+      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    for (const std::string& header : request.headers)
+      headers = curl_slist_append(headers, header.c_str());
+    // Nothing curl would add on its own: no Expect (an extra round trip), no default Accept
+    // or Content-Type (the caller's, or none, are forwarded).
+    for (const char* removed : {"Expect:", "Accept:", "Content-Type:"}) {
+      std::string_view name(removed, std::char_traits<char>::length(removed) - 1);
+      bool given = std::any_of(request.headers.begin(), request.headers.end(), [&](auto& h) {
+        return h.size() > name.size() && h[name.size()] == ':' &&
+               std::equal(name.begin(), name.end(), h.begin(), [](char a, char b) {
+                 return std::tolower(static_cast<unsigned char>(a)) ==
+                        std::tolower(static_cast<unsigned char>(b));
+               });
+      });
+      if (!given) headers = curl_slist_append(headers, removed);
+    }
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  }
+};
+
+UpstreamClient::UpstreamClient(size_t max_answer_bytes)
+    : max_answer_bytes_(max_answer_bytes), multi_(std::make_unique<Multi>()) {
+  global_init();
+}
+
+UpstreamClient::~UpstreamClient() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  curl_multi_wakeup(multi_->handle);
+  if (thread_.joinable()) thread_.join();
+  // Exchanges submitted after the thread stopped (or with no thread) get their answer here.
+  for (auto& exchange : submitted_) {
+    exchange->reply.failure = UpstreamReply::Failure::kShutdown;
+    exchange->reply.error = "the server stopped";
+    exchange->done(std::move(exchange->reply));
+  }
+}
+
+void UpstreamClient::send(UpstreamRequest request, UpstreamDone done) {
+  auto exchange = std::make_unique<Exchange>();
+  exchange->request = std::move(request);
+  exchange->done = std::move(done);
+  exchange->max_answer_bytes = max_answer_bytes_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    submitted_.push_back(std::move(exchange));
+    if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
+  }
+  curl_multi_wakeup(multi_->handle);
+}
+
+void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
+  try {
+    ++exchange->attempts;
+    if (exchange->easy == nullptr) exchange->prepare();
+    CURLMcode code = curl_multi_add_handle(multi_->handle, exchange->easy);
+    if (code != CURLM_OK) throw std::runtime_error(curl_multi_strerror(code));
+    running_.insert(exchange.release());  // owned there until finished()
+  } catch (const std::exception& e) {
+    exchange->reply.failure = UpstreamReply::Failure::kBroken;
+    exchange->reply.error = e.what();
+    exchange->done(std::move(exchange->reply));
+  }
+}
+
+void UpstreamClient::finished(Exchange* raw, int result) {
+  curl_multi_remove_handle(multi_->handle, raw->easy);
+  running_.erase(raw);
+  std::unique_ptr<Exchange> exchange(raw);
+  auto code = static_cast<CURLcode>(result);
+  UpstreamReply& reply = exchange->reply;
+  reply.failure = failure_of(code);
+  if (reply.failure == UpstreamReply::Failure::kConnect &&
+      exchange->request.retry_on_connect_failure && exchange->attempts < 2) {
+    reply = UpstreamReply();
+    start(std::move(exchange));
+    return;
+  }
+  if (exchange->too_large) {
+    reply.error = "the answer is larger than " + std::to_string(max_answer_bytes_) + " bytes";
+  } else if (reply.failure != UpstreamReply::Failure::kNone) {
+    reply.error = curl_easy_strerror(code);
+  }
+  long status = 0;
+  curl_easy_getinfo(exchange->easy, CURLINFO_RESPONSE_CODE, &status);
+  reply.status = static_cast<int>(status);
+  if (reply.failure == UpstreamReply::Failure::kNone && (status < 100 || status > 999)) {
+    reply.failure = UpstreamReply::Failure::kBroken;
+    reply.error = "the answer has no valid status";
+  }
+  reply.duration = std::chrono::steady_clock::now() - exchange->started;
+  exchange->done(std::move(reply));
+}
+
+void UpstreamClient::run() {
+  for (;;) {
+    std::vector<std::unique_ptr<Exchange>> arrived;
+    bool stopping = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      arrived.swap(submitted_);
+      stopping = stopping_;
+    }
+    if (stopping) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      submitted_.swap(arrived);  // answered by the destructor, with those still running
+      break;
+    }
+    for (auto& exchange : arrived) start(std::move(exchange));
+    int running = 0;
+    curl_multi_perform(multi_->handle, &running);
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_->handle, &left)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      Exchange* exchange = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &exchange);
+      CURLcode result = message->data.result;
+      try {
+        finished(exchange, result);
+      } catch (const std::exception& e) {
+        spdlog::error("forwarding: an upstream answer could not be delivered: {}", e.what());
+      }
+    }
+    curl_multi_poll(multi_->handle, nullptr, 0, 1000, nullptr);
+  }
+  // Stopping: the exchanges under way end unanswered by their upstream.
+  for (Exchange* raw : running_) {
+    std::unique_ptr<Exchange> exchange(raw);
+    curl_multi_remove_handle(multi_->handle, exchange->easy);
+    exchange->reply = UpstreamReply();
+    exchange->reply.failure = UpstreamReply::Failure::kShutdown;
+    exchange->reply.error = "the server stopped";
+    exchange->done(std::move(exchange->reply));
+  }
+  running_.clear();
+}
+
+}  // namespace apiserver::gateway

@@ -1,0 +1,66 @@
+// Forwarded operations (see forwarded_operations.hpp).
+#include "pipeline/forwarded_operations.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+#include "pipeline/forwarding.hpp"
+#include "ratelimit/client_address.hpp"
+
+namespace apiserver::pipeline {
+
+ForwardedOperations::ForwardedOperations(const model::Api& api, gateway::UpstreamClient* client)
+    : api_(api), client_(client) {
+  for (const model::Operation* op : api.operations) {
+    if (op->forwarding && !in_flight_.count(op->forwarding->upstream.get()))
+      in_flight_.emplace(op->forwarding->upstream.get(), std::make_unique<std::atomic<int>>(0));
+  }
+}
+
+std::optional<Problem> ForwardedOperations::answer(const Call& call,
+                                                   http::Response& response) const {
+  const model::Forwarding& forwarding = *call.operation.forwarding;
+  const model::Upstream& upstream = *forwarding.upstream;
+  if (has_dot_segment(call.request.path))
+    return Problem::make(ProblemCode::kBadRequest,
+                         "a forwarded request's path cannot hold '.' or '..' segments");
+  if (client_ == nullptr)
+    return Problem::make(ProblemCode::kBadGateway, "forwarding is not available here");
+  std::atomic<int>& in_flight = *in_flight_.at(&upstream);
+  if (in_flight.fetch_add(1) >= upstream.max_in_flight) {
+    in_flight.fetch_sub(1);
+    return Problem::make(ProblemCode::kServiceUnavailable,
+                         "the upstream has " + std::to_string(upstream.max_in_flight) +
+                             " requests in flight, its most")
+        .with_header("Retry-After", "1");
+  }
+  gateway::UpstreamRequest request =
+      upstream_request(forwarding, call.request, call.identity,
+                       ratelimit::client_address(call.request, api_.trusted_proxies));
+
+  std::shared_ptr<Later> later = call.later != nullptr ? call.later->take(response) : nullptr;
+  if (!later) {
+    // Not on an event loop (a tool, a test harness): the answer is awaited here.
+    std::promise<gateway::UpstreamReply> promise;
+    std::future<gateway::UpstreamReply> reply = promise.get_future();
+    client_->send(std::move(request),
+                  [&promise](gateway::UpstreamReply r) { promise.set_value(std::move(r)); });
+    gateway::UpstreamReply got = reply.get();
+    in_flight.fetch_sub(1);
+    return client_answer(got, upstream, response);
+  }
+  auto done = [later, &in_flight, &upstream](gateway::UpstreamReply reply) {
+    in_flight.fetch_sub(1);
+    if (reply.failure != gateway::UpstreamReply::Failure::kNone)
+      spdlog::warn("{} {}: upstream {}: {}", later->request().method, later->request().path,
+                   upstream.url, reply.error);
+    http::Response built;
+    std::optional<Problem> problem = client_answer(reply, upstream, built);
+    later->finish(std::move(problem), std::move(built));
+  };
+  client_->send(std::move(request), std::move(done));
+  return std::nullopt;
+}
+
+}  // namespace apiserver::pipeline

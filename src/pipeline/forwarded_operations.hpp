@@ -1,0 +1,35 @@
+// The handler of every operation with an upstream: once the pipeline has admitted the caller
+// and validated the request, it is sent to the upstream, and the upstream's answer is the
+// answer. The event loop does not wait meanwhile: the answer is given later (answer_later.hpp).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "gateway/upstream_client.hpp"
+#include "http/response.hpp"
+#include "model/model.hpp"
+#include "pipeline/call.hpp"
+#include "pipeline/operation_handler.hpp"
+#include "problem/problem.hpp"
+
+namespace apiserver::pipeline {
+
+class ForwardedOperations final : public OperationHandler {
+ public:
+  // `client` is null where nothing may be forwarded (every forwarded request is then a 502).
+  ForwardedOperations(const model::Api& api, gateway::UpstreamClient* client);
+
+  std::optional<Problem> answer(const Call& call, http::Response& response) const override;
+
+ private:
+  const model::Api& api_;
+  gateway::UpstreamClient* client_;
+  // Requests in flight per upstream, against its max-in-flight. Built once: the map is only
+  // read while requests run.
+  std::map<const model::Upstream*, std::unique_ptr<std::atomic<int>>> in_flight_;
+};
+
+}  // namespace apiserver::pipeline
