@@ -55,6 +55,12 @@ int run(int argc, char** argv) {
                "resources with x-apiserver-seed rows, stored in a temporary database removed at "
                "exit; CORS open to any origin unless the document declares it")
       ->envname("APISERVER_MOCK");
+  app.add_flag("--validate-responses", options.validate_responses,
+               "check every answer, stored and mocked ones too, against the responses its "
+               "operation declares: an answer that breaks them is logged, counted in /metrics "
+               "and flagged with Apiserver-Response-Violations (forwarded answers always are, "
+               "unless the document says otherwise)")
+      ->envname("APISERVER_VALIDATE_RESPONSES");
   app.add_option("--access-log", options.access_log,
                  "json: one JSON line per request on stdout (time, request id, method, route, "
                  "status, duration, bytes, client); off")

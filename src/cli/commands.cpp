@@ -43,11 +43,12 @@ void print_diagnostics(const spec::Diagnostics& diagnostics, std::ostream& out) 
 
 // Loads and compiles `spec`, printing diagnostics; null on errors.
 std::unique_ptr<model::Api> load_api(const std::string& spec, bool quiet_warnings,
-                                     bool mock = false, bool reloading = false) {
+                                     compile::CompileOptions compile_options = {},
+                                     bool reloading = false) {
   spec::Diagnostics diagnostics;
   std::shared_ptr<const spec::Document> document = spec::load_document(spec, diagnostics);
   std::unique_ptr<model::Api> api;
-  if (document) api = compile::compile_api(document, diagnostics, compile::CompileOptions{mock});
+  if (document) api = compile::compile_api(document, diagnostics, compile_options);
   if (!api || !quiet_warnings) print_diagnostics(diagnostics, std::cerr);
   if (!api)
     std::cerr << spec << ": " << diagnostics.error_count() << " error(s); "
@@ -101,7 +102,10 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
                                             const std::shared_ptr<store::KeyCounters>& counters,
                                             bool reloading, int& exit_code) {
   auto generation = std::make_shared<Generation>();
-  generation->api = load_api(options.spec, false, options.mock, reloading);
+  compile::CompileOptions compile_options;
+  compile_options.mock = options.mock;
+  compile_options.validate_responses = options.validate_responses;
+  generation->api = load_api(options.spec, false, compile_options, reloading);
   exit_code = kExitDocument;
   if (!generation->api) return nullptr;
   model::Api& api = *generation->api;

@@ -18,6 +18,9 @@ struct Options {
   std::string log_level = "info";
   std::string log_format = "text";  // of server messages on stderr: text or json
   bool mock = false;  // mocks (seeded resources on a throwaway database), permissive CORS
+  // Every operation's answers checked against its declared responses (reported), where the
+  // document does not say otherwise; without it only forwarded operations' are.
+  bool validate_responses = false;
   std::string access_log = "json";  // json: one line per request on stdout; off
 };
 

@@ -8,6 +8,7 @@
 #include "compile/operation_compiler.hpp"
 #include "compile/rate_limit_compiler.hpp"
 #include "compile/resource_mapper.hpp"
+#include "compile/response_contract_compiler.hpp"
 #include "compile/schema_cache.hpp"
 #include "compile/settings.hpp"
 #include "compile/upstream_compiler.hpp"
@@ -177,6 +178,7 @@ std::unique_ptr<model::Api> compile_api(std::shared_ptr<const Document> document
     }
   }
   compile_upstreams(*document, *api, diagnostics);
+  compile_response_contracts(*document, schemas, *api, options.validate_responses, diagnostics);
   map_resources(*document, schemas, *api, diagnostics, options.mock);
   if (options.mock) unmap_unseeded_resources(*api);
   find_bulk_operations(*document, *api, diagnostics);

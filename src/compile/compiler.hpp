@@ -15,6 +15,9 @@ struct CompileOptions {
   // --mock: resources without x-apiserver-seed rows answer as mocks (realistic data
   // instead of an empty store); seeded ones stay stored, on a throwaway database.
   bool mock = false;
+  // --validate-responses: every operation's answers are checked (reported) unless the document
+  // says otherwise; without it, only forwarded ones.
+  bool validate_responses = false;
 };
 
 std::unique_ptr<model::Api> compile_api(std::shared_ptr<const spec::Document> document,

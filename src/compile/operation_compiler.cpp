@@ -23,8 +23,11 @@ using spec::Diagnostic;
 using spec::Document;
 using spec::NodeRef;
 
-const std::set<std::string> kOperationExtensions = {"x-apiserver-crud", "x-apiserver-error",
-                                                    "x-apiserver-mock", "x-apiserver-rate-limit",
+const std::set<std::string> kOperationExtensions = {"x-apiserver-crud",
+                                                    "x-apiserver-error",
+                                                    "x-apiserver-mock",
+                                                    "x-apiserver-rate-limit",
+                                                    "x-apiserver-response-validation",
                                                     "x-apiserver-upstream"};
 
 void report(spec::Diagnostics& diagnostics, const Document& document, const NodeRef& at,
@@ -316,7 +319,8 @@ model::Operation compile_operation(const Document& document, SchemaCache& schema
       report(diagnostics, document, Document::child(operation_node, key),
              "unknown extension '" + key +
                  "' (operations know: x-apiserver-crud, x-apiserver-error, x-apiserver-mock, "
-                 "x-apiserver-rate-limit, x-apiserver-upstream)");
+                 "x-apiserver-rate-limit, x-apiserver-response-validation, "
+                 "x-apiserver-upstream)");
   }
 
   add_parameters(document, schemas, Document::child(path_item, "parameters"), op.parameters,

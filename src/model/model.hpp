@@ -300,6 +300,29 @@ struct Forwarding {
   std::vector<std::string> credential_cookies;
 };
 
+// What is done with an answer that breaks the responses its operation declares.
+enum class ResponseCheck {
+  kOff,
+  kReport,   // sent as it is, flagged, logged and counted
+  kEnforce,  // replaced: a forwarded answer by a 502, any other by a 500, listing what is wrong
+};
+
+// One declared response, as answers are checked against it.
+struct DeclaredContent {
+  std::string media_type;  // lower-case, without parameters; may be "type/*" or "*/*"
+  bool is_json = false;
+  std::shared_ptr<const validate::CompiledSchema> schema;  // null: any body
+};
+struct DeclaredResponse {
+  std::string declared;                       // "200", "2XX" or "default", as in the document
+  std::vector<DeclaredContent> contents;      // empty: no body
+  std::vector<std::string> required_headers;  // lower-case
+};
+struct ResponseContract {
+  ResponseCheck check = ResponseCheck::kReport;
+  std::vector<DeclaredResponse> responses;
+};
+
 // One scheme of a security requirement, with the scopes it must carry.
 struct RequiredScheme {
   size_t scheme = 0;  // index into auth::Schemes::schemes
@@ -340,6 +363,8 @@ struct Operation {
   std::shared_ptr<const ErrorPlan> errors;
   // Set when the operation is answered by a backend rather than stored or mocked.
   std::optional<Forwarding> forwarding;
+  // How its answers are checked against its declared responses; null: they are not.
+  std::shared_ptr<const ResponseContract> response_contract;
 
   bool stored() const { return resource != nullptr && crud != CrudAction::kNone; }
 };

@@ -54,7 +54,7 @@ std::string Metrics::status_label(size_t slot) {
 }
 
 void Metrics::record(int operation, int status, std::chrono::nanoseconds duration,
-                     bool database_error) {
+                     bool database_error, int response_violations) {
   Series& series = operation >= 0 && static_cast<size_t>(operation) + 1 < series_.size()
                        ? *series_[static_cast<size_t>(operation)]
                        : *series_.back();
@@ -65,6 +65,7 @@ void Metrics::record(int operation, int status, std::chrono::nanoseconds duratio
   series.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
   series.duration_ns.fetch_add(static_cast<uint64_t>(duration.count()), std::memory_order_relaxed);
   if (database_error) database_errors_.fetch_add(1, std::memory_order_relaxed);
+  if (response_violations > 0) series.broken_answers.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::string Metrics::render() const {
@@ -135,6 +136,16 @@ std::string Metrics::render() const {
       "(busy or broken).\n# TYPE apiserver_database_errors_total counter\n"
       "apiserver_database_errors_total " +
       std::to_string(database_errors_.load(std::memory_order_relaxed)) + "\n";
+  out +=
+      "# HELP apiserver_response_violations_total Answers that broke the responses their "
+      "operation declares (response validation), by route template and method.\n"
+      "# TYPE apiserver_response_violations_total counter\n";
+  for (const auto& s : series_) {
+    uint64_t count = s->broken_answers.load(std::memory_order_relaxed);
+    if (count == 0) continue;
+    out += "apiserver_response_violations_total{route=\"" + label(s->route) + "\",method=\"" +
+           label(s->method) + "\"} " + std::to_string(count) + "\n";
+  }
   return out;
 }
 

@@ -20,16 +20,18 @@ class Metrics {
   explicit Metrics(const model::Api& api);
 
   // `operation`: pipeline::Outcome::operation (-1 when no route matched).
-  void record(int operation, int status, std::chrono::nanoseconds duration, bool database_error);
+  // `response_violations`: how the answer broke its declared responses (response validation).
+  void record(int operation, int status, std::chrono::nanoseconds duration, bool database_error,
+              int response_violations = 0);
   void started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
 
   std::string render() const;
 
   // Statuses counted one by one; any other is counted under its class ("2xx", ...).
-  static constexpr std::array<int, 21> kStatuses = {200, 201, 202, 204, 301, 302, 304,
-                                                    400, 401, 403, 404, 405, 406, 408,
-                                                    409, 413, 415, 422, 429, 500, 503};
+  static constexpr std::array<int, 23> kStatuses = {200, 201, 202, 204, 301, 302, 304, 400,
+                                                    401, 403, 404, 405, 406, 408, 409, 413,
+                                                    415, 422, 429, 500, 502, 503, 504};
   static constexpr std::array<double, 12> kBucketsSeconds = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
@@ -41,6 +43,7 @@ class Metrics {
     std::array<std::atomic<uint64_t>, kStatusSlots> by_status{};
     std::array<std::atomic<uint64_t>, kBucketsSeconds.size() + 1> buckets{};  // + +Inf
     std::atomic<uint64_t> duration_ns{0};
+    std::atomic<uint64_t> broken_answers{0};  // answers that broke the declared responses
   };
 
   static size_t status_slot(int status);

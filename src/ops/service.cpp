@@ -160,7 +160,9 @@ void Service::finish(const http::Request& request, http::Response& response,
                      std::chrono::steady_clock::time_point start) {
   response.set_header("X-Request-Id", request_id);
   const auto duration = std::chrono::steady_clock::now() - start;
-  if (!own) metrics_.record(outcome.operation, response.status, duration, outcome.database_error);
+  if (!own)
+    metrics_.record(outcome.operation, response.status, duration, outcome.database_error,
+                    outcome.response_violations);
   if (options_.access_log != nullptr)
     log_access(request, response, outcome.operation, request_id, duration);
 }

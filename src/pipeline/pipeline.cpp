@@ -11,6 +11,7 @@
 #include "pipeline/cors.hpp"
 #include "pipeline/declared_error_shaper.hpp"
 #include "pipeline/parameters.hpp"
+#include "pipeline/response_check.hpp"
 
 namespace apiserver::pipeline {
 
@@ -84,17 +85,44 @@ Outcome Pipeline::handle(const http::Request& request, http::Response& response,
 
 void Pipeline::finish(const std::optional<Problem>& problem, const http::Request& request,
                       const ExtraHeaders& extra, Outcome& outcome, http::Response& response) const {
-  if (problem) {
-    const model::Operation* op = nullptr;
-    if (outcome.operation >= 0) {
-      op = api_.operations[static_cast<size_t>(outcome.operation)];
-      outcome.database_error = handler_for(*op).database_failed(*problem);
-    }
-    respond_with_problem(*problem, request, op, response);
+  const model::Operation* op =
+      outcome.operation >= 0 ? api_.operations[static_cast<size_t>(outcome.operation)] : nullptr;
+  std::optional<Problem> broken;
+  if (!problem && op != nullptr && op->response_contract)
+    broken = check_answer(*op, request, outcome, response);
+  if (const std::optional<Problem>& answer = broken ? broken : problem) {
+    if (op != nullptr) outcome.database_error = handler_for(*op).database_failed(*answer);
+    respond_with_problem(*answer, request, op, response);
   }
   for (const auto& [name, value] : extra) response.add_header(name, value);
   if (api_.settings.cors.enabled && !is_preflight(request))
     add_cors_headers(api_.settings.cors, request, response);
+}
+
+std::optional<Problem> Pipeline::check_answer(const model::Operation& op,
+                                              const http::Request& request, Outcome& outcome,
+                                              http::Response& response) const {
+  const model::ResponseContract& contract = *op.response_contract;
+  std::vector<FieldError> violations =
+      response_violations(contract, response, request.method == "HEAD");
+  if (violations.empty()) return std::nullopt;
+  outcome.response_violations = static_cast<int>(violations.size());
+  spdlog::warn("{} {}: the {} answer {} breaks the document: {}", request.method, request.path,
+               op.forwarding ? "upstream's" : "server's", response.status,
+               describe_violations(violations));
+  if (contract.check == model::ResponseCheck::kReport) {
+    response.set_header("Apiserver-Response-Violations", std::to_string(violations.size()));
+    return std::nullopt;
+  }
+  response.status = 200;
+  response.content_type.clear();
+  response.headers.clear();
+  response.body.clear();
+  if (!op.forwarding) return Problem::make(ProblemCode::kInternal, "");
+  Problem problem =
+      Problem::make(ProblemCode::kBadGateway, "the upstream's answer breaks the document");
+  problem.errors = std::move(violations);
+  return problem;
 }
 
 const model::Operation* Pipeline::operation_for(const http::Request& request) const {

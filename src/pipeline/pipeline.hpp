@@ -70,6 +70,10 @@ class Pipeline final {
   // carries.
   void finish(const std::optional<Problem>& problem, const http::Request& request,
               const ExtraHeaders& extra, Outcome& outcome, http::Response& response) const;
+  // Response validation of the answer the handler gave: the problem it is replaced with
+  // (enforce), or none (kept, flagged when it breaks the document).
+  std::optional<Problem> check_answer(const model::Operation& op, const http::Request& request,
+                                      Outcome& outcome, http::Response& response) const;
   // Rate limits and authentication: the problem that ends the request, if any; `identity` is
   // the caller authenticated.
   std::optional<Problem> admit(const http::Request& request, const model::Operation& op,

@@ -82,6 +82,8 @@ const char* to_string(ErrorSource source) {
       return "header";
     case ErrorSource::kCookie:
       return "cookie";
+    case ErrorSource::kResponse:
+      return "response";
   }
   return "body";
 }

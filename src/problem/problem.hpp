@@ -15,7 +15,9 @@
 namespace apiserver {
 
 // Where a field error was found: the request part it belongs to.
-enum class ErrorSource { kBody, kPath, kQuery, kHeader, kCookie };
+// Where an error is: in the request (body, parameters), or in an answer that breaks the
+// document (response validation: its status, content type, headers or body).
+enum class ErrorSource { kBody, kPath, kQuery, kHeader, kCookie, kResponse };
 
 const char* to_string(ErrorSource source);
 

@@ -66,7 +66,31 @@ paths:
   /status/{code}:
     get:
       parameters: [{name: code, in: path, required: true, schema: {type: integer}}]
-      responses: {"200": {description: The status asked for}}
+      responses:
+        "200": {description: The status asked for, content: {application/json: {schema: {type: object}}}}
+        "204": {description: Nothing}
+  /checked/status/{code}:
+    x-apiserver-upstream: {url: "${ECHO_URL}", strip-prefix: /checked}
+    x-apiserver-response-validation: enforce
+    get:
+      parameters: [{name: code, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "204": {description: Nothing}
+        2XX:
+          description: The status asked for
+          content:
+            application/json:
+              schema: {type: object, required: [status], properties: {status: {type: integer, maximum: 200}}}
+        "404":
+          description: Not there
+          headers: {X-Upstream: {required: true, schema: {type: string}}}
+          content: {application/json: {schema: {type: object}}}
+  /checked/text:
+    x-apiserver-upstream: {url: "${ECHO_URL}", strip-prefix: /checked}
+    x-apiserver-response-validation: enforce
+    get:
+      responses:
+        "200": {description: Words, content: {application/json: {schema: {type: string}}}}
   /down:
     get:
       x-apiserver-upstream: {url: "${DOWN_URL}", connect-timeout: 1s}
@@ -177,13 +201,43 @@ TEST_F(GatewayForwardingTest, PassesTheCallersIdentityAndKeepsItsCredentials) {
   EXPECT_EQ(passed.json()["headers"]["x-api-key"], "secret-alice-0001");
 }
 
-TEST_F(GatewayForwardingTest, PassesTheUpstreamsStatusAndBodyAsTheyAre) {
+TEST_F(GatewayForwardingTest, ReportsAnAnswerThatBreaksTheDocumentAndPassesItOn) {
+  HttpResponse fine = client_.get("/status/200");
+  EXPECT_EQ(fine.status, 200);
+  EXPECT_FALSE(fine.header("apiserver-response-violations"));
   HttpResponse teapot = client_.get("/status/418");
-  EXPECT_EQ(teapot.status, 418);
+  EXPECT_EQ(teapot.status, 418) << "report, the default: passed on as it is";
   EXPECT_EQ(teapot.json()["status"], 418);
-  HttpResponse empty = client_.get("/status/204");
-  EXPECT_EQ(empty.status, 204);
-  EXPECT_EQ(empty.body, "");
+  EXPECT_EQ(teapot.header("apiserver-response-violations"), "1");
+  EXPECT_TRUE(server_.wait_for_log(
+      "GET /status/418: the upstream's answer 418 breaks the document: status: 418 is not "
+      "declared"));
+  HttpResponse metrics = client_.get("/metrics");
+  EXPECT_NE(metrics.body.find("apiserver_response_violations_total{route=\"/status/{code}\","
+                              "method=\"GET\"} 1"),
+            std::string::npos)
+      << metrics.body;
+}
+
+TEST_F(GatewayForwardingTest, EnforcesTheDeclaredResponsesWhereDeclared) {
+  HttpResponse ok = client_.get("/checked/status/200");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(client_.get("/checked/status/204").status, 204);
+  HttpResponse undeclared = client_.get("/checked/status/500");
+  ASSERT_EQ(undeclared.status, 502) << undeclared.body;
+  EXPECT_EQ(undeclared.header("content-type"), "application/problem+json");
+  const json expected_status = {
+      {"in", "response"}, {"name", "status"}, {"pointer", ""}, {"detail", "500 is not declared"}};
+  EXPECT_EQ(undeclared.json()["errors"], json::array({expected_status}));
+  HttpResponse schema = client_.get("/checked/status/202");
+  ASSERT_EQ(schema.status, 502) << schema.body;
+  EXPECT_EQ(schema.json()["errors"][0]["pointer"], "/status") << schema.body;
+  HttpResponse no_header = client_.get("/checked/status/404");
+  ASSERT_EQ(no_header.status, 502) << no_header.body;
+  EXPECT_EQ(no_header.json()["errors"][0]["name"], "x-upstream") << no_header.body;
+  HttpResponse text = client_.get("/checked/text");
+  ASSERT_EQ(text.status, 502) << text.body;
+  EXPECT_EQ(text.json()["errors"][0]["name"], "content-type") << text.body;
 }
 
 TEST_F(GatewayForwardingTest, AnUpstreamThatIsDownIsA502) {
@@ -252,6 +306,46 @@ TEST_F(GatewayForwardingTest, APathWithDotSegmentsIsNotForwarded) {
     HttpResponse r = client_.get(path, {{"X-Api-Key", "secret-alice-0001"}});
     EXPECT_EQ(r.status, 400) << path << ": " << r.body;
   }
+}
+
+TEST(ResponseValidation, ChecksStoredAnswersWithValidateResponses) {
+  TempDir dir;
+  const std::string spec = write_file(dir, "drift.yaml", R"(openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /notes:
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
+      responses:
+        "201": {description: Stored, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
+  /notes/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+    get:
+      responses:
+        "200":
+          description: One, with the audit trail the server never sends
+          headers: {X-Audit: {required: true, schema: {type: string}}}
+          content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}
+components:
+  schemas:
+    Note:
+      type: object
+      properties: {id: {type: integer, readOnly: true}, text: {type: string}}
+)");
+  ServerProcess checked({spec, "--validate-responses", "--db", dir.file("checked.db")});
+  HttpClient client(checked.port());
+  HttpResponse created = client.post_json("/notes", {{"text", "a"}});
+  EXPECT_EQ(created.status, 201);
+  EXPECT_FALSE(created.header("apiserver-response-violations")) << "201 keeps the document";
+  HttpResponse r = client.get("/notes/1");
+  EXPECT_EQ(r.status, 200) << "reported, not refused";
+  EXPECT_EQ(r.header("apiserver-response-violations"), "1");
+  EXPECT_TRUE(checked.wait_for_log(
+      "GET /notes/1: the server's answer 200 breaks the document: x-audit: is required"));
+  ServerProcess unchecked({spec, "--db", dir.file("unchecked.db")});
+  HttpClient other(unchecked.port());
+  EXPECT_EQ(other.post_json("/notes", {{"text", "a"}}).status, 201);
+  EXPECT_FALSE(other.get("/notes/1").header("apiserver-response-violations"));
 }
 
 TEST(GatewayDocument, AnUpstreamThatCannotBeUsedStopsStartUpWithItsPlace) {

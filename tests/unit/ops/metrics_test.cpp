@@ -84,7 +84,21 @@ TEST_F(MetricsTest, RendersOnlyTheHeadersAndZeroCountersBeforeAnyRequest) {
             "# HELP apiserver_database_errors_total Stored operations the database failed "
             "(busy or broken).\n"
             "# TYPE apiserver_database_errors_total counter\n"
-            "apiserver_database_errors_total 0\n");
+            "apiserver_database_errors_total 0\n"
+            "# HELP apiserver_response_violations_total Answers that broke the responses their "
+            "operation declares (response validation), by route template and method.\n"
+            "# TYPE apiserver_response_violations_total counter\n");
+}
+
+TEST_F(MetricsTest, CountsAnswersThatBrokeTheDocumentByRoute) {
+  Metrics metrics(*compiled_.api);
+  metrics.record(get_, 200, milliseconds(1), false, 2);
+  metrics.record(get_, 200, milliseconds(1), false, 0);
+  metrics.record(get_, 418, milliseconds(1), false, 1);
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find("apiserver_response_violations_total{route=\"/things\",method=\"GET\"} 2\n"),
+            std::string::npos)
+      << text;
 }
 
 struct StatusRow {
