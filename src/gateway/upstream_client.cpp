@@ -31,6 +31,9 @@ UpstreamReply::Failure failure_of(CURLcode code) {
   }
 }
 
+// Handles kept for reuse between exchanges: about the most exchanges in flight at once.
+constexpr size_t kMaxIdleHandles = 512;
+
 }  // namespace
 
 struct UpstreamClient::Multi {
@@ -90,13 +93,18 @@ struct UpstreamClient::Exchange {
     return bytes;
   }
 
-  // Sets up `easy` for the request. The body is sent as given, whatever the method.
-  void prepare() {
-    easy = curl_easy_init();
+  // Sets up `easy` for the request, on `reused` (a handle an earlier exchange left, reset)
+  // when there is one. The body is sent as given, whatever the method.
+  void prepare(CURL* reused) {
+    if (reused != nullptr) curl_easy_reset(reused);
+    easy = reused != nullptr ? reused : curl_easy_init();
     if (easy == nullptr) throw std::runtime_error("curl_easy_init failed");
     curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    // The upstream is called directly: http_proxy and its kin in the environment are not read
+    // (they would reroute every forwarded request, and cost a lookup each).
+    curl_easy_setopt(easy, CURLOPT_PROXY, "");
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     // The path goes as the router matched it: curl would otherwise remove dot segments.
@@ -162,18 +170,28 @@ void UpstreamClient::send(UpstreamRequest request, UpstreamDone done) {
   exchange->request = std::move(request);
   exchange->done = std::move(done);
   exchange->max_answer_bytes = max_answer_bytes_;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // The thread takes every submitted exchange when it wakes: one wake-up for them all.
+    wake = submitted_.empty();
     submitted_.push_back(std::move(exchange));
     if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
   }
-  curl_multi_wakeup(multi_->handle);
+  if (wake) curl_multi_wakeup(multi_->handle);
 }
 
 void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
   try {
     ++exchange->attempts;
-    if (exchange->easy == nullptr) exchange->prepare();
+    if (exchange->easy == nullptr) {
+      CURL* reused = nullptr;
+      if (!idle_handles_.empty()) {
+        reused = idle_handles_.back();
+        idle_handles_.pop_back();
+      }
+      exchange->prepare(reused);
+    }
     CURLMcode code = curl_multi_add_handle(multi_->handle, exchange->easy);
     if (code != CURLM_OK) throw std::runtime_error(curl_multi_strerror(code));
     running_.insert(exchange.release());  // owned there until finished()
@@ -205,6 +223,11 @@ void UpstreamClient::finished(Exchange* raw, int result) {
   long status = 0;
   curl_easy_getinfo(exchange->easy, CURLINFO_RESPONSE_CODE, &status);
   reply.status = static_cast<int>(status);
+  // The handle keeps its buffers and caches for the next exchange.
+  if (idle_handles_.size() < kMaxIdleHandles) {
+    idle_handles_.push_back(exchange->easy);
+    exchange->easy = nullptr;
+  }
   if (reply.failure == UpstreamReply::Failure::kNone && (status < 100 || status > 999)) {
     reply.failure = UpstreamReply::Failure::kBroken;
     reply.error = "the answer has no valid status";
@@ -254,6 +277,8 @@ void UpstreamClient::run() {
     exchange->done(std::move(exchange->reply));
   }
   running_.clear();
+  for (CURL* easy : idle_handles_) curl_easy_cleanup(easy);
+  idle_handles_.clear();
 }
 
 }  // namespace apiserver::gateway

@@ -77,6 +77,7 @@ class UpstreamClient {
   bool stopping_ = false;                             // guarded by mutex_
   std::thread thread_;                                // started by the first send()
   std::unordered_set<Exchange*> running_;             // the thread's own: in the multi handle
+  std::vector<void*> idle_handles_;                   // the thread's own: CURL* to reuse
 };
 
 }  // namespace apiserver::gateway
