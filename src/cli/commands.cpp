@@ -299,15 +299,19 @@ int validate_document(const std::string& spec) {
   }
   size_t operations = 0;
   size_t stored = 0;
+  size_t forwarded = 0;
   for (const auto& item : api->paths) {
     for (const auto& op : item.operations) {
       ++operations;
       if (op.stored()) ++stored;
+      if (op.forwarding) ++forwarded;
     }
   }
   std::cout << spec << ": OK, OpenAPI " << document->openapi_version() << ", " << operations
             << " operation(s), " << stored << " stored on " << api->resources.size()
-            << " table(s), " << warnings << " warning(s)\n";
+            << " table(s), ";
+  if (forwarded > 0) std::cout << forwarded << " forwarded, ";
+  std::cout << warnings << " warning(s)\n";
   return 0;
 }
 

@@ -50,6 +50,14 @@ std::string declared_types(const model::DeclaredResponse& response) {
   return out;
 }
 
+// A body sent compressed (Content-Encoding) is passed on as it is, and not read here.
+bool is_encoded(const http::Response& response) {
+  for (const auto& [name, value] : response.headers)
+    if (text::ascii_lower(name) == "content-encoding" && text::ascii_lower(value) != "identity")
+      return true;
+  return false;
+}
+
 bool has_header(const http::Response& response, const std::string& lower_name) {
   if (lower_name == "content-type") return !response.content_type.empty();
   for (const auto& [name, value] : response.headers)
@@ -89,7 +97,7 @@ std::vector<FieldError> response_violations(const model::ResponseContract& contr
                                                 " (declared: " + declared_types(*declared) + ")"));
     return out;
   }
-  if (!content->is_json || !content->schema) return out;
+  if (!content->is_json || !content->schema || is_encoded(response)) return out;
   nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_discarded()) {
     out.push_back(violation("content-type", "the body is not the JSON its media type says"));

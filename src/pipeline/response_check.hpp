@@ -1,7 +1,8 @@
 // Response validation: whether an answer is one its operation declares. The status must be
 // declared (exactly, by its class such as 2XX, or by `default`); a body must have a declared
 // media type, and a JSON one must be JSON that its schema accepts; the headers the response
-// marks required must be there; a response declared without content has no body.
+// marks required must be there; a response declared without content has no body. A body with
+// a Content-Encoding (gzip) is not read.
 #pragma once
 
 #include <string>

@@ -85,6 +85,14 @@ paths:
           description: Not there
           headers: {X-Upstream: {required: true, schema: {type: string}}}
           content: {application/json: {schema: {type: object}}}
+  /checked/gzip:
+    x-apiserver-upstream: {url: "${ECHO_URL}", strip-prefix: /checked}
+    x-apiserver-response-validation: enforce
+    get:
+      responses:
+        "200":
+          description: Compressed
+          content: {application/json: {schema: {type: object, properties: {status: {type: integer, maximum: 200}}}}}
   /checked/text:
     x-apiserver-upstream: {url: "${ECHO_URL}", strip-prefix: /checked}
     x-apiserver-response-validation: enforce
@@ -235,6 +243,9 @@ TEST_F(GatewayForwardingTest, EnforcesTheDeclaredResponsesWhereDeclared) {
   HttpResponse no_header = client_.get("/checked/status/404");
   ASSERT_EQ(no_header.status, 502) << no_header.body;
   EXPECT_EQ(no_header.json()["errors"][0]["name"], "x-upstream") << no_header.body;
+  HttpResponse compressed = client_.get("/checked/gzip", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(compressed.status, 200) << "a compressed body is passed on unread";
+  EXPECT_EQ(compressed.header("content-encoding"), "gzip");
   HttpResponse text = client_.get("/checked/text");
   ASSERT_EQ(text.status, 502) << text.body;
   EXPECT_EQ(text.json()["errors"][0]["name"], "content-type") << text.body;

@@ -6,6 +6,7 @@ asked, and answers what the document does not declare when asked.
 """
 import argparse
 import asyncio
+import gzip
 import socket
 
 import uvicorn
@@ -43,6 +44,12 @@ async def status(code: int):
     return JSONResponse({"status": code}, status_code=code)
 
 
+@app.get("/gzip")
+async def compressed():
+    return Response(gzip.compress(b'{"status": 999}'), media_type="application/json",
+                    headers={"Content-Encoding": "gzip"})
+
+
 @app.get("/text")
 async def text():
     return PlainTextResponse("plain words")
@@ -56,6 +63,7 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
+    sock.listen(1024)  # before the line below: a client that reads it may connect at once
     print(f"listening on http://{args.host}:{sock.getsockname()[1]}", flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
