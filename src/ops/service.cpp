@@ -131,6 +131,7 @@ class Service::Finish final : public pipeline::ServiceFinish {
       service->finish(request, response, outcome, false, request_id, start);
     };
   }
+  const std::string& request_id() const override { return request_id_; }
 
  private:
   Service& service_;

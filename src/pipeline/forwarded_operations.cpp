@@ -37,7 +37,8 @@ std::optional<Problem> ForwardedOperations::answer(const Call& call,
   }
   gateway::UpstreamRequest request =
       upstream_request(forwarding, call.request, call.identity,
-                       ratelimit::client_address(call.request, api_.trusted_proxies));
+                       ratelimit::client_address(call.request, api_.trusted_proxies),
+                       call.later != nullptr ? call.later->request_id() : nullptr);
 
   std::shared_ptr<Later> later = call.later != nullptr ? call.later->take(response) : nullptr;
   if (!later) {

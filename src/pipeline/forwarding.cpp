@@ -113,7 +113,8 @@ bool has_dot_segment(std::string_view path) {
 gateway::UpstreamRequest upstream_request(const model::Forwarding& forwarding,
                                           const http::Request& request,
                                           const model::Identity& identity,
-                                          const std::string& client) {
+                                          const std::string& client,
+                                          const std::string* request_id) {
   const model::Upstream& upstream = *forwarding.upstream;
   gateway::UpstreamRequest out;
   out.method = request.method;
@@ -141,6 +142,7 @@ gateway::UpstreamRequest upstream_request(const model::Forwarding& forwarding,
   for (const auto& [name, value] : request.headers) {
     if (listed(name, kHopByHop) || listed(name, options) || listed(name, kRewritten)) continue;
     if (!upstream.identity_header.empty() && name == upstream.identity_header) continue;
+    if (request_id != nullptr && name == "x-request-id") continue;
     if (!upstream.pass_credentials) {
       if (listed(name, forwarding.credential_headers)) continue;
       if (name == "cookie" && !forwarding.credential_cookies.empty()) {
@@ -160,6 +162,7 @@ gateway::UpstreamRequest upstream_request(const model::Forwarding& forwarding,
     forwarded += ";host=\"" + *host + "\"";
   }
   out.headers.push_back("forwarded: " + forwarded);
+  if (request_id != nullptr) out.headers.push_back("x-request-id: " + *request_id);
   if (!upstream.identity_header.empty() && identity.authenticated &&
       is_plain_field_value(identity.subject))
     out.headers.push_back(upstream.identity_header + ": " + identity.subject);

@@ -20,11 +20,12 @@ namespace apiserver::pipeline {
 // query and body; its end-to-end header fields less the credentials the operation's schemes
 // read (unless the upstream passes them) and less any the client wrote in the identity header;
 // X-Forwarded-For, -Host, -Proto and Forwarded naming `client` (the client address, as the
-// trusted proxies give it); the caller's subject in the identity header.
+// trusted proxies give it); the caller's subject in the identity header; `request_id` (null:
+// none) in X-Request-Id, so that both sides log one id.
 gateway::UpstreamRequest upstream_request(const model::Forwarding& forwarding,
                                           const http::Request& request,
                                           const model::Identity& identity,
-                                          const std::string& client);
+                                          const std::string& client, const std::string* request_id);
 
 // Fills `response` from the upstream's answer: its status, end-to-end fields and body. A
 // failure is returned as the problem to answer with (502, 504), `response` untouched.

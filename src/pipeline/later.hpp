@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "http/answer_later.hpp"
 #include "pipeline/outcome.hpp"
@@ -46,6 +47,8 @@ class ServiceFinish {
  public:
   virtual ~ServiceFinish() = default;
   virtual FinishStep step() const = 0;
+  // The id the answer will carry in X-Request-Id (passed on to upstreams).
+  virtual const std::string& request_id() const = 0;
 };
 
 // How a handler takes the answer of its request to give later; lent through Call.
@@ -54,6 +57,8 @@ class LaterSource {
   virtual ~LaterSource() = default;
   // Null when the answer must be given now (the request is not handled on an event loop).
   virtual std::shared_ptr<Later> take(http::Response& response) const = 0;
+  // The request's id (X-Request-Id), when a service gives it one; else null.
+  virtual const std::string* request_id() const = 0;
 };
 
 }  // namespace apiserver::pipeline

@@ -56,6 +56,9 @@ class Pipeline::Lender final : public LaterSource {
     return std::make_shared<Later>(std::move(slot), std::move(finish),
                                    service_ != nullptr ? service_->step() : FinishStep());
   }
+  const std::string* request_id() const override {
+    return service_ != nullptr ? &service_->request_id() : nullptr;
+  }
 
  private:
   const Pipeline& pipeline_;

@@ -176,7 +176,8 @@ TEST_F(GatewayForwardingTest, ForwardsMethodPathQueryBodyAndEndToEndFields) {
   EXPECT_FALSE(r.header("x-secret-hop")) << "the upstream named it in its Connection field";
   EXPECT_EQ(r.header("content-type"), "application/json");
   EXPECT_EQ(r.header_values("date").size(), 1u);
-  EXPECT_TRUE(r.header("x-request-id")) << "the answer is finished like any other";
+  ASSERT_TRUE(r.header("x-request-id")) << "the answer is finished like any other";
+  EXPECT_EQ(headers["x-request-id"], *r.header("x-request-id")) << "one id on both sides";
 }
 
 TEST_F(GatewayForwardingTest, RefusesAnInvalidRequestBeforeForwardingIt) {
