@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -59,7 +60,7 @@ paths:
       security: [{key: []}]
       responses: {"200": {description: What reached the upstream}}
   /slow:
-    x-apiserver-upstream: {url: "${ECHO_URL}", timeout: 400ms, max-in-flight: 1}
+    x-apiserver-upstream: {url: "${ECHO_URL}", timeout: 800ms, max-in-flight: 1}
     get:
       parameters: [{name: ms, in: query, required: true, schema: {type: integer, maximum: 5000}}]
       responses: {"200": {description: Slept}}
@@ -274,6 +275,29 @@ TEST_F(GatewayForwardingTest, AnUpstreamTooSlowIsA504AndTheLoopKeepsAnswering) {
   EXPECT_EQ(r.status, 504) << r.body;
   EXPECT_EQ(r.json()["type"], "urn:apiserver:problem:gateway-timeout");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+TEST_F(GatewayForwardingTest, AnAnswerOnItsWayOutlivesAReloadAndIsGivenBeforeAStop) {
+  auto during_reload = std::async(std::launch::async, [&] {
+    HttpClient other(server_.port());
+    return other.get("/slow?ms=300");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(::kill(server_.pid(), SIGHUP), 0);
+  ASSERT_TRUE(server_.wait_for_log("reloaded"));
+  HttpResponse reloaded = during_reload.get();
+  EXPECT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_EQ(reloaded.json()["slept"], 300);
+
+  auto during_stop = std::async(std::launch::async, [&] {
+    HttpClient other(server_.port());
+    return other.get("/slow?ms=300");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(::kill(server_.pid(), SIGTERM), 0);
+  HttpResponse stopped = during_stop.get();
+  EXPECT_EQ(stopped.status, 200) << "answered before the server exits: " << stopped.body;
+  EXPECT_EQ(server_.wait_for_exit(std::chrono::seconds(10)), 0);
 }
 
 TEST_F(GatewayForwardingTest, MoreRequestsInFlightThanTheUpstreamTakesAre503) {
