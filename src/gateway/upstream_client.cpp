@@ -43,6 +43,7 @@ struct UpstreamClient::Multi {
 
 // One exchange: the request, what has arrived of the answer, and who waits for it.
 struct UpstreamClient::Exchange {
+  uint64_t id = 0;
   UpstreamRequest request;
   UpstreamDone done;
   UpstreamReply reply;
@@ -165,20 +166,48 @@ UpstreamClient::~UpstreamClient() {
   }
 }
 
-void UpstreamClient::send(UpstreamRequest request, UpstreamDone done) {
+uint64_t UpstreamClient::send(UpstreamRequest request, UpstreamDone done) {
   auto exchange = std::make_unique<Exchange>();
   exchange->request = std::move(request);
   exchange->done = std::move(done);
   exchange->max_answer_bytes = max_answer_bytes_;
   bool wake = false;
+  uint64_t id = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // The thread takes every submitted exchange when it wakes: one wake-up for them all.
-    wake = submitted_.empty();
+    wake = submitted_.empty() && cancelled_.empty();
+    exchange->id = ++next_id_;
+    id = exchange->id;
     submitted_.push_back(std::move(exchange));
     if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
   }
   if (wake) curl_multi_wakeup(multi_->handle);
+  return id;
+}
+
+void UpstreamClient::cancel(uint64_t id) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake = submitted_.empty() && cancelled_.empty();
+    cancelled_.push_back(id);
+  }
+  if (wake) curl_multi_wakeup(multi_->handle);
+}
+
+void UpstreamClient::end_cancelled(const std::vector<uint64_t>& ids) {
+  for (uint64_t id : ids) {
+    auto it = running_.find(id);
+    if (it == running_.end()) continue;  // done already
+    std::unique_ptr<Exchange> exchange(it->second);
+    running_.erase(it);
+    curl_multi_remove_handle(multi_->handle, exchange->easy);
+    exchange->reply = UpstreamReply();
+    exchange->reply.failure = UpstreamReply::Failure::kCancelled;
+    exchange->reply.error = "the client left";
+    exchange->done(std::move(exchange->reply));
+  }
 }
 
 void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
@@ -194,7 +223,8 @@ void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
     }
     CURLMcode code = curl_multi_add_handle(multi_->handle, exchange->easy);
     if (code != CURLM_OK) throw std::runtime_error(curl_multi_strerror(code));
-    running_.insert(exchange.release());  // owned there until finished()
+    Exchange* raw = exchange.release();  // owned by running_ until it ends
+    running_.emplace(raw->id, raw);
   } catch (const std::exception& e) {
     exchange->reply.failure = UpstreamReply::Failure::kBroken;
     exchange->reply.error = e.what();
@@ -204,7 +234,7 @@ void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
 
 void UpstreamClient::finished(Exchange* raw, int result) {
   curl_multi_remove_handle(multi_->handle, raw->easy);
-  running_.erase(raw);
+  running_.erase(raw->id);
   std::unique_ptr<Exchange> exchange(raw);
   auto code = static_cast<CURLcode>(result);
   UpstreamReply& reply = exchange->reply;
@@ -239,10 +269,12 @@ void UpstreamClient::finished(Exchange* raw, int result) {
 void UpstreamClient::run() {
   for (;;) {
     std::vector<std::unique_ptr<Exchange>> arrived;
+    std::vector<uint64_t> cancelled;
     bool stopping = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       arrived.swap(submitted_);
+      cancelled.swap(cancelled_);
       stopping = stopping_;
     }
     if (stopping) {
@@ -251,6 +283,7 @@ void UpstreamClient::run() {
       break;
     }
     for (auto& exchange : arrived) start(std::move(exchange));
+    end_cancelled(cancelled);
     int running = 0;
     curl_multi_perform(multi_->handle, &running);
     int left = 0;
@@ -268,7 +301,7 @@ void UpstreamClient::run() {
     curl_multi_poll(multi_->handle, nullptr, 0, 1000, nullptr);
   }
   // Stopping: the exchanges under way end unanswered by their upstream.
-  for (Exchange* raw : running_) {
+  for (auto& [id, raw] : running_) {
     std::unique_ptr<Exchange> exchange(raw);
     curl_multi_remove_handle(multi_->handle, exchange->easy);
     exchange->reply = UpstreamReply();

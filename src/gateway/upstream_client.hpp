@@ -6,12 +6,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -32,10 +33,11 @@ struct UpstreamRequest {
 struct UpstreamReply {
   enum class Failure {
     kNone,
-    kConnect,   // no connection (refused, unreachable, name not found): nothing was sent
-    kTimeout,   // connect-timeout or timeout passed
-    kBroken,    // the connection failed mid-way, or the answer is not HTTP or too large
-    kShutdown,  // the server stopped before the answer came
+    kConnect,    // no connection (refused, unreachable, name not found): nothing was sent
+    kTimeout,    // connect-timeout or timeout passed
+    kBroken,     // the connection failed mid-way, or the answer is not HTTP or too large
+    kShutdown,   // the server stopped before the answer came
+    kCancelled,  // cancel(): the client that asked has gone
   };
   Failure failure = Failure::kNone;
   std::string error;  // what failed, for the log
@@ -59,8 +61,11 @@ class UpstreamClient {
 
   // Starts `request`; `done` runs once, on the client's thread, never inside send(). From any
   // thread. The thread starts with the first exchange: a document that forwards nothing costs
-  // nothing.
-  void send(UpstreamRequest request, UpstreamDone done);
+  // nothing. Returns the exchange's number, for cancel().
+  uint64_t send(UpstreamRequest request, UpstreamDone done);
+  // Ends exchange `id` if it is still under way: its connection is closed and `done` runs with
+  // kCancelled. From any thread; nothing happens for an exchange already done.
+  void cancel(uint64_t id);
 
  private:
   struct Exchange;
@@ -69,14 +74,17 @@ class UpstreamClient {
   void run();
   void start(std::unique_ptr<Exchange> exchange);
   void finished(Exchange* exchange, int result);
+  void end_cancelled(const std::vector<uint64_t>& ids);
 
   const size_t max_answer_bytes_;
   std::unique_ptr<Multi> multi_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Exchange>> submitted_;  // guarded by mutex_
+  std::vector<uint64_t> cancelled_;                   // guarded by mutex_
+  uint64_t next_id_ = 0;                              // guarded by mutex_
   bool stopping_ = false;                             // guarded by mutex_
   std::thread thread_;                                // started by the first send()
-  std::unordered_set<Exchange*> running_;             // the thread's own: in the multi handle
+  std::unordered_map<uint64_t, Exchange*> running_;   // the thread's own: in the multi handle
   std::vector<void*> idle_handles_;                   // the thread's own: CURL* to reuse
 };
 

@@ -24,6 +24,9 @@ class LaterAnswer {
   virtual void keep(std::shared_ptr<const void> owner) = 0;
   // Sends the answer: once, from any thread. Dropped when the client has gone.
   virtual void send(Response response) = 0;
+  // Runs `cancel` once if the client goes before the answer is sent (on the event loop's
+  // thread, or now if it has gone already): the work that would answer it may stop.
+  virtual void when_abandoned(std::function<void()> cancel) = 0;
 };
 
 // The event loop a request is handled on, as handle() may use it.

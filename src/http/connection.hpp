@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "http/delayed_writes.hpp"
+#include "http/loop_inbox.hpp"
 #include "http/request_parser.hpp"
 
 namespace Pistache::Tcp {
@@ -62,6 +63,8 @@ struct Connection {
   // Answer slots taken on this connection: an answer that arrives names the slot it fills, so
   // it can never be taken for the answer of a later request.
   uint64_t slots_taken = 0;
+  // The slot of the answer being waited for, told when the connection closes first.
+  std::weak_ptr<ConnectionAnswer> pending;
   // Held by the event loop while it works on this connection, and by a draining server while
   // it decides to close it: a request is then either answered whole or never read.
   std::mutex work;

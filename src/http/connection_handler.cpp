@@ -48,7 +48,11 @@ void ConnectionHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Pee
     std::lock_guard<std::mutex> lock(state_->registry.mutex);
     state_->registry.connections.erase(peer->fd());
   }
-  connections_.erase(peer->fd());
+  auto it = connections_.find(peer->fd());
+  if (it == connections_.end()) return;
+  std::shared_ptr<ConnectionAnswer> pending = it->second->pending.lock();
+  connections_.erase(it);
+  if (pending) pending->abandon();  // the client left before its answer: its work may stop
 }
 
 void ConnectionHandler::onInput(const char* buffer, size_t len,
@@ -216,8 +220,10 @@ std::shared_ptr<LaterAnswer> ConnectionHandler::answer_later() {
   copy.version_minor = request.version_minor;
   copy.headers = request.headers;
   copy.peer_address = request.peer_address;
-  return std::make_shared<ConnectionAnswer>(inbox_, handling_->fd, handling_->id,
-                                            ++handling_->slots_taken, std::move(copy));
+  auto slot = std::make_shared<ConnectionAnswer>(inbox_, handling_->fd, handling_->id,
+                                                 ++handling_->slots_taken, std::move(copy));
+  handling_->pending = slot;
+  return slot;
 }
 
 void ConnectionHandler::after_batch(const void* key, std::function<void()> task) {

@@ -72,4 +72,26 @@ void ConnectionAnswer::send(Response response) {
   inbox_->post({fd_, connection_id_, slot_, std::move(response)});
 }
 
+void ConnectionAnswer::when_abandoned(std::function<void()> cancel) {
+  {
+    std::lock_guard<std::mutex> lock(abandon_mutex_);
+    if (!abandoned_) {
+      on_abandon_ = std::move(cancel);
+      return;
+    }
+  }
+  cancel();
+}
+
+void ConnectionAnswer::abandon() {
+  std::function<void()> cancel;
+  {
+    std::lock_guard<std::mutex> lock(abandon_mutex_);
+    if (abandoned_ || sent_.load()) return;
+    abandoned_ = true;
+    cancel.swap(on_abandon_);
+  }
+  if (cancel) cancel();
+}
+
 }  // namespace apiserver::http

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -60,6 +61,9 @@ class ConnectionAnswer final : public LaterAnswer {
   const Request& request() const override { return request_; }
   void keep(std::shared_ptr<const void> owner) override { kept_.push_back(std::move(owner)); }
   void send(Response response) override;
+  void when_abandoned(std::function<void()> cancel) override;
+  // The loop, when the connection closes with this answer still to come.
+  void abandon();
 
  private:
   std::shared_ptr<LoopInbox> inbox_;
@@ -69,6 +73,9 @@ class ConnectionAnswer final : public LaterAnswer {
   Request request_;
   std::vector<std::shared_ptr<const void>> kept_;
   std::atomic<bool> sent_{false};
+  std::mutex abandon_mutex_;
+  bool abandoned_ = false;            // guarded by abandon_mutex_
+  std::function<void()> on_abandon_;  // guarded by abandon_mutex_
 };
 
 }  // namespace apiserver::http

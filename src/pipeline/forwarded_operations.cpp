@@ -53,14 +53,17 @@ std::optional<Problem> ForwardedOperations::answer(const Call& call,
   }
   auto done = [later, &in_flight, &upstream](gateway::UpstreamReply reply) {
     in_flight.fetch_sub(1);
-    if (reply.failure != gateway::UpstreamReply::Failure::kNone)
+    using Failure = gateway::UpstreamReply::Failure;
+    if (reply.failure != Failure::kNone && reply.failure != Failure::kCancelled)
       spdlog::warn("{} {}: upstream {}: {}", later->request().method, later->request().path,
                    upstream.url, reply.error);
     http::Response built;
     std::optional<Problem> problem = client_answer(reply, upstream, built);
     later->finish(std::move(problem), std::move(built));
   };
-  client_->send(std::move(request), std::move(done));
+  uint64_t exchange = client_->send(std::move(request), std::move(done));
+  // A client that leaves frees the upstream and its place in max-in-flight at once.
+  later->when_abandoned([client = client_, exchange] { client->cancel(exchange); });
   return std::nullopt;
 }
 

@@ -179,6 +179,7 @@ std::optional<Problem> client_answer(gateway::UpstreamReply& reply, const model:
       return Problem::make(
           ProblemCode::kGatewayTimeout,
           "the upstream did not answer within " + std::to_string(upstream.timeout.count()) + " ms");
+    case Failure::kCancelled:  // the client has gone: this answer is dropped
     case Failure::kShutdown:
       return Problem::make(ProblemCode::kServiceUnavailable, "the server is stopping")
           .with_header("Retry-After", "1");

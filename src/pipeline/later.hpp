@@ -32,6 +32,8 @@ class Later {
   const http::Request& request() const { return slot_->request(); }
   // Keeps `owner` alive until the answer is sent.
   void keep(std::shared_ptr<const void> owner) { slot_->keep(std::move(owner)); }
+  // Runs `cancel` once if the client leaves before the answer is sent.
+  void when_abandoned(std::function<void()> cancel) { slot_->when_abandoned(std::move(cancel)); }
   // Finishes and sends the answer: `response`, or `problem` when there is one. Once.
   void finish(std::optional<Problem> problem, http::Response response);
 

@@ -313,6 +313,17 @@ TEST_F(GatewayForwardingTest, MoreRequestsInFlightThanTheUpstreamTakesAre503) {
   EXPECT_EQ(client_.get("/slow?ms=1").status, 200) << "the bound frees as answers come";
 }
 
+TEST_F(GatewayForwardingTest, AClientThatLeavesFreesItsUpstreamAtOnce) {
+  {
+    RawConnection leaving(server_.port());
+    leaving.write("GET /slow?ms=700 HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }  // closed: the forwarded request is cancelled, its place in max-in-flight (1) freed
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  HttpResponse next = client_.get("/slow?ms=1");
+  EXPECT_EQ(next.status, 200) << "not 503: the request that left holds no place; " << next.body;
+}
+
 TEST_F(GatewayForwardingTest, ManyClientsAreEachAnsweredTheirOwn) {
   std::vector<std::future<int>> clients;
   for (int c = 0; c < 8; ++c) {
