@@ -17,11 +17,11 @@ const char* const kKey = "demo-key-0123456789abcdef";
 
 class ModelGatewayExampleTest : public ::testing::Test {
  protected:
-  ServerProcess model_ = ServerProcess::with_binary(
-      "/usr/bin/python3", {source_path("examples/model-server/app.py")});
-  ServerProcess gateway_{{source_path("examples/model-gateway.yaml")},
-                         {{"MODEL_URL", model_.url()},
-                          {"MODEL_API_KEYS", std::string("demo=") + kKey}}};
+  ServerProcess model_ =
+      ServerProcess::with_binary("/usr/bin/python3", {source_path("examples/model-server/app.py")});
+  ServerProcess gateway_{
+      {source_path("examples/model-gateway.yaml")},
+      {{"MODEL_URL", model_.url()}, {"MODEL_API_KEYS", std::string("demo=") + kKey}}};
   HttpClient client_{gateway_.port()};
   const Headers key_ = {{"X-Api-Key", kKey}};
 };
