@@ -5,6 +5,7 @@
 
 #include "spec/schema_facts.hpp"
 #include "spec/values.hpp"
+#include "text/header_values.hpp"
 #include "text/media_type.hpp"
 
 namespace apiserver::compile {
@@ -198,12 +199,29 @@ bool compile_form_fields(const Document& document, const NodeRef& schema, const 
   for (const ObjectProperty& property : properties) {
     model::FormField field;
     field.shape = value_shape(property.facts);
+    NodeRef value_schema = property.facts.resolved;
     if (field.shape == model::ValueShape::kArray && property.facts.resolved.valid()) {
       NodeRef items = Document::child(property.facts.resolved, "items");
       field.item_shape =
           items.valid() ? value_shape(schema_facts(document, items)) : model::ValueShape::kString;
+      value_schema = items.valid() ? schema_facts(document, items).resolved : NodeRef();
     }
     NodeRef how = Document::child(encoding, property.name);
+    if (value_schema.valid() && value_schema.node->is_object()) {
+      const spec::Json& s = *value_schema.node;
+      field.is_file = spec::string_field(s, "format") == "binary" ||
+                      s.contains("contentMediaType") || s.contains("contentEncoding");
+      auto max = s.find("maxLength");
+      if (field.is_file && max != s.end() && max->is_number_integer() && max->get<long long>() > 0)
+        field.max_bytes = max->get<size_t>();
+    }
+    if (how.valid() && how.node->is_object()) {
+      for (const std::string& type :
+           text::split_unquoted(spec::string_field(*how.node, "contentType"), ',')) {
+        std::string trimmed = text::trim_blanks(type);
+        if (!trimmed.empty()) field.content_types.push_back(text::normalize_media_type(trimmed));
+      }
+    }
     if (how.valid() && how.node->is_object()) {
       const std::string style = spec::string_field(*how.node, "style");
       field.explode = spec::bool_field(*how.node, "explode", style.empty() || style == "form");
@@ -245,6 +263,13 @@ std::optional<model::RequestBody> compile_body(const Document& document, SchemaC
         compile_form_fields(document, schema, Document::child(media_node, "encoding"),
                             type.form_fields, diagnostics)) {
       type.is_form = true;
+      type.schema = schemas.get(schema, Direction::kRequest);
+    }
+    if (type.media_type == "multipart/form-data" && schema.valid() &&
+        compile_form_fields(document, schema, Document::child(media_node, "encoding"),
+                            type.form_fields, diagnostics)) {
+      type.is_multipart = true;
+      for (const auto& [name, field] : type.form_fields) type.has_file_fields |= field.is_file;
       type.schema = schemas.get(schema, Direction::kRequest);
     }
     out.media_types.push_back(std::move(type));

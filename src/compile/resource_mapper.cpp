@@ -107,6 +107,13 @@ NodeRef array_items(const Document& document, const NodeRef& schema) {
   return Document::child(facts.resolved, "items");
 }
 
+bool has_file_parts(const Operation& op) {
+  if (!op.body) return false;
+  for (const model::BodyMediaType& type : op.body->media_types)
+    if (type.has_file_fields) return true;
+  return false;
+}
+
 struct Candidate {
   Operation* op = nullptr;
   CrudAction action = CrudAction::kNone;
@@ -191,6 +198,10 @@ class Mapper {
       for (Operation& op : path->operations) {
         if (op.method != method) continue;
         if (op.forwarding) return;  // answered by its upstream (not_stored_reason says so)
+        if (has_file_parts(op)) {
+          op.not_stored_reason = "its body has file parts (multipart/form-data), never stored";
+          return;
+        }
         CrudAction action = action_for(op, conventional);
         if (action == CrudAction::kNone) return;
         if (is_collection_action(action) == on_item) {

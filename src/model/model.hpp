@@ -55,6 +55,13 @@ struct FormField {
   ValueShape item_shape = ValueShape::kString;  // for arrays
   bool explode = true;
   char separator = ',';
+  // multipart/form-data only: a file part (format: binary, contentMediaType or
+  // contentEncoding; an array of them takes several), at most `max_bytes` each (the schema's
+  // maxLength; 0: the body limit only), of one of `content_types` (the encoding's contentType;
+  // empty: any).
+  bool is_file = false;
+  size_t max_bytes = 0;
+  std::vector<std::string> content_types;
 };
 
 struct BodyMediaType {
@@ -63,6 +70,11 @@ struct BodyMediaType {
   // application/x-www-form-urlencoded with an object schema: read into a JSON object (its
   // declared properties coerced by form_fields, others kept as text) and validated like JSON.
   bool is_form = false;
+  // multipart/form-data with an object schema: read the same way, part by part; file parts
+  // are checked for size and type and stand in the object as "" (their bytes are forwarded,
+  // never stored).
+  bool is_multipart = false;
+  bool has_file_fields = false;
   std::map<std::string, FormField> form_fields;
   // null when neither JSON nor a form, or without a schema
   std::shared_ptr<const validate::CompiledSchema> schema;

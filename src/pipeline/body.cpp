@@ -1,6 +1,7 @@
 #include "pipeline/body.hpp"
 
 #include "pipeline/form_body.hpp"
+#include "pipeline/multipart_body.hpp"
 #include "text/media_type.hpp"
 
 namespace apiserver::pipeline {
@@ -62,6 +63,10 @@ std::optional<Problem> read_body(const model::Operation& operation, const http::
   body.present = true;
   if (body.media->is_form) {
     if (auto problem = parse_form_body(request.body, *body.media, body.json, errors))
+      return problem;
+  } else if (body.media->is_multipart) {
+    if (auto problem =
+            parse_multipart_body(*content_type, request.body, *body.media, body.json, errors))
       return problem;
   } else if (!body.media->is_json && !text::is_json_media_type(type)) {
     return std::nullopt;

@@ -20,7 +20,8 @@ struct Target {
   const char* method;
   const char* path;
 };
-const Target kTargets[] = {{"POST", "/things"}, {"PUT", "/shapes"}, {"POST", "/anything"}};
+const Target kTargets[] = {
+    {"POST", "/things"}, {"PUT", "/shapes"}, {"POST", "/anything"}, {"POST", "/uploads"}};
 
 }  // namespace
 

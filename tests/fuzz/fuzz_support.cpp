@@ -87,6 +87,27 @@ paths:
               maxItems: 50
       responses:
         "200": {description: ok}
+  /uploads:
+    post:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                n: {type: integer}
+                tags: {type: array, items: {type: string}}
+                file: {type: string, format: binary, maxLength: 64}
+                more: {type: array, items: {type: string, contentMediaType: image/png}}
+            encoding:
+              file: {contentType: "image/*, text/plain"}
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties: {n: {type: integer}, tags: {type: array, items: {type: string}}}
+      responses:
+        "201": {description: created}
 components:
   schemas:
     Thing:
