@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "pipeline/client_json.hpp"
 #include "pipeline/parameters.hpp"
 #include "text/header_values.hpp"
 #include "text/media_type.hpp"
@@ -149,7 +150,18 @@ std::optional<Problem> parse_multipart_body(const std::string& content_type,
                                       : field->shape == model::ValueShape::kArray
                                           ? field->item_shape
                                           : field->shape;
-      value = coerce_text(content, shape);
+      // A JSON part (OpenAPI: an object's default content type) is read as JSON.
+      const bool json_part = text::is_json_media_type(part.content_type) ||
+                             (part.content_type.empty() && shape == model::ValueShape::kObject);
+      if (json_part) {
+        if (std::optional<ClientJsonError> error = parse_client_json(content, value)) {
+          errors.push_back(
+              {ErrorSource::kBody, "", pointer, "is not valid JSON: " + error->message});
+          continue;
+        }
+      } else {
+        value = coerce_text(content, shape);
+      }
     }
     const bool many = field != nullptr && field->shape == model::ValueShape::kArray;
     if (many) {
