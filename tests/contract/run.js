@@ -78,12 +78,19 @@ async function runTarget(target, args, baseConfig) {
     path.join(dir, 'portman'),
     target.unknownFormats,
   );
-  const server = await startServer(args.apiserver, serverArgs(target), target.env);
+  const [command, ...commandArgs] = target.upstream ? target.upstream.command : [];
+  const upstream = target.upstream ? await startServer(command, commandArgs, {}) : null;
+  const env = upstream ? { ...target.env, [target.upstream.env]: upstream.baseUrl } : target.env;
   try {
-    return await runCollection(collection, server.baseUrl, path.join(dir, 'newman-report.json'));
+    const server = await startServer(args.apiserver, serverArgs(target), env);
+    try {
+      return await runCollection(collection, server.baseUrl, path.join(dir, 'newman-report.json'));
+    } finally {
+      await server.stop();
+      fs.writeFileSync(path.join(dir, 'server.log'), server.log());
+    }
   } finally {
-    await server.stop();
-    fs.writeFileSync(path.join(dir, 'server.log'), server.log());
+    if (upstream) await upstream.stop();
   }
 }
 

@@ -89,12 +89,22 @@ function storedTarget(sourceDir, relative, overlayName) {
   const overlay = readOverlay('stored', overlayName);
   const env = overlay['x-server-env'] || {};
   delete overlay['x-server-env'];
+  // `x-upstream`: {command: [...], env: NAME}, a backend the document forwards to, started
+  // first (relative paths from the repository root); its URL goes to the server in NAME.
+  const upstream = overlay['x-upstream'] || null;
+  delete overlay['x-upstream'];
+  if (upstream) {
+    upstream.command = upstream.command.map((part) =>
+      part.startsWith('examples/') ? path.join(sourceDir, part) : part,
+    );
+  }
   return {
     name: `${relative} (stored)`,
     spec: path.join(sourceDir, relative),
     mode: 'stored',
     overlay,
     env,
+    upstream,
     unknownFormats: takeUnknownFormats(overlay),
   };
 }
