@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/http_client.hpp"
@@ -80,6 +81,12 @@ components:
 )";
 
 struct PartSpec {
+  PartSpec(std::string name_, std::string content_, std::string filename_ = "",
+           std::string content_type_ = "")
+      : name(std::move(name_)),
+        content(std::move(content_)),
+        filename(std::move(filename_)),
+        content_type(std::move(content_type_)) {}
   std::string name;
   std::string content;
   std::string filename;      // empty: a text part
