@@ -86,7 +86,7 @@ class UpstreamCompiler {
     if (value.is_object()) {
       spec::check_keys(document_, node,
                        {"url", "strip-prefix", "connect-timeout", "timeout", "max-in-flight",
-                        "identity-header", "pass-credentials"},
+                        "identity-header", "pass-credentials", "max-stream-duration"},
                        diagnostics_);
       url = Document::child(node, "url");
       if (!url.valid()) {
@@ -171,6 +171,7 @@ class UpstreamCompiler {
     }
     read_duration(Document::child(node, "connect-timeout"), upstream.connect_timeout);
     read_duration(Document::child(node, "timeout"), upstream.timeout);
+    read_duration(Document::child(node, "max-stream-duration"), upstream.max_stream_duration);
     if (NodeRef bound = Document::child(node, "max-in-flight"); bound.valid()) {
       if (!bound.node->is_number_integer() || bound.node->get<long long>() < 1 ||
           bound.node->get<long long>() > kMaxInFlight) {

@@ -49,8 +49,12 @@ struct UpstreamClient::Exchange {
   UpstreamReply reply;
   size_t max_answer_bytes = 0;
   bool too_large = false;
+  bool head_decided = false;  // on_head was asked
+  bool streaming = false;     // its body goes to on_piece
+  bool aborted = false;       // on_head ended it
   int attempts = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point deadline{};  // in deadlines_ when on_head is set
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
 
@@ -62,6 +66,15 @@ struct UpstreamClient::Exchange {
   static size_t on_body(char* data, size_t size, size_t count, void* self) {
     auto* exchange = static_cast<Exchange*>(self);
     size_t bytes = size * count;
+    if (exchange->streaming) {
+      try {
+        return exchange->request.on_piece(std::string_view(data, bytes)) ? bytes
+                                                                         : CURL_WRITEFUNC_PAUSE;
+      } catch (const std::exception& e) {
+        spdlog::error("forwarding: a piece of a streamed answer was lost: {}", e.what());
+        return 0;
+      }
+    }
     if (exchange->reply.body.size() + bytes > exchange->max_answer_bytes) {
       exchange->too_large = true;
       return 0;  // curl ends the exchange with CURLE_WRITE_ERROR
@@ -77,6 +90,7 @@ struct UpstreamClient::Exchange {
     size_t bytes = size * count;
     std::string_view line(data, bytes);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.empty()) return exchange->head_in() ? bytes : 0;
     if (line.rfind("HTTP/", 0) == 0) {
       exchange->reply.headers.clear();
       return bytes;
@@ -92,6 +106,25 @@ struct UpstreamClient::Exchange {
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     exchange->reply.headers.emplace_back(std::move(name), std::string(value));
     return bytes;
+  }
+
+  // The blank line that ends a head: the final answer's (not a 1xx) is shown to on_head.
+  // False ends the exchange.
+  bool head_in() {
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200 || head_decided || !request.on_head) return true;
+    head_decided = true;
+    reply.status = static_cast<int>(status);
+    HeadVerdict verdict = HeadVerdict::kAbort;
+    try {
+      verdict = request.on_head(reply);
+    } catch (const std::exception& e) {
+      spdlog::error("forwarding: an upstream answer's head could not be taken: {}", e.what());
+    }
+    streaming = verdict == HeadVerdict::kStream;
+    aborted = verdict == HeadVerdict::kAbort;
+    return !aborted;
   }
 
   // Sets up `easy` for the request, on `reused` (a handle an earlier exchange left, reset)
@@ -112,7 +145,10 @@ struct UpstreamClient::Exchange {
     curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(request.connect_timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    // An answer that may stream may last longer than `timeout`: deadlines_ holds that one.
+    std::chrono::milliseconds whole =
+        request.on_head ? std::max(request.timeout, request.max_stream_duration) : request.timeout;
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(whole.count()));
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Exchange::on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Exchange::on_header);
@@ -166,7 +202,8 @@ UpstreamClient::~UpstreamClient() {
   }
 }
 
-uint64_t UpstreamClient::send(UpstreamRequest request, UpstreamDone done) {
+uint64_t UpstreamClient::send(UpstreamRequest request, UpstreamDone done,
+                              std::atomic<uint64_t>* id_out) {
   auto exchange = std::make_unique<Exchange>();
   exchange->request = std::move(request);
   exchange->done = std::move(done);
@@ -176,9 +213,10 @@ uint64_t UpstreamClient::send(UpstreamRequest request, UpstreamDone done) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // The thread takes every submitted exchange when it wakes: one wake-up for them all.
-    wake = submitted_.empty() && cancelled_.empty();
+    wake = submitted_.empty() && cancelled_.empty() && resumed_.empty();
     exchange->id = ++next_id_;
     id = exchange->id;
+    if (id_out != nullptr) id_out->store(id);
     submitted_.push_back(std::move(exchange));
     if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
   }
@@ -187,27 +225,60 @@ uint64_t UpstreamClient::send(UpstreamRequest request, UpstreamDone done) {
 }
 
 void UpstreamClient::cancel(uint64_t id) {
+  queue(cancelled_, id);
+}
+
+void UpstreamClient::resume(uint64_t id) {
+  queue(resumed_, id);
+}
+
+void UpstreamClient::queue(std::vector<uint64_t>& list, uint64_t id) {
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    wake = submitted_.empty() && cancelled_.empty();
-    cancelled_.push_back(id);
+    wake = submitted_.empty() && cancelled_.empty() && resumed_.empty();
+    list.push_back(id);
   }
   if (wake) curl_multi_wakeup(multi_->handle);
 }
 
-void UpstreamClient::end_cancelled(const std::vector<uint64_t>& ids) {
-  for (uint64_t id : ids) {
+void UpstreamClient::end(uint64_t id, UpstreamReply::Failure failure, const char* why) {
+  auto it = running_.find(id);
+  if (it == running_.end()) return;  // done already
+  std::unique_ptr<Exchange> exchange(it->second);
+  running_.erase(it);
+  deadlines_.erase({exchange->deadline, id});
+  curl_multi_remove_handle(multi_->handle, exchange->easy);
+  int status = exchange->reply.status;
+  exchange->reply = UpstreamReply();
+  exchange->reply.failure = failure;
+  exchange->reply.error = why;
+  exchange->reply.streamed = exchange->streaming;
+  if (exchange->streaming) exchange->reply.status = status;
+  exchange->reply.duration = std::chrono::steady_clock::now() - exchange->started;
+  exchange->done(std::move(exchange->reply));
+}
+
+// Exchanges whose head (or, held, whole answer) is overdue end as timed out; a streamed one
+// has only curl's own timeout left (its max_stream_duration).
+void UpstreamClient::end_overdue() {
+  auto now = std::chrono::steady_clock::now();
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+    uint64_t id = deadlines_.begin()->second;
+    deadlines_.erase(deadlines_.begin());
     auto it = running_.find(id);
-    if (it == running_.end()) continue;  // done already
-    std::unique_ptr<Exchange> exchange(it->second);
-    running_.erase(it);
-    curl_multi_remove_handle(multi_->handle, exchange->easy);
-    exchange->reply = UpstreamReply();
-    exchange->reply.failure = UpstreamReply::Failure::kCancelled;
-    exchange->reply.error = "the client left";
-    exchange->done(std::move(exchange->reply));
+    if (it == running_.end() || it->second->streaming) continue;
+    end(id, UpstreamReply::Failure::kTimeout, "Timeout was reached");
   }
+}
+
+int UpstreamClient::poll_wait_ms() const {
+  constexpr int kIdleWaitMs = 1000;
+  if (deadlines_.empty()) return kIdleWaitMs;
+  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  deadlines_.begin()->first - std::chrono::steady_clock::now())
+                  .count();
+  return static_cast<int>(std::clamp<int64_t>(wait + 1, 0, kIdleWaitMs));
 }
 
 void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
@@ -223,6 +294,10 @@ void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
     }
     CURLMcode code = curl_multi_add_handle(multi_->handle, exchange->easy);
     if (code != CURLM_OK) throw std::runtime_error(curl_multi_strerror(code));
+    if (exchange->request.on_head) {
+      exchange->deadline = exchange->started + exchange->request.timeout;
+      deadlines_.emplace(exchange->deadline, exchange->id);
+    }
     Exchange* raw = exchange.release();  // owned by running_ until it ends
     running_.emplace(raw->id, raw);
   } catch (const std::exception& e) {
@@ -235,10 +310,12 @@ void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
 void UpstreamClient::finished(Exchange* raw, int result) {
   curl_multi_remove_handle(multi_->handle, raw->easy);
   running_.erase(raw->id);
+  deadlines_.erase({raw->deadline, raw->id});
   std::unique_ptr<Exchange> exchange(raw);
   auto code = static_cast<CURLcode>(result);
   UpstreamReply& reply = exchange->reply;
-  reply.failure = failure_of(code);
+  reply.failure = exchange->aborted ? UpstreamReply::Failure::kCancelled : failure_of(code);
+  reply.streamed = exchange->streaming;
   if (reply.failure == UpstreamReply::Failure::kConnect &&
       exchange->request.retry_on_connect_failure && exchange->attempts < 2) {
     reply = UpstreamReply();
@@ -258,7 +335,8 @@ void UpstreamClient::finished(Exchange* raw, int result) {
     idle_handles_.push_back(exchange->easy);
     exchange->easy = nullptr;
   }
-  if (reply.failure == UpstreamReply::Failure::kNone && (status < 100 || status > 999)) {
+  if (reply.failure == UpstreamReply::Failure::kNone && !reply.streamed &&
+      (status < 100 || status > 999)) {
     reply.failure = UpstreamReply::Failure::kBroken;
     reply.error = "the answer has no valid status";
   }
@@ -270,11 +348,13 @@ void UpstreamClient::run() {
   for (;;) {
     std::vector<std::unique_ptr<Exchange>> arrived;
     std::vector<uint64_t> cancelled;
+    std::vector<uint64_t> resumed;
     bool stopping = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       arrived.swap(submitted_);
       cancelled.swap(cancelled_);
+      resumed.swap(resumed_);
       stopping = stopping_;
     }
     if (stopping) {
@@ -283,7 +363,11 @@ void UpstreamClient::run() {
       break;
     }
     for (auto& exchange : arrived) start(std::move(exchange));
-    end_cancelled(cancelled);
+    for (uint64_t id : cancelled) end(id, UpstreamReply::Failure::kCancelled, "the client left");
+    for (uint64_t id : resumed) {
+      auto it = running_.find(id);
+      if (it != running_.end()) curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
+    }
     int running = 0;
     curl_multi_perform(multi_->handle, &running);
     int left = 0;
@@ -298,18 +382,12 @@ void UpstreamClient::run() {
         spdlog::error("forwarding: an upstream answer could not be delivered: {}", e.what());
       }
     }
-    curl_multi_poll(multi_->handle, nullptr, 0, 1000, nullptr);
+    end_overdue();
+    curl_multi_poll(multi_->handle, nullptr, 0, poll_wait_ms(), nullptr);
   }
   // Stopping: the exchanges under way end unanswered by their upstream.
-  for (auto& [id, raw] : running_) {
-    std::unique_ptr<Exchange> exchange(raw);
-    curl_multi_remove_handle(multi_->handle, exchange->easy);
-    exchange->reply = UpstreamReply();
-    exchange->reply.failure = UpstreamReply::Failure::kShutdown;
-    exchange->reply.error = "the server stopped";
-    exchange->done(std::move(exchange->reply));
-  }
-  running_.clear();
+  while (!running_.empty())
+    end(running_.begin()->first, UpstreamReply::Failure::kShutdown, "the server stopped");
   for (CURL* easy : idle_handles_) curl_easy_cleanup(easy);
   idle_handles_.clear();
 }

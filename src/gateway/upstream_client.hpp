@@ -4,19 +4,31 @@
 // at once; the completion runs on the client's thread when the answer (or the failure) is in.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace apiserver::gateway {
+
+struct UpstreamReply;
+
+// What to do with an answer whose head (status and fields) is in.
+enum class HeadVerdict {
+  kHold,    // keep the body, and give the whole answer to `done`
+  kStream,  // give the body to `on_piece` as it arrives
+  kAbort,   // end the exchange now (the caller has answered already)
+};
 
 struct UpstreamRequest {
   std::string method;
@@ -28,6 +40,14 @@ struct UpstreamRequest {
   // One more attempt when the connection could not be made (nothing was sent): for methods
   // that may be repeated.
   bool retry_on_connect_failure = false;
+  // Streaming. Set: asked on the client's thread once the final answer's head is in (the
+  // reply holds its status and fields, no body). `timeout` then bounds the wait for the head
+  // and, for a held answer, the whole exchange; a streamed one may last `max_stream_duration`.
+  std::function<HeadVerdict(const UpstreamReply&)> on_head;
+  // A piece of a streamed body, on the client's thread. False when it cannot be taken now: the
+  // exchange pauses until resume(), and the same piece is given again then.
+  std::function<bool(std::string_view)> on_piece;
+  std::chrono::milliseconds max_stream_duration{0};
 };
 
 struct UpstreamReply {
@@ -43,8 +63,9 @@ struct UpstreamReply {
   std::string error;  // what failed, for the log
   int status = 0;
   std::vector<std::pair<std::string, std::string>>
-      headers;  // of the final answer, names lower-case
-  std::string body;
+      headers;            // of the final answer, names lower-case
+  std::string body;       // empty when streamed
+  bool streamed = false;  // the body went to on_piece; a failure then cut it
   std::chrono::nanoseconds duration{0};
 };
 
@@ -61,11 +82,14 @@ class UpstreamClient {
 
   // Starts `request`; `done` runs once, on the client's thread, never inside send(). From any
   // thread. The thread starts with the first exchange: a document that forwards nothing costs
-  // nothing. Returns the exchange's number, for cancel().
-  uint64_t send(UpstreamRequest request, UpstreamDone done);
+  // nothing. Returns the exchange's number, for cancel() and resume(); also stored in `id`
+  // (when given) before the exchange can start, for the request's own callbacks.
+  uint64_t send(UpstreamRequest request, UpstreamDone done, std::atomic<uint64_t>* id = nullptr);
   // Ends exchange `id` if it is still under way: its connection is closed and `done` runs with
   // kCancelled. From any thread; nothing happens for an exchange already done.
   void cancel(uint64_t id);
+  // Lets exchange `id`, paused by its on_piece, go on. From any thread.
+  void resume(uint64_t id);
 
  private:
   struct Exchange;
@@ -74,18 +98,25 @@ class UpstreamClient {
   void run();
   void start(std::unique_ptr<Exchange> exchange);
   void finished(Exchange* exchange, int result);
-  void end_cancelled(const std::vector<uint64_t>& ids);
+  void end(uint64_t id, UpstreamReply::Failure failure, const char* why);
+  void end_overdue();
+  int poll_wait_ms() const;
+  void queue(std::vector<uint64_t>& list, uint64_t id);
 
   const size_t max_answer_bytes_;
   std::unique_ptr<Multi> multi_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Exchange>> submitted_;  // guarded by mutex_
   std::vector<uint64_t> cancelled_;                   // guarded by mutex_
+  std::vector<uint64_t> resumed_;                     // guarded by mutex_
   uint64_t next_id_ = 0;                              // guarded by mutex_
   bool stopping_ = false;                             // guarded by mutex_
   std::thread thread_;                                // started by the first send()
   std::unordered_map<uint64_t, Exchange*> running_;   // the thread's own: in the multi handle
   std::vector<void*> idle_handles_;                   // the thread's own: CURL* to reuse
+  // The thread's own: when the exchanges that may stream must have their head (or, held,
+  // their whole answer): curl's own timeout is their max_stream_duration.
+  std::set<std::pair<std::chrono::steady_clock::time_point, uint64_t>> deadlines_;
 };
 
 }  // namespace apiserver::gateway

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -22,8 +23,18 @@ class LaterAnswer {
   // Keeps `owner` alive until the answer is sent: what the code finishing the answer belongs
   // to (a document a reload has replaced meanwhile).
   virtual void keep(std::shared_ptr<const void> owner) = 0;
-  // Sends the answer: once, from any thread. Dropped when the client has gone.
+  // Sends the answer: once, from any thread. Dropped when the client has gone. A response with
+  // `stream` set is only the head of a streamed answer: its body follows through send_piece(),
+  // and end_stream() ends it.
   virtual void send(Response response) = 0;
+  // The next piece of a streamed answer's body, from the thread that sent its head. False,
+  // and nothing sent, while too much of the body waits to reach the client: `resume` (given
+  // with on_resume) runs once it has drained, and the piece may be sent again then.
+  virtual bool send_piece(std::string_view piece) = 0;
+  virtual void on_resume(std::function<void()> resume) = 0;
+  // Ends a streamed answer: `complete`, or cut short (the connection then closes without
+  // ending the body, so that the client can tell).
+  virtual void end_stream(bool complete) = 0;
   // Runs `cancel` once if the client goes before the answer is sent (on the event loop's
   // thread, or now if it has gone already): the work that would answer it may stop.
   virtual void when_abandoned(std::function<void()> cancel) = 0;

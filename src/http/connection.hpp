@@ -40,6 +40,8 @@ struct AnswerForm {
   bool head = false;  // a HEAD request: no body
   bool keep_alive = true;
   const char* connection_header = "";
+  bool chunked = false;    // an HTTP/1.1 client: a streamed body is sent in chunks
+  bool streaming = false;  // a streamed answer's head is out; its body is on its way
 };
 
 // State of one client connection. Owned by the handler of the event loop that serves it; the
@@ -58,6 +60,9 @@ struct Connection {
   // Writes handed to Pistache's queue and not yet completed; while any is in
   // flight, later bytes must queue behind it. Atomic: a draining server reads it.
   std::shared_ptr<std::atomic<int>> queued_writes = std::make_shared<std::atomic<int>>(0);
+  // Set when the connection is to be half-closed once the queued writes are out.
+  std::shared_ptr<std::atomic<bool>> close_when_written =
+      std::make_shared<std::atomic<bool>>(false);
   DelayedWrites delayed;
   AnswerForm answering;  // while kAnswering
   // Answer slots taken on this connection: an answer that arrives names the slot it fills, so

@@ -167,8 +167,11 @@ void ConnectionHandler::finish_output(Connection& c,
     c.input.clear();
     c.input.shrink_to_fit();
   }
-  if (!out.bytes.empty())
+  if (!out.bytes.empty()) {
     write_to_peer(peer, c, std::move(out.bytes), out.close_after && c.delayed.empty());
+  } else if (out.close_after && c.delayed.empty()) {
+    close_when_written(peer, c);  // the end of a body that ends with the connection
+  }
 }
 
 ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
@@ -199,7 +202,8 @@ ConnectionHandler::Answer ConnectionHandler::respond(Connection& c) {
                                                                : "";
   if (response.later) {
     answer.later = true;
-    c.answering = {request.method == "HEAD", answer.keep_alive, connection_header};
+    c.answering = {request.method == "HEAD", answer.keep_alive, connection_header,
+                   request.version_minor >= 1, false};
     return answer;
   }
   answer.delay = response.delay;
@@ -272,9 +276,26 @@ void ConnectionHandler::answer_arrived(LoopInbox::Entry& entry) {
     std::lock_guard<std::mutex> work(c.work);
     // Only the answer of the slot being waited for (the drain may have closed it meanwhile).
     if (c.phase != Phase::kAnswering || entry.slot != c.slots_taken) return;
+    using Kind = LoopInbox::Entry::Kind;
+    switch (entry.kind) {
+      case Kind::kHead:
+        return stream_head(c, peer, entry.response);
+      case Kind::kPiece:
+        return stream_piece(c, peer, entry);
+      case Kind::kCut:
+        return cut_stream(c);
+      case Kind::kAnswer:
+      case Kind::kEnd:
+        break;
+    }
     Output out;
     std::string bytes;
-    serialize_response(entry.response, c.answering.head, c.answering.connection_header, bytes);
+    if (entry.kind == Kind::kAnswer) {
+      serialize_response(entry.response, c.answering.head, c.answering.connection_header, bytes);
+    } else if (c.answering.chunked) {
+      bytes = "0\r\n\r\n";  // the last chunk, without trailers
+    }
+    c.answering.streaming = false;
     out.close_after = !c.answering.keep_alive;
     emit(c, peer, out, std::move(bytes), entry.response.delay, out.close_after);
     c.phase = Phase::kIdle;
@@ -284,6 +305,45 @@ void ConnectionHandler::answer_arrived(LoopInbox::Entry& entry) {
     timer_due = out.timer_due;
   }
   if (timer_due) arm_timer(c.fd, c.id, *timer_due);
+}
+
+void ConnectionHandler::stream_head(Connection& c, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                                    const Response& head) {
+  if (c.answering.streaming) return;
+  if (!c.answering.chunked) {
+    // An HTTP/1.0 client reads the body until the connection closes.
+    c.answering.keep_alive = false;
+    c.answering.connection_header = "close";
+  }
+  c.answering.streaming = true;
+  // Pipelined answers held for a mock delay go first: the stream cannot wait behind them.
+  if (!c.delayed.empty()) flush_due(c, true);
+  std::string bytes;
+  serialize_stream_head(head, c.answering.chunked, c.answering.connection_header, bytes);
+  write_to_peer(peer, c, std::move(bytes), false);
+}
+
+void ConnectionHandler::stream_piece(Connection& c,
+                                     const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                                     LoopInbox::Entry& entry) {
+  if (!c.answering.streaming) return;
+  std::string bytes;
+  append_stream_piece(entry.response.body, c.answering.chunked, bytes);
+  std::function<void()> written;
+  if (entry.window) {
+    written = [window = entry.window, size = entry.response.body.size()] { window->written(size); };
+  }
+  write_to_peer(peer, c, std::move(bytes), false, written);
+}
+
+// The body ends short: the connection closes at once, so that the client, which did not get
+// the end of the body, knows it has only a part (and what was queued for it is dropped).
+void ConnectionHandler::cut_stream(Connection& c) {
+  c.answering.streaming = false;
+  c.phase = Phase::kClosing;
+  c.deadline_ms = now_ms() + kLingerMs;
+  c.input.clear();
+  ::shutdown(c.fd, SHUT_RDWR);
 }
 
 void ConnectionHandler::answer_error(const Problem& problem, const Request& request,

@@ -98,6 +98,12 @@ class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop 
   void on_wake();
   // Sends one answer that arrived, and goes on with the requests its connection sent after.
   void answer_arrived(LoopInbox::Entry& entry);
+  // The parts of a streamed answer (LoopInbox::Entry::Kind), for connection `c`.
+  void stream_head(Connection& c, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                   const Response& head);
+  void stream_piece(Connection& c, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                    LoopInbox::Entry& entry);
+  void cut_stream(Connection& c);
 
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<LoopInbox> inbox_ = std::make_shared<LoopInbox>();

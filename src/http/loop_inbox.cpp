@@ -56,6 +56,10 @@ void LoopInbox::wake_locked() {
 
 ConnectionAnswer::~ConnectionAnswer() {
   if (sent_.load()) return;
+  if (streaming_.load()) {
+    inbox_->post({fd_, connection_id_, slot_, Response(), LoopInbox::Entry::Kind::kCut});
+    return;
+  }
   spdlog::error("{} {}: the answer was never given; answering 500", request_.method, request_.path);
   Response failed;
   write_error(Problem::make(ProblemCode::kInternal, ""), request_.path, nullptr, failed);
@@ -63,13 +67,37 @@ ConnectionAnswer::~ConnectionAnswer() {
 }
 
 void ConnectionAnswer::send(Response response) {
-  if (sent_.exchange(true)) {
+  bool head = response.stream;
+  bool second =
+      head ? streaming_.exchange(true) || sent_.load() : streaming_.load() || sent_.exchange(true);
+  if (second) {
     spdlog::error("{} {}: a second answer to one request was dropped", request_.method,
                   request_.path);
     return;
   }
   // What was kept stays until this slot is freed: the caller may still be running its code.
-  inbox_->post({fd_, connection_id_, slot_, std::move(response)});
+  inbox_->post({fd_, connection_id_, slot_, std::move(response),
+                head ? LoopInbox::Entry::Kind::kHead : LoopInbox::Entry::Kind::kAnswer});
+}
+
+bool ConnectionAnswer::send_piece(std::string_view piece) {
+  if (!streaming_.load() || sent_.load()) return true;  // no stream to add to: dropped
+  if (!window_->take(piece.size())) return false;
+  Response carried;
+  carried.body.assign(piece.data(), piece.size());
+  inbox_->post(
+      {fd_, connection_id_, slot_, std::move(carried), LoopInbox::Entry::Kind::kPiece, window_});
+  return true;
+}
+
+void ConnectionAnswer::on_resume(std::function<void()> resume) {
+  window_->on_resume(std::move(resume));
+}
+
+void ConnectionAnswer::end_stream(bool complete) {
+  if (!streaming_.load() || sent_.exchange(true)) return;
+  inbox_->post({fd_, connection_id_, slot_, Response(),
+                complete ? LoopInbox::Entry::Kind::kEnd : LoopInbox::Entry::Kind::kCut});
 }
 
 void ConnectionAnswer::when_abandoned(std::function<void()> cancel) {

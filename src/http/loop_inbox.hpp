@@ -11,16 +11,34 @@
 #include <vector>
 
 #include "http/answer_later.hpp"
+#include "http/stream_window.hpp"
 
 namespace apiserver::http {
 
 class LoopInbox {
  public:
   struct Entry {
+    enum class Kind : uint8_t {
+      kAnswer,  // a whole answer
+      kHead,    // a streamed answer's head
+      kPiece,   // a piece of a streamed body, in response.body
+      kEnd,     // a streamed answer's end
+      kCut,     // a streamed answer cut short
+    };
+    Entry(int fd_, uint64_t connection_id_, uint64_t slot_, Response response_,
+          Kind kind_ = Kind::kAnswer, std::shared_ptr<StreamWindow> window_ = nullptr)
+        : fd(fd_),
+          connection_id(connection_id_),
+          slot(slot_),
+          response(std::move(response_)),
+          kind(kind_),
+          window(std::move(window_)) {}
     int fd;
     uint64_t connection_id;
     uint64_t slot;  // Connection::slots_taken when the slot was taken
     Response response;
+    Kind kind;
+    std::shared_ptr<StreamWindow> window;  // a piece's: told when it reaches the socket
   };
 
   // `wake_fd`: the socket whose other end the loop reads (owned here; -1: none yet).
@@ -46,7 +64,8 @@ class LoopInbox {
 };
 
 // The slot of one request's answer on a connection of the loop whose inbox it posts to. A slot
-// dropped unanswered (a defect) answers 500 as it goes, so that no connection waits forever.
+// dropped unanswered (a defect) answers 500 as it goes (or cuts the stream it began), so that no
+// connection waits forever.
 class ConnectionAnswer final : public LaterAnswer {
  public:
   ConnectionAnswer(std::shared_ptr<LoopInbox> inbox, int fd, uint64_t connection_id, uint64_t slot,
@@ -61,6 +80,9 @@ class ConnectionAnswer final : public LaterAnswer {
   const Request& request() const override { return request_; }
   void keep(std::shared_ptr<const void> owner) override { kept_.push_back(std::move(owner)); }
   void send(Response response) override;
+  bool send_piece(std::string_view piece) override;
+  void on_resume(std::function<void()> resume) override;
+  void end_stream(bool complete) override;
   void when_abandoned(std::function<void()> cancel) override;
   // The loop, when the connection closes with this answer still to come.
   void abandon();
@@ -72,7 +94,9 @@ class ConnectionAnswer final : public LaterAnswer {
   uint64_t slot_;
   Request request_;
   std::vector<std::shared_ptr<const void>> kept_;
-  std::atomic<bool> sent_{false};
+  std::atomic<bool> sent_{false};       // the answer, or a streamed one's end, was sent
+  std::atomic<bool> streaming_{false};  // a streamed answer's head was sent
+  std::shared_ptr<StreamWindow> window_ = std::make_shared<StreamWindow>();
   std::mutex abandon_mutex_;
   bool abandoned_ = false;            // guarded by abandon_mutex_
   std::function<void()> on_abandon_;  // guarded by abandon_mutex_

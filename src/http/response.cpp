@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 namespace apiserver::http {
@@ -120,8 +121,10 @@ const char* reason_phrase(int status) {
   }
 }
 
-void serialize_response(const Response& response, bool omit_body, const char* connection_header,
-                        std::string& out) {
+namespace {
+
+// The status line, Date, Content-Type and the response's own fields.
+void append_head_fields(const Response& response, std::string& out) {
   out += "HTTP/1.1 ";
   out += std::to_string(response.status);
   out += ' ';
@@ -140,18 +143,49 @@ void serialize_response(const Response& response, bool omit_body, const char* co
     out += value;
     out += "\r\n";
   }
-  if (!status_has_no_body(response.status)) {
-    out += "Content-Length: ";
-    out += std::to_string(response.body.size());
-    out += "\r\n";
-  }
+}
+
+void append_connection(const char* connection_header, std::string& out) {
   if (connection_header != nullptr && *connection_header != '\0') {
     out += "Connection: ";
     out += connection_header;
     out += "\r\n";
   }
   out += "\r\n";
+}
+
+}  // namespace
+
+void serialize_response(const Response& response, bool omit_body, const char* connection_header,
+                        std::string& out) {
+  append_head_fields(response, out);
+  if (!status_has_no_body(response.status)) {
+    out += "Content-Length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  append_connection(connection_header, out);
   if (!omit_body && !status_has_no_body(response.status)) out += response.body;
+}
+
+void serialize_stream_head(const Response& response, bool chunked, const char* connection_header,
+                           std::string& out) {
+  append_head_fields(response, out);
+  if (chunked) out += "Transfer-Encoding: chunked\r\n";
+  append_connection(connection_header, out);
+}
+
+void append_stream_piece(std::string_view piece, bool chunked, std::string& out) {
+  if (piece.empty()) return;  // an empty chunk would end the body
+  if (!chunked) {
+    out += piece;
+    return;
+  }
+  char size[24];
+  int n = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+  out.append(size, static_cast<size_t>(n));
+  out += piece;
+  out += "\r\n";
 }
 
 }  // namespace apiserver::http

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct Response {
   // Set when handle() took the answer to send later (answer_later.hpp): this response is
   // then not sent, the later one is.
   std::shared_ptr<LaterAnswer> later;
+  // The head of a streamed answer (LaterAnswer::send): the body follows in pieces.
+  bool stream = false;
 
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
@@ -40,5 +43,13 @@ const char* reason_phrase(int status);
 // `connection_header` is "close", "keep-alive" or empty.
 void serialize_response(const Response& response, bool omit_body, const char* connection_header,
                         std::string& out);
+
+// Appends the head of a streamed answer: its body, which follows, is framed in chunks when
+// `chunked` (an HTTP/1.1 client), else ends when the connection closes.
+void serialize_stream_head(const Response& response, bool chunked, const char* connection_header,
+                           std::string& out);
+
+// Appends `piece` of a streamed body, framed as a chunk when `chunked`.
+void append_stream_piece(std::string_view piece, bool chunked, std::string& out);
 
 }  // namespace apiserver::http

@@ -295,8 +295,12 @@ struct Upstream {
   std::string url;           // scheme://host[:port][/base path], without a trailing slash
   std::string strip_prefix;  // removed from the start of the request path before it is appended
   std::chrono::milliseconds connect_timeout{2000};
-  std::chrono::milliseconds timeout{30000};  // the whole exchange, connect included
-  int max_in_flight = 256;                   // more at once are answered 503
+  // The whole exchange, connect included; for a streamed answer, until its head is in.
+  std::chrono::milliseconds timeout{30000};
+  // The whole exchange of a streamed answer (one without a Content-Length, or an event
+  // stream): past it the stream is cut.
+  std::chrono::milliseconds max_stream_duration{300000};
+  int max_in_flight = 256;        // more at once are answered 503
   std::string identity_header;    // carries the authenticated caller's subject; empty: none
   bool pass_credentials = false;  // the caller's credentials go on as sent (else removed)
   std::string declared_at;        // "file:line", for logs and `apiserver routes`

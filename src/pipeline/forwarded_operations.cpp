@@ -51,20 +51,51 @@ std::optional<Problem> ForwardedOperations::answer(const Call& call,
     in_flight.fetch_sub(1);
     return client_answer(got, upstream, response);
   }
-  auto done = [later, &in_flight, &upstream](gateway::UpstreamReply reply) {
+  // The exchange's number, known to the callbacks before they can run (for resume, cancel).
+  auto exchange = std::make_shared<std::atomic<uint64_t>>(0);
+  // Set when the answer was given at the head (a stream the document refuses); read on the
+  // client's thread only, like the callbacks that set it.
+  auto answered = std::make_shared<bool>(false);
+  stream_when_unbounded(request, later, upstream, exchange, answered);
+  auto done = [later, &in_flight, &upstream, answered](gateway::UpstreamReply reply) {
     in_flight.fetch_sub(1);
     using Failure = gateway::UpstreamReply::Failure;
     if (reply.failure != Failure::kNone && reply.failure != Failure::kCancelled)
-      spdlog::warn("{} {}: upstream {}: {}", later->request().method, later->request().path,
-                   upstream.url, reply.error);
+      spdlog::warn("{} {}: upstream {}: {}{}", later->request().method, later->request().path,
+                   upstream.url, reply.streamed ? "the stream was cut: " : "", reply.error);
+    if (reply.streamed) {
+      later->end_stream(reply.failure == Failure::kNone);
+      return;
+    }
+    if (*answered) return;
     http::Response built;
     std::optional<Problem> problem = client_answer(reply, upstream, built);
     later->finish(std::move(problem), std::move(built));
   };
-  uint64_t exchange = client_->send(std::move(request), std::move(done));
+  client_->send(std::move(request), std::move(done), exchange.get());
   // A client that leaves frees the upstream and its place in max-in-flight at once.
-  later->when_abandoned([client = client_, exchange] { client->cancel(exchange); });
+  later->when_abandoned([client = client_, exchange] { client->cancel(exchange->load()); });
   return std::nullopt;
+}
+
+void ForwardedOperations::stream_when_unbounded(
+    gateway::UpstreamRequest& request, const std::shared_ptr<Later>& later,
+    const model::Upstream& upstream, const std::shared_ptr<std::atomic<uint64_t>>& exchange,
+    const std::shared_ptr<bool>& answered) const {
+  request.max_stream_duration = upstream.max_stream_duration;
+  request.on_head = [later, &upstream, answered](const gateway::UpstreamReply& head) {
+    if (!streamed_answer(head, later->request().method)) return gateway::HeadVerdict::kHold;
+    gateway::UpstreamReply fields;
+    fields.status = head.status;
+    fields.headers = head.headers;
+    http::Response built;
+    client_answer(fields, upstream, built);
+    if (later->start_stream(std::move(built))) return gateway::HeadVerdict::kStream;
+    *answered = true;  // a head the document refuses (response validation, enforced)
+    return gateway::HeadVerdict::kAbort;
+  };
+  request.on_piece = [later](std::string_view piece) { return later->send_piece(piece); };
+  later->on_resume([client = client_, exchange] { client->resume(exchange->load()); });
 }
 
 }  // namespace apiserver::pipeline

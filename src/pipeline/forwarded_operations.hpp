@@ -12,6 +12,7 @@
 #include "http/response.hpp"
 #include "model/model.hpp"
 #include "pipeline/call.hpp"
+#include "pipeline/later.hpp"
 #include "pipeline/operation_handler.hpp"
 #include "problem/problem.hpp"
 
@@ -25,6 +26,12 @@ class ForwardedOperations final : public OperationHandler {
   std::optional<Problem> answer(const Call& call, http::Response& response) const override;
 
  private:
+  // Has `request`'s answer streamed to `later` when its head says its length is unbounded.
+  void stream_when_unbounded(gateway::UpstreamRequest& request, const std::shared_ptr<Later>& later,
+                             const model::Upstream& upstream,
+                             const std::shared_ptr<std::atomic<uint64_t>>& exchange,
+                             const std::shared_ptr<bool>& answered) const;
+
   const model::Api& api_;
   gateway::UpstreamClient* client_;
   // Requests in flight per upstream, against its max-in-flight. Built once: the map is only

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "text/header_values.hpp"
+#include "text/media_type.hpp"
 #include "text/percent_encoding.hpp"
 
 namespace apiserver::pipeline {
@@ -201,6 +202,18 @@ std::optional<Problem> client_answer(gateway::UpstreamReply& reply, const model:
   }
   response.body = std::move(reply.body);
   return std::nullopt;
+}
+
+bool streamed_answer(const gateway::UpstreamReply& head, std::string_view method) {
+  if (method == "HEAD" || head.status < 200 || head.status == 204 || head.status == 304)
+    return false;
+  bool has_length = false;
+  for (const auto& [name, value] : head.headers) {
+    if (name == "content-length") has_length = true;
+    if (name == "content-type" && text::normalize_media_type(value) == "text/event-stream")
+      return true;
+  }
+  return !has_length;
 }
 
 }  // namespace apiserver::pipeline

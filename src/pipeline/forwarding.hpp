@@ -32,6 +32,11 @@ gateway::UpstreamRequest upstream_request(const model::Forwarding& forwarding,
 std::optional<Problem> client_answer(gateway::UpstreamReply& reply, const model::Upstream& upstream,
                                      http::Response& response);
 
+// True when the upstream's answer, by its head, is passed on as it arrives rather than held
+// whole: an event stream, or a body whose length is not told up front (chunked, or until the
+// connection closes). Never for a HEAD request or an answer without a body.
+bool streamed_answer(const gateway::UpstreamReply& head, std::string_view method);
+
 // True when `path` (as sent, percent-encoded) holds a "." or ".." segment, written plainly or
 // escaped: forwarded, it could name what the router never matched.
 bool has_dot_segment(std::string_view path);

@@ -8,6 +8,20 @@
 namespace apiserver::pipeline {
 
 void Later::finish(std::optional<Problem> problem, http::Response response) {
+  finish_steps(problem, response);
+  slot_->send(std::move(response));
+}
+
+bool Later::start_stream(http::Response head) {
+  head.stream = true;
+  std::optional<Problem> problem;
+  finish_steps(problem, head);
+  bool streams = head.stream;
+  slot_->send(std::move(head));
+  return streams;
+}
+
+void Later::finish_steps(std::optional<Problem>& problem, http::Response& response) {
   Outcome outcome;
   try {
     pipeline_(problem, request(), response, outcome);
@@ -19,7 +33,6 @@ void Later::finish(std::optional<Problem> problem, http::Response response) {
     response = http::Response();
     http::write_error(Problem::make(ProblemCode::kInternal, ""), request().path, nullptr, response);
   }
-  slot_->send(std::move(response));
 }
 
 }  // namespace apiserver::pipeline

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/answer_later.hpp"
 #include "pipeline/outcome.hpp"
@@ -37,7 +38,19 @@ class Later {
   // Finishes and sends the answer: `response`, or `problem` when there is one. Once.
   void finish(std::optional<Problem> problem, http::Response response);
 
+  // A streamed answer: finishes `head` (its body to follow; http::Response::stream) as
+  // finish() would, and sends it. False when the finish replaced it by a whole answer (a
+  // problem): the body must not follow, and the answer is given.
+  bool start_stream(http::Response head);
+  // See http::LaterAnswer: the streamed body's next piece (false: wait for `resume`), its end.
+  bool send_piece(std::string_view piece) { return slot_->send_piece(piece); }
+  void on_resume(std::function<void()> resume) { slot_->on_resume(std::move(resume)); }
+  void end_stream(bool complete) { slot_->end_stream(complete); }
+
  private:
+  // Runs the finishing steps on `response`; a step that fails leaves a 500.
+  void finish_steps(std::optional<Problem>& problem, http::Response& response);
+
   std::shared_ptr<http::LaterAnswer> slot_;
   PipelineStep pipeline_;
   FinishStep service_;

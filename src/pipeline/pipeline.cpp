@@ -121,6 +121,7 @@ std::optional<Problem> Pipeline::check_answer(const model::Operation& op,
   response.content_type.clear();
   response.headers.clear();
   response.body.clear();
+  response.stream = false;  // the problem goes instead of the stream
   if (!op.forwarding) return Problem::make(ProblemCode::kInternal, "");
   Problem problem =
       Problem::make(ProblemCode::kBadGateway, "the upstream's answer breaks the document");

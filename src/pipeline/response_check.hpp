@@ -2,7 +2,7 @@
 // declared (exactly, by its class such as 2XX, or by `default`); a body must have a declared
 // media type, and a JSON one must be JSON that its schema accepts; the headers the response
 // marks required must be there; a response declared without content has no body. A body with
-// a Content-Encoding (gzip) is not read.
+// a Content-Encoding (gzip) is not read, nor is a streamed one (its head is checked).
 #pragma once
 
 #include <string>

@@ -179,3 +179,38 @@ TEST(ReasonPhrase, NamesCommonStatusesAndFallsBackForUnknownOnes) {
 
 }  // namespace
 }  // namespace apiserver::http
+
+namespace apiserver::http {
+namespace {
+
+TEST(StreamedResponse, HeadIsChunkedForHttp11AndUnframedOtherwise) {
+  Response head;
+  head.status = 200;
+  head.content_type = "text/event-stream";
+  head.add_header("X-Request-Id", "abc");
+  std::string chunked;
+  serialize_stream_head(head, true, "", chunked);
+  EXPECT_NE(chunked.find("\r\nTransfer-Encoding: chunked\r\n"), std::string::npos);
+  EXPECT_EQ(chunked.find("Content-Length"), std::string::npos);
+  EXPECT_NE(chunked.find("\r\nX-Request-Id: abc\r\n"), std::string::npos);
+  EXPECT_TRUE(chunked.size() > 4 && chunked.compare(chunked.size() - 4, 4, "\r\n\r\n") == 0);
+  std::string closing;
+  serialize_stream_head(head, false, "close", closing);
+  EXPECT_EQ(closing.find("Transfer-Encoding"), std::string::npos);
+  EXPECT_EQ(closing.find("Content-Length"), std::string::npos);
+  EXPECT_NE(closing.find("\r\nConnection: close\r\n\r\n"), std::string::npos);
+}
+
+TEST(StreamedResponse, PiecesAreChunksInHexAndNeverAnEmptyOne) {
+  std::string out;
+  append_stream_piece("data: 1\n\n", true, out);
+  append_stream_piece(std::string(300, 'x'), true, out);
+  append_stream_piece("", true, out);  // would end the body: nothing is written
+  EXPECT_EQ(out, "9\r\ndata: 1\n\n\r\n12c\r\n" + std::string(300, 'x') + "\r\n");
+  std::string raw;
+  append_stream_piece("abc", false, raw);
+  EXPECT_EQ(raw, "abc");
+}
+
+}  // namespace
+}  // namespace apiserver::http

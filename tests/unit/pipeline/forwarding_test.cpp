@@ -155,3 +155,33 @@ TEST(ClientAnswer, KeepsEndToEndFieldsAndTurnsFailuresIntoProblems) {
 
 }  // namespace
 }  // namespace apiserver::pipeline
+
+namespace apiserver::pipeline {
+namespace {
+
+gateway::UpstreamReply head_with(int status,
+                                 std::vector<std::pair<std::string, std::string>> headers) {
+  gateway::UpstreamReply head;
+  head.status = status;
+  head.headers = std::move(headers);
+  return head;
+}
+
+TEST(StreamedAnswer, IsAnEventStreamOrABodyOfUntoldLength) {
+  EXPECT_TRUE(streamed_answer(head_with(200, {{"transfer-encoding", "chunked"}}), "GET"));
+  EXPECT_TRUE(streamed_answer(head_with(200, {}), "POST"));  // read until the connection closes
+  EXPECT_TRUE(streamed_answer(head_with(200, {{"content-type", "Text/Event-Stream; charset=utf-8"},
+                                              {"content-length", "12"}}),
+                              "GET"));
+  EXPECT_FALSE(streamed_answer(
+      head_with(200, {{"content-type", "application/json"}, {"content-length", "12"}}), "GET"));
+}
+
+TEST(StreamedAnswer, NeverForHeadOrABodylessStatus) {
+  EXPECT_FALSE(streamed_answer(head_with(200, {{"transfer-encoding", "chunked"}}), "HEAD"));
+  EXPECT_FALSE(streamed_answer(head_with(204, {}), "GET"));
+  EXPECT_FALSE(streamed_answer(head_with(304, {}), "GET"));
+}
+
+}  // namespace
+}  // namespace apiserver::pipeline
