@@ -1,11 +1,11 @@
 #include "compile/upstream_compiler.hpp"
 
-#include <cctype>
 #include <cstdlib>
 #include <map>
 
 #include "auth/schemes.hpp"
 #include "spec/values.hpp"
+#include "text/header_values.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -18,21 +18,6 @@ using spec::NodeRef;
 // queue than by a held connection.
 constexpr std::chrono::hours kMaxTimeout{1};
 constexpr long long kMaxInFlight = 100000;
-
-bool is_token(const std::string& name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) == 0 && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string::npos)
-      return false;
-  }
-  return true;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 class UpstreamCompiler {
  public:
@@ -110,7 +95,7 @@ class UpstreamCompiler {
     }
     std::string url;
     if (!expand_environment(node, node.node->get<std::string>(), url)) return;
-    std::string scheme = lower(url.substr(0, url.find("://")));
+    std::string scheme = text::ascii_lower(url.substr(0, url.find("://")));
     size_t host_start = url.find("://");
     if (host_start == std::string::npos || (scheme != "http" && scheme != "https")) {
       error(node, "upstream '" + url + "' is not an http:// or https:// URL");
@@ -182,8 +167,9 @@ class UpstreamCompiler {
     }
     if (NodeRef header = Document::child(node, "identity-header"); header.valid()) {
       std::string name = header.node->is_string() ? header.node->get<std::string>() : "";
-      if (!is_token(name)) error(header, "identity-header must be a header name such as X-User");
-      upstream.identity_header = lower(name);
+      if (!text::is_token(name))
+        error(header, "identity-header must be a header name such as X-User");
+      upstream.identity_header = text::ascii_lower(name);
     }
     if (NodeRef pass = Document::child(node, "pass-credentials"); pass.valid()) {
       if (!pass.node->is_boolean()) error(pass, "pass-credentials must be true or false");

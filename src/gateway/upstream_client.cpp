@@ -8,6 +8,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "text/header_values.hpp"
+
 namespace apiserver::gateway {
 namespace {
 
@@ -97,9 +99,7 @@ struct UpstreamClient::Exchange {
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return bytes;
-    std::string name(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string name = text::ascii_lower(line.substr(0, colon));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);

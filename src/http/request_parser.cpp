@@ -6,39 +6,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text/header_values.hpp"
+
 namespace apiserver::http {
 namespace {
-
-// RFC 9110 tchar.
-bool is_token_char(unsigned char c) {
-  if (std::isalnum(c)) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return is_token_char(static_cast<unsigned char>(c));
-  });
-}
 
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -216,7 +187,7 @@ bool RequestParser::parse_request_line(std::string_view line) {
   std::string_view method = line.substr(0, sp1);
   std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   std::string_view version = line.substr(sp2 + 1);
-  if (!is_token(method) || method.size() > 32)
+  if (!text::is_token(method) || method.size() > 32)
     return reject(ProblemCode::kBadRequest, "the request method is not a valid token");
   if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' ||
       !std::isdigit(static_cast<unsigned char>(version[5])) ||
@@ -267,7 +238,7 @@ bool RequestParser::parse_header_line(std::string_view line) {
   if (colon == std::string_view::npos)
     return reject(ProblemCode::kBadRequest, "a header line has no ':'");
   std::string_view name = line.substr(0, colon);
-  if (!is_token(name))
+  if (!text::is_token(name))
     return reject(ProblemCode::kBadRequest, "a header field name is not a valid token");
   std::string_view value = trim_ows(line.substr(colon + 1));
   for (char c : value) {

@@ -1,6 +1,37 @@
 #include "text/header_values.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace apiserver::text {
+namespace {
+
+// RFC 9110 tchar.
+bool is_token_char(unsigned char c) {
+  if (std::isalnum(c)) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 std::vector<std::string> split_unquoted(std::string_view text, char separator) {
   std::vector<std::string> parts;
@@ -30,6 +61,12 @@ std::string trim_blanks(std::string_view text) {
   if (begin == std::string_view::npos) return "";
   size_t end = text.find_last_not_of(" \t");
   return std::string(text.substr(begin, end - begin + 1));
+}
+
+bool is_token(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return is_token_char(static_cast<unsigned char>(c));
+  });
 }
 
 std::string ascii_lower(std::string_view text) {

@@ -16,6 +16,9 @@ std::vector<std::string> split_unquoted(std::string_view text, char separator);
 // `text` without leading and trailing spaces and tabs.
 std::string trim_blanks(std::string_view text);
 
+// True when `text` is an RFC 9110 token (a method, a header field name): one or more tchars.
+bool is_token(std::string_view text);
+
 // `text` with ASCII letters lower-cased (header names, tokens).
 std::string ascii_lower(std::string_view text);
 
