@@ -5,17 +5,6 @@
 #include "text/media_type.hpp"
 
 namespace apiserver::pipeline {
-namespace {
-
-bool media_matches(const std::string& range, const std::string& type) {
-  if (range == type || range == "*/*") return true;
-  if (range.size() > 2 && range.compare(range.size() - 2, 2, "/*") == 0)
-    return type.compare(0, range.size() - 1, range, 0, range.size() - 1) == 0;
-  return false;
-}
-
-}  // namespace
-
 std::optional<Problem> parse_json_body(const std::string& text, nlohmann::json& out) {
   std::optional<ClientJsonError> error = parse_client_json(text, out);
   if (!error) return std::nullopt;
@@ -51,7 +40,7 @@ std::optional<Problem> read_body(const model::Operation& operation, const http::
                          "the request has a body but no Content-Type; send one of: " + accepted);
   std::string type = text::normalize_media_type(*content_type);
   for (const auto& m : declared.media_types) {
-    if (media_matches(m.media_type, type)) {
+    if (text::media_range_covers(m.media_type, type)) {
       body.media = &m;
       break;
     }

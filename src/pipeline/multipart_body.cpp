@@ -130,11 +130,7 @@ std::optional<Problem> parse_multipart_body(const std::string& content_type,
       if (!field->content_types.empty() &&
           std::none_of(
               field->content_types.begin(), field->content_types.end(),
-              [&](const std::string& range) {
-                return range == type || range == "*/*" ||
-                       (range.size() > 2 && range.compare(range.size() - 2, 2, "/*") == 0 &&
-                        type.compare(0, range.size() - 1, range, 0, range.size() - 1) == 0);
-              }))
+              [&](const std::string& range) { return text::media_range_covers(range, type); }))
         errors.push_back({ErrorSource::kBody, "", pointer,
                           "is " + type +
                               "; the document accepts "

@@ -23,4 +23,11 @@ bool is_json_media_type(const std::string& normalized) {
          (subtype.size() > 5 && subtype.compare(subtype.size() - 5, 5, "+json") == 0);
 }
 
+bool media_range_covers(const std::string& range, const std::string& type) {
+  if (range == type || range == "*/*") return true;
+  // "image/*" covers "image/png": the range up to and with its slash starts the type.
+  return range.size() > 2 && range.compare(range.size() - 2, 2, "/*") == 0 &&
+         type.compare(0, range.size() - 1, range, 0, range.size() - 1) == 0;
+}
+
 }  // namespace apiserver::text

@@ -9,6 +9,10 @@ namespace apiserver::text {
 // "application/json".
 std::string normalize_media_type(const std::string& media_type);
 
+// True when media range `range` ("text/plain", "image/*", "*/*") covers media type `type`;
+// both normalized.
+bool media_range_covers(const std::string& range, const std::string& type);
+
 // application/json, application/*+json and the like.
 bool is_json_media_type(const std::string& normalized);
 
