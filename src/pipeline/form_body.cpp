@@ -6,9 +6,7 @@
 #include "text/utf8.hpp"
 
 namespace apiserver::pipeline {
-namespace {
 
-// The JSON pointer to a top-level member named `name` (RFC 6901 escapes ~ and /).
 std::string member_pointer(const std::string& name) {
   std::string pointer = "/";
   for (char c : name) {
@@ -21,8 +19,6 @@ std::string member_pointer(const std::string& name) {
   }
   return pointer;
 }
-
-}  // namespace
 
 std::optional<Problem> parse_form_body(const std::string& text, const model::BodyMediaType& media,
                                        nlohmann::json& out, std::vector<FieldError>& errors) {

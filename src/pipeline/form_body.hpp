@@ -14,6 +14,10 @@
 
 namespace apiserver::pipeline {
 
+// The JSON pointer to a top-level member named `name` (RFC 6901 escapes ~ and /): where
+// the errors of a form field or a multipart part point.
+std::string member_pointer(const std::string& name);
+
 // A 400 problem for text that is not a form (a malformed %-escape); a field given more than once
 // where one value is declared goes to `errors`.
 std::optional<Problem> parse_form_body(const std::string& text, const model::BodyMediaType& media,

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "pipeline/client_json.hpp"
+#include "pipeline/form_body.hpp"
 #include "pipeline/parameters.hpp"
 #include "text/header_values.hpp"
 #include "text/media_type.hpp"
@@ -93,12 +94,6 @@ std::optional<std::vector<Part>> split_parts(std::string_view body, const std::s
     parts.push_back(std::move(part));
     at = next + 2 + delimiter.size();
   }
-}
-
-std::string member_pointer(const std::string& name) {
-  std::string pointer = "/";
-  for (char c : name) pointer += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  return pointer;
 }
 
 }  // namespace
