@@ -56,7 +56,10 @@ struct UpstreamClient::Exchange {
   bool aborted = false;       // on_head ended it
   int attempts = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point deadline{};  // in deadlines_ when on_head is set
+  // When it must be over (in the client's deadlines_, when on_head is set): its head, or its
+  // held answer, within `timeout`; a streamed one within max_stream_duration.
+  std::chrono::steady_clock::time_point deadline{};
+  Deadlines* deadlines = nullptr;
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
 
@@ -124,6 +127,11 @@ struct UpstreamClient::Exchange {
     }
     streaming = verdict == HeadVerdict::kStream;
     aborted = verdict == HeadVerdict::kAbort;
+    if (streaming && deadlines != nullptr) {
+      deadlines->erase({deadline, id});
+      deadline = started + request.max_stream_duration;
+      deadlines->emplace(deadline, id);
+    }
     return !aborted;
   }
 
@@ -145,7 +153,8 @@ struct UpstreamClient::Exchange {
     curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(request.connect_timeout.count()));
-    // An answer that may stream may last longer than `timeout`: deadlines_ holds that one.
+    // An answer that may stream may last longer than `timeout`: curl's bound is the longer of
+    // the two, and deadlines_ holds the one that applies.
     std::chrono::milliseconds whole =
         request.on_head ? std::max(request.timeout, request.max_stream_duration) : request.timeout;
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(whole.count()));
@@ -259,16 +268,16 @@ void UpstreamClient::end(uint64_t id, UpstreamReply::Failure failure, const char
   exchange->done(std::move(exchange->reply));
 }
 
-// Exchanges whose head (or, held, whole answer) is overdue end as timed out; a streamed one
-// has only curl's own timeout left (its max_stream_duration).
+// Exchanges past their deadline end as timed out (a streamed one is cut).
 void UpstreamClient::end_overdue() {
   auto now = std::chrono::steady_clock::now();
   while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
     uint64_t id = deadlines_.begin()->second;
     deadlines_.erase(deadlines_.begin());
     auto it = running_.find(id);
-    if (it == running_.end() || it->second->streaming) continue;
-    end(id, UpstreamReply::Failure::kTimeout, "Timeout was reached");
+    if (it == running_.end()) continue;
+    end(id, UpstreamReply::Failure::kTimeout,
+        it->second->streaming ? "max-stream-duration passed" : "Timeout was reached");
   }
 }
 
@@ -296,6 +305,7 @@ void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
     if (code != CURLM_OK) throw std::runtime_error(curl_multi_strerror(code));
     if (exchange->request.on_head) {
       exchange->deadline = exchange->started + exchange->request.timeout;
+      exchange->deadlines = &deadlines_;
       deadlines_.emplace(exchange->deadline, exchange->id);
     }
     Exchange* raw = exchange.release();  // owned by running_ until it ends

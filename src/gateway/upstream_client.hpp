@@ -94,6 +94,7 @@ class UpstreamClient {
  private:
   struct Exchange;
   struct Multi;
+  using Deadlines = std::set<std::pair<std::chrono::steady_clock::time_point, uint64_t>>;
 
   void run();
   void start(std::unique_ptr<Exchange> exchange);
@@ -114,9 +115,8 @@ class UpstreamClient {
   std::thread thread_;                                // started by the first send()
   std::unordered_map<uint64_t, Exchange*> running_;   // the thread's own: in the multi handle
   std::vector<void*> idle_handles_;                   // the thread's own: CURL* to reuse
-  // The thread's own: when the exchanges that may stream must have their head (or, held,
-  // their whole answer): curl's own timeout is their max_stream_duration.
-  std::set<std::pair<std::chrono::steady_clock::time_point, uint64_t>> deadlines_;
+  // The thread's own: when the exchanges that may stream must be over (Exchange::deadline).
+  Deadlines deadlines_;
 };
 
 }  // namespace apiserver::gateway
