@@ -8,10 +8,14 @@
 'use strict';
 
 const fs = require('node:fs');
+const path = require('node:path');
 const newman = require('newman');
 
 const REQUEST_TIMEOUT_MS = 10000;
 const BODY_EXCERPT = 600;
+// Where a file part's `src` (an overlay's upload, e.g. stored/model-gateway-audio.wav) is read
+// from, whatever the directory the run started in.
+const FILES_DIR = path.join(__dirname, '..');
 
 // Resolves to a list of { request, assertion, error } (error is null for a pass). Errors that
 // are not assertions (a request that got no answer, a test script that threw) are listed too,
@@ -25,6 +29,8 @@ function runCollection(collection, baseUrl, reportPath) {
         envVar: [{ key: 'baseUrl', value: baseUrl }],
         reporters: [],
         timeoutRequest: REQUEST_TIMEOUT_MS,
+        workingDir: FILES_DIR,
+        insecureFileRead: false,
       },
       (error, summary) => {
         if (error) return reject(error);
@@ -72,7 +78,7 @@ function removeForeignRequests(collection) {
 function compactReport(executions) {
   return executions.map((execution) => {
     const { request, response } = execution;
-    const body = request && request.body && request.body.raw;
+    const body = request && request.body && (request.body.raw || formFields(request.body));
     return {
       request: execution.item.name,
       sent: request ? `${request.method} ${request.url.toString()}` : null,
@@ -92,6 +98,19 @@ function compactReport(executions) {
         })),
     };
   });
+}
+
+// A multipart or form body's fields, `name=value` (a file part `name=@src (content type)`).
+function formFields(body) {
+  const fields = body.formdata || body.urlencoded;
+  if (!fields || typeof fields.map !== 'function') return null;
+  return fields
+    .map((field) =>
+      field.type === 'file'
+        ? `${field.key}=@${field.src || '(no file)'} (${field.contentType || 'no type'})`
+        : `${field.key}=${field.value}`,
+    )
+    .join('&');
 }
 
 function results(report) {
