@@ -161,7 +161,8 @@ void serialize_response(const Response& response, bool omit_body, const char* co
   append_head_fields(response, out);
   if (!status_has_no_body(response.status)) {
     out += "Content-Length: ";
-    out += std::to_string(response.body.size());
+    out += std::to_string(omit_body && response.head_length ? *response.head_length
+                                                            : response.body.size());
     out += "\r\n";
   }
   append_connection(connection_header, out);

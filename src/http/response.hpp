@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +29,8 @@ struct Response {
   std::shared_ptr<LaterAnswer> later;
   // The head of a streamed answer (LaterAnswer::send): the body follows in pieces.
   bool stream = false;
+  // An answer to HEAD whose body is not at hand (an upstream's): the length GET's would have.
+  std::optional<uint64_t> head_length;
 
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "text/header_values.hpp"
 #include "text/media_type.hpp"
@@ -192,6 +193,13 @@ std::optional<Problem> client_answer(gateway::UpstreamReply& reply, const model:
   response.status = reply.status;
   std::vector<std::string> options = connection_options(reply.headers);
   for (auto& [name, value] : reply.headers) {
+    // An answer to HEAD tells the length GET's body would have.
+    if (name == "content-length" && reply.body.empty()) {
+      uint64_t length = 0;
+      const char* end = value.data() + value.size();
+      if (std::from_chars(value.data(), end, length).ptr == end && !value.empty())
+        response.head_length = length;
+    }
     // The server writes its own Date, and frames the body itself.
     if (listed(name, kHopByHop) || listed(name, options) || name == "date") continue;
     if (name == "content-type") {

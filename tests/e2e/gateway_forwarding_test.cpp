@@ -181,6 +181,17 @@ TEST_F(GatewayForwardingTest, ForwardsMethodPathQueryBodyAndEndToEndFields) {
   EXPECT_EQ(headers["x-request-id"], *r.header("x-request-id")) << "one id on both sides";
 }
 
+TEST_F(GatewayForwardingTest, AnswersHeadWithTheLengthOfWhatGetWouldSend) {
+  const Headers key = {{"X-Api-Key", "secret-alice-0001"}};
+  HttpResponse got = client_.get("/api/echo/length", key);
+  ASSERT_EQ(got.status, 200) << got.body;
+  HttpResponse head = client_.head("/api/echo/length", key);
+  ASSERT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  // The echo tells the method it saw, so HEAD's body would be one byte longer than GET's.
+  EXPECT_EQ(head.header("content-length"), std::to_string(got.body.size() + 1));
+}
+
 TEST_F(GatewayForwardingTest, RefusesAnInvalidRequestBeforeForwardingIt) {
   HttpResponse r = client_.post("/api/echo/x", R"({"text":""})");
   ASSERT_EQ(r.status, 422) << r.body;

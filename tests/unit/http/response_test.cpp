@@ -214,3 +214,22 @@ TEST(StreamedResponse, PiecesAreChunksInHexAndNeverAnEmptyOne) {
 
 }  // namespace
 }  // namespace apiserver::http
+
+namespace apiserver::http {
+namespace {
+
+TEST(HeadAnswer, TellsTheLengthGetsBodyWouldHaveWhenTheBodyIsNotAtHand) {
+  Response response;
+  response.content_type = "application/json";
+  response.head_length = 1234;
+  std::string head;
+  serialize_response(response, true, "", head);
+  EXPECT_NE(head.find("\r\nContent-Length: 1234\r\n"), std::string::npos);
+  response.body = "{}";
+  std::string get;
+  serialize_response(response, false, "", get);  // a body to send: its own length
+  EXPECT_NE(get.find("\r\nContent-Length: 2\r\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace apiserver::http
