@@ -8,6 +8,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "gateway/socket_multi.hpp"
 #include "text/header_values.hpp"
 
 namespace apiserver::gateway {
@@ -38,9 +39,8 @@ constexpr size_t kMaxIdleHandles = 512;
 
 }  // namespace
 
-struct UpstreamClient::Multi {
-  CURLM* handle = curl_multi_init();
-  ~Multi() { curl_multi_cleanup(handle); }
+struct UpstreamClient::Multi : SocketMulti {
+  CURLM* handle = SocketMulti::handle();
 };
 
 // One exchange: the request, what has arrived of the answer, and who waits for it.
@@ -201,7 +201,7 @@ UpstreamClient::~UpstreamClient() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
-  curl_multi_wakeup(multi_->handle);
+  multi_->wake();
   if (thread_.joinable()) thread_.join();
   // Exchanges submitted after the thread stopped (or with no thread) get their answer here.
   for (auto& exchange : submitted_) {
@@ -229,7 +229,7 @@ uint64_t UpstreamClient::send(UpstreamRequest request, UpstreamDone done,
     submitted_.push_back(std::move(exchange));
     if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
   }
-  if (wake) curl_multi_wakeup(multi_->handle);
+  if (wake) multi_->wake();
   return id;
 }
 
@@ -248,7 +248,7 @@ void UpstreamClient::queue(std::vector<uint64_t>& list, uint64_t id) {
     wake = submitted_.empty() && cancelled_.empty() && resumed_.empty();
     list.push_back(id);
   }
-  if (wake) curl_multi_wakeup(multi_->handle);
+  if (wake) multi_->wake();
 }
 
 void UpstreamClient::end(uint64_t id, UpstreamReply::Failure failure, const char* why) {
@@ -378,8 +378,7 @@ void UpstreamClient::run() {
       auto it = running_.find(id);
       if (it != running_.end()) curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
     }
-    int running = 0;
-    curl_multi_perform(multi_->handle, &running);
+    multi_->act(poll_wait_ms());
     int left = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_->handle, &left)) {
       if (message->msg != CURLMSG_DONE) continue;
@@ -393,7 +392,6 @@ void UpstreamClient::run() {
       }
     }
     end_overdue();
-    curl_multi_poll(multi_->handle, nullptr, 0, poll_wait_ms(), nullptr);
   }
   // Stopping: the exchanges under way end unanswered by their upstream.
   while (!running_.empty())
