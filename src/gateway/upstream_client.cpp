@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 #include "gateway/socket_multi.hpp"
@@ -180,10 +179,7 @@ struct UpstreamClient::Exchange {
       std::string_view name(removed, std::char_traits<char>::length(removed) - 1);
       bool given = std::any_of(request.headers.begin(), request.headers.end(), [&](auto& h) {
         return h.size() > name.size() && h[name.size()] == ':' &&
-               std::equal(name.begin(), name.end(), h.begin(), [](char a, char b) {
-                 return std::tolower(static_cast<unsigned char>(a)) ==
-                        std::tolower(static_cast<unsigned char>(b));
-               });
+               text::ascii_iequals(std::string_view(h).substr(0, name.size()), name);
       });
       if (!given) headers = curl_slist_append(headers, removed);
     }

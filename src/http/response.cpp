@@ -1,10 +1,10 @@
 #include "http/response.hpp"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+
+#include "text/header_values.hpp"
 
 namespace apiserver::http {
 namespace {
@@ -34,10 +34,16 @@ bool status_has_no_body(int status) {
 
 void Response::set_header(std::string name, std::string value) {
   auto same_name = [&](const std::pair<std::string, std::string>& header) {
-    return strcasecmp(header.first.c_str(), name.c_str()) == 0;
+    return text::ascii_iequals(header.first, name);
   };
   headers.erase(std::remove_if(headers.begin(), headers.end(), same_name), headers.end());
   headers.emplace_back(std::move(name), std::move(value));
+}
+
+const std::string* Response::header(std::string_view name) const {
+  for (const auto& [field, value] : headers)
+    if (text::ascii_iequals(field, name)) return &value;
+  return nullptr;
 }
 
 const char* reason_phrase(int status) {

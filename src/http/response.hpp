@@ -37,6 +37,9 @@ struct Response {
   }
   // Replaces every header of that name (case-insensitive), or adds it.
   void set_header(std::string name, std::string value);
+  // The value of the first header of that name (case-insensitive; not Content-Type, which is
+  // content_type), or null.
+  const std::string* header(std::string_view name) const;
 };
 
 // Standard reason phrase of `status` ("OK", "Not Found", ...).

@@ -5,6 +5,7 @@
 
 #include "mock/generator.hpp"
 #include "mock/planner.hpp"
+#include "model/declared_status.hpp"
 #include "pipeline/content_negotiation.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/prefer.hpp"
@@ -31,16 +32,7 @@ const model::MockResponse* response_for_code(const model::MockPlan& plan, const 
   if (code.size() != 3 || code.find_first_not_of("0123456789") != std::string::npos) return nullptr;
   status = std::stoi(code);
   if (status < 100 || status > 599) return nullptr;
-  const model::MockResponse* range = nullptr;
-  const model::MockResponse* fallback = nullptr;
-  for (const auto& r : plan.responses) {
-    if (r.declared == code) return &r;
-    if (r.declared.size() == 3 && r.declared[0] == code[0] &&
-        (r.declared[1] == 'X' || r.declared[1] == 'x'))
-      range = &r;
-    if (r.declared == "default") fallback = &r;
-  }
-  return range != nullptr ? range : fallback;
+  return model::declared_for_status(plan.responses, status);
 }
 
 // An error the document declares (5xx first, then default, then 4xx) for

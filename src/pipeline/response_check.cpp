@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/declared_status.hpp"
 #include "text/header_values.hpp"
 #include "text/media_type.hpp"
 
@@ -11,22 +12,6 @@ namespace {
 
 FieldError violation(std::string name, std::string detail, std::string pointer = "") {
   return FieldError{ErrorSource::kResponse, std::move(name), std::move(pointer), std::move(detail)};
-}
-
-// The response declared for `status`: its exact code, then its class (2XX), then default.
-const model::DeclaredResponse* declared_for(const model::ResponseContract& contract, int status) {
-  const std::string code = std::to_string(status);
-  const model::DeclaredResponse* by_class = nullptr;
-  const model::DeclaredResponse* fallback = nullptr;
-  for (const model::DeclaredResponse& response : contract.responses) {
-    const std::string& d = response.declared;
-    if (d == code) return &response;
-    if (d.size() == 3 && d[0] == code[0] && (d[1] == 'X' || d[1] == 'x') &&
-        (d[2] == 'X' || d[2] == 'x'))
-      by_class = &response;
-    if (d == "default") fallback = &response;
-  }
-  return by_class != nullptr ? by_class : fallback;
 }
 
 // The declared content `media_type` falls under: exact, then type/*, then */*.
@@ -52,17 +37,12 @@ std::string declared_types(const model::DeclaredResponse& response) {
 
 // A body sent compressed (Content-Encoding) is passed on as it is, and not read here.
 bool is_encoded(const http::Response& response) {
-  for (const auto& [name, value] : response.headers)
-    if (text::ascii_lower(name) == "content-encoding" && text::ascii_lower(value) != "identity")
-      return true;
-  return false;
+  const std::string* encoding = response.header("content-encoding");
+  return encoding != nullptr && !text::ascii_iequals(*encoding, "identity");
 }
 
-bool has_header(const http::Response& response, const std::string& lower_name) {
-  if (lower_name == "content-type") return !response.content_type.empty();
-  for (const auto& [name, value] : response.headers)
-    if (text::ascii_lower(name) == lower_name) return true;
-  return false;
+bool has_header(const http::Response& response, const std::string& name) {
+  return name == "content-type" ? !response.content_type.empty() : response.header(name) != nullptr;
 }
 
 }  // namespace
@@ -70,7 +50,8 @@ bool has_header(const http::Response& response, const std::string& lower_name) {
 std::vector<FieldError> response_violations(const model::ResponseContract& contract,
                                             const http::Response& response, bool head) {
   std::vector<FieldError> out;
-  const model::DeclaredResponse* declared = declared_for(contract, response.status);
+  const model::DeclaredResponse* declared =
+      model::declared_for_status(contract.responses, response.status);
   if (declared == nullptr) {
     out.push_back(violation("status", std::to_string(response.status) + " is not declared"));
     return out;

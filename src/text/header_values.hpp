@@ -19,6 +19,9 @@ std::string trim_blanks(std::string_view text);
 // True when `text` is an RFC 9110 token (a method, a header field name): one or more tchars.
 bool is_token(std::string_view text);
 
+// True when `a` and `b` are the same but for the case of ASCII letters (header names).
+bool ascii_iequals(std::string_view a, std::string_view b);
+
 // `text` with ASCII letters lower-cased (header names, tokens).
 std::string ascii_lower(std::string_view text);
 

@@ -35,3 +35,15 @@ TEST(AsciiLower, LowersOnlyAsciiLetters) {
 
 }  // namespace
 }  // namespace apiserver::text
+
+namespace apiserver::text {
+namespace {
+
+TEST(AsciiIequals, IgnoresTheCaseOfLettersOnly) {
+  EXPECT_TRUE(ascii_iequals("Content-Encoding", "content-encoding"));
+  EXPECT_FALSE(ascii_iequals("content-encoding", "content-encodin"));
+  EXPECT_FALSE(ascii_iequals("a-b", "a_b"));
+}
+
+}  // namespace
+}  // namespace apiserver::text
