@@ -31,6 +31,8 @@ class LaterAnswer {
   // and nothing sent, while too much of the body waits to reach the client: `resume` (given
   // with on_resume) runs once it has drained, and the piece may be sent again then.
   virtual bool send_piece(std::string_view piece) = 0;
+  // Bounds what of a streamed body may wait for the client (the pieces are unbounded without
+  // it). Before the head is sent.
   virtual void on_resume(std::function<void()> resume) = 0;
   // Ends a streamed answer: `complete`, or cut short (the connection then closes without
   // ending the body, so that the client can tell).

@@ -82,7 +82,7 @@ void ConnectionAnswer::send(Response response) {
 
 bool ConnectionAnswer::send_piece(std::string_view piece) {
   if (!streaming_.load() || sent_.load()) return true;  // no stream to add to: dropped
-  if (!window_->take(piece.size())) return false;
+  if (window_ && !window_->take(piece.size())) return false;
   Response carried;
   carried.body.assign(piece.data(), piece.size());
   inbox_->post(
@@ -91,6 +91,7 @@ bool ConnectionAnswer::send_piece(std::string_view piece) {
 }
 
 void ConnectionAnswer::on_resume(std::function<void()> resume) {
+  window_ = std::make_shared<StreamWindow>();
   window_->on_resume(std::move(resume));
 }
 

@@ -96,7 +96,9 @@ class ConnectionAnswer final : public LaterAnswer {
   std::vector<std::shared_ptr<const void>> kept_;
   std::atomic<bool> sent_{false};       // the answer, or a streamed one's end, was sent
   std::atomic<bool> streaming_{false};  // a streamed answer's head was sent
-  std::shared_ptr<StreamWindow> window_ = std::make_shared<StreamWindow>();
+  // A streamed answer's flow control, made by on_resume (answers that never stream have none:
+  // their pieces, if any, go unchecked).
+  std::shared_ptr<StreamWindow> window_;
   std::mutex abandon_mutex_;
   bool abandoned_ = false;            // guarded by abandon_mutex_
   std::function<void()> on_abandon_;  // guarded by abandon_mutex_
