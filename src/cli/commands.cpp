@@ -264,6 +264,15 @@ int print_routes(const std::string& spec) {
       if (c.not_null && i != resource->key) std::cout << " [required]";
       if (c.version) std::cout << " [row version]";
       if (c.indexed) std::cout << " [indexed]";
+      if (resource->parent && i == resource->parent->column)
+        std::cout << " [key of " << resource->parent->resource->table << "]";
+    }
+    if (resource->parent) {
+      std::cout << "; nested under " << resource->parent->resource->table
+                << " (x-apiserver-on-parent-delete: "
+                << (resource->parent->on_delete == model::OnParentDelete::kCascade ? "cascade"
+                                                                                   : "restrict")
+                << ")";
     }
     // What lists may ask, where the schema narrows it (x-apiserver-filter, -sort, -search).
     std::string filters, sorts, searched;

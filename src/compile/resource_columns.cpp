@@ -18,6 +18,27 @@ using validate::to_plain_json;
 namespace {
 
 constexpr const char* kVersionColumn = "apiserver_version";
+constexpr const char* kParentColumn = "apiserver_parent";
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// A column the server keeps beside the schema's (`purpose` says what for), unless a property
+// already takes its name.
+bool reserved_name_free(const Document& document, const NodeRef& schema,
+                        const model::Resource& resource, const char* name, const char* purpose,
+                        spec::Diagnostics& diagnostics) {
+  for (const model::Column& c : resource.columns) {
+    if (lower(c.name) != name) continue;
+    diagnostics.add(document.at(schema, Diagnostic::Severity::kError,
+                                std::string("property '") + c.property + "' takes the column " +
+                                    name + ", which the server keeps for " + purpose));
+    return false;
+  }
+  return true;
+}
 
 model::ColumnType column_type(const SchemaFacts& facts) {
   model::ValueShape shape = value_shape(facts);
@@ -38,17 +59,8 @@ model::ColumnType column_type(const SchemaFacts& facts) {
 // The row version behind ETag, last, so that the columns of the schema keep their places.
 bool add_version_column(const Document& document, const NodeRef& schema, model::Resource& resource,
                         spec::Diagnostics& diagnostics) {
-  for (const model::Column& c : resource.columns) {
-    std::string name = c.name;
-    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (name == kVersionColumn) {
-      diagnostics.add(document.at(schema, Diagnostic::Severity::kError,
-                                  std::string("property '") + c.property + "' takes the column " +
-                                      kVersionColumn +
-                                      ", which the server keeps for row versions"));
-      return false;
-    }
-  }
+  if (!reserved_name_free(document, schema, resource, kVersionColumn, "row versions", diagnostics))
+    return false;
   model::Column version;
   version.name = kVersionColumn;
   version.type = model::ColumnType::kInteger;
@@ -130,6 +142,39 @@ bool build_columns(const Document& document, model::Resource& resource, const No
     return false;
   }
   return add_version_column(document, schema, resource, diagnostics);
+}
+
+int add_parent_column(const Document& document, model::Resource& resource, const NodeRef& schema,
+                      const std::string& parameter, const model::Resource& parent,
+                      Diagnostics& diagnostics) {
+  const model::ColumnType key_type = parent.key_column().type;
+  int index = resource.column_of(parameter);
+  if (index >= 0) {
+    model::Column& column = resource.columns[static_cast<size_t>(index)];
+    if (column.type != key_type || static_cast<size_t>(index) == resource.key) {
+      diagnostics.add(
+          document.at(schema, Diagnostic::Severity::kError,
+                      "property '" + parameter + "' holds the key of " + parent.name +
+                          " from the path {" + parameter + "}, so it must be " +
+                          (key_type == model::ColumnType::kInteger ? "an integer" : "a string") +
+                          " and not this item's own key"));
+      return -1;
+    }
+    column.indexed = true;
+    return index;
+  }
+  if (!reserved_name_free(document, schema, resource, kParentColumn, "the parent's key",
+                          diagnostics))
+    return -1;
+  model::Column hidden;
+  hidden.property = kParentColumn;
+  hidden.name = kParentColumn;
+  hidden.type = key_type;
+  hidden.read_only = true;
+  hidden.in_schema = false;
+  hidden.indexed = true;
+  resource.columns.push_back(std::move(hidden));
+  return static_cast<int>(resource.columns.size()) - 1;
 }
 
 }  // namespace apiserver::compile

@@ -134,8 +134,9 @@ class Mapper {
       return;
     }
     for (auto& item : api_.paths) {
-      if (item.path_template.find('{') == std::string::npos) map_collection(item);
+      if (item.path_template.find('{') == std::string::npos) map_collection(item, nullptr);
     }
+    map_nested_collections();
     for (auto& item : api_.paths) {
       for (Operation& op : item.operations) {
         auto it = explicit_.find(&op);
@@ -176,7 +177,71 @@ class Mapper {
     return it != explicit_.end() ? it->second : conventional;
   }
 
-  void map_collection(model::PathItem& collection) {
+  // A nested collection's place: the parent resource whose item path it extends, and the path
+  // parameters naming the keys of its ancestors (Operation::lineage_parameters).
+  struct Nest {
+    model::Resource* parent = nullptr;
+    std::vector<std::string> lineage;
+  };
+
+  // Collections under the item paths of stored resources, level by level (a level's parents
+  // are the resources the level above stored).
+  void map_nested_collections() {
+    std::set<const model::PathItem*> done;
+    for (size_t mapped = api_.resources.size(), before = 0; mapped != before;) {
+      before = mapped;
+      for (auto& collection : api_.paths) {
+        if (done.count(&collection) > 0) continue;
+        std::optional<Nest> nest = nest_of(collection.path_template);
+        if (!nest) continue;
+        done.insert(&collection);
+        map_collection(collection, &*nest);
+      }
+      mapped = api_.resources.size();
+    }
+  }
+
+  // `path` with every parameter written {}: templates that differ only in parameter names
+  // name the same paths.
+  static std::string shape_of(const std::string& path) {
+    std::string shape;
+    for (size_t i = 0; i < path.size(); ++i) {
+      shape += path[i];
+      if (path[i] != '{') continue;
+      size_t close = path.find('}', i);
+      if (close == std::string::npos) return path;
+      shape += '}';
+      i = close;
+    }
+    return shape;
+  }
+
+  // Where `path` nests: under a stored resource's item path, ending in a plain segment.
+  std::optional<Nest> nest_of(const std::string& path) const {
+    size_t slash = path.rfind('/');
+    std::string param;
+    if (slash == std::string::npos || slash == 0 || slash + 1 == path.size() ||
+        path.find('{', slash) != std::string::npos ||
+        !ends_with_param_segment(path.substr(0, slash), param))
+      return std::nullopt;
+    const std::string parent_shape = shape_of(path.substr(0, slash));
+    for (const auto& [resource, item_path] : item_paths_) {
+      if (shape_of(item_path) != parent_shape) continue;
+      Nest nest;
+      nest.parent = resource;
+      // The path's own parameter names, innermost first.
+      for (size_t close = slash; (close = path.rfind('}', close)) != std::string::npos;) {
+        size_t open = path.rfind('{', close);
+        nest.lineage.push_back(path.substr(open + 1, close - open - 1));
+        if (open == 0) break;
+        close = open - 1;
+      }
+      return nest;
+    }
+    return std::nullopt;
+  }
+
+  void map_collection(model::PathItem& collection, const Nest* nest) {
     model::PathItem* item = nullptr;
     std::string key_param;
     if (collection.path_template == "/") return;  // the root is no collection
@@ -256,13 +321,20 @@ class Mapper {
     } else {
       table = sanitize_table_name(last_segment(collection.path_template));
     }
-    if (!table_node.valid() && collections_ending_in(last_segment(collection.path_template)) > 1) {
+    if (!table_node.valid() && nest != nullptr) {
+      // A nested collection takes its parent's name before its own where its own is taken
+      // (/posts/{id}/comments beside /comments: posts_comments).
+      if (table_taken(table) || collections_ending_in(last_segment(collection.path_template)) > 0)
+        table = nest->parent->table + "_" + table;
+    } else if (!table_node.valid() &&
+               collections_ending_in(last_segment(collection.path_template)) > 1) {
       // Two collections end in the same word (/a/items, /items): name each by its whole path.
       table = sanitize_table_name(collection.path_template.substr(1));
     }
     spec::Diagnostics found;  // what storing this shape runs into
     std::unique_ptr<model::Resource> built =
         resource_for(table, schema, facts, key_param, collection, found);
+    if (built && nest != nullptr) tie_to_parent(*built, schema, facts, *nest, found);
     if (!found.has_errors()) {
       for (const Diagnostic& d : found.items()) diagnostics_.add(d);
       api_.resources.push_back(std::move(built));
@@ -271,12 +343,48 @@ class Mapper {
       return;
     }
     model::Resource* resource = api_.resources.back().get();
+    if (item != nullptr) item_paths_.emplace_back(resource, item->path_template);
+    if (nest != nullptr) nest->parent->children.push_back(resource);
     for (Candidate& c : candidates) {
       c.op->crud = c.action;
       c.op->resource = resource;
       c.op->not_stored_reason.clear();
       if (!is_collection_action(c.action)) c.op->key_parameter = key_param;
+      if (nest != nullptr) c.op->lineage_parameters = nest->lineage;
     }
+  }
+
+  // A nested resource's column for its parent's key and its delete rule.
+  void tie_to_parent(model::Resource& resource, const NodeRef& schema, const SchemaFacts& facts,
+                     const Nest& nest, spec::Diagnostics& found) {
+    int column =
+        add_parent_column(document_, resource, schema, nest.lineage.front(), *nest.parent, found);
+    if (column < 0) return;
+    model::ParentLink link;
+    link.resource = nest.parent;
+    link.column = static_cast<size_t>(column);
+    NodeRef rule = Document::child(facts.resolved, "x-apiserver-on-parent-delete");
+    if (rule.valid()) {
+      std::string value = rule.node->is_string() ? rule.node->get<std::string>() : "";
+      if (value == "cascade") {
+        link.on_delete = model::OnParentDelete::kCascade;
+      } else if (value != "restrict") {
+        found.add(document_.at(rule, Diagnostic::Severity::kError,
+                               "x-apiserver-on-parent-delete must be cascade or restrict"));
+      }
+    }
+    if (!resource.seed_rows.empty() && !resource.columns[link.column].in_schema)
+      found.add(document_.at(schema, Diagnostic::Severity::kError,
+                             "x-apiserver-seed rows of a nested collection need the parent's key "
+                             "as a property named " +
+                                 nest.lineage.front() + ", like the path parameter"));
+    resource.parent = link;
+  }
+
+  bool table_taken(const std::string& table) const {
+    for (const auto& existing : api_.resources)
+      if (existing->table == table) return true;
+    return false;
   }
 
   NodeRef find_item_schema(const std::vector<Candidate>& candidates) {
@@ -376,7 +484,8 @@ class Mapper {
     }
     for (const char* key :
          {"x-apiserver-table", "x-apiserver-key", "x-apiserver-seed", "x-apiserver-owner",
-          "x-apiserver-if-match", "x-apiserver-filter", "x-apiserver-sort", "x-apiserver-search"}) {
+          "x-apiserver-if-match", "x-apiserver-filter", "x-apiserver-sort", "x-apiserver-search",
+          "x-apiserver-on-parent-delete"}) {
       if (Document::child(facts.resolved, key).valid()) return true;
     }
     return false;
@@ -429,24 +538,49 @@ class Mapper {
   spec::Diagnostics& diagnostics_;
   bool mock_;
   std::map<const Operation*, CrudAction> explicit_;
+  // The item path of each stored resource that has one: where nested collections hang.
+  std::vector<std::pair<model::Resource*, std::string>> item_paths_;
 };
 
 }  // namespace
 
 void unmap_unseeded_resources(model::Api& api) {
+  // Without seed rows, or nested under a resource that goes: a child needs its parent's table.
+  std::set<const model::Resource*> dropped;
+  for (bool more = true; more;) {
+    more = false;
+    for (const auto& resource : api.resources) {
+      if (dropped.count(resource.get()) > 0) continue;
+      if (resource->seed_rows.empty() ||
+          (resource->parent && dropped.count(resource->parent->resource) > 0)) {
+        dropped.insert(resource.get());
+        more = true;
+      }
+    }
+  }
   for (auto& item : api.paths) {
     for (Operation& op : item.operations) {
-      if (!op.stored() || !op.resource->seed_rows.empty()) continue;
-      op.not_stored_reason = "--mock: " + op.resource->name + " has no x-apiserver-seed rows";
+      if (!op.stored() || dropped.count(op.resource) == 0) continue;
+      op.not_stored_reason = op.resource->seed_rows.empty()
+                                 ? "--mock: " + op.resource->name + " has no x-apiserver-seed rows"
+                                 : "--mock: the resource it is nested under is not stored";
       op.resource = nullptr;
       op.crud = CrudAction::kNone;
       op.key_parameter.clear();
+      op.lineage_parameters.clear();
     }
   }
   auto& resources = api.resources;
-  resources.erase(std::remove_if(resources.begin(), resources.end(),
-                                 [](const auto& resource) { return resource->seed_rows.empty(); }),
-                  resources.end());
+  for (auto& resource : resources) {
+    auto& children = resource->children;
+    children.erase(std::remove_if(children.begin(), children.end(),
+                                  [&](const model::Resource* c) { return dropped.count(c) > 0; }),
+                   children.end());
+  }
+  resources.erase(
+      std::remove_if(resources.begin(), resources.end(),
+                     [&](const auto& resource) { return dropped.count(resource.get()); }),
+      resources.end());
 }
 
 void map_resources(const Document& document, SchemaCache& schemas, model::Api& api,

@@ -134,6 +134,19 @@ struct Column {
 
 enum class KeyKind { kInteger, kUuid, kString };
 
+struct Resource;
+
+// What deleting a parent does to its children (x-apiserver-on-parent-delete).
+enum class OnParentDelete { kRestrict, kCascade };
+
+// A nested collection's tie to the resource whose item path it extends
+// (/posts/{postId}/comments under /posts/{postId}).
+struct ParentLink {
+  const Resource* resource = nullptr;
+  size_t column = 0;  // the child's column holding its parent's key
+  OnParentDelete on_delete = OnParentDelete::kRestrict;
+};
+
 // A schema stored as a table.
 struct Resource {
   std::string name;   // schema or collection name, for messages
@@ -145,6 +158,9 @@ struct Resource {
   // x-apiserver-if-match: required: replace, update and delete need If-Match (else 428).
   bool if_match_required = false;
   std::string collection_path;  // "/todos", for Location and Link headers
+  // Nested collections: the parent (none for a top-level one), and the resources nested here.
+  std::optional<ParentLink> parent;
+  std::vector<const Resource*> children;
   // Validates a whole item as a client sends it (readOnly not required).
   std::shared_ptr<const validate::CompiledSchema> item_schema;
 
@@ -357,7 +373,10 @@ struct Operation {
   std::optional<RequestBody> body;
   CrudAction crud = CrudAction::kNone;
   const Resource* resource = nullptr;
-  std::string key_parameter;      // item actions: the path parameter holding the key
+  std::string key_parameter;  // item actions: the path parameter holding the key
+  // Nested collections: the path parameters holding the keys of the resource's parent, its
+  // parent's parent and so on (the parent first).
+  std::vector<std::string> lineage_parameters;
   std::string not_stored_reason;  // why `crud` is kNone, for `apiserver routes`
   int success_status = 200;       // the first 2xx response declared
   // A stored create whose body may be an array of items, stored all or none (batch_creates.hpp).

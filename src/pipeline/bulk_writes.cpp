@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pipeline/list_query.hpp"
+#include "pipeline/nested_rules.hpp"
 #include "pipeline/stored_operations.hpp"
 #include "pipeline/stored_rules.hpp"
 #include "pipeline/stored_write.hpp"
@@ -54,6 +55,11 @@ std::optional<Problem> StoredOperations::write_many(const Call& call,
     screen_integer_range(patch, resource, request.errors);
     patch.erase(resource.key_column().property);  // keys stay
   }
+  store::Lineage lineage = lineage_of(call);
+  if (!lineage.empty()) {
+    if (update) stamp_parent_key(patch, resource, lineage, request.errors);
+    query.filters.push_back(parent_filter(resource, lineage));
+  }
   if (!request.errors.empty()) return Problem::validation(std::move(request.errors));
   const std::optional<std::string> owner = owner_scope(call, resource);
   if (owner) query.filters.push_back({static_cast<size_t>(resource.owner_column), *owner});
@@ -66,6 +72,7 @@ std::optional<Problem> StoredOperations::write_many(const Call& call,
     store::ListQuery query;
     nlohmann::json patch;
     std::optional<std::string> owner;
+    store::Lineage lineage;
     std::vector<store::Record> written;
     std::vector<FieldError> invalid;
     bool too_many = false;
@@ -74,8 +81,12 @@ std::optional<Problem> StoredOperations::write_many(const Call& call,
   state->query = std::move(query);
   state->patch = std::move(patch);
   state->owner = owner;
+  state->lineage = std::move(lineage);
   auto write = [state, &resource, update](store::ResourceStore& rows) {
     Many& s = *state;
+    // A parent that is not there has nothing under it to write: 404, as its list answers.
+    if (store::StoreResult parent = rows.check_lineage(nullptr, s.lineage); !parent.ok())
+      return parent;
     std::vector<store::Record> selected;
     long long total = 0;
     store::StoreResult listed = rows.list(s.query, selected, total);

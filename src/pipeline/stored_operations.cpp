@@ -3,6 +3,7 @@
 
 #include "pipeline/content_negotiation.hpp"
 #include "pipeline/list_query.hpp"
+#include "pipeline/nested_rules.hpp"
 #include "pipeline/preconditions.hpp"
 #include "pipeline/prefer.hpp"
 #include "pipeline/stored_rules.hpp"
@@ -82,7 +83,15 @@ nlohmann::json key_of(const Call& call) {
 // after the handler returned): what it checks in the writer's turn, and what it found there.
 struct ItemWrite {
   explicit ItemWrite(const Call& call, const Resource& resource)
-      : key(key_of(call)), owner(owner_scope(call, resource)), if_match(if_match_of(call)) {}
+      : key(key_of(call)),
+        lineage(lineage_of(call)),
+        owner(owner_scope(call, resource)),
+        if_match(if_match_of(call)) {}
+
+  // In the writer's turn, first: the row is not under the path's parents (kNotFound).
+  store::StoreResult check_lineage(store::ResourceStore& rows) const {
+    return lineage.empty() ? store::StoreResult{} : rows.check_lineage(&key, lineage);
+  }
 
   // 404 for another caller's row, 412 for a row not at the version If-Match names.
   std::optional<Problem> refusal(const model::Operation& op, const http::Request& request) const {
@@ -92,6 +101,7 @@ struct ItemWrite {
   }
 
   nlohmann::json key;
+  store::Lineage lineage;
   std::optional<std::string> owner, if_match;
   bool foreign = false;
   bool stale = false;
@@ -194,6 +204,14 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   store::ListQuery& query = request.query;
   if (std::optional<std::string> owner = owner_scope(call, resource))
     query.filters.push_back({static_cast<size_t>(resource.owner_column), *owner});
+  if (const store::Lineage lineage = lineage_of(call); !lineage.empty()) {
+    // A parent that is not there has no list, not an empty one.
+    store::StoreResult parent = database_.store(resource).check_lineage(nullptr, lineage);
+    if (parent.status == store::StoreStatus::kNotFound)
+      return parent_not_found(call.operation, call.request);
+    if (auto problem = store_problem(parent, call)) return problem;
+    query.filters.push_back(parent_filter(resource, lineage));
+  }
   query.want_total = read_preferences(call.request).count_exact;
   query.time_limit = api_.settings.query_time_limit;
 
@@ -230,27 +248,39 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   std::vector<FieldError> errors;
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(item, resource, errors);
+  store::Lineage lineage = lineage_of(call);
+  stamp_parent_key(item, resource, lineage, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   // The caller owns what it creates, whatever the body says.
   if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
   // Shared by the write and its answer, which may run after this function returned.
   struct Created {
     nlohmann::json item;
+    store::Lineage lineage;
     store::Record record;
   };
   auto created = std::make_shared<Created>();
   created->item = std::move(item);
+  created->lineage = std::move(lineage);
   const model::Operation& op = call.operation;
   const bool minimal = wants_minimal(call);
   return write_then_answer(
       call, response, database_, resource,
-      [created](store::ResourceStore& rows) { return rows.create(created->item, created->record); },
+      [created](store::ResourceStore& rows) {
+        // Under a parent that is there, checked in the writer's turn: no orphan slips in.
+        store::StoreResult parent = rows.check_lineage(nullptr, created->lineage);
+        if (!parent.ok()) return parent;
+        return rows.create(created->item, created->record);
+      },
       [this, created, &resource, &op, minimal](const store::StoreResult& result,
                                                const http::Request& request,
                                                http::Response& answer) -> std::optional<Problem> {
+        // Only a parent that is not there makes a create kNotFound.
+        if (result.status == store::StoreStatus::kNotFound) return parent_not_found(op, request);
         if (auto problem = store_problem(result, op, request)) return problem;
         const ResourceView& v = view(resource);
-        std::string location = resource.collection_path;
+        // A nested collection's path names its parent: the item is below the one asked.
+        std::string location = resource.parent ? request.path : resource.collection_path;
         if (location.empty() || location.back() != '/') location += '/';
         answer.add_header("Location", location + v.key_segment(created->record));
         return item_answer(created->record, resource, minimal, 201, answer);
@@ -267,6 +297,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
   // Every item is checked before any is stored; each error names its item (/3/price).
   std::vector<nlohmann::json> items;
   std::vector<FieldError> errors;
+  store::Lineage lineage = lineage_of(call);
   for (size_t i = 0; i < body.size(); ++i) {
     const std::string at = "/" + std::to_string(i);
     nlohmann::json item = body[i];
@@ -278,6 +309,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
       screen_integer_range(item, resource, item_errors);
       if (resource.item_schema)
         resource.item_schema->validate(item, ErrorSource::kBody, "", item_errors);
+      stamp_parent_key(item, resource, lineage, item_errors);
     }
     for (FieldError& e : item_errors) {
       e.pointer = at + e.pointer;
@@ -289,6 +321,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
   if (!errors.empty()) return Problem::validation(std::move(errors));
   // Shared by the write and its answer, which may run after this function returned.
   struct Batch {
+    store::Lineage lineage;
     std::vector<nlohmann::json> items;
     std::vector<store::Record> records;
     size_t failed = 0;
@@ -296,8 +329,11 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
   auto state = std::make_shared<Batch>();
   state->records.resize(items.size());
   state->items = std::move(items);
+  state->lineage = std::move(lineage);
   auto write = [state](store::ResourceStore& rows) {
     Batch& s = *state;
+    store::StoreResult parent = rows.check_lineage(nullptr, s.lineage);
+    if (!parent.ok()) return parent;
     for (size_t i = 0; i < s.items.size(); ++i) {
       store::StoreResult created = rows.create(s.items[i], s.records[i]);
       if (!created.ok()) {
@@ -318,6 +354,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
               {{ErrorSource::kBody, "", at + "/" + result.detail, "is required"}});
         if (result.status == store::StoreStatus::kConflict)
           return Problem::make(ProblemCode::kConflict, "item " + at + ": " + result.detail);
+        if (result.status == store::StoreStatus::kNotFound) return parent_not_found(op, request);
         if (auto problem = store_problem(result, op, request)) return problem;
         json_response(answer, 201);
         const ResourceView& v = view(resource);
@@ -337,7 +374,13 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
   FieldMask fields = read_field_selection(call, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   store::Record record;
-  store::StoreResult result = database_.store(resource).read(key_of(call), record);
+  const nlohmann::json key = key_of(call);
+  store::ResourceStore& rows = database_.store(resource);
+  if (const store::Lineage lineage = lineage_of(call); !lineage.empty()) {
+    // Through another parent, the item is not there.
+    if (auto problem = store_problem(rows.check_lineage(&key, lineage), call)) return problem;
+  }
+  store::StoreResult result = rows.read(key, record);
   if (auto problem = store_problem(result, call)) return problem;
   // Another caller's row is absent, not forbidden: its existence does not leak.
   if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
@@ -373,6 +416,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   }
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(item, resource, errors);
+  stamp_parent_key(item, resource, lineage_of(call), errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   struct Replaced : ItemWrite {
     using ItemWrite::ItemWrite;
@@ -385,6 +429,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   const bool minimal = wants_minimal(call);
   auto write = [state, &resource](store::ResourceStore& rows) {
     Replaced& s = *state;
+    if (store::StoreResult under = s.check_lineage(rows); !under.ok()) return under;
     if (resource.owned()) {
       // The row's owner stays; a caller who may not see the row finds none.
       store::StoreResult found = rows.read(s.key, s.record);
@@ -423,6 +468,7 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   screen_read_only(patch, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(patch, resource, errors);
   patch.erase(resource.key_column().property);  // the key lives in the path
+  stamp_parent_key(patch, resource, lineage_of(call), errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
 
   struct Updated : ItemWrite {
@@ -438,6 +484,7 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   // Read, merge, validate and write in one write of the writer: nothing comes in between.
   auto write = [state, &resource](store::ResourceStore& rows) {
     Updated& s = *state;
+    if (store::StoreResult under = s.check_lineage(rows); !under.ok()) return under;
     if (!write_allowed(s.if_match, rows, s.key, resource, nullptr)) {
       // A foreign row is absent to its caller, whatever its version: the update says so below.
       store::Record current;
@@ -474,6 +521,7 @@ std::optional<Problem> StoredOperations::remove(const Call& call, const Resource
   const model::Operation& op = call.operation;
   auto write = [state, &resource](store::ResourceStore& rows) {
     ItemWrite& s = *state;
+    if (store::StoreResult under = s.check_lineage(rows); !under.ok()) return under;
     store::Record record;
     if (s.owner) {
       store::StoreResult found = rows.read(s.key, record);

@@ -126,4 +126,23 @@ void bind_into(soci::statement& statement, Cell& cell, model::ColumnType type) {
   }
 }
 
+bool set_key_cell(Cell& cell, model::ColumnType type, const nlohmann::json& key) {
+  if (type == model::ColumnType::kInteger) {
+    if (key.is_number_integer()) {
+      set_cell(cell, type, key);
+      return true;
+    }
+    if (!key.is_string()) return false;
+    const std::string& s = key.get_ref<const std::string&>();
+    long long value = 0;
+    auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (s.empty() || error != std::errc() || end != s.data() + s.size()) return false;
+    cell.integer = value;
+    cell.indicator = soci::i_ok;
+    return true;
+  }
+  set_cell(cell, type, key.is_string() ? key : nlohmann::json(key.dump()));
+  return true;
+}
+
 }  // namespace apiserver::store

@@ -24,6 +24,10 @@ struct Cell {
 // The value has been validated against the schema already.
 void set_cell(Cell& cell, model::ColumnType type, const nlohmann::json& value);
 
+// Sets `cell` from a key as a path gives it (a JSON integer, or text to read as one, for an
+// integer key column); false when it cannot be one.
+bool set_key_cell(Cell& cell, model::ColumnType type, const nlohmann::json& key);
+
 // The JSON value stored in `cell` for a column of `type`.
 nlohmann::json cell_value(const Cell& cell, model::ColumnType type);
 

@@ -74,6 +74,8 @@ TransactionStatements make_transaction_statements(soci::session& session) {
 ResourceStore::ResourceStore(soci::session& session, const model::Resource& resource,
                              TransactionStatements& transactions, KeySequence* keys)
     : session_(session), resource_(resource), transactions_(transactions), keys_(keys) {
+  if (resource.parent || !resource.children.empty())
+    relations_ = std::make_unique<Relations>(session);
   columns_sql_ = column_list(resource);
   for (size_t i = 0; i < resource.columns.size(); ++i) {
     all_types_.push_back(resource.columns[i].type);
@@ -93,23 +95,7 @@ Prepared& ResourceStore::statement(std::unique_ptr<Prepared>& slot, const std::s
 }
 
 bool ResourceStore::set_key(Cell& cell, const nlohmann::json& key) const {
-  const model::Column& column = resource_.key_column();
-  if (column.type == model::ColumnType::kInteger) {
-    if (key.is_number_integer()) {
-      set_cell(cell, column.type, key);
-      return true;
-    }
-    if (!key.is_string()) return false;
-    const std::string& s = key.get_ref<const std::string&>();
-    long long value = 0;
-    auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (s.empty() || error != std::errc() || end != s.data() + s.size()) return false;
-    cell.integer = value;
-    cell.indicator = soci::i_ok;
-    return true;
-  }
-  set_cell(cell, column.type, key.is_string() ? key : nlohmann::json(key.dump()));
-  return true;
+  return set_key_cell(cell, resource_.key_column().type, key);
 }
 
 void ResourceStore::set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item,
@@ -281,6 +267,11 @@ StoreResult ResourceStore::remove(const nlohmann::json& key) {
                                 quote_identifier(resource_.key_column().name) + " = :k",
                             {resource_.key_column().type}, false);
   if (!set_key(del.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
+  if (relations_ && !resource_.children.empty()) {
+    // In the caller's transaction, which a failed delete undoes.
+    StoreResult released = guarded([&] { return relations_->release_children(resource_, key); });
+    if (!released.ok()) return released;
+  }
   if (keys_ == nullptr) {
     return guarded([&] {
       Finisher finish(del);
@@ -482,6 +473,11 @@ void ResourceStore::add_position(const ListQuery& query, ListSql& sql) const {
     closing += "))";
   }
   sql.where += closing;
+}
+
+StoreResult ResourceStore::check_lineage(const nlohmann::json* key, const Lineage& lineage) {
+  if (!relations_ || !resource_.parent) return {};
+  return guarded([&] { return relations_->check_lineage(resource_, key, lineage); });
 }
 
 StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& rows,

@@ -14,6 +14,7 @@
 #include "model/model.hpp"
 #include "store/key_sequence.hpp"
 #include "store/prepared.hpp"
+#include "store/relations.hpp"
 
 namespace apiserver::store {
 
@@ -106,7 +107,11 @@ class ResourceStore {
   // Reads, lets `mutate` change the item, writes it back, atomically (a savepoint; on the
   // writer's connection, inside its transaction).
   StoreResult update(const nlohmann::json& key, const Mutator& mutate, Record& out);
+  // Deletes the row, and first its children where they cascade (kConflict where they restrict).
   StoreResult remove(const nlohmann::json& key);
+  // Nested collections: whether the path's keys hold (Relations::check_lineage); kOk for a
+  // top-level resource.
+  StoreResult check_lineage(const nlohmann::json* key, const Lineage& lineage);
   // `total` is filled when query.want_total.
   StoreResult list(const ListQuery& query, std::vector<Record>& rows, long long& total);
 
@@ -151,6 +156,7 @@ class ResourceStore {
   std::unique_ptr<Prepared> delete_;
   std::unique_ptr<Prepared> high_water_;
   std::unordered_map<std::string, std::unique_ptr<Prepared>> lists_;
+  std::unique_ptr<Relations> relations_;  // for a nested resource or a parent; else null
 };
 
 }  // namespace apiserver::store

@@ -9,6 +9,7 @@
 
 #include "compile/compiler.hpp"
 #include "unit/compile/compiled_document.hpp"
+#include "unit/compile/crud_document.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -17,72 +18,15 @@ using model::ColumnType;
 using model::CrudAction;
 using model::KeyKind;
 
+using testing::collection;
 using testing::Compiled;
+using testing::head;
+using testing::indent;
+using testing::item;
+using testing::json_content;
 
 Compiled compile(const std::string& text) {
   return testing::compile_text(text);
-}
-
-std::string head(const std::string& version = "3.0.3") {
-  return "openapi: " + version + "\ninfo: {title: t, version: '1'}\n";
-}
-
-std::string json_content(const std::string& schema) {
-  return "content:\n  application/json:\n    schema: " + schema + "\n";
-}
-
-// Indents every line of `text` by `n` spaces.
-std::string indent(const std::string& text, int n) {
-  std::string out;
-  std::string pad(static_cast<size_t>(n), ' ');
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    out += (line.empty() ? "" : pad + line) + "\n";
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  return out;
-}
-
-// The collection path (list, create) of `schema_ref`, with `extra` YAML added to each operation.
-std::string collection(const std::string& path, const std::string& schema_ref,
-                       const std::string& get_extra = "", const std::string& post_extra = "") {
-  std::string ref = "{$ref: '#/components/schemas/" + schema_ref + "'}";
-  return indent(
-      path +
-          ":\n"
-          "  get:\n" +
-          indent(get_extra, 4) + "    responses:\n      '200':\n        description: ok\n" +
-          indent(json_content("{type: array, items: " + ref + "}"), 8) + "  post:\n" +
-          indent(post_extra, 4) + "    requestBody:\n" + indent(json_content(ref), 6) +
-          "    responses:\n      '201':\n        description: ok\n" + indent(json_content(ref), 8),
-      2);
-}
-
-// The item path (read, replace, update, delete) of `schema_ref`.
-std::string item(const std::string& path, const std::string& schema_ref,
-                 const std::string& param = "id",
-                 const std::string& param_schema = "{type: integer}",
-                 const std::string& get_extra = "") {
-  std::string ref = "{$ref: '#/components/schemas/" + schema_ref + "'}";
-  return indent(path +
-                    ":\n"
-                    "  parameters:\n    - {name: " +
-                    param + ", in: path, required: true, schema: " + param_schema +
-                    "}\n"
-                    "  get:\n" +
-                    indent(get_extra, 4) +
-                    "    responses:\n      '200':\n        description: ok\n" +
-                    indent(json_content(ref), 8) + "  put:\n    requestBody:\n" +
-                    indent(json_content(ref), 6) +
-                    "    responses:\n      '200': {description: ok}\n"
-                    "  patch:\n    requestBody:\n" +
-                    indent(json_content("{type: object}"), 6) +
-                    "    responses:\n      '200': {description: ok}\n"
-                    "  delete:\n    responses:\n      '204': {description: ok}\n",
-                2);
 }
 
 const char* const kThing =
