@@ -266,12 +266,15 @@ int print_routes(const std::string& spec) {
       if (c.indexed) std::cout << " [indexed]";
       if (resource->parent && i == resource->parent->column)
         std::cout << " [key of " << resource->parent->resource->table << "]";
+      for (const model::Reference& reference : resource->references) {
+        if (reference.column == i) std::cout << " [references " << reference.target->table << "]";
+      }
     }
     if (resource->parent) {
       std::cout << "; nested under " << resource->parent->resource->table
                 << " (x-apiserver-on-parent-delete: "
-                << (resource->parent->on_delete == model::OnParentDelete::kCascade ? "cascade"
-                                                                                   : "restrict")
+                << (resource->parent->on_delete == model::OnDelete::kCascade ? "cascade"
+                                                                             : "restrict")
                 << ")";
     }
     // What lists may ask, where the schema narrows it (x-apiserver-filter, -sort, -search).

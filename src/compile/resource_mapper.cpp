@@ -9,9 +9,11 @@
 #include <set>
 #include <sstream>
 
+#include "compile/nested_paths.hpp"
 #include "compile/operation_compiler.hpp"
 #include "compile/resource_columns.hpp"
 #include "compile/resource_extensions.hpp"
+#include "compile/resource_references.hpp"
 #include "spec/schema_facts.hpp"
 #include "text/media_type.hpp"
 
@@ -137,6 +139,7 @@ class Mapper {
       if (item.path_template.find('{') == std::string::npos) map_collection(item, nullptr);
     }
     map_nested_collections();
+    tie_references(document_, api_, references_, [this](Diagnostic d) { report(std::move(d)); });
     for (auto& item : api_.paths) {
       for (Operation& op : item.operations) {
         auto it = explicit_.find(&op);
@@ -201,42 +204,14 @@ class Mapper {
     }
   }
 
-  // `path` with every parameter written {}: templates that differ only in parameter names
-  // name the same paths.
-  static std::string shape_of(const std::string& path) {
-    std::string shape;
-    for (size_t i = 0; i < path.size(); ++i) {
-      shape += path[i];
-      if (path[i] != '{') continue;
-      size_t close = path.find('}', i);
-      if (close == std::string::npos) return path;
-      shape += '}';
-      i = close;
-    }
-    return shape;
-  }
-
   // Where `path` nests: under a stored resource's item path, ending in a plain segment.
   std::optional<Nest> nest_of(const std::string& path) const {
-    size_t slash = path.rfind('/');
-    std::string param;
-    if (slash == std::string::npos || slash == 0 || slash + 1 == path.size() ||
-        path.find('{', slash) != std::string::npos ||
-        !ends_with_param_segment(path.substr(0, slash), param))
-      return std::nullopt;
-    const std::string parent_shape = shape_of(path.substr(0, slash));
+    std::optional<std::string> parent_path = nesting_item_path(path);
+    if (!parent_path) return std::nullopt;
+    const std::string parent_shape = path_shape(*parent_path);
     for (const auto& [resource, item_path] : item_paths_) {
-      if (shape_of(item_path) != parent_shape) continue;
-      Nest nest;
-      nest.parent = resource;
-      // The path's own parameter names, innermost first.
-      for (size_t close = slash; (close = path.rfind('}', close)) != std::string::npos;) {
-        size_t open = path.rfind('{', close);
-        nest.lineage.push_back(path.substr(open + 1, close - open - 1));
-        if (open == 0) break;
-        close = open - 1;
-      }
-      return nest;
+      if (path_shape(item_path) == parent_shape)
+        return Nest{resource, path_parameters_innermost_first(*parent_path)};
     }
     return std::nullopt;
   }
@@ -344,7 +319,12 @@ class Mapper {
     }
     model::Resource* resource = api_.resources.back().get();
     if (item != nullptr) item_paths_.emplace_back(resource, item->path_template);
-    if (nest != nullptr) nest->parent->children.push_back(resource);
+    if (nest != nullptr) {
+      nest->parent->children.push_back(resource);
+      nest->parent->dependents.push_back(
+          {resource, resource->parent->column, resource->parent->on_delete});
+    }
+    find_references(document_, schema, *resource, references_);
     for (Candidate& c : candidates) {
       c.op->crud = c.action;
       c.op->resource = resource;
@@ -367,7 +347,7 @@ class Mapper {
     if (rule.valid()) {
       std::string value = rule.node->is_string() ? rule.node->get<std::string>() : "";
       if (value == "cascade") {
-        link.on_delete = model::OnParentDelete::kCascade;
+        link.on_delete = model::OnDelete::kCascade;
       } else if (value != "restrict") {
         found.add(document_.at(rule, Diagnostic::Severity::kError,
                                "x-apiserver-on-parent-delete must be cascade or restrict"));
@@ -540,6 +520,7 @@ class Mapper {
   std::map<const Operation*, CrudAction> explicit_;
   // The item path of each stored resource that has one: where nested collections hang.
   std::vector<std::pair<model::Resource*, std::string>> item_paths_;
+  std::vector<DeclaredReference> references_;  // tied once every resource is mapped
 };
 
 }  // namespace
@@ -576,6 +557,15 @@ void unmap_unseeded_resources(model::Api& api) {
     children.erase(std::remove_if(children.begin(), children.end(),
                                   [&](const model::Resource* c) { return dropped.count(c) > 0; }),
                    children.end());
+    auto& dependents = resource->dependents;
+    dependents.erase(std::remove_if(dependents.begin(), dependents.end(),
+                                    [&](const auto& d) { return dropped.count(d.resource) > 0; }),
+                     dependents.end());
+    // A reference to a table that is not there is not checked (the mock has no such rows).
+    auto& references = resource->references;
+    references.erase(std::remove_if(references.begin(), references.end(),
+                                    [&](const auto& r) { return dropped.count(r.target) > 0; }),
+                     references.end());
   }
   resources.erase(
       std::remove_if(resources.begin(), resources.end(),

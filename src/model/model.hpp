@@ -136,15 +136,28 @@ enum class KeyKind { kInteger, kUuid, kString };
 
 struct Resource;
 
-// What deleting a parent does to its children (x-apiserver-on-parent-delete).
-enum class OnParentDelete { kRestrict, kCascade };
+// What deleting a row does to the rows holding its key (x-apiserver-on-parent-delete,
+// x-apiserver-references).
+enum class OnDelete { kRestrict, kCascade };
 
-// A nested collection's tie to the resource whose item path it extends
-// (/posts/{postId}/comments under /posts/{postId}).
+// Rows that hold a resource's key in `column`: a nested collection's children, or the rows of a
+// property that references it.
+struct Dependent {
+  const Resource* resource = nullptr;
+  size_t column = 0;
+  OnDelete on_delete = OnDelete::kRestrict;
+};
+
+// A property holding the key of a row of `target` (x-apiserver-references).
+struct Reference {
+  size_t column = 0;
+  const Resource* target = nullptr;
+};
+
 struct ParentLink {
   const Resource* resource = nullptr;
   size_t column = 0;  // the child's column holding its parent's key
-  OnParentDelete on_delete = OnParentDelete::kRestrict;
+  OnDelete on_delete = OnDelete::kRestrict;
 };
 
 // A schema stored as a table.
@@ -161,6 +174,10 @@ struct Resource {
   // Nested collections: the parent (none for a top-level one), and the resources nested here.
   std::optional<ParentLink> parent;
   std::vector<const Resource*> children;
+  // What a write checks: every non-null reference names a row of its target.
+  std::vector<Reference> references;
+  // What a delete looks at first: the rows holding this one's key, children included.
+  std::vector<Dependent> dependents;
   // Validates a whole item as a client sends it (readOnly not required).
   std::shared_ptr<const validate::CompiledSchema> item_schema;
 

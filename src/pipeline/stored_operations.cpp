@@ -352,6 +352,9 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
         if (result.status == store::StoreStatus::kInvalid)
           return Problem::validation(
               {{ErrorSource::kBody, "", at + "/" + result.detail, "is required"}});
+        if (result.status == store::StoreStatus::kUnknownReference)
+          return Problem::validation({{ErrorSource::kBody, "", at + "/" + result.detail,
+                                       unknown_reference(resource, result)}});
         if (result.status == store::StoreStatus::kConflict)
           return Problem::make(ProblemCode::kConflict, "item " + at + ": " + result.detail);
         if (result.status == store::StoreStatus::kNotFound) return parent_not_found(op, request);

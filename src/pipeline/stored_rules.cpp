@@ -15,6 +15,14 @@ Problem not_found(const model::Operation& op, const http::Request& request) {
                        "no " + op.resource->name + " at " + request.path);
 }
 
+std::string unknown_reference(const Resource& resource, const store::StoreResult& result) {
+  for (const model::Reference& reference : resource.references) {
+    if (resource.columns[reference.column].property == result.detail)
+      return "names no " + reference.target->name + ": no item has that key";
+  }
+  return "names no item";
+}
+
 std::optional<Problem> store_problem(const store::StoreResult& result, const model::Operation& op,
                                      const http::Request& request) {
   switch (result.status) {
@@ -26,6 +34,9 @@ std::optional<Problem> store_problem(const store::StoreResult& result, const mod
       return Problem::make(ProblemCode::kConflict, result.detail);
     case store::StoreStatus::kInvalid:
       return Problem::validation({{ErrorSource::kBody, "", "/" + result.detail, "is required"}});
+    case store::StoreStatus::kUnknownReference:
+      return Problem::validation(
+          {{ErrorSource::kBody, "", "/" + result.detail, unknown_reference(*op.resource, result)}});
     case store::StoreStatus::kBusy:
       spdlog::warn("database busy: {}", result.detail);
       return Problem::make(ProblemCode::kServiceUnavailable, "the database is busy; retry shortly")

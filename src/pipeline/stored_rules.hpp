@@ -21,6 +21,9 @@ inline Problem not_found(const Call& call) {
   return not_found(call.operation, call.request);
 }
 
+// The detail of a kUnknownReference result: which resource its property names no item of.
+std::string unknown_reference(const model::Resource& resource, const store::StoreResult& result);
+
 // The problem a store result is (nullopt for kOk and kAborted, which the action handles).
 std::optional<Problem> store_problem(const store::StoreResult& result, const model::Operation& op,
                                      const http::Request& request);

@@ -1,4 +1,4 @@
-// Nested collections' ties in SQL (see relations.hpp).
+// The ties between stored rows in SQL (see relations.hpp).
 #include "store/relations.hpp"
 
 #include "store/cell.hpp"
@@ -10,18 +10,17 @@ namespace {
 
 using model::Resource;
 
-const model::Column& parent_column(const Resource& resource) {
-  return resource.columns[resource.parent->column];
-}
+// How deep a cascade may go: deeper is a cycle of references far more likely than real data.
+constexpr int kMaxCascadeDepth = 64;
 
 std::string table_of(const Resource& resource) {
   return quote_identifier(resource.table);
 }
-std::string key_of(const Resource& resource) {
-  return quote_identifier(resource.key_column().name);
+std::string name_of(const Resource& resource, size_t column) {
+  return quote_identifier(resource.columns[column].name);
 }
-std::string parent_key_of(const Resource& resource) {
-  return quote_identifier(parent_column(resource).name);
+std::string key_of(const Resource& resource) {
+  return name_of(resource, resource.key);
 }
 
 StoreResult not_found() {
@@ -51,15 +50,16 @@ StoreResult Relations::check_lineage(const Resource& resource, const nlohmann::j
   while (true) {
     const bool nested = level->parent.has_value();
     if (nested && next >= lineage.size()) return not_found();
+    const size_t column = nested ? level->parent->column : level->key;
     std::vector<model::ColumnType> inputs{level->key_column().type};
-    if (nested) inputs.push_back(parent_column(*level).type);
-    Prepared& linked = prepared(tables_[level].linked,
-                                [level, nested] {
-                                  return "SELECT 1 FROM " + table_of(*level) + " WHERE " +
-                                         key_of(*level) + " = :k" +
-                                         (nested ? " AND " + parent_key_of(*level) + " = :p" : "");
-                                },
-                                inputs, {model::ColumnType::kInteger});
+    if (nested) inputs.push_back(level->columns[column].type);
+    Prepared& linked =
+        prepared(statements(*level, column).linked,
+                 [level, nested, column] {
+                   return "SELECT 1 FROM " + table_of(*level) + " WHERE " + key_of(*level) +
+                          " = :k" + (nested ? " AND " + name_of(*level, column) + " = :p" : "");
+                 },
+                 inputs, {model::ColumnType::kInteger});
     if (!set_key_cell(linked.inputs()[0], inputs[0], *level_key)) return not_found();
     if (nested && !set_key_cell(linked.inputs()[1], inputs[1], lineage[next])) return not_found();
     {
@@ -73,50 +73,83 @@ StoreResult Relations::check_lineage(const Resource& resource, const nlohmann::j
   }
 }
 
-StoreResult Relations::release_children(const Resource& resource, const nlohmann::json& key) {
-  for (const Resource* child : resource.children) {
-    if (child->parent->on_delete == model::OnParentDelete::kCascade) {
-      StoreResult dropped = drop_children(*child, key);
-      if (!dropped.ok()) return dropped;
-      continue;
+StoreResult Relations::check_references(const Resource& resource, const nlohmann::json& item) {
+  for (const model::Reference& reference : resource.references) {
+    const model::Column& column = resource.columns[reference.column];
+    auto value = item.find(column.property);
+    if (value == item.end() || value->is_null()) continue;
+    const Resource& target = *reference.target;
+    Prepared& linked = prepared(statements(target, target.key).linked,
+                                [&target] {
+                                  return "SELECT 1 FROM " + table_of(target) + " WHERE " +
+                                         key_of(target) + " = :k";
+                                },
+                                {target.key_column().type}, {model::ColumnType::kInteger});
+    bool found = set_key_cell(linked.inputs()[0], target.key_column().type, *value);
+    if (found) {
+      Finisher finish(linked);
+      found = linked.execute();
     }
-    const model::ColumnType type = parent_column(*child).type;
-    Prepared& any = prepared(tables_[child].any_child,
-                             [child] {
-                               return "SELECT 1 FROM " + table_of(*child) + " WHERE " +
-                                      parent_key_of(*child) + " = :p LIMIT 1";
-                             },
-                             {type}, {model::ColumnType::kInteger});
-    if (!set_key_cell(any.inputs()[0], type, key)) return {};
-    Finisher finish(any);
-    if (any.execute())
-      return {StoreStatus::kConflict,
-              "it still has " + child->name + " items under it; delete those first"};
+    if (!found) return {StoreStatus::kUnknownReference, column.property};
   }
   return {};
 }
 
-StoreResult Relations::drop_children(const Resource& child, const nlohmann::json& parent_key) {
-  const model::ColumnType type = parent_column(child).type;
-  const model::ColumnType key_type = child.key_column().type;
-  Table& table = tables_[&child];
-  auto under = [&child] {
-    return " FROM " + table_of(child) + " WHERE " + parent_key_of(child) + " = :p";
+StoreResult Relations::release_dependents(const Resource& resource, const nlohmann::json& key,
+                                          int depth) {
+  if (depth > kMaxCascadeDepth)
+    return {StoreStatus::kConflict, "deleting it would cascade more than " +
+                                        std::to_string(kMaxCascadeDepth) +
+                                        " levels deep (do its rows reference each other?)"};
+  for (const model::Dependent& dependent : resource.dependents) {
+    if (dependent.on_delete == model::OnDelete::kCascade) {
+      StoreResult dropped = drop_dependents(dependent, key, depth);
+      if (!dropped.ok()) return dropped;
+      continue;
+    }
+    const Resource& holder = *dependent.resource;
+    const model::ColumnType type = holder.columns[dependent.column].type;
+    Prepared& any = prepared(statements(holder, dependent.column).any,
+                             [&holder, &dependent] {
+                               return "SELECT 1 FROM " + table_of(holder) + " WHERE " +
+                                      name_of(holder, dependent.column) + " = :p LIMIT 1";
+                             },
+                             {type}, {model::ColumnType::kInteger});
+    if (!set_key_cell(any.inputs()[0], type, key)) continue;
+    Finisher finish(any);
+    if (!any.execute()) continue;
+    const bool child = holder.parent && holder.parent->resource == &resource &&
+                       holder.parent->column == dependent.column;
+    return {StoreStatus::kConflict,
+            child ? "it still has " + holder.name + " items under it; delete those first"
+                  : "it is still referenced by " + holder.name + " items (their " +
+                        holder.columns[dependent.column].property + "); delete those first"};
+  }
+  return {};
+}
+
+StoreResult Relations::drop_dependents(const model::Dependent& dependent, const nlohmann::json& key,
+                                       int depth) {
+  const Resource& holder = *dependent.resource;
+  const model::ColumnType type = holder.columns[dependent.column].type;
+  const model::ColumnType key_type = holder.key_column().type;
+  Statements& s = statements(holder, dependent.column);
+  auto holding = [&holder, &dependent] {
+    return " FROM " + table_of(holder) + " WHERE " + name_of(holder, dependent.column) + " = :p";
   };
-  if (!child.children.empty()) {
-    // Their own children first, each by its rule: read the keys, then release each.
+  if (!holder.dependents.empty()) {
+    // Their own dependents first, each by its rule: read the keys, then release each.
     std::vector<nlohmann::json> keys;
     {
-      Prepared& select =
-          prepared(table.child_keys, [&] { return "SELECT " + key_of(child) + under(); }, {type},
-                   {key_type});
-      if (!set_key_cell(select.inputs()[0], type, parent_key)) return {};
+      Prepared& select = prepared(s.keys, [&] { return "SELECT " + key_of(holder) + holding(); },
+                                  {type}, {key_type});
+      if (!set_key_cell(select.inputs()[0], type, key)) return {};
       Finisher finish(select);
       for (bool row = select.execute(); row; row = select.fetch())
         keys.push_back(cell_value(select.outputs()[0], key_type));
     }
-    for (const nlohmann::json& key : keys) {
-      StoreResult released = release_children(child, key);
+    for (const nlohmann::json& held : keys) {
+      StoreResult released = release_dependents(holder, held, depth + 1);
       if (!released.ok()) return released;
     }
   }
@@ -124,21 +157,21 @@ StoreResult Relations::drop_children(const Resource& child, const nlohmann::json
     // The largest key deleted becomes the high-water mark, as a single delete's does, so that
     // no later insert, even after a restart, hands it out again.
     Prepared& mark =
-        prepared(table.mark_children,
+        prepared(s.mark,
                  [&] {
                    return "INSERT INTO apiserver_keys (name, high_water) SELECT :t, max(" +
-                          key_of(child) + ")" + under() + " HAVING max(" + key_of(child) +
+                          key_of(holder) + ")" + holding() + " HAVING max(" + key_of(holder) +
                           ") IS NOT NULL ON CONFLICT(name) DO UPDATE SET high_water = "
                           "max(high_water, excluded.high_water)";
                  },
                  {model::ColumnType::kText, type});
-    set_cell(mark.inputs()[0], model::ColumnType::kText, child.table);
-    if (!set_key_cell(mark.inputs()[1], type, parent_key)) return {};
+    set_cell(mark.inputs()[0], model::ColumnType::kText, holder.table);
+    if (!set_key_cell(mark.inputs()[1], type, key)) return {};
     Finisher finish(mark);
     mark.execute();
   }
-  Prepared& drop = prepared(table.drop_children, [&] { return "DELETE" + under(); }, {type});
-  if (!set_key_cell(drop.inputs()[0], type, parent_key)) return {};
+  Prepared& drop = prepared(s.drop, [&] { return "DELETE" + holding(); }, {type});
+  if (!set_key_cell(drop.inputs()[0], type, key)) return {};
   Finisher finish(drop);
   drop.execute();
   return {};

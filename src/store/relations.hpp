@@ -1,14 +1,16 @@
-// The ties of a nested collection (model::ParentLink): whether the chain of keys a path names
-// holds (/users/1/posts/7: post 7 is user 1's, and user 1 exists), and what deleting a parent
-// does to its children (restrict: refused while it has any; cascade: they go too, each level by
-// its own rule). Statements are prepared on first use; every key is bound.
+// The ties between stored rows (model::ParentLink, model::Reference, model::Dependent): whether
+// the chain of keys a nested path names holds (/users/1/posts/7: post 7 is user 1's, and user 1
+// exists), whether the references of an item name rows that exist, and what deleting a row does
+// to the rows holding its key (restrict: refused while any does; cascade: they go too, each
+// level by its own rule). Statements are prepared on first use; every key is bound.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "model/model.hpp"
@@ -32,28 +34,36 @@ class Relations {
   // top-level row (and, with `key`, when the row `key` is lineage[0]'s child); else kNotFound.
   StoreResult check_lineage(const model::Resource& resource, const nlohmann::json* key,
                             const Lineage& lineage);
-  // Before the row `key` of `resource` is deleted: kConflict when a child under `restrict`
-  // remains; children under `cascade` are deleted (theirs first). The caller's transaction
-  // undoes what this did when the delete fails.
-  StoreResult release_children(const model::Resource& resource, const nlohmann::json& key);
+  // kUnknownReference (detail: the property) when a reference of `item` names no row.
+  StoreResult check_references(const model::Resource& resource, const nlohmann::json& item);
+  // Before the row `key` of `resource` is deleted: kConflict while a restricting dependent
+  // remains; cascading ones are deleted (theirs first). The caller's transaction undoes what
+  // this did when the delete fails.
+  StoreResult release_dependents(const model::Resource& resource, const nlohmann::json& key,
+                                 int depth = 0);
 
  private:
-  // Statements on one resource's table.
-  struct Table {
-    std::unique_ptr<Prepared> linked;      // the row with a key (and the parent key) exists
-    std::unique_ptr<Prepared> any_child;   // a row under a parent key exists
-    std::unique_ptr<Prepared> child_keys;  // the keys of the rows under a parent key
-    std::unique_ptr<Prepared> drop_children;
-    std::unique_ptr<Prepared> mark_children;  // their largest key as the high-water mark
+  // Statements on one resource's table, about one of its key columns (its parent's key, a
+  // reference, or its own key when the column is its key).
+  struct Statements {
+    std::unique_ptr<Prepared> linked;  // the row with a key (and that parent key) exists
+    std::unique_ptr<Prepared> any;     // a row holds a key in the column
+    std::unique_ptr<Prepared> keys;    // the keys of the rows holding a key in the column
+    std::unique_ptr<Prepared> drop;    // deletes those rows
+    std::unique_ptr<Prepared> mark;    // their largest key becomes the high-water mark
   };
+  Statements& statements(const model::Resource& resource, size_t column) {
+    return statements_[{&resource, column}];
+  }
   // The statement in `slot`, prepared from sql() the first time.
   Prepared& prepared(std::unique_ptr<Prepared>& slot, const std::function<std::string()>& sql,
                      std::vector<model::ColumnType> inputs,
                      std::vector<model::ColumnType> outputs = {});
-  StoreResult drop_children(const model::Resource& child, const nlohmann::json& parent_key);
+  StoreResult drop_dependents(const model::Dependent& dependent, const nlohmann::json& key,
+                              int depth);
 
   soci::session& session_;
-  std::unordered_map<const model::Resource*, Table> tables_;
+  std::map<std::pair<const model::Resource*, size_t>, Statements> statements_;
 };
 
 }  // namespace apiserver::store

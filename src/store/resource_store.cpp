@@ -74,7 +74,7 @@ TransactionStatements make_transaction_statements(soci::session& session) {
 ResourceStore::ResourceStore(soci::session& session, const model::Resource& resource,
                              TransactionStatements& transactions, KeySequence* keys)
     : session_(session), resource_(resource), transactions_(transactions), keys_(keys) {
-  if (resource.parent || !resource.children.empty())
+  if (resource.parent || !resource.references.empty() || !resource.dependents.empty())
     relations_ = std::make_unique<Relations>(session);
   columns_sql_ = column_list(resource);
   for (size_t i = 0; i < resource.columns.size(); ++i) {
@@ -136,17 +136,25 @@ nlohmann::json ResourceStore::to_item(const Record& record) const {
 }
 
 StoreResult ResourceStore::create(const nlohmann::json& item, Record& out) {
-  const model::Column& key = resource_.key_column();
-  bool has_key = item.contains(key.property) && !item[key.property].is_null();
-  if (!has_key) {
-    nlohmann::json with_key = item;
-    if (resource_.key_kind == model::KeyKind::kUuid) {
-      with_key[key.property] = random_uuid();
-    } else {
-      with_key[key.property] = keys_->take();
-    }
-    return create(with_key, out);
+  // Before a key is taken: an item refused for its references uses none.
+  if (relations_ && !resource_.references.empty()) {
+    StoreResult referenced = guarded([&] { return relations_->check_references(resource_, item); });
+    if (!referenced.ok()) return referenced;
   }
+  const model::Column& key = resource_.key_column();
+  if (item.contains(key.property) && !item[key.property].is_null()) return insert(item, out);
+  nlohmann::json with_key = item;
+  if (resource_.key_kind == model::KeyKind::kUuid) {
+    with_key[key.property] = random_uuid();
+  } else {
+    with_key[key.property] = keys_->take();
+  }
+  return insert(with_key, out);
+}
+
+StoreResult ResourceStore::insert(const nlohmann::json& item, Record& out) {
+  const model::Column& key = resource_.key_column();
+  const bool has_key = item.contains(key.property) && !item[key.property].is_null();
   if (keys_ != nullptr && item[key.property].is_number_integer())
     keys_->saw(item[key.property].get<long long>());
   const std::string table = quote_identifier(resource_.table);
@@ -163,12 +171,12 @@ StoreResult ResourceStore::create(const nlohmann::json& item, Record& out) {
                         ? "INSERT INTO " + table + " DEFAULT VALUES RETURNING " + columns_sql_
                         : "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders +
                               ") RETURNING " + columns_sql_;
-  Prepared& insert = statement(has_key ? insert_with_key_ : insert_, sql, types, true);
-  set_values(insert.inputs(), 0, item, has_key, true);
+  Prepared& inserting = statement(has_key ? insert_with_key_ : insert_, sql, types, true);
+  set_values(inserting.inputs(), 0, item, has_key, true);
   return guarded([&] {
-    Finisher finish(insert);
-    insert.execute();
-    out = record_of(insert);
+    Finisher finish(inserting);
+    inserting.execute();
+    out = record_of(inserting);
     return StoreResult{};
   });
 }
@@ -206,6 +214,10 @@ StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann:
                     columns_sql_;
   if (assignments.empty()) types.erase(types.begin(), types.end() - 1);
   Prepared& update = statement(update_, sql, types, true);
+  if (relations_ && !resource_.references.empty()) {
+    StoreResult referenced = relations_->check_references(resource_, item);
+    if (!referenced.ok()) return referenced;
+  }
   set_values(update.inputs(), 0, item, false, defaults);
   if (!set_key(update.inputs().back(), key)) return {StoreStatus::kNotFound, ""};
   Finisher finish(update);
@@ -267,9 +279,9 @@ StoreResult ResourceStore::remove(const nlohmann::json& key) {
                                 quote_identifier(resource_.key_column().name) + " = :k",
                             {resource_.key_column().type}, false);
   if (!set_key(del.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
-  if (relations_ && !resource_.children.empty()) {
+  if (relations_ && !resource_.dependents.empty()) {
     // In the caller's transaction, which a failed delete undoes.
-    StoreResult released = guarded([&] { return relations_->release_children(resource_, key); });
+    StoreResult released = guarded([&] { return relations_->release_dependents(resource_, key); });
     if (!released.ok()) return released;
   }
   if (keys_ == nullptr) {

@@ -18,8 +18,18 @@
 
 namespace apiserver::store {
 
-// kTimedOut: a list ran past its time limit (ListQuery::time_limit).
-enum class StoreStatus { kOk, kNotFound, kConflict, kInvalid, kBusy, kAborted, kTimedOut };
+// kTimedOut: a list ran past its time limit (ListQuery::time_limit). kUnknownReference: a
+// reference names no row (detail: its property).
+enum class StoreStatus {
+  kOk,
+  kNotFound,
+  kConflict,
+  kInvalid,
+  kBusy,
+  kAborted,
+  kTimedOut,
+  kUnknownReference
+};
 
 struct StoreResult {
   StoreStatus status = StoreStatus::kOk;
@@ -107,7 +117,8 @@ class ResourceStore {
   // Reads, lets `mutate` change the item, writes it back, atomically (a savepoint; on the
   // writer's connection, inside its transaction).
   StoreResult update(const nlohmann::json& key, const Mutator& mutate, Record& out);
-  // Deletes the row, and first its children where they cascade (kConflict where they restrict).
+  // Deletes the row, and first the rows holding its key where they cascade (kConflict where
+  // they restrict).
   StoreResult remove(const nlohmann::json& key);
   // Nested collections: whether the path's keys hold (Relations::check_lineage); kOk for a
   // top-level resource.
@@ -132,6 +143,8 @@ class ResourceStore {
   };
   void add_condition(const Filter& filter, ListSql& sql) const;
   void add_position(const ListQuery& query, ListSql& sql) const;
+  // Inserts `item` (its key taken already, where the server assigns one).
+  StoreResult insert(const nlohmann::json& item, Record& out);
   Prepared& statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
                       const std::vector<model::ColumnType>& inputs, bool returns_row);
   bool set_key(Cell& cell, const nlohmann::json& key) const;
@@ -156,7 +169,8 @@ class ResourceStore {
   std::unique_ptr<Prepared> delete_;
   std::unique_ptr<Prepared> high_water_;
   std::unordered_map<std::string, std::unique_ptr<Prepared>> lists_;
-  std::unique_ptr<Relations> relations_;  // for a nested resource or a parent; else null
+  // For a resource with a parent, references or dependents; else null.
+  std::unique_ptr<Relations> relations_;
 };
 
 }  // namespace apiserver::store

@@ -86,7 +86,7 @@ TEST(NestedCollections, StoresACollectionUnderAStoredItemPath) {
   ASSERT_NE(comment, nullptr) << c.messages();
   ASSERT_TRUE(comment->parent.has_value());
   EXPECT_EQ(comment->parent->resource, post);
-  EXPECT_EQ(comment->parent->on_delete, model::OnParentDelete::kRestrict);
+  EXPECT_EQ(comment->parent->on_delete, model::OnDelete::kRestrict);
   ASSERT_EQ(post->children.size(), 1u);
   EXPECT_EQ(post->children[0], comment);
   // The schema's postId holds the parent's key, shown, and indexed for one parent's lists.
@@ -144,7 +144,7 @@ TEST(NestedCollections, NestsAtAnyDepthWithTheParentsKeysInnermostFirst) {
   ASSERT_NE(notes, nullptr) << c.messages();
   ASSERT_TRUE(notes->parent.has_value());
   EXPECT_EQ(notes->parent->resource, c.table("comments"));
-  EXPECT_EQ(c.table("comments")->parent->on_delete, model::OnParentDelete::kCascade);
+  EXPECT_EQ(c.table("comments")->parent->on_delete, model::OnDelete::kCascade);
   const model::Operation* read = c.op("GET", "/posts/{postId}/comments/{commentId}/notes/{noteId}");
   ASSERT_NE(read, nullptr);
   EXPECT_EQ(read->lineage_parameters, (std::vector<std::string>{"commentId", "postId"}));

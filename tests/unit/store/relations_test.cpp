@@ -17,7 +17,7 @@ namespace apiserver::store {
 namespace {
 
 using model::ColumnType;
-using model::OnParentDelete;
+using model::OnDelete;
 using model::Resource;
 using testing::column;
 using testing::query;
@@ -31,7 +31,7 @@ struct Family {
   Resource* photos = nullptr;
   Resource* notes = nullptr;
 
-  Family(OnParentDelete albums_rule, OnParentDelete photos_rule, OnParentDelete notes_rule) {
+  Family(OnDelete albums_rule, OnDelete photos_rule, OnDelete notes_rule) {
     users = add(testing::resource(
         "users", {column("id", ColumnType::kInteger), column("name", ColumnType::kText)}));
     albums = add(testing::resource(
@@ -52,9 +52,10 @@ struct Family {
     api->resources.push_back(std::move(r));
     return api->resources.back().get();
   }
-  static void tie(Resource& child, Resource& parent, size_t column, OnParentDelete rule) {
+  static void tie(Resource& child, Resource& parent, size_t column, OnDelete rule) {
     child.parent = model::ParentLink{&parent, column, rule};
     parent.children.push_back(&child);
+    parent.dependents.push_back({&child, column, rule});
   }
 };
 
@@ -87,7 +88,7 @@ void fill(Database& db, const Family& f) {
 
 TEST(Relations, ChecksEveryLevelOfThePathsKeys) {
   apiserver::test::TempDir dir;
-  Family f(OnParentDelete::kCascade, OnParentDelete::kCascade, OnParentDelete::kCascade);
+  Family f(OnDelete::kCascade, OnDelete::kCascade, OnDelete::kCascade);
   std::vector<std::string> notes;
   Database db(dir.file("r.db"), *f.api, notes);
   fill(db, f);
@@ -112,7 +113,7 @@ TEST(Relations, ChecksEveryLevelOfThePathsKeys) {
 
 TEST(Relations, CascadesAtEveryDepthAndNeverHandsOutACascadedKeyAgain) {
   apiserver::test::TempDir dir;
-  Family f(OnParentDelete::kCascade, OnParentDelete::kCascade, OnParentDelete::kCascade);
+  Family f(OnDelete::kCascade, OnDelete::kCascade, OnDelete::kCascade);
   {
     std::vector<std::string> notes;
     Database db(dir.file("r.db"), *f.api, notes);
@@ -138,7 +139,7 @@ TEST(Relations, CascadesAtEveryDepthAndNeverHandsOutACascadedKeyAgain) {
 TEST(Relations, ARestrictAnywhereBelowRefusesTheWholeDelete) {
   apiserver::test::TempDir dir;
   // Albums cascade with their user, but photos restrict their album's delete.
-  Family f(OnParentDelete::kCascade, OnParentDelete::kRestrict, OnParentDelete::kCascade);
+  Family f(OnDelete::kCascade, OnDelete::kRestrict, OnDelete::kCascade);
   std::vector<std::string> notes;
   Database db(dir.file("r.db"), *f.api, notes);
   fill(db, f);
@@ -158,7 +159,7 @@ TEST(Relations, ARestrictAnywhereBelowRefusesTheWholeDelete) {
 
 TEST(Relations, RestrictRefusesOnlyWhileAChildRemains) {
   apiserver::test::TempDir dir;
-  Family f(OnParentDelete::kRestrict, OnParentDelete::kCascade, OnParentDelete::kRestrict);
+  Family f(OnDelete::kRestrict, OnDelete::kCascade, OnDelete::kRestrict);
   std::vector<std::string> notes;
   Database db(dir.file("r.db"), *f.api, notes);
   fill(db, f);
@@ -167,6 +168,102 @@ TEST(Relations, RestrictRefusesOnlyWhileAChildRemains) {
   EXPECT_EQ(count(db, "photos"), 2u);
   EXPECT_EQ(remove(db, *f.users, 2).status, StoreStatus::kOk);
   EXPECT_EQ(remove(db, *f.users, 9).status, StoreStatus::kNotFound);
+}
+
+// users, and posts whose authorId references users (`rule`) and whose editorId does too
+// (restrict), and whose parentId references posts themselves (cascade).
+struct Authors {
+  std::unique_ptr<model::Api> api = std::make_unique<model::Api>();
+  Resource* users = nullptr;
+  Resource* posts = nullptr;
+
+  explicit Authors(OnDelete rule) {
+    api->resources.push_back(testing::resource("users", {column("id", ColumnType::kInteger)}));
+    users = api->resources.back().get();
+    api->resources.push_back(testing::resource(
+        "posts",
+        {column("id", ColumnType::kInteger), column("authorId", ColumnType::kInteger),
+         column("editorId", ColumnType::kInteger), column("parentId", ColumnType::kInteger)}));
+    posts = api->resources.back().get();
+    refer(*posts, 1, *users, rule);
+    refer(*posts, 2, *users, OnDelete::kRestrict);
+    refer(*posts, 3, *posts, OnDelete::kCascade);
+  }
+  static void refer(Resource& holder, size_t column, Resource& target, OnDelete rule) {
+    holder.references.push_back({column, &target});
+    target.dependents.push_back({&holder, column, rule});
+  }
+};
+
+TEST(Relations, AWriteWhoseReferenceNamesNoRowIsRefusedAtItsProperty) {
+  apiserver::test::TempDir dir;
+  Authors a(OnDelete::kRestrict);
+  std::vector<std::string> notes;
+  Database db(dir.file("r.db"), *a.api, notes);
+  ASSERT_TRUE(create(db, *a.users, nlohmann::json::object()).ok());
+  EXPECT_TRUE(create(db, *a.posts, {{"authorId", 1}}).ok());
+  EXPECT_TRUE(create(db, *a.posts, {{"authorId", nullptr}}).ok()) << "null references nothing";
+  StoreResult dangling = create(db, *a.posts, {{"authorId", 1}, {"editorId", 7}});
+  EXPECT_EQ(dangling.status, StoreStatus::kUnknownReference);
+  EXPECT_EQ(dangling.detail, "editorId");
+  StoreResult replaced = db.write(*a.posts, [&](ResourceStore& rows) {
+    Record out;
+    return rows.replace(1, {{"authorId", 2}}, out);
+  });
+  EXPECT_EQ(replaced.status, StoreStatus::kUnknownReference);
+  StoreResult updated = db.write(*a.posts, [&](ResourceStore& rows) {
+    Record out;
+    return rows.update(
+        1, [](nlohmann::json& item) { return (item["parentId"] = 9), true; }, out);
+  });
+  EXPECT_EQ(updated.status, StoreStatus::kUnknownReference);
+  EXPECT_EQ(updated.detail, "parentId");
+  EXPECT_EQ(count(db, "posts"), 2u);
+  EXPECT_EQ(query(db.path(), "SELECT authorId, parentId FROM posts WHERE id = 1")[0],
+            (std::vector<std::string>{"1", "NULL"}))
+      << "refused writes change nothing";
+}
+
+TEST(Relations, DeletingAReferencedRowRestrictsOrCascadesByTheReferencesRule) {
+  apiserver::test::TempDir dir;
+  Authors restricted(OnDelete::kRestrict);
+  std::vector<std::string> notes;
+  Database db(dir.file("r.db"), *restricted.api, notes);
+  ASSERT_TRUE(create(db, *restricted.users, nlohmann::json::object()).ok());
+  ASSERT_TRUE(create(db, *restricted.posts, {{"authorId", 1}}).ok());
+  StoreResult refused = remove(db, *restricted.users, 1);
+  EXPECT_EQ(refused.status, StoreStatus::kConflict);
+  EXPECT_NE(refused.detail.find("referenced by posts items (their authorId)"), std::string::npos)
+      << refused.detail;
+
+  apiserver::test::TempDir other;
+  Authors cascading(OnDelete::kCascade);
+  Database cdb(other.file("c.db"), *cascading.api, notes);
+  ASSERT_TRUE(create(cdb, *cascading.users, nlohmann::json::object()).ok());
+  ASSERT_TRUE(create(cdb, *cascading.users, nlohmann::json::object()).ok());
+  ASSERT_TRUE(create(cdb, *cascading.posts, {{"authorId", 1}}).ok());
+  ASSERT_TRUE(create(cdb, *cascading.posts, {{"authorId", 2}, {"parentId", 1}}).ok());
+  ASSERT_TRUE(create(cdb, *cascading.posts, {{"authorId", 2}}).ok());
+  EXPECT_EQ(remove(cdb, *cascading.users, 1).status, StoreStatus::kOk);
+  // Post 1 went with its author, and post 2 (a reply to it) with post 1.
+  EXPECT_EQ(query(cdb.path(), "SELECT id FROM posts")[0], std::vector<std::string>{"3"});
+}
+
+TEST(Relations, ACycleOfCascadingReferencesIsRefusedNotFollowedForever) {
+  apiserver::test::TempDir dir;
+  Authors a(OnDelete::kRestrict);
+  std::vector<std::string> notes;
+  Database db(dir.file("r.db"), *a.api, notes);
+  ASSERT_TRUE(create(db, *a.posts, nlohmann::json::object()).ok());
+  ASSERT_TRUE(create(db, *a.posts, {{"parentId", 1}}).ok());
+  ASSERT_TRUE(db.write(*a.posts, [&](ResourceStore& rows) {
+                  Record out;
+                  return rows.update(
+                      1, [](nlohmann::json& item) { return (item["parentId"] = 2), true; }, out);
+                }).ok());
+  StoreResult refused = remove(db, *a.posts, 1);
+  EXPECT_EQ(refused.status, StoreStatus::kConflict);
+  EXPECT_EQ(count(db, "posts"), 2u);
 }
 
 }  // namespace

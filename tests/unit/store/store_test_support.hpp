@@ -19,8 +19,8 @@ namespace apiserver::store {
 
 // Names a StoreStatus in gtest failure messages.
 inline void PrintTo(StoreStatus status, std::ostream* os) {
-  static const char* const kNames[] = {"kOk",      "kNotFound", "kConflict",
-                                       "kInvalid", "kBusy",     "kAborted"};
+  static const char* const kNames[] = {"kOk",   "kNotFound", "kConflict", "kInvalid",
+                                       "kBusy", "kAborted",  "kTimedOut", "kUnknownReference"};
   *os << kNames[static_cast<int>(status)];
 }
 
