@@ -541,7 +541,7 @@ TEST_F(NestedBlogExampleTest, WalksUsersPostsCommentsAndTags) {
               .expect_status(201)
               .expect_header("location", "/users/1")
               .expect_json({{"id", 1}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"}}),
-          Scenario("She writes a post; authorId is a plain integer.")
+          Scenario("She writes a post; its authorId names her.")
               .post("/posts", R"({"title":"Notes on the Engine","authorId":1})")
               .expect_status(201)
               .expect_header("location", "/posts/1")
