@@ -72,6 +72,35 @@ bool add_version_column(const Document& document, const NodeRef& schema, model::
   return true;
 }
 
+// x-apiserver-key: a property's name, or {property, from} where the key is made from another
+// text property when an item comes without one.
+bool read_key_declaration(const Document& document, const NodeRef& node, model::Resource& resource,
+                          std::string& key, spec::Diagnostics& diagnostics) {
+  auto fail = [&](const std::string& message) {
+    diagnostics.add(document.at(node, Diagnostic::Severity::kError, message));
+    return false;
+  };
+  const spec::Json& value = *node.node;
+  if (value.is_string()) {
+    key = value.get<std::string>();
+    return resource.column_of(key) >= 0 ||
+           fail("x-apiserver-key must name a property of the schema");
+  }
+  if (!value.is_object() || !value.contains("property") || !value["property"].is_string() ||
+      !value.contains("from") || !value["from"].is_string() || value.size() != 2)
+    return fail("x-apiserver-key must name a property, or be {property: slug, from: title}");
+  key = value["property"].get<std::string>();
+  resource.key_from = value["from"].get<std::string>();
+  const int key_column = resource.column_of(key);
+  const int from = resource.column_of(resource.key_from);
+  if (key_column < 0 || from < 0 || key_column == from)
+    return fail("x-apiserver-key: property and from must name two properties of the schema");
+  if (resource.columns[static_cast<size_t>(key_column)].type != model::ColumnType::kText ||
+      resource.columns[static_cast<size_t>(from)].type != model::ColumnType::kText)
+    return fail("x-apiserver-key: a key made from another property is a string, from a string");
+  return true;
+}
+
 }  // namespace
 
 bool build_columns(const Document& document, model::Resource& resource, const NodeRef& schema,
@@ -108,12 +137,7 @@ bool build_columns(const Document& document, model::Resource& resource, const No
   std::string key = "id";
   NodeRef key_node = Document::child(facts.resolved, "x-apiserver-key");
   if (key_node.valid()) {
-    if (!key_node.node->is_string() || resource.column_of(key_node.node->get<std::string>()) < 0) {
-      diagnostics.add(document.at(key_node, Diagnostic::Severity::kError,
-                                  "x-apiserver-key must name a property of the schema"));
-      return false;
-    }
-    key = key_node.node->get<std::string>();
+    if (!read_key_declaration(document, key_node, resource, key, diagnostics)) return false;
   } else if (!key_param.empty() && resource.column_of(key_param) >= 0) {
     key = key_param;
   }

@@ -167,6 +167,9 @@ struct Resource {
   std::vector<Column> columns;
   size_t key = 0;  // index of the key column
   KeyKind key_kind = KeyKind::kInteger;
+  // x-apiserver-key {property, from}: the text property whose slug is the key of an item created
+  // without one ("title": "Hello World" -> "hello-world"); empty: none.
+  std::string key_from;
   int version_column = -1;  // index of the row version column; -1: none
   // x-apiserver-if-match: required: replace, update and delete need If-Match (else 428).
   bool if_match_required = false;

@@ -250,6 +250,7 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   screen_integer_range(item, resource, errors);
   store::Lineage lineage = lineage_of(call);
   stamp_parent_key(item, resource, lineage, errors);
+  derive_key(item, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   // The caller owns what it creates, whatever the body says.
   if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
@@ -310,6 +311,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
       if (resource.item_schema)
         resource.item_schema->validate(item, ErrorSource::kBody, "", item_errors);
       stamp_parent_key(item, resource, lineage, item_errors);
+      derive_key(item, resource, item_errors);
     }
     for (FieldError& e : item_errors) {
       e.pointer = at + e.pointer;

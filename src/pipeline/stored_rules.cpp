@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "text/slug.hpp"
+
 namespace apiserver::pipeline {
 
 using model::Column;
@@ -93,6 +95,21 @@ void screen_integer_range(const nlohmann::json& item, const Resource& resource,
       errors.push_back({ErrorSource::kBody, "", "/" + c.property,
                         "must be an integer from -9223372036854775808 to 9223372036854775807"});
   }
+}
+
+void derive_key(nlohmann::json& item, const Resource& resource, std::vector<FieldError>& errors) {
+  if (resource.key_from.empty() || !item.is_object()) return;
+  const std::string& key = resource.key_column().property;
+  if (auto sent = item.find(key); sent != item.end() && !sent->is_null()) return;
+  auto from = item.find(resource.key_from);
+  if (from == item.end() || !from->is_string()) return;  // the server's own key, as without
+  std::string slug = text::slug_of(from->get_ref<const std::string&>());
+  if (slug.empty()) {
+    errors.push_back({ErrorSource::kBody, "", "/" + resource.key_from,
+                      "makes no " + key + ": it needs a letter or a digit"});
+    return;
+  }
+  item[key] = std::move(slug);
 }
 
 // The owner a caller may see, or nullopt when it sees every row (the resource has no owner,

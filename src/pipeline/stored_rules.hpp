@@ -42,6 +42,11 @@ void screen_read_only(nlohmann::json& item, const model::Resource& resource, boo
 void screen_integer_range(const nlohmann::json& item, const model::Resource& resource,
                           std::vector<FieldError>& errors);
 
+// x-apiserver-key {property, from}: an item created without a key gets the slug of its `from`
+// property; one whose slug is empty is an error at that property.
+void derive_key(nlohmann::json& item, const model::Resource& resource,
+                std::vector<FieldError>& errors);
+
 // The owner a caller may see, or nullopt when it sees every row (the resource has no owner,
 // or the caller is one of its admins).
 std::optional<std::string> owner_scope(const Call& call, const model::Resource& resource);

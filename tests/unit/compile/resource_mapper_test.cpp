@@ -234,6 +234,29 @@ TEST(ResourceMapper, ReportsAnXApiserverKeyThatIsNotAProperty) {
   EXPECT_NE(c.error("x-apiserver-key must name a property"), nullptr) << c.messages();
 }
 
+TEST(ResourceMapper, KeysByASlugMadeFromAnotherProperty) {
+  std::string schemas =
+      "components:\n  schemas:\n    Thing:\n      type: object\n"
+      "      x-apiserver-key: {property: slug, from: name}\n"
+      "      properties:\n        slug: {type: string, readOnly: true}\n"
+      "        name: {type: string}\n        size: {type: integer}\n";
+  Compiled c = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                       item("/things/{slug}", "Thing", "slug", "{type: string}") + schemas);
+  ASSERT_TRUE(c.api) << c.messages();
+  const model::Resource* things = c.table("things");
+  EXPECT_EQ(things->key_column().property, "slug");
+  EXPECT_EQ(things->key_from, "name");
+  for (const char* bad : {"{property: slug, from: size}", "{property: slug, from: slug}",
+                          "{property: slug}", "{property: slug, from: name, unique: true}"}) {
+    std::string wrong = schemas;
+    wrong.replace(wrong.find("{property: slug, from: name}"), 28, bad);
+    Compiled refused = compile(head() + "paths:\n" + collection("/things", "Thing") +
+                               item("/things/{slug}", "Thing", "slug", "{type: string}") + wrong);
+    EXPECT_FALSE(refused.api) << bad;
+    EXPECT_NE(refused.error("x-apiserver-key"), nullptr) << bad << ": " << refused.messages();
+  }
+}
+
 TEST(ResourceMapper, MakesAStringKeyAUuidKey) {
   std::string schemas =
       "components:\n  schemas:\n    Thing:\n      type: object\n"
