@@ -2,6 +2,7 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "store/migration.hpp"
@@ -18,12 +19,36 @@ constexpr int kReaderBusyTimeoutMs = 5000;
 
 using KeySequences = std::unordered_map<const model::Resource*, std::shared_ptr<KeySequence>>;
 
+// `created` with every table after the tables its rows reference (a nested collection's
+// parent included), so that seed rows find the rows they name; references in a cycle keep the
+// document's order.
+std::vector<const model::Resource*> seeding_order(std::vector<const model::Resource*> created) {
+  std::vector<const model::Resource*> ordered;
+  auto waits = [&](const model::Resource* resource) {
+    for (const model::Resource* other : created) {
+      if (other == resource) continue;
+      for (const model::Reference& reference : resource->references)
+        if (reference.target == other) return true;
+      if (resource->parent && resource->parent->resource == other) return true;
+    }
+    return false;
+  };
+  while (!created.empty()) {
+    auto ready = std::find_if(created.begin(), created.end(),
+                              [&](const model::Resource* r) { return !waits(r); });
+    if (ready == created.end()) ready = created.begin();  // a cycle
+    ordered.push_back(*ready);
+    created.erase(ready);
+  }
+  return ordered;
+}
+
 // Inserts the x-apiserver-seed rows of the tables in `created`, one transaction per table.
 // Throws DatabaseError naming the first row refused.
 void seed_tables(soci::session& session, TransactionStatements& transactions,
                  const std::vector<const model::Resource*>& created, const KeySequences& keys,
                  std::vector<std::string>& notes) {
-  for (const model::Resource* resource : created) {
+  for (const model::Resource* resource : seeding_order(created)) {
     if (resource->seed_rows.empty()) continue;
     auto sequence = keys.find(resource);
     ResourceStore seeder(session, *resource, transactions,
@@ -38,6 +63,8 @@ void seed_tables(soci::session& session, TransactionStatements& transactions,
       } catch (const std::exception& e) {
         result = {StoreStatus::kInvalid, e.what()};
       }
+      if (result.status == StoreStatus::kUnknownReference)
+        result.detail += " names no row of the table it references";
       if (!result.ok())
         throw DatabaseError("seed row " + std::to_string(i) + " of table " + resource->table +
                             " refused: " + (result.detail.empty() ? "conflict" : result.detail) +

@@ -266,5 +266,33 @@ TEST(Relations, ACycleOfCascadingReferencesIsRefusedNotFollowedForever) {
   EXPECT_EQ(count(db, "posts"), 2u);
 }
 
+TEST(Relations, SeedsTheTablesReferencedFirstWhateverTheirOrder) {
+  apiserver::test::TempDir dir;
+  // posts (authorId -> users) come first in the model, as they may in a document.
+  auto api = std::make_unique<model::Api>();
+  api->resources.push_back(testing::resource(
+      "posts", {column("id", ColumnType::kInteger), column("authorId", ColumnType::kInteger)}));
+  api->resources.push_back(testing::resource("users", {column("id", ColumnType::kInteger)}));
+  Resource& posts = *api->resources[0];
+  Resource& users = *api->resources[1];
+  Authors::refer(posts, 1, users, OnDelete::kRestrict);
+  users.seed_rows = {{{"id", 7}}};
+  posts.seed_rows = {{{"authorId", 7}}};
+  std::vector<std::string> notes;
+  {
+    Database db(dir.file("seeded.db"), *api, notes);
+    EXPECT_EQ(count(db, "posts"), 1u);
+  }
+  posts.seed_rows = {{{"authorId", 8}}};
+  try {
+    Database db(dir.file("refused.db"), *api, notes);
+    ADD_FAILURE() << "a seed row naming no user is refused";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("authorId names no row of the table it references"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace apiserver::store
