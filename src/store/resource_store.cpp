@@ -58,19 +58,6 @@ long long new_row_version() {
 
 }  // namespace
 
-TransactionStatements make_transaction_statements(soci::session& session) {
-  auto prepare = [&](const char* sql) {
-    return std::make_unique<Prepared>(session, sql, std::vector<model::ColumnType>{},
-                                      std::vector<model::ColumnType>{});
-  };
-  TransactionStatements statements;
-  statements.begin = prepare("SAVEPOINT apiserver_store");
-  statements.commit = prepare("RELEASE apiserver_store");
-  statements.rollback = prepare("ROLLBACK TO apiserver_store");
-  statements.release = prepare("RELEASE apiserver_store");
-  return statements;
-}
-
 ResourceStore::ResourceStore(soci::session& session, const model::Resource& resource,
                              TransactionStatements& transactions, KeySequence* keys)
     : session_(session), resource_(resource), transactions_(transactions), keys_(keys) {
@@ -85,10 +72,12 @@ ResourceStore::ResourceStore(soci::session& session, const model::Resource& reso
 
 ResourceStore::~ResourceStore() = default;
 
-Prepared& ResourceStore::statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
-                                   const std::vector<model::ColumnType>& inputs, bool returns_row) {
+Prepared& ResourceStore::statement(std::unique_ptr<Prepared>& slot, const SqlText& sql,
+                                   bool returns_row) {
   if (!slot) {
-    slot = std::make_unique<Prepared>(session_, sql, inputs,
+    std::vector<model::ColumnType> inputs;
+    std::string text = sql(inputs);
+    slot = std::make_unique<Prepared>(session_, text, inputs,
                                       returns_row ? all_types_ : std::vector<model::ColumnType>{});
   }
   return *slot;
@@ -157,21 +146,23 @@ StoreResult ResourceStore::insert(const nlohmann::json& item, Record& out) {
   const bool has_key = item.contains(key.property) && !item[key.property].is_null();
   if (keys_ != nullptr && item[key.property].is_number_integer())
     keys_->saw(item[key.property].get<long long>());
-  const std::string table = quote_identifier(resource_.table);
-  std::vector<model::ColumnType> types;
-  std::string names;
-  std::string placeholders;
-  for (size_t i = 0; i < resource_.columns.size(); ++i) {
-    if (i == resource_.key && !has_key) continue;
-    types.push_back(resource_.columns[i].type);
-    names += (names.empty() ? "" : ", ") + quote_identifier(resource_.columns[i].name);
-    placeholders += (placeholders.empty() ? ":p" : ", :p") + std::to_string(types.size());
-  }
-  std::string sql = names.empty()
-                        ? "INSERT INTO " + table + " DEFAULT VALUES RETURNING " + columns_sql_
-                        : "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders +
-                              ") RETURNING " + columns_sql_;
-  Prepared& inserting = statement(has_key ? insert_with_key_ : insert_, sql, types, true);
+  Prepared& inserting = statement(
+      has_key ? insert_with_key_ : insert_,
+      [&](std::vector<model::ColumnType>& types) {
+        const std::string table = quote_identifier(resource_.table);
+        std::string names;
+        std::string placeholders;
+        for (size_t i = 0; i < resource_.columns.size(); ++i) {
+          if (i == resource_.key && !has_key) continue;
+          types.push_back(resource_.columns[i].type);
+          names += (names.empty() ? "" : ", ") + quote_identifier(resource_.columns[i].name);
+          placeholders += (placeholders.empty() ? ":p" : ", :p") + std::to_string(types.size());
+        }
+        return names.empty() ? "INSERT INTO " + table + " DEFAULT VALUES RETURNING " + columns_sql_
+                             : "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders +
+                                   ") RETURNING " + columns_sql_;
+      },
+      true);
   set_values(inserting.inputs(), 0, item, has_key, true);
   return guarded([&] {
     Finisher finish(inserting);
@@ -182,11 +173,14 @@ StoreResult ResourceStore::insert(const nlohmann::json& item, Record& out) {
 }
 
 StoreResult ResourceStore::read(const nlohmann::json& key, Record& out) {
-  Prepared& select =
-      statement(select_,
-                "SELECT " + columns_sql_ + " FROM " + quote_identifier(resource_.table) +
-                    " WHERE " + quote_identifier(resource_.key_column().name) + " = :k",
-                {resource_.key_column().type}, true);
+  Prepared& select = statement(
+      select_,
+      [this](std::vector<model::ColumnType>& types) {
+        types.push_back(resource_.key_column().type);
+        return "SELECT " + columns_sql_ + " FROM " + quote_identifier(resource_.table) + " WHERE " +
+               quote_identifier(resource_.key_column().name) + " = :k";
+      },
+      true);
   if (!set_key(select.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
   return guarded([&] {
     Finisher finish(select);
@@ -198,22 +192,23 @@ StoreResult ResourceStore::read(const nlohmann::json& key, Record& out) {
 
 StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann::json& item,
                                       bool defaults, Record& out) {
-  std::vector<model::ColumnType> types;
-  std::string assignments;
-  for (size_t i : value_columns_) {
-    types.push_back(resource_.columns[i].type);
-    assignments += (assignments.empty() ? "" : ", ") + quote_identifier(resource_.columns[i].name) +
-                   " = :p" + std::to_string(types.size());
-  }
-  types.push_back(resource_.key_column().type);
-  std::string sql = "UPDATE " + quote_identifier(resource_.table) + " SET " +
-                    (assignments.empty() ? quote_identifier(resource_.key_column().name) + " = " +
-                                               quote_identifier(resource_.key_column().name)
-                                         : assignments) +
-                    " WHERE " + quote_identifier(resource_.key_column().name) + " = :k RETURNING " +
-                    columns_sql_;
-  if (assignments.empty()) types.erase(types.begin(), types.end() - 1);
-  Prepared& update = statement(update_, sql, types, true);
+  Prepared& update = statement(
+      update_,
+      [this](std::vector<model::ColumnType>& types) {
+        const std::string key_name = quote_identifier(resource_.key_column().name);
+        std::string assignments;
+        for (size_t i : value_columns_) {
+          types.push_back(resource_.columns[i].type);
+          assignments += (assignments.empty() ? "" : ", ") +
+                         quote_identifier(resource_.columns[i].name) + " = :p" +
+                         std::to_string(types.size());
+        }
+        types.push_back(resource_.key_column().type);
+        return "UPDATE " + quote_identifier(resource_.table) + " SET " +
+               (assignments.empty() ? key_name + " = " + key_name : assignments) + " WHERE " +
+               key_name + " = :k RETURNING " + columns_sql_;
+      },
+      true);
   if (relations_ && !resource_.references.empty()) {
     StoreResult referenced = relations_->check_references(resource_, item);
     if (!referenced.ok()) return referenced;
@@ -274,10 +269,14 @@ StoreResult ResourceStore::update(const nlohmann::json& key, const Mutator& muta
 }
 
 StoreResult ResourceStore::remove(const nlohmann::json& key) {
-  Prepared& del = statement(delete_,
-                            "DELETE FROM " + quote_identifier(resource_.table) + " WHERE " +
-                                quote_identifier(resource_.key_column().name) + " = :k",
-                            {resource_.key_column().type}, false);
+  Prepared& del = statement(
+      delete_,
+      [this](std::vector<model::ColumnType>& types) {
+        types.push_back(resource_.key_column().type);
+        return "DELETE FROM " + quote_identifier(resource_.table) + " WHERE " +
+               quote_identifier(resource_.key_column().name) + " = :k";
+      },
+      false);
   if (!set_key(del.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
   if (relations_ && !resource_.dependents.empty()) {
     // In the caller's transaction, which a failed delete undoes.
@@ -293,11 +292,15 @@ StoreResult ResourceStore::remove(const nlohmann::json& key) {
   }
   // The deleted key becomes the high-water mark in the same transaction, so
   // that no later insert, even after a restart, gets it again.
-  Prepared& mark = statement(high_water_,
-                             "INSERT INTO apiserver_keys (name, high_water) VALUES (:t, :k) "
-                             "ON CONFLICT(name) DO UPDATE SET high_water = "
-                             "max(high_water, excluded.high_water)",
-                             {model::ColumnType::kText, model::ColumnType::kInteger}, false);
+  Prepared& mark = statement(
+      high_water_,
+      [](std::vector<model::ColumnType>& types) {
+        types = {model::ColumnType::kText, model::ColumnType::kInteger};
+        return std::string(
+            "INSERT INTO apiserver_keys (name, high_water) VALUES (:t, :k) "
+            "ON CONFLICT(name) DO UPDATE SET high_water = max(high_water, excluded.high_water)");
+      },
+      false);
   return guarded([&] {
     {
       Finisher finish(*transactions_.begin);
@@ -535,20 +538,26 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   const size_t binds = sql.values.size();
   // Query shapes come from clients: bound the cache.
   if (lists_.size() >= kMaxCachedListStatements && lists_.count(signature) == 0) lists_.clear();
-  std::string order = ranked ? " ORDER BY apiserver_found.apiserver_rank" : "";
-  for (const SortKey& s : query.sort)
-    order += (order.empty() ? " ORDER BY " : ", ") +
-             quote_identifier(resource_.columns[s.column].name) + (s.descending ? " DESC" : " ASC");
-  const bool key_descending = !query.sort.empty() && query.sort.back().descending;
-  order += (order.empty() ? " ORDER BY " : ", ") + quote_identifier(resource_.key_column().name) +
-           (key_descending ? " DESC" : " ASC");
   std::vector<model::ColumnType> page_types = filter_types;
   page_types.push_back(model::ColumnType::kInteger);
   page_types.push_back(model::ColumnType::kInteger);
   Prepared& page = statement(
       lists_[signature],
-      "SELECT " + columns_sql_ + " FROM " + from + where + order + " LIMIT :limit OFFSET :offset",
-      page_types, true);
+      [&](std::vector<model::ColumnType>& types) {
+        types = page_types;
+        std::string order = ranked ? " ORDER BY apiserver_found.apiserver_rank" : "";
+        for (const SortKey& s : query.sort)
+          order += (order.empty() ? " ORDER BY " : ", ") +
+                   quote_identifier(resource_.columns[s.column].name) +
+                   (s.descending ? " DESC" : " ASC");
+        const bool key_descending = !query.sort.empty() && query.sort.back().descending;
+        order += (order.empty() ? " ORDER BY " : ", ") +
+                 quote_identifier(resource_.key_column().name) +
+                 (key_descending ? " DESC" : " ASC");
+        return "SELECT " + columns_sql_ + " FROM " + from + where + order +
+               " LIMIT :limit OFFSET :offset";
+      },
+      true);
   for (size_t i = 0; i < binds; ++i) set_cell(page.inputs()[i], filter_types[i], sql.values[i]);
   set_cell(page.inputs()[binds], model::ColumnType::kInteger, query.limit);
   set_cell(page.inputs()[binds + 1], model::ColumnType::kInteger, query.offset);

@@ -15,6 +15,7 @@
 #include "store/key_sequence.hpp"
 #include "store/prepared.hpp"
 #include "store/relations.hpp"
+#include "store/transaction_statements.hpp"
 
 namespace apiserver::store {
 
@@ -90,18 +91,6 @@ struct ListQuery {
 // the update, which then leaves the row untouched.
 using Mutator = std::function<bool(nlohmann::json& item)>;
 
-// The savepoint a read-modify-write (update, delete with its key mark) runs in, shared by the
-// resources of a connection. Inside the writer's transaction it nests; on a connection outside
-// any transaction (seeding, tests) it is one.
-struct TransactionStatements {
-  std::unique_ptr<Prepared> begin;     // SAVEPOINT
-  std::unique_ptr<Prepared> commit;    // RELEASE
-  std::unique_ptr<Prepared> rollback;  // ROLLBACK TO, then RELEASE
-  std::unique_ptr<Prepared> release;
-};
-
-TransactionStatements make_transaction_statements(soci::session& session);
-
 class ResourceStore {
  public:
   // `keys` assigns integer keys (null for other keys).
@@ -145,8 +134,11 @@ class ResourceStore {
   void add_position(const ListQuery& query, ListSql& sql) const;
   // Inserts `item` (its key taken already, where the server assigns one).
   StoreResult insert(const nlohmann::json& item, Record& out);
-  Prepared& statement(std::unique_ptr<Prepared>& slot, const std::string& sql,
-                      const std::vector<model::ColumnType>& inputs, bool returns_row);
+  // Builds a statement's SQL text and the types of its placeholders, in order.
+  using SqlText = std::function<std::string(std::vector<model::ColumnType>& inputs)>;
+  // The statement in `slot`, prepared from `sql` the first time only: the text depends on the
+  // document alone, so a request never builds it again.
+  Prepared& statement(std::unique_ptr<Prepared>& slot, const SqlText& sql, bool returns_row);
   bool set_key(Cell& cell, const nlohmann::json& key) const;
   void set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item, bool with_key,
                   bool defaults) const;
