@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "store/prepared.hpp"
+
 namespace apiserver::ops {
 namespace {
 
@@ -136,6 +138,11 @@ std::string Metrics::render() const {
       "(busy or broken).\n# TYPE apiserver_database_errors_total counter\n"
       "apiserver_database_errors_total " +
       std::to_string(database_errors_.load(std::memory_order_relaxed)) + "\n";
+  out +=
+      "# HELP apiserver_database_statements_total SQL statements the stored operations "
+      "executed.\n# TYPE apiserver_database_statements_total counter\n"
+      "apiserver_database_statements_total " +
+      std::to_string(store::statements_executed()) + "\n";
   out +=
       "# HELP apiserver_response_violations_total Answers that broke the responses their "
       "operation declares (response validation), by route template and method.\n"

@@ -3,7 +3,18 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
 
+#include <atomic>
+
 namespace apiserver::store {
+namespace {
+
+std::atomic<uint64_t> executed{0};
+
+}  // namespace
+
+uint64_t statements_executed() {
+  return executed.load(std::memory_order_relaxed);
+}
 
 Prepared::Prepared(soci::session& session, const std::string& sql,
                    const std::vector<model::ColumnType>& inputs,
@@ -19,6 +30,7 @@ Prepared::Prepared(soci::session& session, const std::string& sql,
 }
 
 bool Prepared::execute() {
+  executed.fetch_add(1, std::memory_order_relaxed);
   return statement_.execute(true);
 }
 

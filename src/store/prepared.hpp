@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ class Prepared {
   std::vector<Cell> outputs_;
   soci::statement statement_;
 };
+
+// Statements executed by every Prepared of the process so far
+// (apiserver_database_statements_total): how embedding is seen to cost one query per level, not one
+// per row.
+uint64_t statements_executed();
 
 // Calls finish() on scope exit, also when the statement threw.
 class Finisher {

@@ -9,6 +9,7 @@
 #include "store/query_deadline.hpp"
 #include "store/search_words.hpp"
 #include "store/sql.hpp"
+#include "store/store_errors.hpp"
 #include "store/table_indexes.hpp"
 #include "store/uuid.hpp"
 
@@ -16,38 +17,6 @@ namespace apiserver::store {
 namespace {
 
 constexpr size_t kMaxCachedListStatements = 64;
-
-StoreResult from_error(const soci::sqlite3_soci_error& e) {
-  int code = e.result() & 0xff;  // primary result code
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return {StoreStatus::kBusy, e.what()};
-  if (code == SQLITE_INTERRUPT) return {StoreStatus::kTimedOut, e.what()};
-  if (code == SQLITE_CONSTRAINT) {
-    std::string what = e.what();
-    // "NOT NULL constraint failed: todos.title": a required value is missing.
-    size_t not_null = what.find("NOT NULL constraint failed: ");
-    if (not_null != std::string::npos) {
-      std::string column = what.substr(not_null + 28);
-      column = column.substr(column.find('.') + 1);
-      column = column.substr(0, column.find_first_of(" \n"));
-      return {StoreStatus::kInvalid, column};
-    }
-    std::string detail = "the item conflicts with a stored one";
-    if (what.find("UNIQUE") != std::string::npos || what.find("PRIMARY") != std::string::npos)
-      detail = "an item with this key already exists";
-    return {StoreStatus::kConflict, detail};
-  }
-  throw;  // anything else is a defect or a broken database: the pipeline logs it
-}
-
-// Runs `body`, mapping SQLite's busy and constraint errors to results.
-template <typename Body>
-StoreResult guarded(Body&& body) {
-  try {
-    return body();
-  } catch (const soci::sqlite3_soci_error& e) {
-    return from_error(e);
-  }
-}
 
 // A row version: random, so that a row deleted and created again under the same key never
 // repeats the version (and ETag) of the one before. Positive, so it fits SQLite's INTEGER.

@@ -115,6 +115,12 @@ class ResourceStore {
   // `total` is filled when query.want_total.
   StoreResult list(const ListQuery& query, std::vector<Record>& rows, long long& total);
 
+  // Embedding: the rows whose `column` holds one of `keys` (a JSON array of keys, bound as one
+  // value, so one statement serves any number of them); with `per_key` > 0, at most that many
+  // for each key, the first by this resource's key, in that order.
+  StoreResult rows_holding(size_t column, const std::string& keys, long long per_key,
+                           std::vector<Record>& rows);
+
   // The stored row as a JSON object of every column, keyed by property.
   nlohmann::json to_item(const Record& record) const;
   // Where `record` stands in the order of `query`: its sort values, then its key
@@ -161,6 +167,8 @@ class ResourceStore {
   std::unique_ptr<Prepared> delete_;
   std::unique_ptr<Prepared> high_water_;
   std::unordered_map<std::string, std::unique_ptr<Prepared>> lists_;
+  // rows_holding's, by column, unbounded and bounded.
+  std::unordered_map<size_t, std::unique_ptr<Prepared>> holding_[2];
   // For a resource with a parent, references or dependents; else null.
   std::unique_ptr<Relations> relations_;
 };

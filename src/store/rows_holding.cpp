@@ -1,0 +1,42 @@
+// ResourceStore::rows_holding: the rows an embed fills its slots with, one statement per level.
+#include "store/resource_store.hpp"
+#include "store/sql.hpp"
+#include "store/store_errors.hpp"
+
+namespace apiserver::store {
+
+StoreResult ResourceStore::rows_holding(size_t column, const std::string& keys, long long per_key,
+                                        std::vector<Record>& rows) {
+  const bool bounded = per_key > 0;
+  Prepared& select = statement(
+      holding_[bounded ? 1 : 0][column],
+      [&](std::vector<model::ColumnType>& types) {
+        types.push_back(model::ColumnType::kText);
+        const std::string table = quote_identifier(resource_.table);
+        const std::string holder = quote_identifier(resource_.columns[column].name);
+        const std::string key = quote_identifier(resource_.key_column().name);
+        // json_each turns the bound array into rows: the IN probes the column's index per key.
+        const std::string where = " WHERE " + holder + " IN (SELECT value FROM json_each(:keys))";
+        if (!bounded) return "SELECT " + columns_sql_ + " FROM " + table + where;
+        types.push_back(model::ColumnType::kInteger);
+        return "SELECT " + columns_sql_ + " FROM (SELECT " + columns_sql_ +
+               ", row_number() OVER (PARTITION BY " + holder + " ORDER BY " + key +
+               ") AS apiserver_rank FROM " + table + where +
+               ") WHERE apiserver_rank <= :per_key ORDER BY " + holder + ", " + key;
+      },
+      true);
+  set_cell(select.inputs()[0], model::ColumnType::kText, keys);
+  if (bounded) set_cell(select.inputs()[1], model::ColumnType::kInteger, per_key);
+  return guarded([&] {
+    rows.clear();
+    Finisher finish(select);
+    if (select.execute()) {
+      do {
+        rows.push_back(record_of(select));
+      } while (select.fetch());
+    }
+    return StoreResult{};
+  });
+}
+
+}  // namespace apiserver::store
