@@ -277,6 +277,12 @@ int print_routes(const std::string& spec) {
                                                                              : "restrict")
                 << ")";
     }
+    // What `embed` fills in place, not stored: a referenced row, or the first children.
+    for (size_t i = 0; i < resource->embeds.size(); ++i) {
+      const model::Embed& e = resource->embeds[i];
+      std::cout << (i == 0 ? "; embeds " : ", ") << e.name << " ("
+                << (e.children ? "children in " : "the row of ") << e.target->table << ")";
+    }
     // What lists may ask, where the schema narrows it (x-apiserver-filter, -sort, -search).
     std::string filters, sorts, searched;
     bool narrowed = false;

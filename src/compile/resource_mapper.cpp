@@ -13,6 +13,7 @@
 #include "compile/operation_compiler.hpp"
 #include "compile/resource_columns.hpp"
 #include "compile/resource_extensions.hpp"
+#include "compile/resource_embeds.hpp"
 #include "compile/resource_references.hpp"
 #include "spec/schema_facts.hpp"
 #include "text/media_type.hpp"
@@ -140,6 +141,7 @@ class Mapper {
     }
     map_nested_collections();
     tie_references(document_, api_, references_, [this](Diagnostic d) { report(std::move(d)); });
+    find_embeds(api_);
     for (auto& item : api_.paths) {
       for (Operation& op : item.operations) {
         auto it = explicit_.find(&op);
@@ -557,6 +559,10 @@ void unmap_unseeded_resources(model::Api& api) {
     children.erase(std::remove_if(children.begin(), children.end(),
                                   [&](const model::Resource* c) { return dropped.count(c) > 0; }),
                    children.end());
+    auto& embeds = resource->embeds;
+    embeds.erase(std::remove_if(embeds.begin(), embeds.end(),
+                                [&](const auto& e) { return dropped.count(e.target) > 0; }),
+                 embeds.end());
     auto& dependents = resource->dependents;
     dependents.erase(std::remove_if(dependents.begin(), dependents.end(),
                                     [&](const auto& d) { return dropped.count(d.resource) > 0; }),

@@ -160,6 +160,20 @@ struct ParentLink {
   OnDelete on_delete = OnDelete::kRestrict;
 };
 
+// A readOnly property an answer fills only when asked (`embed=NAME`), never stored: the row a
+// reference names (author, for authorId), or a nested collection's children (comments).
+struct Embed {
+  std::string name;  // the property
+  const Resource* target = nullptr;
+  // A reference: the holder's column with the target's key. Children: the child's column with
+  // the holder's key.
+  size_t column = 0;
+  bool children = false;
+};
+
+// The deepest `embed` reaches: comments.author.posts.
+inline constexpr size_t kMaxEmbedDepth = 3;
+
 // A schema stored as a table.
 struct Resource {
   std::string name;   // schema or collection name, for messages
@@ -181,6 +195,8 @@ struct Resource {
   std::vector<Reference> references;
   // What a delete looks at first: the rows holding this one's key, children included.
   std::vector<Dependent> dependents;
+  // What `embed` may ask for (x-apiserver-embed rules in specs/storage.md, "Embedding").
+  std::vector<Embed> embeds;
   // Validates a whole item as a client sends it (readOnly not required).
   std::shared_ptr<const validate::CompiledSchema> item_schema;
 

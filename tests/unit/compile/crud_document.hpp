@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace apiserver::compile::testing {
 
@@ -66,6 +67,28 @@ inline std::string item(const std::string& path, const std::string& schema_ref,
                     "    responses:\n      '200': {description: ok}\n"
                     "  delete:\n    responses:\n      '204': {description: ok}\n",
                 2);
+}
+
+// `path` declaring the integer path parameters `params`, with list and create of `schema`, or
+// with `item_path`, read and delete (its last parameter the key).
+inline std::string nested(const std::string& path, const std::vector<std::string>& params,
+                          const std::string& schema, bool item_path) {
+  std::string ref = "{$ref: '#/components/schemas/" + schema + "'}";
+  std::string yaml = path + ":\n  parameters:\n";
+  for (const std::string& p : params)
+    yaml += "    - {name: " + p + ", in: path, required: true, schema: {type: integer}}\n";
+  if (!item_path) {
+    yaml += "  get:\n    responses:\n      '200':\n        description: ok\n" +
+            indent(json_content("{type: array, items: " + ref + "}"), 8) +
+            "  post:\n    requestBody:\n" + indent(json_content(ref), 6) +
+            "    responses:\n      '201':\n        description: ok\n" +
+            indent(json_content(ref), 8);
+  } else {
+    yaml += "  get:\n    responses:\n      '200':\n        description: ok\n" +
+            indent(json_content(ref), 8) +
+            "  delete:\n    responses:\n      '204': {description: ok}\n";
+  }
+  return indent(yaml, 2);
 }
 
 }  // namespace apiserver::compile::testing

@@ -18,28 +18,7 @@ using testing::head;
 using testing::indent;
 using testing::item;
 using testing::json_content;
-
-// `path` declaring the integer path parameters `params`, with list and create (no `key`) or
-// read, replace, update and delete (`key`: the last parameter) of `schema`.
-std::string nested(const std::string& path, const std::vector<std::string>& params,
-                   const std::string& schema, bool item_path) {
-  std::string ref = "{$ref: '#/components/schemas/" + schema + "'}";
-  std::string yaml = path + ":\n  parameters:\n";
-  for (const std::string& p : params)
-    yaml += "    - {name: " + p + ", in: path, required: true, schema: {type: integer}}\n";
-  if (!item_path) {
-    yaml += "  get:\n    responses:\n      '200':\n        description: ok\n" +
-            indent(json_content("{type: array, items: " + ref + "}"), 8) +
-            "  post:\n    requestBody:\n" + indent(json_content(ref), 6) +
-            "    responses:\n      '201':\n        description: ok\n" +
-            indent(json_content(ref), 8);
-  } else {
-    yaml += "  get:\n    responses:\n      '200':\n        description: ok\n" +
-            indent(json_content(ref), 8) +
-            "  delete:\n    responses:\n      '204': {description: ok}\n";
-  }
-  return indent(yaml, 2);
-}
+using testing::nested;
 
 std::string schemas(const std::string& comment_extra = "",
                     const std::string& post_id_type = "integer") {
