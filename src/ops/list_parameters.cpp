@@ -107,6 +107,29 @@ Json fields_parameter(const model::Resource& resource) {
           {"schema", {{"type", "array"}, {"items", {{"type", "string"}, {"enum", names}}}}}};
 }
 
+// Every path `embed` takes on `resource` (author, comments, comments.author).
+void add_embed_paths(const model::Resource& resource, const std::string& prefix, size_t depth,
+                     Json& out) {
+  if (depth == model::kMaxEmbedDepth) return;
+  for (const model::Embed& e : resource.embeds) {
+    out.push_back(prefix + e.name);
+    add_embed_paths(*e.target, prefix + e.name + ".", depth + 1, out);
+  }
+}
+
+Json embed_parameter(const model::Resource& resource) {
+  Json paths = Json::array();
+  add_embed_paths(resource, "", 0, paths);
+  return {{"name", "embed"},
+          {"in", "query"},
+          {"description",
+           "related items to answer with in place, comma-separated: a referenced item, or the "
+           "first children (a dot reaches one level deeper)"},
+          {"style", "form"},
+          {"explode", false},
+          {"schema", {{"type", "array"}, {"items", {{"type", "string"}, {"enum", paths}}}}}};
+}
+
 // The operation's object in `root`, unless it (or its path item) stands by reference.
 Json* operation_object(spec::Json& root, const model::Operation& op) {
   auto paths = root.find("paths");
@@ -150,6 +173,7 @@ void describe_list_parameters(const model::Api& api, spec::Json& root) {
       }
       continue;
     }
+    if (!op->resource->embeds.empty()) add(embed_parameter(*op->resource));
     if (!list) {
       add(fields_parameter(*op->resource));
       continue;

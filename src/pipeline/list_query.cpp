@@ -292,8 +292,10 @@ void read_filters(const Call& call, const model::Api& api, const Resource& resou
                   ListRequest& out) {
   for (const auto& [name, text] : call.query) {
     const bool search = name == "q" && !resource.search_columns.empty();
-    if (is_reserved_list_parameter(name) || search) {
-      if (name == "sort" || name == "fields" || search)
+    // `embed` asks for slots (embedding.hpp), unless it filters a property of that name.
+    const bool embed = name == "embed" && resource.column_of(name) < 0;
+    if (is_reserved_list_parameter(name) || search || embed) {
+      if (name == "sort" || name == "fields" || embed || search)
         out.kept_query += name + "=" + text::percent_encode(text) + "&";
       continue;
     }

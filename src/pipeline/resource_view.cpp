@@ -14,7 +14,7 @@ ResourceView::ResourceView(const model::Resource& resource) : resource_(resource
 }
 
 void ResourceView::write(const store::Record& record, std::string& out,
-                         const std::vector<bool>& selected) const {
+                         const std::vector<bool>& selected, std::string_view members) const {
   out += '{';
   bool first = true;
   for (const Field& f : fields_) {
@@ -26,6 +26,10 @@ void ResourceView::write(const store::Record& record, std::string& out,
     first = false;
     out += f.quoted_key;
     store::append_cell_json(cell, resource_.columns[f.column].type, out);
+  }
+  if (!members.empty()) {
+    if (!first) out += ',';
+    out += members;
   }
   out += '}';
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/model.hpp"
@@ -16,9 +17,10 @@ class ResourceView {
   explicit ResourceView(const model::Resource& resource);
 
   // Appends the JSON object for `record` to `out`: every property, or those of `selected`
-  // (a mask over the columns, see field_selection.hpp) when it is not empty.
-  void write(const store::Record& record, std::string& out,
-             const std::vector<bool>& selected = {}) const;
+  // (a mask over the columns, see field_selection.hpp) when it is not empty; then `members`,
+  // more members of the object ("author":{...}, embedding.hpp).
+  void write(const store::Record& record, std::string& out, const std::vector<bool>& selected = {},
+             std::string_view members = {}) const;
   // The key of `record` as it appears in a URL path segment.
   std::string key_segment(const store::Record& record) const;
 

@@ -127,6 +127,11 @@ const ResourceView& StoredOperations::view(const Resource& resource) const {
   return views_.at(&resource);
 }
 
+EmbedContext StoredOperations::embed_context(const Call& call) const {
+  return {database_, [this](const Resource& r) -> const ResourceView& { return view(r); },
+          api_.settings.list.default_limit, call};
+}
+
 std::optional<Problem> StoredOperations::check_acceptable(const http::Request& request) const {
   if (accepts_json(request.header("accept"))) return std::nullopt;
   return Problem::make(ProblemCode::kNotAcceptable,
@@ -200,6 +205,7 @@ std::optional<Problem> StoredOperations::answer(const Call& call, http::Response
 std::optional<Problem> StoredOperations::list(const Call& call, const Resource& resource,
                                               http::Response& response) const {
   ListRequest request = parse_list_query(call, api_);
+  const EmbedSelection embeds = read_embed_selection(call, resource, request.errors);
   if (!request.errors.empty()) return Problem::validation(std::move(request.errors));
   store::ListQuery& query = request.query;
   if (std::optional<std::string> owner = owner_scope(call, resource))
@@ -219,6 +225,11 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   long long total = 0;
   store::StoreResult result = database_.store(resource).list(query, rows, total);
   if (auto problem = store_problem(result, call)) return problem;
+  std::vector<std::string> members;
+  if (!embeds.empty()) {
+    result = write_embeds(embed_context(call), resource, rows, embeds, members);
+    if (auto problem = store_problem(result, call)) return problem;
+  }
 
   json_response(response, 200);
   const ResourceView& v = view(resource);
@@ -226,7 +237,8 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   response.body += '[';
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i > 0) response.body += ',';
-    v.write(rows[i], response.body, request.fields);
+    v.write(rows[i], response.body, request.fields,
+            members.empty() ? std::string_view() : members[i]);
   }
   response.body += ']';
   std::string next_cursor;
@@ -377,6 +389,7 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
                                               http::Response& response) const {
   std::vector<FieldError> errors;
   FieldMask fields = read_field_selection(call, resource, errors);
+  const EmbedSelection embeds = read_embed_selection(call, resource, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   store::Record record;
   const nlohmann::json key = key_of(call);
@@ -390,8 +403,14 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
   // Another caller's row is absent, not forbidden: its existence does not leak.
   if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
     return not_found(call);
-  // A selection of fields is another representation: it goes without the item's ETag.
-  if (fields.empty()) {
+  std::vector<std::string> members;
+  if (!embeds.empty()) {
+    result = write_embeds(embed_context(call), resource, {record}, embeds, members);
+    if (auto problem = store_problem(result, call)) return problem;
+  }
+  // A selection of fields, or embedded rows, is another representation: it goes without the
+  // item's ETag.
+  if (fields.empty() && embeds.empty()) {
     const std::string tag = entity_tag(record, resource);
     if (!tag.empty()) response.add_header("ETag", tag);
     if (!if_none_match_holds(call.request.header("if-none-match"), tag)) {
@@ -400,7 +419,8 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
     }
   }
   json_response(response, 200);
-  view(resource).write(record, response.body, fields);
+  view(resource).write(record, response.body, fields,
+                       members.empty() ? std::string_view() : members[0]);
   return std::nullopt;
 }
 

@@ -10,6 +10,7 @@
 #include "http/response.hpp"
 #include "model/model.hpp"
 #include "pipeline/call.hpp"
+#include "pipeline/embedding.hpp"
 #include "pipeline/operation_handler.hpp"
 #include "pipeline/resource_view.hpp"
 #include "problem/problem.hpp"
@@ -56,6 +57,8 @@ class StoredOperations final : public OperationHandler {
                                     http::Response& response) const;
 
   const ResourceView& view(const model::Resource& resource) const;
+  // What filling the slots `embed` asks for needs (embedding.hpp).
+  EmbedContext embed_context(const Call& call) const;
   // The answer of a write of one item: the item with its ETag, in `status`; with `minimal`
   // (Prefer: return=minimal where a 204 is declared) its headers alone.
   std::optional<Problem> item_answer(const store::Record& record, const model::Resource& resource,

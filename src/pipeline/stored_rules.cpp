@@ -74,6 +74,16 @@ void screen_read_only(nlohmann::json& item, const Resource& resource, bool refus
       item.erase(it);
     }
   }
+  // Embed slots are read-only too, though no column stores them.
+  for (const model::Embed& e : resource.embeds) {
+    auto it = item.find(e.name);
+    if (it == item.end()) continue;
+    if (refuse) {
+      errors.push_back({ErrorSource::kBody, "", "/" + e.name, "is read-only"});
+    } else {
+      item.erase(it);
+    }
+  }
 }
 
 // Reports integers an integer column cannot hold. The schema says `integer`, and 1e300 or
