@@ -9,6 +9,18 @@ void append_json_string(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < s.size();) {
+    // A run of bytes copied as they are, in one append: most text is nothing else.
+    size_t end = i;
+    while (end < s.size()) {
+      const auto b = static_cast<unsigned char>(s[end]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++end;
+    }
+    if (end > i) {
+      out.append(s.data() + i, end - i);
+      i = end;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t length = sequence_length(s, i);
