@@ -3,7 +3,25 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <mutex>
+
 namespace apiserver::store {
+namespace {
+
+// Once, before the first connection. Each connection is used by one thread at a time (a server
+// thread's own, the writer's in its turn, the checkpointer's), so SQLite's locks on every
+// connection and statement call only cost time: multi-thread mode drops them. Its count of
+// allocated memory takes a global lock on every allocation, shared by every thread; nothing
+// reads it. A library already initialised (by another user in this process) keeps its mode.
+void configure_library() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
+}  // namespace
 
 void open_connection(soci::session& session, const std::string& path, Durability durability,
                      int busy_timeout_ms) {
@@ -13,6 +31,7 @@ void open_connection(soci::session& session, const std::string& path, Durability
     throw DatabaseError("the database path " + path +
                         " contains '\"', which SQLite through "
                         "SOCI cannot open; choose another name");
+  configure_library();
   // SOCI's timeout is in whole seconds; the busy_timeout pragma below sets the real one.
   session.open(soci::sqlite3, "db=\"" + path + "\"");
   session << "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms);
