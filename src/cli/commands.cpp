@@ -248,6 +248,11 @@ int print_routes(const std::string& spec) {
       } else if (op.stored()) {
         std::cout << model::to_string(op.crud) << " " << op.resource->table;
         if (!op.key_parameter.empty()) std::cout << " by " << op.resource->key_column().property;
+        const model::Envelope& envelope = op.envelope;
+        if (!envelope.request.empty()) std::cout << ", body in {" << envelope.request << "}";
+        if (!envelope.response.empty())
+          std::cout << ", answer in {" << envelope.response
+                    << (envelope.count.empty() ? "" : ", " + envelope.count) << "}";
       } else {
         std::cout << "not stored: "
                   << (op.not_stored_reason.empty() ? "no mapping" : op.not_stored_reason);

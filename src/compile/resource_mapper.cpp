@@ -9,11 +9,12 @@
 #include <set>
 #include <sstream>
 
+#include "compile/envelopes.hpp"
 #include "compile/nested_paths.hpp"
 #include "compile/operation_compiler.hpp"
 #include "compile/resource_columns.hpp"
-#include "compile/resource_extensions.hpp"
 #include "compile/resource_embeds.hpp"
+#include "compile/resource_extensions.hpp"
 #include "compile/resource_references.hpp"
 #include "spec/schema_facts.hpp"
 #include "text/media_type.hpp"
@@ -265,7 +266,7 @@ class Mapper {
     consider(item, "DELETE", CrudAction::kDelete, true);
     if (candidates.empty()) return;
 
-    NodeRef schema = find_item_schema(candidates);
+    NodeRef schema = find_item_schema(candidates, collection.path_template);
     auto refuse = [&](const std::string& reason) {
       for (Candidate& c : candidates) c.op->not_stored_reason = reason;
     };
@@ -333,6 +334,10 @@ class Mapper {
       c.op->not_stored_reason.clear();
       if (!is_collection_action(c.action)) c.op->key_parameter = key_param;
       if (nest != nullptr) c.op->lineage_parameters = nest->lineage;
+      spec::Diagnostics seen;  // find_item_schema reported what following these runs into
+      c.op->envelope =
+          envelope_of(document_, c.action, body_schema(document_, *c.op, seen),
+                      success_schema(document_, *c.op, seen), collection.path_template);
     }
   }
 
@@ -369,7 +374,7 @@ class Mapper {
     return false;
   }
 
-  NodeRef find_item_schema(const std::vector<Candidate>& candidates) {
+  NodeRef find_item_schema(const std::vector<Candidate>& candidates, const std::string& path) {
     auto object_schema = [&](const NodeRef& s) {
       std::vector<ObjectProperty> props;
       return s.valid() && object_properties(document_, s, props);
@@ -380,12 +385,19 @@ class Mapper {
         case CrudAction::kRead:
         case CrudAction::kCreate:
         case CrudAction::kReplace:
-          found.push_back(success_schema(document_, *c.op, diagnostics_));
-          found.push_back(body_schema(document_, *c.op, diagnostics_));
+          // An envelope holds the item ({"article": {...}}).
+          for (const NodeRef& s : {success_schema(document_, *c.op, diagnostics_),
+                                   body_schema(document_, *c.op, diagnostics_)}) {
+            const NodeRef inner = unwrap_item(document_, s, path);
+            found.push_back(inner.valid() ? inner : s);
+          }
           break;
-        case CrudAction::kList:
-          found.push_back(array_items(document_, success_schema(document_, *c.op, diagnostics_)));
+        case CrudAction::kList: {
+          const NodeRef s = success_schema(document_, *c.op, diagnostics_);
+          const NodeRef inner = unwrap_list(document_, s, path);
+          found.push_back(inner.valid() ? inner : array_items(document_, s));
           break;
+        }
         default:
           break;
       }

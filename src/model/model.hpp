@@ -399,6 +399,14 @@ struct RequiredScheme {
 // Every scheme of a requirement must succeed.
 using SecurityRequirement = std::vector<RequiredScheme>;
 
+// A stored operation's bodies that wrap the item in one property ({"article": {...}}), or a
+// list in one array property with its count ({"articles": [...], "articlesCount": 2}).
+struct Envelope {
+  std::string request;   // the request body's wrapping property; empty: the item itself
+  std::string response;  // the answer's wrapping (or list) property; empty: the item itself
+  std::string count;     // lists: the property holding the total; empty: none
+};
+
 struct Operation {
   int index = -1;      // position in Api::operations
   std::string method;  // upper-case
@@ -413,6 +421,7 @@ struct Operation {
   // Nested collections: the path parameters holding the keys of the resource's parent, its
   // parent's parent and so on (the parent first).
   std::vector<std::string> lineage_parameters;
+  Envelope envelope;              // stored operations (envelopes.hpp)
   std::string not_stored_reason;  // why `crud` is kNone, for `apiserver routes`
   int success_status = 200;       // the first 2xx response declared
   // A stored create whose body may be an array of items, stored all or none (batch_creates.hpp).

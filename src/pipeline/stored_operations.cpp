@@ -72,13 +72,6 @@ std::optional<std::string> if_match_of(const Call& call) {
   return if_match != nullptr ? std::optional<std::string>(*if_match) : std::nullopt;
 }
 
-// The key from the item path, as the path parameter's schema coerced it.
-nlohmann::json key_of(const Call& call) {
-  const nlohmann::json* key =
-      call.parameters.find(model::ParamLocation::kPath, call.operation.key_parameter);
-  return key != nullptr ? *key : nlohmann::json();
-}
-
 // A write to the item at the call's path, shared by the write and its answer (which may run
 // after the handler returned): what it checks in the writer's turn, and what it found there.
 struct ItemWrite {
@@ -106,6 +99,12 @@ struct ItemWrite {
   bool foreign = false;
   bool stale = false;
 };
+
+// The item a write's body holds: the body, or its envelope's property.
+nlohmann::json item_of(const Call& call) {
+  const std::string& wrapper = call.operation.envelope.request;
+  return wrapper.empty() ? call.body.json : call.body.json.at(wrapper);
+}
 
 // The most items one batch create stores (the body size limit bounds it too).
 constexpr size_t kMaxBatchItems = 1000;
@@ -153,6 +152,13 @@ std::optional<Problem> StoredOperations::read_request_body(const model::Operatio
   }
   if (errors.empty() && !body.json.is_object() && !(op.batch_create && body.json.is_array()))
     errors.push_back({ErrorSource::kBody, "", "", "must be a JSON object"});
+  // An envelope holds the item in one property ({"article": {...}}).
+  const std::string& wrapper = op.envelope.request;
+  if (errors.empty() && !wrapper.empty() && body.json.is_object()) {
+    auto inner = body.json.find(wrapper);
+    if (inner == body.json.end() || !inner->is_object())
+      errors.push_back({ErrorSource::kBody, "", "/" + wrapper, "must be a JSON object: the item"});
+  }
   return std::nullopt;
 }
 
@@ -165,7 +171,8 @@ bool StoredOperations::database_failed(const Problem& problem) const {
   return problem.code == ProblemCode::kInternal || problem.code == ProblemCode::kServiceUnavailable;
 }
 
-std::optional<Problem> StoredOperations::item_answer(const store::Record& record,
+std::optional<Problem> StoredOperations::item_answer(const model::Operation& op,
+                                                     const store::Record& record,
                                                      const Resource& resource, bool minimal,
                                                      int status, http::Response& response) const {
   add_entity_tag(record, resource, response);
@@ -174,7 +181,9 @@ std::optional<Problem> StoredOperations::item_answer(const store::Record& record
     return std::nullopt;
   }
   json_response(response, status);
+  open_envelope(op, response.body);
   view(resource).write(record, response.body);
+  close_envelope(op, response.body);
   return std::nullopt;
 }
 
@@ -202,67 +211,17 @@ std::optional<Problem> StoredOperations::answer(const Call& call, http::Response
   return Problem::make(ProblemCode::kInternal, "");
 }
 
-std::optional<Problem> StoredOperations::list(const Call& call, const Resource& resource,
-                                              http::Response& response) const {
-  ListRequest request = parse_list_query(call, api_);
-  const EmbedSelection embeds = read_embed_selection(call, resource, request.errors);
-  if (!request.errors.empty()) return Problem::validation(std::move(request.errors));
-  store::ListQuery& query = request.query;
-  if (std::optional<std::string> owner = owner_scope(call, resource))
-    query.filters.push_back({static_cast<size_t>(resource.owner_column), *owner});
-  if (const store::Lineage lineage = lineage_of(call); !lineage.empty()) {
-    // A parent that is not there has no list, not an empty one.
-    store::StoreResult parent = database_.store(resource).check_lineage(nullptr, lineage);
-    if (parent.status == store::StoreStatus::kNotFound)
-      return parent_not_found(call.operation, call.request);
-    if (auto problem = store_problem(parent, call)) return problem;
-    query.filters.push_back(parent_filter(resource, lineage));
-  }
-  query.want_total = read_preferences(call.request).count_exact;
-  query.time_limit = api_.settings.query_time_limit;
-
-  std::vector<store::Record> rows;
-  long long total = 0;
-  store::StoreResult result = database_.store(resource).list(query, rows, total);
-  if (auto problem = store_problem(result, call)) return problem;
-  std::vector<std::string> members;
-  if (!embeds.empty()) {
-    result = write_embeds(embed_context(call), resource, rows, embeds, members);
-    if (auto problem = store_problem(result, call)) return problem;
-  }
-
-  json_response(response, 200);
-  const ResourceView& v = view(resource);
-  response.body.reserve(64 + rows.size() * 128);
-  response.body += '[';
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i > 0) response.body += ',';
-    v.write(rows[i], response.body, request.fields,
-            members.empty() ? std::string_view() : members[i]);
-  }
-  response.body += ']';
-  std::string next_cursor;
-  if (!request.offset_paging && !rows.empty())
-    next_cursor = encode_cursor(request, database_.store(resource).position_of(query, rows.back()));
-  std::string links = page_links(request, call.request.path, rows.size(), total, next_cursor);
-  if (query.want_total) {
-    response.add_header("X-Total-Count", std::to_string(total));
-    response.add_header("Preference-Applied", "count=exact");
-  }
-  response.add_header("Link", links);
-  return std::nullopt;
-}
-
 std::optional<Problem> StoredOperations::create(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
   if (call.body.json.is_array()) return create_batch(call, resource, response);
-  nlohmann::json item = call.body.json;
+  nlohmann::json item = item_of(call);
   std::vector<FieldError> errors;
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(item, resource, errors);
   store::Lineage lineage = lineage_of(call);
   stamp_parent_key(item, resource, lineage, errors);
   derive_key(item, resource, errors);
+  point_into_envelope(call.operation, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   // The caller owns what it creates, whatever the body says.
   if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
@@ -296,7 +255,7 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
         std::string location = resource.parent ? request.path : resource.collection_path;
         if (location.empty() || location.back() != '/') location += '/';
         answer.add_header("Location", location + v.key_segment(created->record));
-        return item_answer(created->record, resource, minimal, 201, answer);
+        return item_answer(op, created->record, resource, minimal, 201, answer);
       });
 }
 
@@ -385,49 +344,10 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
       });
 }
 
-std::optional<Problem> StoredOperations::read(const Call& call, const Resource& resource,
-                                              http::Response& response) const {
-  std::vector<FieldError> errors;
-  FieldMask fields = read_field_selection(call, resource, errors);
-  const EmbedSelection embeds = read_embed_selection(call, resource, errors);
-  if (!errors.empty()) return Problem::validation(std::move(errors));
-  store::Record record;
-  const nlohmann::json key = key_of(call);
-  store::ResourceStore& rows = database_.store(resource);
-  if (const store::Lineage lineage = lineage_of(call); !lineage.empty()) {
-    // Through another parent, the item is not there.
-    if (auto problem = store_problem(rows.check_lineage(&key, lineage), call)) return problem;
-  }
-  store::StoreResult result = rows.read(key, record);
-  if (auto problem = store_problem(result, call)) return problem;
-  // Another caller's row is absent, not forbidden: its existence does not leak.
-  if (auto owner = owner_scope(call, resource); owner && !owned_by(record, resource, *owner))
-    return not_found(call);
-  std::vector<std::string> members;
-  if (!embeds.empty()) {
-    result = write_embeds(embed_context(call), resource, {record}, embeds, members);
-    if (auto problem = store_problem(result, call)) return problem;
-  }
-  // A selection of fields, or embedded rows, is another representation: it goes without the
-  // item's ETag.
-  if (fields.empty() && embeds.empty()) {
-    const std::string tag = entity_tag(record, resource);
-    if (!tag.empty()) response.add_header("ETag", tag);
-    if (!if_none_match_holds(call.request.header("if-none-match"), tag)) {
-      response.status = 304;  // the client's copy is current: no body
-      return std::nullopt;
-    }
-  }
-  json_response(response, 200);
-  view(resource).write(record, response.body, fields,
-                       members.empty() ? std::string_view() : members[0]);
-  return std::nullopt;
-}
-
 std::optional<Problem> StoredOperations::replace(const Call& call, const Resource& resource,
                                                  http::Response& response) const {
   if (auto problem = missing_precondition(call, resource)) return problem;
-  nlohmann::json item = call.body.json;
+  nlohmann::json item = item_of(call);
   std::vector<FieldError> errors;
   nlohmann::json key = key_of(call);
   const Column& key_column = resource.key_column();
@@ -442,6 +362,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(item, resource, errors);
   stamp_parent_key(item, resource, lineage_of(call), errors);
+  point_into_envelope(call.operation, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
   struct Replaced : ItemWrite {
     using ItemWrite::ItemWrite;
@@ -478,7 +399,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
                                http::Response& answer) -> std::optional<Problem> {
                              if (auto problem = state->refusal(op, request)) return problem;
                              if (auto problem = store_problem(result, op, request)) return problem;
-                             return item_answer(state->record, resource, minimal, 200, answer);
+                             return item_answer(op, state->record, resource, minimal, 200, answer);
                            });
 }
 
@@ -488,12 +409,13 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
   if (!call.body.json.is_object())
     return Problem::validation(
         {{ErrorSource::kBody, "", "", "must be a JSON object (a JSON Merge Patch, RFC 7396)"}});
-  nlohmann::json patch = call.body.json;
+  nlohmann::json patch = item_of(call);
   std::vector<FieldError> errors;
   screen_read_only(patch, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(patch, resource, errors);
   patch.erase(resource.key_column().property);  // the key lives in the path
   stamp_parent_key(patch, resource, lineage_of(call), errors);
+  point_into_envelope(call.operation, errors);
   if (!errors.empty()) return Problem::validation(std::move(errors));
 
   struct Updated : ItemWrite {
@@ -532,10 +454,12 @@ std::optional<Problem> StoredOperations::update(const Call& call, const Resource
                                const store::StoreResult& result, const http::Request& request,
                                http::Response& answer) -> std::optional<Problem> {
                              if (auto problem = state->refusal(op, request)) return problem;
-                             if (result.status == store::StoreStatus::kAborted)
+                             if (result.status == store::StoreStatus::kAborted) {
+                               point_into_envelope(op, state->merge_errors);
                                return Problem::validation(std::move(state->merge_errors));
+                             }
                              if (auto problem = store_problem(result, op, request)) return problem;
-                             return item_answer(state->record, resource, minimal, 200, answer);
+                             return item_answer(op, state->record, resource, minimal, 200, answer);
                            });
 }
 

@@ -18,6 +18,10 @@
 
 namespace apiserver::pipeline {
 
+// The start and end of an answer in op's envelope ({"article": ... }); nothing without one.
+void open_envelope(const model::Operation& op, std::string& body);
+void close_envelope(const model::Operation& op, std::string& body);
+
 class StoredOperations final : public OperationHandler {
  public:
   StoredOperations(const model::Api& api, store::Database& database);
@@ -61,8 +65,9 @@ class StoredOperations final : public OperationHandler {
   EmbedContext embed_context(const Call& call) const;
   // The answer of a write of one item: the item with its ETag, in `status`; with `minimal`
   // (Prefer: return=minimal where a 204 is declared) its headers alone.
-  std::optional<Problem> item_answer(const store::Record& record, const model::Resource& resource,
-                                     bool minimal, int status, http::Response& response) const;
+  std::optional<Problem> item_answer(const model::Operation& op, const store::Record& record,
+                                     const model::Resource& resource, bool minimal, int status,
+                                     http::Response& response) const;
 
   const model::Api& api_;
   store::Database& database_;

@@ -25,6 +25,23 @@ std::string unknown_reference(const Resource& resource, const store::StoreResult
   return "names no item";
 }
 
+nlohmann::json key_of(const Call& call) {
+  const nlohmann::json* key =
+      call.parameters.find(model::ParamLocation::kPath, call.operation.key_parameter);
+  return key != nullptr ? *key : nlohmann::json();
+}
+
+std::string item_pointer(const model::Operation& op) {
+  return op.envelope.request.empty() ? std::string() : "/" + op.envelope.request;
+}
+
+void point_into_envelope(const model::Operation& op, std::vector<FieldError>& errors) {
+  if (op.envelope.request.empty()) return;
+  for (FieldError& e : errors) {
+    if (e.source == ErrorSource::kBody) e.pointer = item_pointer(op) + e.pointer;
+  }
+}
+
 std::optional<Problem> store_problem(const store::StoreResult& result, const model::Operation& op,
                                      const http::Request& request) {
   switch (result.status) {
@@ -35,10 +52,11 @@ std::optional<Problem> store_problem(const store::StoreResult& result, const mod
     case store::StoreStatus::kConflict:
       return Problem::make(ProblemCode::kConflict, result.detail);
     case store::StoreStatus::kInvalid:
-      return Problem::validation({{ErrorSource::kBody, "", "/" + result.detail, "is required"}});
-    case store::StoreStatus::kUnknownReference:
       return Problem::validation(
-          {{ErrorSource::kBody, "", "/" + result.detail, unknown_reference(*op.resource, result)}});
+          {{ErrorSource::kBody, "", item_pointer(op) + "/" + result.detail, "is required"}});
+    case store::StoreStatus::kUnknownReference:
+      return Problem::validation({{ErrorSource::kBody, "", item_pointer(op) + "/" + result.detail,
+                                   unknown_reference(*op.resource, result)}});
     case store::StoreStatus::kBusy:
       spdlog::warn("database busy: {}", result.detail);
       return Problem::make(ProblemCode::kServiceUnavailable, "the database is busy; retry shortly")

@@ -49,6 +49,14 @@ void derive_key(nlohmann::json& item, const model::Resource& resource,
 
 // The owner a caller may see, or nullopt when it sees every row (the resource has no owner,
 // or the caller is one of its admins).
+// The key from the item path, as the path parameter's schema coerced it.
+nlohmann::json key_of(const Call& call);
+
+// Where the item stands in the request body: "/article" in an envelope, else "" (the body).
+std::string item_pointer(const model::Operation& op);
+// Moves the body errors found on the item (`/title`) to where the item stands (`/article/title`).
+void point_into_envelope(const model::Operation& op, std::vector<FieldError>& errors);
+
 std::optional<std::string> owner_scope(const Call& call, const model::Resource& resource);
 
 const model::Column& owner_column(const model::Resource& resource);
