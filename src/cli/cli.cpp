@@ -31,8 +31,9 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   app.add_option("--db", options.database,
-                 "SQLite file (default: x-apiserver.database of the document, else SPEC-NAME.db "
-                 "in the working directory; ':memory:' for a throwaway database)")
+                 "SQLite file, or a postgresql:// URI (default: x-apiserver.database of the "
+                 "document, else SPEC-NAME.db in the working directory; ':memory:' for a "
+                 "throwaway database)")
       ->envname("APISERVER_DB");
   app.add_option(
          "--threads", options.threads,

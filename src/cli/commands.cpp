@@ -24,6 +24,7 @@
 #include "spec/values.hpp"
 #include "store/database.hpp"
 #include "store/file_claim.hpp"
+#include "store/sql.hpp"
 
 namespace apiserver::cli {
 namespace {
@@ -145,7 +146,8 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
       return nullptr;
     }
     for (const std::string& note : notes) spdlog::info("{}", note);
-    spdlog::info("database {} ({} stored resource(s))", path, api.resources.size());
+    spdlog::info("database {} ({} stored resource(s))", store::shown_location(path),
+                 api.resources.size());
   }
   generation->pipeline =
       std::make_unique<pipeline::Pipeline>(api, generation->database.get(), &upstreams);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "compile/environment.hpp"
 #include "mock/knobs.hpp"
 #include "spec/values.hpp"
 
@@ -149,11 +150,13 @@ void read_settings(const Document& document, model::Settings& settings,
     read_cors(document, cors, settings.cors, diagnostics);
 
   if (NodeRef database = Document::child(root, "database"); database.valid()) {
-    if (database.node->is_string() && !database.node->get<std::string>().empty()) {
-      settings.database = database.node->get<std::string>();
-    } else {
+    std::string unset;
+    if (!database.node->is_string() || database.node->get<std::string>().empty()) {
       diagnostics.add(document.at(database, Diagnostic::Severity::kError,
-                                  "'database' must be a file path, or ':memory:'"));
+                                  "'database' must be a file path, ':memory:', or a "
+                                  "postgresql:// URI"));
+    } else if (!expand_environment(database.node->get<std::string>(), settings.database, unset)) {
+      diagnostics.add(document.at(database, Diagnostic::Severity::kError, unset));
     }
   }
   if (NodeRef mode = Document::child(root, "mode"); mode.valid()) {

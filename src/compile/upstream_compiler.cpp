@@ -4,6 +4,7 @@
 #include <map>
 
 #include "auth/schemes.hpp"
+#include "compile/environment.hpp"
 #include "spec/values.hpp"
 #include "text/header_values.hpp"
 
@@ -94,7 +95,11 @@ class UpstreamCompiler {
       return;
     }
     std::string url;
-    if (!expand_environment(node, node.node->get<std::string>(), url)) return;
+    std::string unset;
+    if (!expand_environment(node.node->get<std::string>(), url, unset)) {
+      error(node, unset);
+      return;
+    }
     std::string scheme = text::ascii_lower(url.substr(0, url.find("://")));
     size_t host_start = url.find("://");
     if (host_start == std::string::npos || (scheme != "http" && scheme != "https")) {
@@ -112,38 +117,6 @@ class UpstreamCompiler {
     }
     while (url.size() > host_start && url.back() == '/') url.pop_back();
     upstream.url = url;
-  }
-
-  // ${NAME} and ${NAME:-default}, read from the environment once, at start-up.
-  bool expand_environment(const NodeRef& node, const std::string& text, std::string& out) {
-    for (size_t i = 0; i < text.size();) {
-      size_t open = text.find("${", i);
-      if (open == std::string::npos) {
-        out += text.substr(i);
-        break;
-      }
-      out += text.substr(i, open - i);
-      size_t close = text.find('}', open);
-      if (close == std::string::npos) {
-        error(node, "'${' without a closing '}' in '" + text + "'");
-        return false;
-      }
-      std::string inner = text.substr(open + 2, close - open - 2);
-      size_t dash = inner.find(":-");
-      std::string name = inner.substr(0, dash);
-      const char* set = name.empty() ? nullptr : std::getenv(name.c_str());
-      if (set != nullptr && *set != '\0') {
-        out += set;
-      } else if (dash != std::string::npos) {
-        out += inner.substr(dash + 2);
-      } else {
-        error(node, "environment variable '" + name + "' is not set (write ${" + name +
-                        ":-default} to give one)");
-        return false;
-      }
-      i = close + 1;
-    }
-    return true;
   }
 
   void read_settings(const NodeRef& node, model::Upstream& upstream) {

@@ -52,8 +52,8 @@ std::optional<Problem> store_problem(const store::StoreResult& result, const mod
     case store::StoreStatus::kConflict:
       return Problem::make(ProblemCode::kConflict, result.detail);
     case store::StoreStatus::kInvalid:
-      return Problem::validation(
-          {{ErrorSource::kBody, "", item_pointer(op) + "/" + result.detail, "is required"}});
+      return Problem::validation({{ErrorSource::kBody, "", item_pointer(op) + "/" + result.detail,
+                                   result.reason.empty() ? "is required" : result.reason}});
     case store::StoreStatus::kUnknownReference:
       return Problem::validation({{ErrorSource::kBody, "", item_pointer(op) + "/" + result.detail,
                                    unknown_reference(*op.resource, result)}});

@@ -14,6 +14,10 @@ bool uses_integer(model::ColumnType type) {
 
 }  // namespace
 
+bool holds_nul(const nlohmann::json& value) {
+  return value.is_string() && value.get_ref<const std::string&>().find('\0') != std::string::npos;
+}
+
 void append_cell_json(const Cell& cell, model::ColumnType type, std::string& out) {
   if (cell.indicator == soci::i_null) {
     out += "null";

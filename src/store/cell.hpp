@@ -28,6 +28,10 @@ void set_cell(Cell& cell, model::ColumnType type, const nlohmann::json& value);
 // integer key column); false when it cannot be one.
 bool set_key_cell(Cell& cell, model::ColumnType type, const nlohmann::json& key);
 
+// Whether `value` is a string holding the character U+0000, which PostgreSQL's text cannot hold
+// and libpq would cut a bound value short at.
+bool holds_nul(const nlohmann::json& value);
+
 // The JSON value stored in `cell` for a column of `type`.
 nlohmann::json cell_value(const Cell& cell, model::ColumnType type);
 

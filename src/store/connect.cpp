@@ -1,9 +1,12 @@
 // Opening a SQLite connection (see connect.hpp).
 #include "store/connect.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <mutex>
+
+#include "store/sql.hpp"
 
 namespace apiserver::store {
 namespace {
@@ -21,10 +24,51 @@ void configure_library() {
   });
 }
 
+// SOCI reads its connect string as key=value words (and mangles a URI): libpq parses the URI,
+// and its options are written out as words, each value quoted.
+std::string keyword_conninfo(const std::string& uri) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);
+  if (options == nullptr) {
+    std::string reason = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+    throw DatabaseError("the database URI " + shown_location(uri) + " is not valid: " + reason);
+  }
+  std::string words;
+  for (const PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr) continue;
+    const std::string value = option->val;
+    if (value.find_first_of(" \t\n") != std::string::npos) {
+      PQconninfoFree(options);
+      // SOCI splits its connect string at spaces, quoted or not.
+      throw DatabaseError("the database URI " + shown_location(uri) + " has a space in its " +
+                          option->keyword +
+                          ", which cannot be passed on; give the password in "
+                          "PGPASSFILE instead, or choose names without spaces");
+    }
+    words += (words.empty() ? "" : " ") + std::string(option->keyword) + "='";
+    for (char c : value) {
+      if (c == '\'' || c == '\\') words += '\\';
+      words += c;
+    }
+    words += "'";
+  }
+  PQconninfoFree(options);
+  return words;
+}
+
 }  // namespace
 
 void open_connection(soci::session& session, const std::string& path, Durability durability,
                      int busy_timeout_ms) {
+  if (dialect_of(path) == Dialect::kPostgres) {
+    // libpq reads the password from the URI, PGPASSWORD or PGPASSFILE.
+    session.open(soci::postgresql, keyword_conninfo(path));
+    // Every statement is bounded; a list's own limit is shorter (QueryDeadline).
+    session << "SET statement_timeout = " + std::to_string(kStatementTimeoutMs);
+    return;
+  }
   // SOCI's connect-string grammar quotes values containing spaces and knows
   // no escapes: a path with a double quote cannot be expressed.
   if (path.find('"') != std::string::npos)

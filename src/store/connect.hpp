@@ -1,5 +1,5 @@
-// Opening a SQLite connection the way every connection of the server is opened: the path
-// checked, foreign keys on, the busy timeout and durability given.
+// Opening a connection the way every connection of the server is opened: to PostgreSQL, or to a
+// SQLite file with the path checked, foreign keys on, the busy timeout and durability given.
 #pragma once
 
 #include <soci/soci.h>
@@ -21,8 +21,13 @@ enum class Durability {
   kPowerLoss,     // synchronous=FULL: every commit waits for fsync of the WAL
 };
 
-// Throws DatabaseError for a path SQLite through SOCI cannot express; otherwise opens it
-// (creating the file) and sets the connection's pragmas. SOCI errors propagate.
+// The longest any statement runs on PostgreSQL before the server cancels it.
+constexpr int kStatementTimeoutMs = 30000;
+
+// A PostgreSQL URI (sql.hpp, dialect_of) is connected to, with the statement timeout set.
+// Otherwise, a SQLite file: throws DatabaseError for a path SQLite through SOCI cannot express;
+// otherwise opens it (creating the file) and sets the connection's pragmas. SOCI errors
+// propagate.
 void open_connection(soci::session& session, const std::string& path, Durability durability,
                      int busy_timeout_ms);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 #include "store/migration.hpp"
 #include "store/query_deadline.hpp"
@@ -43,17 +44,18 @@ std::vector<const model::Resource*> seeding_order(std::vector<const model::Resou
   return ordered;
 }
 
-// Inserts the x-apiserver-seed rows of the tables in `created`, one transaction per table.
-// Throws DatabaseError naming the first row refused.
+// Inserts the x-apiserver-seed rows of the tables in `created`, one transaction per table, or
+// in the caller's (`in_transaction`). Throws DatabaseError naming the first row refused.
 void seed_tables(soci::session& session, TransactionStatements& transactions,
                  const std::vector<const model::Resource*>& created, const KeySequences& keys,
-                 std::vector<std::string>& notes) {
+                 bool in_transaction, std::vector<std::string>& notes) {
   for (const model::Resource* resource : seeding_order(created)) {
     if (resource->seed_rows.empty()) continue;
     auto sequence = keys.find(resource);
     ResourceStore seeder(session, *resource, transactions,
                          sequence == keys.end() ? nullptr : sequence->second.get());
-    soci::transaction tx(session);
+    std::optional<soci::transaction> tx;
+    if (!in_transaction) tx.emplace(session);
     for (size_t i = 0; i < resource->seed_rows.size(); ++i) {
       const nlohmann::json& row = resource->seed_rows[i];
       Record out;
@@ -70,7 +72,7 @@ void seed_tables(soci::session& session, TransactionStatements& transactions,
                             " refused: " + (result.detail.empty() ? "conflict" : result.detail) +
                             ": " + row.dump());
     }
-    tx.commit();
+    if (tx) tx->commit();
     notes.push_back("table " + resource->table + ": loaded " +
                     std::to_string(resource->seed_rows.size()) + " seed row(s)");
   }
@@ -84,6 +86,17 @@ void drop_tables(soci::session& session, const std::vector<const model::Resource
     } catch (const std::exception&) {
     }
   }
+}
+
+// Taken by every instance migrating a database, for its migration's transaction: instances
+// starting together migrate one after the other, and none reads a half-migrated table.
+constexpr long long kMigrationLock = 0x6170697365727665;  // "apiserve"
+
+// What a migration refused, as one message.
+std::string refusal(const std::string& location, const std::vector<std::string>& errors) {
+  std::string message = "the database " + shown_location(location) + " does not fit the document:";
+  for (const std::string& e : errors) message += "\n  - " + e;
+  return message;
 }
 
 }  // namespace
@@ -103,12 +116,48 @@ Database::Database(std::string path, const model::Api& api, std::vector<std::str
   WriterOptions options;
   options.durability = durability;
   writer_ = Writer::of_file(path_, options);
+  if (dialect_of(path_) == Dialect::kPostgres) {
+    writer_->run([&](soci::session& session, TransactionStatements& transactions) {
+      migrate_postgres(session, transactions, notes);
+    });
+    return;
+  }
   std::string mode;
   writer_->run([&](soci::session& session, TransactionStatements& transactions) {
     session << "PRAGMA journal_mode", soci::into(mode);
     migrate(session, transactions, notes);
   });
   if (mode != "wal") notes.push_back("journal mode is " + mode + ", not WAL");
+}
+
+void Database::migrate_postgres(soci::session& session, TransactionStatements& transactions,
+                                std::vector<std::string>& notes) {
+  // One transaction: the tables, their indexes and their seed rows appear together or not at
+  // all, whoever else starts at the same time.
+  std::vector<std::string> errors;
+  std::vector<const model::Resource*> created;
+  try {
+    soci::transaction tx(session);
+    std::string locked;
+    session << "SELECT CAST(pg_advisory_xact_lock(:k) AS TEXT)", soci::use(kMigrationLock),
+        soci::into(locked);
+    std::vector<std::string> done;
+    for (const auto& resource : api_.resources) {
+      MigrationReport report;
+      migrate_table_postgres(session, *resource, report);
+      errors.insert(errors.end(), report.errors.begin(), report.errors.end());
+      if (report.created) created.push_back(resource.get());
+      done.insert(done.end(), report.notes.begin(), report.notes.end());
+    }
+    if (!errors.empty()) throw DatabaseError(refusal(path_, errors));
+    seed_tables(session, transactions, created, keys_, true, done);
+    tx.commit();
+    notes.insert(notes.end(), done.begin(), done.end());
+  } catch (const DatabaseError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DatabaseError("cannot migrate the database " + shown_location(path_) + ": " + e.what());
+  }
 }
 
 void Database::migrate(soci::session& session, TransactionStatements& transactions,
@@ -126,11 +175,7 @@ void Database::migrate(soci::session& session, TransactionStatements& transactio
     if (report.created) created.push_back(resource.get());
     notes.insert(notes.end(), report.notes.begin(), report.notes.end());
   }
-  if (!errors.empty()) {
-    std::string message = "the database " + path_ + " does not fit the document:";
-    for (const std::string& e : errors) message += "\n  - " + e;
-    throw DatabaseError(message);
-  }
+  if (!errors.empty()) throw DatabaseError(refusal(path_, errors));
   try {
     for (const auto& resource : api_.resources) {
       if (resource->key_kind != model::KeyKind::kInteger) continue;
@@ -143,7 +188,7 @@ void Database::migrate(soci::session& session, TransactionStatements& transactio
   }
   // Seed rows go into tables created just now, so a restart never adds them twice.
   try {
-    seed_tables(session, transactions, created, keys_, notes);
+    seed_tables(session, transactions, created, keys_, false, notes);
   } catch (const DatabaseError&) {
     // A table left behind empty would count as seeded at the next start, which would then
     // serve it without its rows: drop what this start created, so a corrected document seeds
@@ -166,7 +211,14 @@ std::unique_ptr<Database::Connection> Database::open_connection() {
   store::open_connection(connection->session, path_, Durability::kProcessCrash,
                          kReaderBusyTimeoutMs);
   connection->transactions = make_transaction_statements(connection->session);
-  watch_deadlines(connection->session);
+  if (dialect_of(path_) == Dialect::kSqlite) {
+    watch_deadlines(connection->session);
+  } else {
+    // A read connection runs reads and lists only: the lists' time limit bounds its statements
+    // (reads by key end long before).
+    connection->session << "SET statement_timeout = " +
+                               std::to_string(api_.settings.query_time_limit.count());
+  }
   return connection;
 }
 

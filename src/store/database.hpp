@@ -67,6 +67,8 @@ class Database {
                               const model::Resource& resource);
   void migrate(soci::session& session, TransactionStatements& transactions,
                std::vector<std::string>& notes);
+  void migrate_postgres(soci::session& session, TransactionStatements& transactions,
+                        std::vector<std::string>& notes);
 
   std::string path_;
   const model::Api& api_;

@@ -61,7 +61,8 @@ FileClaim::FileClaim(const std::string& database_path) {
   throw DatabaseError("the database " + database_path + " is in use by another apiserver process" +
                       (holder.empty() ? "" : " (pid " + holder + ")") +
                       ": one process serves a SQLite file, since each hands out keys on its own; "
-                      "stop the other, or give this one another --db");
+                      "stop the other, give this one another --db, or serve both from one "
+                      "PostgreSQL database (--db postgresql://...)");
 }
 
 FileClaim::~FileClaim() {

@@ -67,7 +67,7 @@ std::string default_literal(const nlohmann::json& value, model::ColumnType type)
 
 std::string column_definition(const model::Resource& resource, size_t index) {
   const model::Column& c = resource.columns[index];
-  std::string def = quote_identifier(c.name) + " " + sql_type(c.type);
+  std::string def = quote_identifier(c.name) + " " + sql_type(c.type, Dialect::kSqlite);
   if (index == resource.key) {
     // Integer keys are assigned by KeySequence, not AUTOINCREMENT (see key_sequence.hpp).
     def += " PRIMARY KEY NOT NULL";
@@ -176,10 +176,11 @@ bool migrate_columns(soci::session& session, const model::Resource& resource,
       continue;
     }
     const ExistingColumn& e = *it->second;
-    if (e.type != sql_type(c.type)) {
+    if (e.type != sql_type(c.type, Dialect::kSqlite)) {
       report.errors.push_back("table " + table + ": column '" + e.name + "' is " +
                               (e.type.empty() ? std::string("untyped") : e.type) +
-                              " in the database but the schema makes it " + sql_type(c.type) +
+                              " in the database but the schema makes it " +
+                              sql_type(c.type, Dialect::kSqlite) +
                               "; changing it could corrupt data. Migrate it by hand");
       continue;
     }

@@ -25,5 +25,9 @@ struct MigrationReport {
 
 void migrate_table(soci::session& session, const model::Resource& resource,
                    MigrationReport& report);
+// The same on PostgreSQL (postgres_migration.cpp), inside the caller's transaction, which
+// holds the migration lock; full-text search is refused there for now.
+void migrate_table_postgres(soci::session& session, const model::Resource& resource,
+                            MigrationReport& report);
 
 }  // namespace apiserver::store

@@ -5,6 +5,8 @@
 
 #include <atomic>
 
+#include "store/sql.hpp"
+
 namespace apiserver::store {
 namespace {
 
@@ -19,7 +21,10 @@ uint64_t statements_executed() {
 Prepared::Prepared(soci::session& session, const std::string& sql,
                    const std::vector<model::ColumnType>& inputs,
                    const std::vector<model::ColumnType>& outputs)
-    : inputs_(inputs.size()), outputs_(outputs.size()), statement_(session) {
+    : inputs_(inputs.size()),
+      outputs_(outputs.size()),
+      statement_(session),
+      sqlite_(dialect_of(session) == Dialect::kSqlite) {
   // The cell vectors are sized once, above, and never resized: SOCI keeps
   // pointers to their elements.
   for (size_t i = 0; i < inputs.size(); ++i) bind_use(statement_, inputs_[i], inputs[i]);
@@ -43,6 +48,8 @@ long long Prepared::affected_rows() {
 }
 
 void Prepared::finish() {
+  // PostgreSQL's results are read whole by execute(): nothing stays open.
+  if (!sqlite_) return;
   // SOCI's sqlite3 backend does not export its reset(); its statement handle is public.
   auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement_.get_backend());
   if (backend != nullptr && backend->stmt_ != nullptr) sqlite3_reset(backend->stmt_);

@@ -41,6 +41,7 @@ class Prepared {
   std::vector<Cell> inputs_;
   std::vector<Cell> outputs_;
   soci::statement statement_;
+  const bool sqlite_;  // finish() resets SQLite's statement
 };
 
 // Statements executed by every Prepared of the process so far

@@ -31,6 +31,10 @@ StoreResult not_found() {
 
 Relations::~Relations() = default;
 
+bool Relations::path_key(Cell& cell, model::ColumnType type, const nlohmann::json& key) const {
+  return (dialect_ == Dialect::kSqlite || !holds_nul(key)) && set_key_cell(cell, type, key);
+}
+
 Prepared& Relations::prepared(std::unique_ptr<Prepared>& slot,
                               const std::function<std::string()>& sql,
                               std::vector<model::ColumnType> inputs,
@@ -60,8 +64,8 @@ StoreResult Relations::check_lineage(const Resource& resource, const nlohmann::j
                           " = :k" + (nested ? " AND " + name_of(*level, column) + " = :p" : "");
                  },
                  inputs, {model::ColumnType::kInteger});
-    if (!set_key_cell(linked.inputs()[0], inputs[0], *level_key)) return not_found();
-    if (nested && !set_key_cell(linked.inputs()[1], inputs[1], lineage[next])) return not_found();
+    if (!path_key(linked.inputs()[0], inputs[0], *level_key)) return not_found();
+    if (nested && !path_key(linked.inputs()[1], inputs[1], lineage[next])) return not_found();
     {
       Finisher finish(linked);
       if (!linked.execute()) return not_found();
@@ -153,7 +157,9 @@ StoreResult Relations::drop_dependents(const model::Dependent& dependent, const 
       if (!released.ok()) return released;
     }
   }
-  if (key_type == model::ColumnType::kInteger) {
+  // SQLite keeps the largest deleted key (key_sequence.hpp); PostgreSQL's identity sequences
+  // never go back.
+  if (key_type == model::ColumnType::kInteger && dialect_ == Dialect::kSqlite) {
     // The largest key deleted becomes the high-water mark, as a single delete's does, so that
     // no later insert, even after a restart, hands it out again.
     Prepared& mark =

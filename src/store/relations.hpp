@@ -15,6 +15,7 @@
 
 #include "model/model.hpp"
 #include "store/prepared.hpp"
+#include "store/sql.hpp"
 
 namespace apiserver::store {
 
@@ -25,7 +26,7 @@ using Lineage = std::vector<nlohmann::json>;
 
 class Relations {
  public:
-  explicit Relations(soci::session& session) : session_(session) {}
+  explicit Relations(soci::session& session) : session_(session), dialect_(dialect_of(session)) {}
   ~Relations();
   Relations(const Relations&) = delete;
   Relations& operator=(const Relations&) = delete;
@@ -59,10 +60,14 @@ class Relations {
   Prepared& prepared(std::unique_ptr<Prepared>& slot, const std::function<std::string()>& sql,
                      std::vector<model::ColumnType> inputs,
                      std::vector<model::ColumnType> outputs = {});
+  // set_key_cell for a key a path names: on PostgreSQL, a key holding a NUL names no row (libpq
+  // would cut it short at the NUL, and so find another).
+  bool path_key(Cell& cell, model::ColumnType type, const nlohmann::json& key) const;
   StoreResult drop_dependents(const model::Dependent& dependent, const nlohmann::json& key,
                               int depth);
 
   soci::session& session_;
+  const Dialect dialect_;
   std::map<std::pair<const model::Resource*, size_t>, Statements> statements_;
 };
 

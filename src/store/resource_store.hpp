@@ -15,6 +15,7 @@
 #include "store/key_sequence.hpp"
 #include "store/prepared.hpp"
 #include "store/relations.hpp"
+#include "store/sql.hpp"
 #include "store/transaction_statements.hpp"
 
 namespace apiserver::store {
@@ -33,8 +34,13 @@ enum class StoreStatus {
 };
 
 struct StoreResult {
+  StoreResult(StoreStatus status_ = StoreStatus::kOk, std::string detail_ = "",
+              std::string reason_ = "")
+      : status(status_), detail(std::move(detail_)), reason(std::move(reason_)) {}
+
   StoreStatus status = StoreStatus::kOk;
-  std::string detail;  // for kConflict and kInvalid: what went wrong
+  std::string detail;  // for kConflict: what went wrong; for kInvalid: the property
+  std::string reason;  // for kInvalid: what is wrong with it (empty: it is required)
 
   bool ok() const { return status == StoreStatus::kOk; }
 };
@@ -93,7 +99,8 @@ using Mutator = std::function<bool(nlohmann::json& item)>;
 
 class ResourceStore {
  public:
-  // `keys` assigns integer keys (null for other keys).
+  // `keys` assigns integer keys (null for other keys, and on PostgreSQL, where an identity
+  // column does).
   ResourceStore(soci::session& session, const model::Resource& resource,
                 TransactionStatements& transactions, KeySequence* keys);
   ~ResourceStore();
@@ -137,15 +144,24 @@ class ResourceStore {
     std::string signature;
   };
   void add_condition(const Filter& filter, ListSql& sql) const;
+  // PostgreSQL: the condition of a text filter whose value holds a NUL; false when it holds none.
+  bool nul_condition(const Filter& filter, const std::string& name, ListSql& sql) const;
   void add_position(const ListQuery& query, ListSql& sql) const;
-  // Inserts `item` (its key taken already, where the server assigns one).
+  // Inserts `item` (its key taken already, where the server assigns one; on PostgreSQL an
+  // integer key is the identity column's, when the item has none).
   StoreResult insert(const nlohmann::json& item, Record& out);
+  // PostgreSQL: moves the identity column's sequence past a key a client chose.
+  void advance_identity(const Cell& key);
+  // The subquery turning the JSON array bound as :keys into rows of a column of `type`.
+  std::string one_of(model::ColumnType type) const;
   // Builds a statement's SQL text and the types of its placeholders, in order.
   using SqlText = std::function<std::string(std::vector<model::ColumnType>& inputs)>;
   // The statement in `slot`, prepared from `sql` the first time only: the text depends on the
   // document alone, so a request never builds it again.
   Prepared& statement(std::unique_ptr<Prepared>& slot, const SqlText& sql, bool returns_row);
   bool set_key(Cell& cell, const nlohmann::json& key) const;
+  // kInvalid (detail: the property) for a value the database cannot hold as it is.
+  StoreResult storable(const nlohmann::json& item) const;
   void set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item, bool with_key,
                   bool defaults) const;
   Record record_of(const Prepared& prepared) const;
@@ -157,6 +173,7 @@ class ResourceStore {
   const model::Resource& resource_;
   TransactionStatements& transactions_;
   KeySequence* keys_;
+  const Dialect dialect_;
   std::string columns_sql_;  // "a", "b", ... of every column
   std::vector<model::ColumnType> all_types_;
   std::vector<size_t> value_columns_;  // every column but the key
@@ -166,6 +183,7 @@ class ResourceStore {
   std::unique_ptr<Prepared> update_;
   std::unique_ptr<Prepared> delete_;
   std::unique_ptr<Prepared> high_water_;
+  std::unique_ptr<Prepared> identity_;
   std::unordered_map<std::string, std::unique_ptr<Prepared>> lists_;
   // rows_holding's, by column, unbounded and bounded.
   std::unordered_map<size_t, std::unique_ptr<Prepared>> holding_[2];

@@ -1,11 +1,14 @@
 // The one writer of a database file, with group commit (see writer.hpp).
 #include "store/writer.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
 
 #include <map>
 #include <vector>
+
+#include "store/sql.hpp"
 
 namespace apiserver::store {
 namespace {
@@ -23,9 +26,21 @@ std::unique_ptr<Prepared> prepare(soci::session& session, const char* sql) {
                                     std::vector<model::ColumnType>{});
 }
 
-bool is_busy(const soci::sqlite3_soci_error& e) {
-  int code = e.result() & 0xff;
-  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+// Whether a transaction could not start because the database is busy (SQLite: another process
+// holds its lock) or out of reach (PostgreSQL: the connection failed, the server is stopping):
+// its writes are then answered busy, as a 503.
+bool is_busy(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const soci::sqlite3_soci_error& e) {
+    int code = e.result() & 0xff;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+  } catch (const soci::postgresql_soci_error& e) {
+    const std::string state = e.sqlstate();
+    return state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0;
+  } catch (...) {
+    return false;
+  }
 }
 
 }  // namespace
@@ -61,16 +76,21 @@ std::shared_ptr<Writer> Writer::of_file(const std::string& path, const WriterOpt
 }
 
 Writer::Writer(const std::string& path, const WriterOptions& options)
-    : path_(path), options_(options), claim_(path) {
+    : path_(path), options_(options) {
+  const bool sqlite = dialect_of(path) == Dialect::kSqlite;
   try {
+    // Many instances share one PostgreSQL database: only a SQLite file is claimed.
+    if (sqlite) claim_ = std::make_unique<FileClaim>(path);
     open_connection(session_, path, options.durability, kBusyTimeoutMs);
-    // WAL lets readers run beside the one writer; it is a property of the file.
-    std::string mode;
-    session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+    if (sqlite) {
+      // WAL lets readers run beside the one writer; it is a property of the file.
+      std::string mode;
+      session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+    }
     // No journal_size_limit: a WAL that starts over keeps its size and is written over in
     // place, since cutting it back (an ftruncate of several milliseconds on ext4) would fall on
     // the request whose write starts it over. The checkpointer keeps the log short instead.
-    begin_ = prepare(session_, "BEGIN IMMEDIATE");
+    begin_ = prepare(session_, sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
     commit_ = prepare(session_, "COMMIT");
     rollback_ = prepare(session_, "ROLLBACK");
     savepoint_ = prepare(session_, "SAVEPOINT apiserver_write");
@@ -78,16 +98,17 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
     rollback_to_ = prepare(session_, "ROLLBACK TO apiserver_write");
     transactions_ = make_transaction_statements(session_);
     // The checkpointer's last steps run while writes wait in this queue, like a task.
-    checkpointer_ = std::make_unique<Checkpointer>(
-        path, options.durability,
-        [this](const std::function<void()>& work) {
-          run([&](soci::session&, TransactionStatements&) { work(); });
-        },
-        options.checkpoints);
+    if (sqlite)
+      checkpointer_ = std::make_unique<Checkpointer>(
+          path, options.durability,
+          [this](const std::function<void()>& work) {
+            run([&](soci::session&, TransactionStatements&) { work(); });
+          },
+          options.checkpoints);
   } catch (const DatabaseError&) {
     throw;
   } catch (const std::exception& e) {
-    throw DatabaseError("cannot open database " + path + ": " + e.what());
+    throw DatabaseError("cannot open database " + shown_location(path) + ": " + e.what());
   }
 }
 
@@ -208,7 +229,7 @@ void Writer::lead(std::unique_lock<std::mutex>& lock) {
     } catch (...) {
       task->error = std::current_exception();
     }
-  } else if (run_group(group)) {
+  } else if (run_group(group) && checkpointer_) {
     checkpointer_->committed();
   }
   // Those waiting in write(), run() or flush(); complete() frees the others.
@@ -243,12 +264,14 @@ bool Writer::run_group(const std::vector<Pending*>& group) {
   bool any_written = false;
   try {
     execute(*begin_);
-  } catch (const soci::sqlite3_soci_error& e) {
+  } catch (const std::exception& e) {
+    const std::exception_ptr failure = std::current_exception();
+    const bool busy = is_busy(failure);
     for (Pending* pending : group) {
-      if (is_busy(e))
+      if (busy)
         pending->result = {StoreStatus::kBusy, e.what()};
       else
-        pending->error = std::current_exception();
+        pending->error = failure;
     }
     return false;
   }

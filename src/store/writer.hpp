@@ -90,7 +90,7 @@ class Writer {
   // Writes and tasks handed over and not yet taken up.
   size_t waiting();
   // Times the WAL was started over (for tests).
-  uint64_t wal_restarts() const { return checkpointer_->restarts(); }
+  uint64_t wal_restarts() const { return checkpointer_ ? checkpointer_->restarts() : 0; }
 
  private:
   struct Pending;
@@ -112,13 +112,14 @@ class Writer {
 
   std::string path_;
   WriterOptions options_;
-  // Before the connections and after them: no other process writes the file meanwhile.
-  FileClaim claim_;
+  // Before the connections and after them: no other process writes the file meanwhile (SQLite
+  // only).
+  std::unique_ptr<FileClaim> claim_;
   soci::session session_;  // used by the thread whose turn it is (writing_) only
   TransactionStatements transactions_;
   std::unique_ptr<Prepared> begin_, commit_, rollback_;
   std::unique_ptr<Prepared> savepoint_, release_, rollback_to_;
-  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // SQLite only
   std::mutex mutex_;
   std::deque<Pending*> queue_;  // waiting, first in line first
   bool writing_ = false;        // a thread holds the connection

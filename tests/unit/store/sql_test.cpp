@@ -17,18 +17,49 @@ TEST(QuoteIdentifier, QuotesAndDoublesEmbeddedQuotes) {
   EXPECT_EQ(quote_identifier("x; DROP TABLE y"), "\"x; DROP TABLE y\"");
 }
 
-TEST(SqlType, NamesEveryColumnType) {
-  EXPECT_STREQ(sql_type(ColumnType::kInteger), "INTEGER");
-  EXPECT_STREQ(sql_type(ColumnType::kReal), "REAL");
-  EXPECT_STREQ(sql_type(ColumnType::kText), "TEXT");
-  EXPECT_STREQ(sql_type(ColumnType::kBoolean), "BOOLEAN");
-  EXPECT_STREQ(sql_type(ColumnType::kJson), "JSON_TEXT");
+TEST(SqlType, NamesEveryColumnTypeInEachDialect) {
+  const Dialect lite = Dialect::kSqlite;
+  const Dialect pg = Dialect::kPostgres;
+  EXPECT_STREQ(sql_type(ColumnType::kInteger, lite), "INTEGER");
+  EXPECT_STREQ(sql_type(ColumnType::kReal, lite), "REAL");
+  EXPECT_STREQ(sql_type(ColumnType::kText, lite), "TEXT");
+  EXPECT_STREQ(sql_type(ColumnType::kBoolean, lite), "BOOLEAN");
+  EXPECT_STREQ(sql_type(ColumnType::kJson, lite), "JSON_TEXT");
+  EXPECT_STREQ(sql_type(ColumnType::kInteger, pg), "BIGINT");
+  EXPECT_STREQ(sql_type(ColumnType::kReal, pg), "DOUBLE PRECISION");
+  EXPECT_STREQ(sql_type(ColumnType::kText, pg), "TEXT");
+  EXPECT_STREQ(sql_type(ColumnType::kBoolean, pg), "BOOLEAN");
+  EXPECT_STREQ(sql_type(ColumnType::kJson, pg), "JSON");
 }
 
 TEST(ColumnList, ListsQuotedColumnNamesInOrder) {
   auto r = testing::resource("t", {testing::column("id", ColumnType::kInteger),
                                    testing::column("we\"ird", ColumnType::kText)});
-  EXPECT_EQ(column_list(*r), "\"id\", \"we\"\"ird\"");
+  EXPECT_EQ(column_list(*r, Dialect::kSqlite), "\"id\", \"we\"\"ird\"");
+}
+
+TEST(ColumnList, ReadsPostgresBooleansAsIntegers) {
+  auto r = testing::resource("t", {testing::column("id", ColumnType::kInteger),
+                                   testing::column("done", ColumnType::kBoolean)});
+  EXPECT_EQ(column_list(*r, Dialect::kPostgres), "\"id\", CAST(\"done\" AS INTEGER)");
+  EXPECT_EQ(column_list(*r, Dialect::kSqlite), "\"id\", \"done\"");
+}
+
+TEST(Dialect, PostgresUrisSelectPostgres) {
+  EXPECT_EQ(dialect_of(std::string("postgresql://api@db/shop")), Dialect::kPostgres);
+  EXPECT_EQ(dialect_of(std::string("postgres://db/shop")), Dialect::kPostgres);
+  EXPECT_EQ(dialect_of(std::string("shop.db")), Dialect::kSqlite);
+  EXPECT_EQ(dialect_of(std::string("./postgresql://x")), Dialect::kSqlite);
+}
+
+TEST(ShownLocation, HidesThePasswordOnly) {
+  EXPECT_EQ(shown_location("postgresql://api:s3cret@db:5432/shop"),
+            "postgresql://api:***@db:5432/shop");
+  EXPECT_EQ(shown_location("postgresql://api:p@ss@db/shop"), "postgresql://api:***@db/shop");
+  EXPECT_EQ(shown_location("postgresql://api@db/shop"), "postgresql://api@db/shop");
+  EXPECT_EQ(shown_location("postgresql://db:5432/shop"), "postgresql://db:5432/shop");
+  EXPECT_EQ(shown_location("postgresql://db/a@b"), "postgresql://db/a@b");
+  EXPECT_EQ(shown_location("/var/lib/x:y@z.db"), "/var/lib/x:y@z.db");
 }
 
 }  // namespace
