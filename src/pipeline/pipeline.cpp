@@ -12,6 +12,7 @@
 #include "pipeline/declared_error_shaper.hpp"
 #include "pipeline/parameters.hpp"
 #include "pipeline/response_check.hpp"
+#include "store/connect.hpp"
 
 namespace apiserver::pipeline {
 
@@ -74,6 +75,11 @@ Outcome Pipeline::handle(const http::Request& request, http::Response& response,
   ExtraHeaders extra;
   try {
     problem = run(request, response, extra, outcome, service);
+  } catch (const store::DatabaseUnavailable& e) {
+    // PostgreSQL out of reach: the next request connects again.
+    spdlog::warn("{} {}: {}", request.method, request.path, e.what());
+    problem = Problem::make(ProblemCode::kServiceUnavailable, "the database is busy; retry shortly")
+                  .with_header("Retry-After", "1");
   } catch (const std::exception& e) {
     // A defect or a broken database: log it whole, tell the client nothing about it.
     spdlog::error("{} {}: {}", request.method, request.path, e.what());

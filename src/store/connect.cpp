@@ -60,6 +60,14 @@ std::string keyword_conninfo(const std::string& uri) {
 
 }  // namespace
 
+bool connection_lost(soci::session& session) {
+  // soci::session::is_connected() sends the server a query each time; libpq keeps the status.
+  if (session.get_backend() == nullptr) return true;
+  if (session.get_backend_name() != "postgresql") return false;
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  return PQstatus(backend->conn_) != CONNECTION_OK;
+}
+
 void open_connection(soci::session& session, const std::string& path, Durability durability,
                      int busy_timeout_ms) {
   if (dialect_of(path) == Dialect::kPostgres) {

@@ -14,12 +14,23 @@ class DatabaseError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A database server that cannot be reached now (PostgreSQL stopped, restarting, out of reach): a
+// request meeting it is answered 503, and the next one tries to connect again.
+class DatabaseUnavailable : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
 // How far a committed write survives. Both keep the file consistent (WAL).
 enum class Durability {
   kProcessCrash,  // synchronous=NORMAL: a crash of the server loses nothing committed; a power
                   // loss may lose the last commits
   kPowerLoss,     // synchronous=FULL: every commit waits for fsync of the WAL
 };
+
+// PostgreSQL: whether the server dropped `session`'s connection (seen by the last statement on
+// it), without asking the server. SQLite: never.
+bool connection_lost(soci::session& session);
 
 // The longest any statement runs on PostgreSQL before the server cancels it.
 constexpr int kStatementTimeoutMs = 30000;

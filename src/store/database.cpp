@@ -110,13 +110,16 @@ struct Database::Connection {
 Database::Database(std::string path, const model::Api& api, std::vector<std::string>& notes,
                    std::shared_ptr<KeyCounters> counters, Durability durability)
     : path_(std::move(path)),
+      dialect_(dialect_of(path_)),
       api_(api),
       id_(next_database_id++),
       counters_(counters ? std::move(counters) : std::make_shared<KeyCounters>()) {
   WriterOptions options;
   options.durability = durability;
   writer_ = Writer::of_file(path_, options);
-  if (dialect_of(path_) == Dialect::kPostgres) {
+  // Statements prepared on the writer's connection go when it is connected again.
+  writer_->on_reconnect(this, [this] { writer_stores_.clear(); });
+  if (dialect_ == Dialect::kPostgres) {
     writer_->run([&](soci::session& session, TransactionStatements& transactions) {
       migrate_postgres(session, transactions, notes);
     });
@@ -204,22 +207,43 @@ Database::~Database() {
     writer_->run([this](soci::session&, TransactionStatements&) { writer_stores_.clear(); });
   } catch (const std::exception&) {
   }
+  writer_->on_reconnect(this, nullptr);
 }
 
 std::unique_ptr<Database::Connection> Database::open_connection() {
   auto connection = std::make_unique<Connection>();
-  store::open_connection(connection->session, path_, Durability::kProcessCrash,
+  connect(*connection);
+  return connection;
+}
+
+void Database::connect(Connection& connection) {
+  store::open_connection(connection.session, path_, Durability::kProcessCrash,
                          kReaderBusyTimeoutMs);
-  connection->transactions = make_transaction_statements(connection->session);
-  if (dialect_of(path_) == Dialect::kSqlite) {
-    watch_deadlines(connection->session);
+  connection.transactions = make_transaction_statements(connection.session);
+  if (dialect_ == Dialect::kSqlite) {
+    watch_deadlines(connection.session);
   } else {
     // A read connection runs reads and lists only: the lists' time limit bounds its statements
     // (reads by key end long before).
-    connection->session << "SET statement_timeout = " +
-                               std::to_string(api_.settings.query_time_limit.count());
+    connection.session << "SET statement_timeout = " +
+                              std::to_string(api_.settings.query_time_limit.count());
   }
-  return connection;
+}
+
+Database::Connection& Database::live_connection() {
+  Connection& c = connection();
+  if (dialect_ == Dialect::kSqlite || !connection_lost(c.session)) return c;
+  // PostgreSQL dropped it (a restart, a network cut): its statements went with it.
+  c.stores.clear();
+  c.transactions = TransactionStatements{};
+  try {
+    c.session.close();
+    connect(c);
+  } catch (const std::exception& e) {
+    throw DatabaseUnavailable("cannot connect to the database " + shown_location(path_) + ": " +
+                              e.what());
+  }
+  return c;
 }
 
 ResourceStore& Database::writer_store(soci::session& session, TransactionStatements& transactions,
@@ -251,7 +275,7 @@ bool Database::submit(const model::Resource& resource, WriteBody body, Writer::D
 bool Database::ping() noexcept {
   try {
     int one = 0;
-    connection().session << "SELECT 1", soci::into(one);
+    live_connection().session << "SELECT 1", soci::into(one);
     return one == 1;
   } catch (const std::exception&) {
     return false;
@@ -265,14 +289,22 @@ Database::Connection& Database::connection() {
   if (cached_id == id_) return *cached;
   std::lock_guard<std::mutex> lock(mutex_);
   auto& slot = connections_[std::this_thread::get_id()];
-  if (!slot) slot = open_connection();
+  if (!slot) {
+    try {
+      slot = open_connection();
+    } catch (const std::exception& e) {
+      connections_.erase(std::this_thread::get_id());  // the next request tries again
+      throw DatabaseUnavailable("cannot connect to the database " + shown_location(path_) + ": " +
+                                e.what());
+    }
+  }
   cached_id = id_;
   cached = slot.get();
   return *slot;
 }
 
 ResourceStore& Database::store(const model::Resource& resource) {
-  Connection& c = connection();
+  Connection& c = live_connection();
   auto& slot = c.stores[&resource];
   if (!slot) {
     auto keys = keys_.find(&resource);

@@ -16,6 +16,7 @@
 #include "store/connect.hpp"
 #include "store/key_sequence.hpp"
 #include "store/resource_store.hpp"
+#include "store/sql.hpp"
 #include "store/writer.hpp"
 
 namespace apiserver::store {
@@ -35,7 +36,8 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   // The calling thread's store for `resource`, for reads. (It can write, but a request thread
-  // never does: its writes go through write().)
+  // never does: its writes go through write().) Throws DatabaseUnavailable when PostgreSQL
+  // cannot be reached.
   ResourceStore& store(const model::Resource& resource);
 
   // Runs `body` on the writer's store for `resource`, in the writer's next transaction, and
@@ -61,7 +63,12 @@ class Database {
  private:
   struct Connection;
   Connection& connection();
+  // The calling thread's connection, connected again first when PostgreSQL dropped it; throws
+  // DatabaseUnavailable when that fails.
+  Connection& live_connection();
   std::unique_ptr<Connection> open_connection();
+  // Connects `connection` (again), with its savepoint statements and settings.
+  void connect(Connection& connection);
   // The writer's store for `resource`; in the writer's turn only.
   ResourceStore& writer_store(soci::session& session, TransactionStatements& transactions,
                               const model::Resource& resource);
@@ -71,6 +78,7 @@ class Database {
                         std::vector<std::string>& notes);
 
   std::string path_;
+  const Dialect dialect_;
   const model::Api& api_;
   const uint64_t id_;  // tells thread-local caches which Database they belong to
   std::mutex mutex_;

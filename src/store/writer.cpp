@@ -76,8 +76,8 @@ std::shared_ptr<Writer> Writer::of_file(const std::string& path, const WriterOpt
 }
 
 Writer::Writer(const std::string& path, const WriterOptions& options)
-    : path_(path), options_(options) {
-  const bool sqlite = dialect_of(path) == Dialect::kSqlite;
+    : path_(path), options_(options), postgres_(dialect_of(path) == Dialect::kPostgres) {
+  const bool sqlite = !postgres_;
   try {
     // Many instances share one PostgreSQL database: only a SQLite file is claimed.
     if (sqlite) claim_ = std::make_unique<FileClaim>(path);
@@ -90,13 +90,7 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
     // No journal_size_limit: a WAL that starts over keeps its size and is written over in
     // place, since cutting it back (an ftruncate of several milliseconds on ext4) would fall on
     // the request whose write starts it over. The checkpointer keeps the log short instead.
-    begin_ = prepare(session_, sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-    commit_ = prepare(session_, "COMMIT");
-    rollback_ = prepare(session_, "ROLLBACK");
-    savepoint_ = prepare(session_, "SAVEPOINT apiserver_write");
-    release_ = prepare(session_, "RELEASE apiserver_write");
-    rollback_to_ = prepare(session_, "ROLLBACK TO apiserver_write");
-    transactions_ = make_transaction_statements(session_);
+    prepare_statements();
     // The checkpointer's last steps run while writes wait in this queue, like a task.
     if (sqlite)
       checkpointer_ = std::make_unique<Checkpointer>(
@@ -109,6 +103,50 @@ Writer::Writer(const std::string& path, const WriterOptions& options)
     throw;
   } catch (const std::exception& e) {
     throw DatabaseError("cannot open database " + shown_location(path) + ": " + e.what());
+  }
+}
+
+void Writer::prepare_statements() {
+  begin_ = prepare(session_, postgres_ ? "BEGIN" : "BEGIN IMMEDIATE");
+  commit_ = prepare(session_, "COMMIT");
+  rollback_ = prepare(session_, "ROLLBACK");
+  savepoint_ = prepare(session_, "SAVEPOINT apiserver_write");
+  release_ = prepare(session_, "RELEASE apiserver_write");
+  rollback_to_ = prepare(session_, "ROLLBACK TO apiserver_write");
+  transactions_ = make_transaction_statements(session_);
+}
+
+void Writer::on_reconnect(const void* owner, std::function<void()> forget) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (forget)
+    forgetters_[owner] = std::move(forget);
+  else
+    forgetters_.erase(owner);
+}
+
+bool Writer::reconnect(std::string& why) {
+  // Every statement prepared on the lost connection goes first, the stores' with them.
+  std::map<const void*, std::function<void()>> forgetters;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    forgetters = forgetters_;
+  }
+  for (auto& [owner, forget] : forgetters) forget();
+  begin_.reset();
+  commit_.reset();
+  rollback_.reset();
+  savepoint_.reset();
+  release_.reset();
+  rollback_to_.reset();
+  transactions_ = TransactionStatements{};
+  try {
+    session_.close();
+    open_connection(session_, path_, options_.durability, kBusyTimeoutMs);
+    prepare_statements();
+    return true;
+  } catch (const std::exception& e) {
+    why = std::string("cannot connect to the database again: ") + e.what();
+    return false;
   }
 }
 
@@ -262,6 +300,13 @@ bool Writer::run_group(const std::vector<Pending*>& group) {
   if (writes == 0) return false;  // flush markers only
   const bool alone = writes == 1;
   bool any_written = false;
+  // PostgreSQL dropped the connection (a restart, a network cut): connect again, or answer the
+  // group busy and try again with the next one.
+  std::string unreachable;
+  if (postgres_ && (!begin_ || connection_lost(session_)) && !reconnect(unreachable)) {
+    for (Pending* pending : group) pending->result = {StoreStatus::kBusy, unreachable};
+    return false;
+  }
   try {
     execute(*begin_);
   } catch (const std::exception& e) {
@@ -296,13 +341,19 @@ bool Writer::run_group(const std::vector<Pending*>& group) {
     // The transaction itself failed (the disk is full, the commit was refused): nothing of
     // the group was written, and every write of it says so.
     std::exception_ptr failure = std::current_exception();
+    const bool busy = is_busy(failure);
     try {
       execute(*rollback_);
     } catch (...) {
-      // SQLite may have rolled back already.
+      // SQLite may have rolled back already; a lost connection has nothing to roll back.
     }
     for (Pending* pending : group) {
-      if (!pending->error) pending->error = failure;
+      if (pending->error) continue;
+      // A connection lost mid-transaction is the database out of reach, as at its start.
+      if (busy)
+        pending->result = {StoreStatus::kBusy, "the transaction was lost with the connection"};
+      else
+        pending->error = failure;
     }
   }
   return true;

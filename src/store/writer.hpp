@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -87,6 +88,9 @@ class Writer {
   void flush();
 
   const std::string& path() const { return path_; }
+  // PostgreSQL: `forget` runs, in the writer's turn, before the connection is made again after
+  // the server dropped it, to let go of what `owner` prepared on it (null: `owner` has gone).
+  void on_reconnect(const void* owner, std::function<void()> forget);
   // Writes and tasks handed over and not yet taken up.
   size_t waiting();
   // Times the WAL was started over (for tests).
@@ -101,6 +105,10 @@ class Writer {
   // True when the connection is free and the front of the line is `pending`, or submitted
   // writes that no thread of their own waits for.
   bool may_lead(const Pending& pending) const;
+  void prepare_statements();
+  // PostgreSQL: connects again after the server dropped the connection; false, with `why`, when
+  // it cannot yet.
+  bool reconnect(std::string& why);
   // Writes the group at the front of the line, then completes it; with the lock held.
   void lead(std::unique_lock<std::mutex>& lock);
   // Tells the first waiting thread in line that it may be its turn.
@@ -112,6 +120,8 @@ class Writer {
 
   std::string path_;
   WriterOptions options_;
+  const bool postgres_;
+  std::map<const void*, std::function<void()>> forgetters_;  // by owner; under mutex_
   // Before the connections and after them: no other process writes the file meanwhile (SQLite
   // only).
   std::unique_ptr<FileClaim> claim_;

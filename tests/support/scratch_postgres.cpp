@@ -296,6 +296,17 @@ void ScratchPostgres::stop() {
   postmaster_ = -1;
 }
 
+void ScratchPostgres::restart() {
+  stop();
+  start_for_test();
+}
+
+void ScratchPostgres::start_for_test() {
+  if (!start_on(port_))
+    throw std::runtime_error("the scratch PostgreSQL did not start again:\n" +
+                             tail(base_ + "/postgres.log"));
+}
+
 ScratchPostgres::~ScratchPostgres() {
   if (::getpid() != owner_) return;  // a forked child: the cluster is not its own
   stop();

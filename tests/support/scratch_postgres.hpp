@@ -53,6 +53,12 @@ class ScratchPostgres {
   uint16_t port() const { return port_; }
   // postgresql://apiserver@127.0.0.1:PORT/DATABASE
   std::string url(const std::string& database) const;
+  // Stops the server (fast shutdown: every connection to it is cut) and starts it again on the
+  // same port and data; throws std::runtime_error if it does not come back.
+  void restart();
+  // The two halves of restart(), for a test that acts while the server is down.
+  void stop_for_test() { stop(); }
+  void start_for_test();
   // Creates an empty database with a name unique in this cluster (t_1, t_2, ...) and returns
   // its url().
   std::string new_database();
