@@ -24,19 +24,41 @@ Prepared::Prepared(soci::session& session, const std::string& sql,
     : inputs_(inputs.size()),
       outputs_(outputs.size()),
       statement_(session),
-      sqlite_(dialect_of(session) == Dialect::kSqlite) {
-  // The cell vectors are sized once, above, and never resized: SOCI keeps
+      sqlite_(dialect_of(session) == Dialect::kSqlite),
+      session_(session),
+      sql_(sql),
+      input_types_(inputs),
+      output_types_(outputs) {
+  bind(statement_);
+}
+
+void Prepared::bind(soci::statement& statement) {
+  // The cell vectors are sized once, in the constructor, and never resized: SOCI keeps
   // pointers to their elements.
-  for (size_t i = 0; i < inputs.size(); ++i) bind_use(statement_, inputs_[i], inputs[i]);
-  for (size_t i = 0; i < outputs.size(); ++i) bind_into(statement_, outputs_[i], outputs[i]);
-  statement_.alloc();
-  statement_.prepare(sql);
-  statement_.define_and_bind();
+  for (size_t i = 0; i < input_types_.size(); ++i) bind_use(statement, inputs_[i], input_types_[i]);
+  for (size_t i = 0; i < output_types_.size(); ++i)
+    bind_into(statement, outputs_[i], output_types_[i]);
+  statement.alloc();
+  statement.prepare(sql_);
+  statement.define_and_bind();
 }
 
 bool Prepared::execute() {
   executed.fetch_add(1, std::memory_order_relaxed);
-  return statement_.execute(true);
+  if (stale_) {
+    // SOCI's postgresql backend keeps a bound value's buffer from an execution that failed and
+    // loses it at the next one: the statement is made anew, and the old one frees them.
+    soci::statement fresh(session_);
+    bind(fresh);
+    statement_ = fresh;
+    stale_ = false;
+  }
+  try {
+    return statement_.execute(true);
+  } catch (...) {
+    stale_ = !sqlite_;
+    throw;
+  }
 }
 
 bool Prepared::fetch() {

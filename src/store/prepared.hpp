@@ -40,8 +40,17 @@ class Prepared {
  private:
   std::vector<Cell> inputs_;
   std::vector<Cell> outputs_;
+  // Binds the cells to `statement` and prepares it.
+  void bind(soci::statement& statement);
+
   soci::statement statement_;
   const bool sqlite_;  // finish() resets SQLite's statement
+  // What the statement is made of, to make it anew after a failed execution on PostgreSQL.
+  soci::session& session_;
+  const std::string sql_;
+  const std::vector<model::ColumnType> input_types_;
+  const std::vector<model::ColumnType> output_types_;
+  bool stale_ = false;
 };
 
 // Statements executed by every Prepared of the process so far
