@@ -277,30 +277,31 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   std::vector<model::ColumnType> page_types = filter_types;
   page_types.push_back(model::ColumnType::kInteger);
   page_types.push_back(model::ColumnType::kInteger);
-  Prepared& page = statement(
-      lists_[signature],
-      [&](std::vector<model::ColumnType>& types) {
-        types = page_types;
-        std::string order = ranked ? " ORDER BY apiserver_found.apiserver_rank" : "";
-        // SQLite puts NULL first in ascending order; PostgreSQL is told to.
-        const bool postgres = dialect_ == Dialect::kPostgres;
-        for (const SortKey& s : query.sort)
-          order += (order.empty() ? " ORDER BY " : ", ") +
-                   quote_identifier(resource_.columns[s.column].name) +
-                   (s.descending ? (postgres ? " DESC NULLS LAST" : " DESC")
-                                 : (postgres ? " ASC NULLS FIRST" : " ASC"));
-        const bool key_descending = !query.sort.empty() && query.sort.back().descending;
-        order += (order.empty() ? " ORDER BY " : ", ") +
-                 quote_identifier(resource_.key_column().name) +
-                 (key_descending ? " DESC" : " ASC");
-        return "SELECT " + columns_sql_ + " FROM " + from + where + order +
-               " LIMIT :limit OFFSET :offset";
-      },
-      true);
-  for (size_t i = 0; i < binds; ++i) set_cell(page.inputs()[i], filter_types[i], sql.values[i]);
-  set_cell(page.inputs()[binds], model::ColumnType::kInteger, query.limit);
-  set_cell(page.inputs()[binds + 1], model::ColumnType::kInteger, query.offset);
+  // Preparing is a round trip on PostgreSQL, which may fail (or time out) as an execution does.
   return guarded([&] {
+    Prepared& page = statement(
+        lists_[signature],
+        [&](std::vector<model::ColumnType>& types) {
+          types = page_types;
+          std::string order = ranked ? " ORDER BY apiserver_found.apiserver_rank" : "";
+          // SQLite puts NULL first in ascending order; PostgreSQL is told to.
+          const bool postgres = dialect_ == Dialect::kPostgres;
+          for (const SortKey& s : query.sort)
+            order += (order.empty() ? " ORDER BY " : ", ") +
+                     quote_identifier(resource_.columns[s.column].name) +
+                     (s.descending ? (postgres ? " DESC NULLS LAST" : " DESC")
+                                   : (postgres ? " ASC NULLS FIRST" : " ASC"));
+          const bool key_descending = !query.sort.empty() && query.sort.back().descending;
+          order += (order.empty() ? " ORDER BY " : ", ") +
+                   quote_identifier(resource_.key_column().name) +
+                   (key_descending ? " DESC" : " ASC");
+          return "SELECT " + columns_sql_ + " FROM " + from + where + order +
+                 " LIMIT :limit OFFSET :offset";
+        },
+        true);
+    for (size_t i = 0; i < binds; ++i) set_cell(page.inputs()[i], filter_types[i], sql.values[i]);
+    set_cell(page.inputs()[binds], model::ColumnType::kInteger, query.limit);
+    set_cell(page.inputs()[binds + 1], model::ColumnType::kInteger, query.offset);
     QueryDeadline deadline(query.time_limit);
     rows.clear();
     {

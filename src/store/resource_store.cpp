@@ -181,16 +181,17 @@ void ResourceStore::advance_identity(const Cell& key) {
 }
 
 StoreResult ResourceStore::read(const nlohmann::json& key, Record& out) {
-  Prepared& select = statement(
-      select_,
-      [this](std::vector<model::ColumnType>& types) {
-        types.push_back(resource_.key_column().type);
-        return "SELECT " + columns_sql_ + " FROM " + quote_identifier(resource_.table) + " WHERE " +
-               quote_identifier(resource_.key_column().name) + " = :k";
-      },
-      true);
-  if (!set_key(select.inputs()[0], key)) return {StoreStatus::kNotFound, ""};
+  // Preparing is a round trip on PostgreSQL, which may fail as an execution does.
   return guarded([&] {
+    Prepared& select = statement(
+        select_,
+        [this](std::vector<model::ColumnType>& types) {
+          types.push_back(resource_.key_column().type);
+          return "SELECT " + columns_sql_ + " FROM " + quote_identifier(resource_.table) +
+                 " WHERE " + quote_identifier(resource_.key_column().name) + " = :k";
+        },
+        true);
+    if (!set_key(select.inputs()[0], key)) return StoreResult{StoreStatus::kNotFound, ""};
     Finisher finish(select);
     if (!select.execute()) return StoreResult{StoreStatus::kNotFound, ""};
     out = record_of(select);

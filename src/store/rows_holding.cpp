@@ -14,27 +14,28 @@ std::string ResourceStore::one_of(model::ColumnType type) const {
 StoreResult ResourceStore::rows_holding(size_t column, const std::string& keys, long long per_key,
                                         std::vector<Record>& rows) {
   const bool bounded = per_key > 0;
-  Prepared& select = statement(
-      holding_[bounded ? 1 : 0][column],
-      [&](std::vector<model::ColumnType>& types) {
-        types.push_back(model::ColumnType::kText);
-        const std::string table = quote_identifier(resource_.table);
-        const std::string holder = quote_identifier(resource_.columns[column].name);
-        const std::string key = quote_identifier(resource_.key_column().name);
-        // The bound array becomes rows: the IN probes the column's index per key.
-        const std::string where =
-            " WHERE " + holder + " IN (" + one_of(resource_.columns[column].type) + ")";
-        if (!bounded) return "SELECT " + columns_sql_ + " FROM " + table + where;
-        types.push_back(model::ColumnType::kInteger);
-        return "SELECT " + columns_sql_ + " FROM (SELECT *, row_number() OVER (PARTITION BY " +
-               holder + " ORDER BY " + key + ") AS apiserver_rank FROM " + table + where +
-               ") AS apiserver_ranked WHERE apiserver_rank <= :per_key ORDER BY " + holder + ", " +
-               key;
-      },
-      true);
-  set_cell(select.inputs()[0], model::ColumnType::kText, keys);
-  if (bounded) set_cell(select.inputs()[1], model::ColumnType::kInteger, per_key);
+  // Preparing is a round trip on PostgreSQL, which may fail as an execution does.
   return guarded([&] {
+    Prepared& select = statement(
+        holding_[bounded ? 1 : 0][column],
+        [&](std::vector<model::ColumnType>& types) {
+          types.push_back(model::ColumnType::kText);
+          const std::string table = quote_identifier(resource_.table);
+          const std::string holder = quote_identifier(resource_.columns[column].name);
+          const std::string key = quote_identifier(resource_.key_column().name);
+          // The bound array becomes rows: the IN probes the column's index per key.
+          const std::string where =
+              " WHERE " + holder + " IN (" + one_of(resource_.columns[column].type) + ")";
+          if (!bounded) return "SELECT " + columns_sql_ + " FROM " + table + where;
+          types.push_back(model::ColumnType::kInteger);
+          return "SELECT " + columns_sql_ + " FROM (SELECT *, row_number() OVER (PARTITION BY " +
+                 holder + " ORDER BY " + key + ") AS apiserver_rank FROM " + table + where +
+                 ") AS apiserver_ranked WHERE apiserver_rank <= :per_key ORDER BY " + holder +
+                 ", " + key;
+        },
+        true);
+    set_cell(select.inputs()[0], model::ColumnType::kText, keys);
+    if (bounded) set_cell(select.inputs()[1], model::ColumnType::kInteger, per_key);
     rows.clear();
     Finisher finish(select);
     if (select.execute()) {

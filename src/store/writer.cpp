@@ -327,7 +327,12 @@ bool Writer::run_group(const std::vector<Pending*>& group) {
       try {
         pending->result = (*pending->write)(session_, transactions_);
       } catch (...) {
-        pending->error = std::current_exception();
+        // The connection lost under a write (PostgreSQL) is the database out of reach.
+        std::exception_ptr failure = std::current_exception();
+        if (is_busy(failure))
+          pending->result = {StoreStatus::kBusy, "the connection was lost"};
+        else
+          pending->error = failure;
       }
       const bool kept = !pending->error && pending->result.ok();
       if (!alone) {
