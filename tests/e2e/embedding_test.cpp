@@ -22,7 +22,9 @@
 #include <vector>
 
 #include "support/http_client.hpp"
+#include "support/scratch_postgres.hpp"
 #include "support/server_process.hpp"
+#include "support/test_database.hpp"
 
 namespace apiserver::test {
 namespace {
@@ -38,8 +40,18 @@ std::string spec(const std::string& name) {
 }
 
 // The column names of `table` in the database file `db` (read beside the running server).
+// With APISERVER_TEST_DATABASE=postgresql, of the database the server was given for `db`.
 std::set<std::string> columns_of(const std::string& db, const std::string& table) {
   std::set<std::string> columns;
+  if (testing_on_postgres()) {
+    std::istringstream names(ScratchPostgres::query(
+        database_for(db),
+        "SELECT string_agg(column_name, E'\\n') FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = '" +
+            table + "'"));
+    for (std::string name; std::getline(names, name);) columns.insert(name);
+    return columns;
+  }
   sqlite3* handle = nullptr;
   if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* stmt = nullptr;

@@ -24,6 +24,7 @@
 #include "support/http_client.hpp"
 #include "support/scenario.hpp"
 #include "support/server_process.hpp"
+#include "support/test_database.hpp"
 
 namespace apiserver::test {
 namespace {
@@ -424,7 +425,7 @@ TEST(MockSeed, MockFlagKeepsSeededResourcesStoredOnAThrowawayDatabase) {
   {
     ServerProcess server = serve_in(cwd.path(), {"--mock", spec("mock_seed.yaml"), "--db", db});
     HttpClient client(server.port());
-    EXPECT_TRUE(server.wait_for_log("--db " + db + " is not used")) << server.log();
+    EXPECT_TRUE(server.wait_for_log("--db " + database_for(db) + " is not used")) << server.log();
 
     // Seeded: stored, and stateful.
     EXPECT_EQ(list(client, "/colors"), kSeedColors);

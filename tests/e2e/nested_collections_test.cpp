@@ -18,7 +18,9 @@
 
 #include "support/http_client.hpp"
 #include "support/scenario.hpp"
+#include "support/scratch_postgres.hpp"
 #include "support/server_process.hpp"
+#include "support/test_database.hpp"
 
 namespace apiserver::test {
 namespace {
@@ -34,8 +36,17 @@ std::string spec(const std::string& name) {
 }
 
 // The number of rows in `table` of the database file `db` (read beside the running server),
-// or -1 when it cannot be read.
+// or -1 when it cannot be read. With APISERVER_TEST_DATABASE=postgresql, of the database the
+// server was given for `db` instead.
 int64_t count_rows(const std::string& db, const std::string& table) {
+  if (testing_on_postgres()) {
+    try {
+      return std::stoll(
+          ScratchPostgres::query(database_for(db), "SELECT COUNT(*) FROM \"" + table + "\""));
+    } catch (const std::exception&) {
+      return -1;
+    }
+  }
   int64_t count = -1;
   sqlite3* handle = nullptr;
   if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {

@@ -10,6 +10,7 @@
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/test_database.hpp"
 
 namespace apiserver::test {
 namespace {
@@ -68,8 +69,14 @@ TEST(QueryTimeLimit, AListPastItsTimeLimitAnswers503AndFreesTheThread) {
   EXPECT_NE(slow.json()["detail"].get<std::string>().find("took longer than its time limit"),
             std::string::npos)
       << slow.body;
-  // The one server thread is free again: a read by key answers at once.
-  EXPECT_EQ(client.get("/notes/1").status, 200);
+  // The one server thread is free again: a read by key answers at once. (On PostgreSQL the limit
+  // bounds every statement of a read connection, so 1 ms may cut a read by key short too: it
+  // then answers 503 as well, at once.)
+  const HttpResponse read = client.get("/notes/1");
+  if (testing_on_postgres())
+    EXPECT_TRUE(read.status == 200 || read.status == 503) << read.status << " " << read.body;
+  else
+    EXPECT_EQ(read.status, 200);
 }
 
 TEST(QueryTimeLimit, ABadLimitIsRefusedAtStartUp) {

@@ -22,6 +22,8 @@
 #include <thread>
 #include <utility>
 
+#include "support/test_database.hpp"
+
 extern char** environ;
 
 namespace apiserver::test {
@@ -231,6 +233,8 @@ ServerProcess ServerProcess::with_binary(std::string binary, std::vector<std::st
 
 ServerProcess::ServerProcess(std::string binary, std::vector<std::string> args,
                              const std::map<std::string, std::string>& extra_env) {
+  // APISERVER_TEST_DATABASE=postgresql: a SQLite file becomes a scratch PostgreSQL database.
+  args = with_test_database(std::move(args));
   if (!has_option(args, "--port")) args.insert(args.end(), {"--port", "0"});
   if (!has_option(args, "--host")) args.insert(args.end(), {"--host", "127.0.0.1"});
   command_ = join_command(binary, args);
@@ -385,6 +389,7 @@ RunResult ServerProcess::run(std::vector<std::string> args, std::chrono::seconds
 RunResult ServerProcess::run_binary(std::string binary, std::vector<std::string> args,
                                     std::chrono::seconds timeout,
                                     std::map<std::string, std::string> extra_env) {
+  args = with_test_database(std::move(args));  // as for a ServerProcess
   // Files rather than pipes: no need to drain two pipes concurrently to avoid a deadlock.
   TempDir dir;
   std::string out_path = dir.file("stdout");
