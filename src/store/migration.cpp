@@ -50,21 +50,6 @@ std::vector<ExistingColumn> existing_columns(soci::session& session, const std::
   return columns;
 }
 
-// A literal for DEFAULT: only numbers, booleans and strings from the document.
-std::string default_literal(const nlohmann::json& value, model::ColumnType type) {
-  if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
-  if (value.is_number()) return value.dump();
-  std::string text = value.is_string() && type != model::ColumnType::kJson
-                         ? value.get<std::string>()
-                         : value.dump();
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string column_definition(const model::Resource& resource, size_t index) {
   const model::Column& c = resource.columns[index];
   std::string def = quote_identifier(c.name) + " " + sql_type(c.type, Dialect::kSqlite);
@@ -75,7 +60,7 @@ std::string column_definition(const model::Resource& resource, size_t index) {
   }
   if (c.not_null) def += " NOT NULL";
   if (c.default_value && !c.default_value->is_null())
-    def += " DEFAULT " + default_literal(*c.default_value, c.type);
+    def += " DEFAULT " + default_literal(*c.default_value, c.type, Dialect::kSqlite);
   return def;
 }
 

@@ -60,6 +60,24 @@ std::string selected_column(const model::Column& column, Dialect dialect) {
   return name;
 }
 
+std::string default_literal(const nlohmann::json& value, model::ColumnType type, Dialect dialect) {
+  if (value.is_boolean()) {
+    const bool yes = value.get<bool>();
+    if (dialect == Dialect::kPostgres) return yes ? "TRUE" : "FALSE";
+    return yes ? "1" : "0";
+  }
+  if (value.is_number()) return value.dump();
+  const std::string text = value.is_string() && type != model::ColumnType::kJson
+                               ? value.get<std::string>()
+                               : value.dump();
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string column_list(const model::Resource& resource, Dialect dialect) {
   std::string out;
   for (const model::Column& c : resource.columns) {

@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "model/model.hpp"
@@ -33,6 +34,10 @@ const char* sql_type(model::ColumnType type, Dialect dialect);
 // How a query reads `column`: its quoted name, or on PostgreSQL a boolean as 0 or 1 (SOCI
 // reads PostgreSQL's 't' and 'f' into no C++ type the store binds).
 std::string selected_column(const model::Column& column, Dialect dialect);
+
+// A literal for a column's DEFAULT: a number, a boolean (1/0 on SQLite, TRUE/FALSE on
+// PostgreSQL) or a quoted string, only ever from the document.
+std::string default_literal(const nlohmann::json& value, model::ColumnType type, Dialect dialect);
 
 // The column list of a resource as a query reads it: "a", "b", "c".
 std::string column_list(const model::Resource& resource, Dialect dialect);

@@ -45,6 +45,15 @@ TEST(ColumnList, ReadsPostgresBooleansAsIntegers) {
   EXPECT_EQ(column_list(*r, Dialect::kSqlite), "\"id\", \"done\"");
 }
 
+TEST(DefaultLiteral, BooleansFollowTheDialectAndQuotesAreDoubled) {
+  EXPECT_EQ(default_literal(true, ColumnType::kBoolean, Dialect::kSqlite), "1");
+  EXPECT_EQ(default_literal(false, ColumnType::kBoolean, Dialect::kPostgres), "FALSE");
+  EXPECT_EQ(default_literal(2.5, ColumnType::kReal, Dialect::kPostgres), "2.5");
+  EXPECT_EQ(default_literal("it's", ColumnType::kText, Dialect::kSqlite), "'it''s'");
+  EXPECT_EQ(default_literal(nlohmann::json::array({"a"}), ColumnType::kJson, Dialect::kPostgres),
+            "'[\"a\"]'");
+}
+
 TEST(Dialect, PostgresUrisSelectPostgres) {
   EXPECT_EQ(dialect_of(std::string("postgresql://api@db/shop")), Dialect::kPostgres);
   EXPECT_EQ(dialect_of(std::string("postgres://db/shop")), Dialect::kPostgres);
