@@ -20,7 +20,10 @@ import re
 import sys
 import time
 
-CONTENDERS = ["apiserver", "fastapi", "json-server", "ceiling", "nginx", "fastapi-async"]
+CONTENDERS = ["apiserver", "fastapi", "json-server", "ceiling", "nginx", "fastapi-async",
+              "apiserver-pg", "apiserver-pg-default", "apiserver-pg-x2", "fastapi-pg"]
+# The contenders on PostgreSQL; their ratio column compares with apiserver-pg.
+POSTGRES = ("apiserver-pg", "apiserver-pg-default", "apiserver-pg-x2", "fastapi-pg")
 # The contenders that answer every GET with one fixed body (and nothing else).
 FIXED_BODY = ("ceiling", "nginx")
 
@@ -167,12 +170,16 @@ def table(args) -> None:
 
     medians = {k: median_run(v) for k, v in by_key.items()}
 
+    def base_of(c):
+        """The row the ratio column divides by that contender's: apiserver
+        for SQLite and the peers, apiserver-pg for the PostgreSQL rows."""
+        return "apiserver-pg" if c in POSTGRES else "apiserver"
+
     header = ["workload", "contender", "req/s", "p50", "p99", "non-2xx", "conns",
               "apiserver/x", "check"]
     rows = []
     for w in workloads:
         first = True
-        api = medians.get(("apiserver", w))
         for c in contenders:
             if c in FIXED_BODY and not WORKLOAD[w][2]:
                 continue  # the ceiling only answers GET
@@ -186,8 +193,9 @@ def table(args) -> None:
                 rows.append([label, c, "-", "-", "-", "-", "-", "-", f"{what}: {reason}"])
                 continue
             ratio = "-"
-            if c != "apiserver" and api is not None and m["rps"] > 0:
-                ratio = f"{api['rps'] / m['rps']:.2f}x"
+            base = medians.get((base_of(c), w))
+            if c != base_of(c) and base is not None and m["rps"] > 0:
+                ratio = f"{base['rps'] / m['rps']:.2f}x"
             notes = problems_of(by_key[(c, w)], w, connections)
             rows.append([label, c, fmt_rps(m["rps"]), fmt_ms(m["p50_us"]), fmt_ms(m["p99_us"]),
                          f"{m['non2xx']:,}", f"{m['conns']:,}" if m.get("conns") is not None else "-",
@@ -197,6 +205,8 @@ def table(args) -> None:
           f" {meta.get('duration', '?')} s per cell (median run shown),"
           f" wrk -t1 -c{connections} --latency, {meta.get('pinning', '')}")
     print(f"{meta.get('date', '')}  {meta.get('machine', '')}")
+    if meta.get("postgres"):
+        print(meta["postgres"])
     busy = meta.get("busy_before")
     if busy and int(busy) > 15:
         print(f"WARNING: {busy}% of the CPUs were busy with other work before the run;"
@@ -206,7 +216,11 @@ def table(args) -> None:
     print()
     print("req/s, p50, p99: the median run. non-2xx: responses >= 400."
           f" conns: TCP connections closed during the run (0..~{connections} with keep-alive).")
-    print("apiserver/x: apiserver's req/s divided by that contender's, both from this invocation.")
+    if any(c in POSTGRES for c in contenders):
+        print("apiserver/x: apiserver's req/s divided by that contender's, both from this invocation;"
+              " on the -pg rows, apiserver-pg's (same storage).")
+    else:
+        print("apiserver/x: apiserver's req/s divided by that contender's, both from this invocation.")
     for c in contenders:
         info = status.get(c, {}).get("info")
         if info:
