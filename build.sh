@@ -14,15 +14,15 @@ BUILD_DIR=${BUILD_DIR:-build}
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libyaml-cpp-dev libpistache-dev libsoci-dev libsqlite3-dev libpq-dev libboost-dev libvalijson-dev
+  libyaml-cpp-dev libpistache-dev libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev libboost-dev libvalijson-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev libpcre2-dev libgtest-dev libgmock-dev
   libssl-dev libcrypt-dev libargon2-dev libidn2-dev libcurl4-openssl-dev
 )
 # What `test` needs besides: the static checks of .ci/lint, clang with its sanitizer and
 # libFuzzer runtimes (and the symbolizer for their reports) for .ci/sanitizers, and the
-# PostgreSQL server the end-to-end tests start scratch clusters of.
+# PostgreSQL and Redis servers the end-to-end tests start scratch instances of.
 TEST_PACKAGES=(clang-format clang-tidy clang-14 libclang-rt-14-dev llvm-14
-               python3-fastapi python3-uvicorn python3-multipart postgresql)
+               python3-fastapi python3-uvicorn python3-multipart postgresql redis-server)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

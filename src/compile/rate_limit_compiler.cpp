@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "compile/rate_limit_store.hpp"
 #include "compile/settings.hpp"
 #include "ratelimit/client_address.hpp"
 #include "spec/values.hpp"
@@ -27,6 +28,8 @@ class RateLimitCompiler {
     NodeRef settings = Document::child(document_.root_ref(), "x-apiserver");
     read_trusted_proxies(Document::child(settings, "trusted-proxies"));
     read_forwarded_header(Document::child(settings, "forwarded-header"));
+    if (NodeRef store = Document::child(settings, "rate-limit-store"); store.valid())
+      read_rate_limit_store(document_, store, api_, diagnostics_);
     NodeRef root = Document::child(settings, "rate-limit");
     std::vector<size_t> defaults = declaration(root, "default");
     NodeRef paths = Document::child(document_.root_ref(), "paths");
@@ -202,6 +205,16 @@ class RateLimitCompiler {
       ok = false;
     }
     if (!ok) return std::nullopt;
+    // A shared store keeps a budget under its policy's name, which must then name one policy.
+    auto [named, fresh] = names_.emplace(p.name, node);
+    if (!fresh && Document::child(settings_node(), "rate-limit-store").valid()) {
+      spec::Diagnostic first = document_.at(named->second, Diagnostic::Severity::kError, "");
+      error(node, "rate-limit policy name '" + p.name + "' is also used at " + first.file + ":" +
+                      std::to_string(first.line) +
+                      "; with a rate-limit-store every policy needs a name of its own (its "
+                      "budget is kept under it)");
+      return std::nullopt;
+    }
     api_.rate_limits.push_back(std::move(p));
     return api_.rate_limits.size() - 1;
   }
@@ -227,7 +240,10 @@ class RateLimitCompiler {
   const Document& document_;
   model::Api& api_;
   spec::Diagnostics& diagnostics_;
+  NodeRef settings_node() const { return Document::child(document_.root_ref(), "x-apiserver"); }
+
   std::map<std::pair<const spec::SourceFile*, std::string>, std::vector<size_t>> declared_;
+  std::map<std::string, NodeRef> names_;  // policy name -> where it was declared
 };
 
 }  // namespace

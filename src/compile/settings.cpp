@@ -137,11 +137,11 @@ void read_settings(const Document& document, model::Settings& settings,
         document.at(root, Diagnostic::Severity::kError, "'x-apiserver' must be a mapping"));
     return;
   }
-  check_keys(
-      document, root,
-      {"database", "mode", "limits", "read-only-input", "pagination", "mock", "cors", "rate-limit",
-       "trusted-proxies", "forwarded-header", "endpoints", "upstream", "response-validation"},
-      diagnostics);
+  check_keys(document, root,
+             {"database", "mode", "limits", "read-only-input", "pagination", "mock", "cors",
+              "rate-limit", "rate-limit-store", "trusted-proxies", "forwarded-header", "endpoints",
+              "upstream", "response-validation"},
+             diagnostics);
   if (NodeRef endpoints = Document::child(root, "endpoints"); endpoints.valid())
     read_endpoints(document, endpoints, settings.endpoints, diagnostics);
   if (NodeRef mock = Document::child(root, "mock"); mock.valid())

@@ -325,6 +325,21 @@ struct RateLimitPolicy {
   size_t max_keys = 100000;  // clients tracked at once; idle ones are dropped first
 };
 
+// x-apiserver.rate-limit-store: a Redis server that holds every policy's state, so that
+// several instances together admit what one would. Absent: each process counts alone.
+struct SharedRateLimitStore {
+  std::string shown;  // the URL as logged: the password replaced by ***
+  std::string host;   // TCP; empty when `socket` is set
+  int port = 6379;
+  std::string socket;                      // a Unix socket path (unix:///path)
+  std::string user;                        // Redis 6 ACL user; empty: the default user
+  std::string password;                    // empty: no AUTH
+  int database = 0;                        // SELECT
+  std::chrono::milliseconds timeout{250};  // connecting, and each round trip
+  bool admit_when_unreachable = true;      // else 503 with Retry-After
+  std::string key_prefix = "apiserver:rl:";
+};
+
 // An address range (CIDR) whose peers may set X-Forwarded-For / Forwarded.
 struct AddressRange {
   std::array<unsigned char, 16> address{};  // IPv4 as IPv4-mapped IPv6
@@ -466,6 +481,7 @@ struct Api {
   route::Router router;                       // matches a request path to an index into `paths`
   std::shared_ptr<const auth::Schemes> auth;  // the document's security schemes (may be null)
   std::vector<RateLimitPolicy> rate_limits;
+  std::optional<SharedRateLimitStore> rate_limit_store;
   TrustedProxies trusted_proxies;
 };
 

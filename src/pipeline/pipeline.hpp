@@ -55,6 +55,9 @@ class Pipeline final {
   void answer_error(const Problem& problem, const http::Request& request,
                     http::Response& response) const;
 
+  // The shared rate-limit store's connection (for /metrics); null when there is none.
+  const ratelimit::RedisClient* rate_limit_store() const { return limiter_.shared_store(); }
+
  private:
   // Fields every answer carries whatever it ends as (the rate-limit state).
   using ExtraHeaders = std::vector<std::pair<std::string, std::string>>;

@@ -4,6 +4,7 @@
 
 #include "ratelimit/client_address.hpp"
 #include "ratelimit/gcra_store.hpp"
+#include "ratelimit/redis_gcra_store.hpp"
 
 namespace apiserver::ratelimit {
 namespace {
@@ -25,12 +26,24 @@ Clock steady_clock() {
 }
 
 RateLimiter::RateLimiter(const model::Api& api, Clock clock) : api_(api), clock_(std::move(clock)) {
+  if (api.rate_limit_store && !api.rate_limits.empty())
+    shared_ = std::make_shared<RedisClient>(*api.rate_limit_store);
   for (const model::RateLimitPolicy& policy : api.rate_limits) {
     int64_t period = std::chrono::duration_cast<std::chrono::nanoseconds>(policy.per).count();
-    stores_.push_back(
-        std::make_unique<GcraStore>(policy.requests, period, policy.burst, policy.max_keys));
+    if (shared_) {
+      // The name is unique among the policies (the compiler makes sure) and stable across
+      // instances of the same document; ':' ends it, as no client key starts with one.
+      stores_.push_back(std::make_unique<RedisGcraStore>(
+          shared_, api.rate_limit_store->key_prefix + policy.name + ":", policy.requests, period,
+          policy.burst));
+    } else {
+      stores_.push_back(
+          std::make_unique<GcraStore>(policy.requests, period, policy.burst, policy.max_keys));
+    }
   }
 }
+
+RateLimiter::~RateLimiter() = default;
 
 std::string RateLimiter::key_of(const model::RateLimitPolicy& policy, const http::Request& request,
                                 const model::Identity* identity) const {
@@ -53,7 +66,7 @@ std::string RateLimiter::key_of(const model::RateLimitPolicy& policy, const http
 std::optional<Problem> RateLimiter::admit(Admission& admission, const http::Request& request,
                                           const model::Identity* identity) {
   const model::Operation& op = admission.op_;
-  if (admission.refusing_ != nullptr) return std::nullopt;  // refused already
+  if (admission.refusing_ != nullptr || admission.unanswered_) return std::nullopt;  // refused
   const int64_t now = clock_();
   for (size_t slot = 0; slot < op.rate_limits.size(); ++slot) {
     const size_t index = op.rate_limits[slot];
@@ -64,20 +77,27 @@ std::optional<Problem> RateLimiter::admit(Admission& admission, const http::Requ
     taken.slot = slot;
     taken.key = key_of(policy, request, identity);
     taken.decision = stores_[index]->acquire(taken.key, now);
-    if (!taken.decision.allowed) {
-      if (admission.refusing_ == nullptr) admission.refusing_ = &policy;
-      admission.retry_ns_ = std::max(admission.retry_ns_, taken.decision.retry_after_ns);
+    if (taken.decision.allowed) continue;
+    if (taken.decision.unknown) {
+      admission.unanswered_ = true;
+      continue;
     }
+    if (admission.refusing_ == nullptr) admission.refusing_ = &policy;
+    admission.retry_ns_ = std::max(admission.retry_ns_, taken.decision.retry_after_ns);
   }
-  if (admission.refusing_ == nullptr) return std::nullopt;
+  if (admission.refusing_ == nullptr && !admission.unanswered_) return std::nullopt;
   // A refused request takes nothing from any budget, of this stage or the one before.
   for (size_t i = 0; i < admission.count_; ++i) {
     Admission::Taken& taken = admission.taken_[i];
-    if (!taken.decision.allowed) continue;
+    if (!taken.decision.allowed || taken.decision.unknown) continue;
     stores_[op.rate_limits[taken.slot]]->refund(taken.key);
     taken.decision.remaining += 1;
     taken.decision.reset_ns -= taken.decision.interval_ns;
   }
+  if (admission.refusing_ == nullptr)  // only the store's silence refused (when-unreachable)
+    return Problem::make(ProblemCode::kServiceUnavailable,
+                         "the rate-limit store does not answer; retry shortly")
+        .with_header("Retry-After", "1");
   const model::RateLimitPolicy& refusing = *admission.refusing_;
   long long retry = std::max<long long>(1, ceil_seconds(admission.retry_ns_));
   return Problem::make(ProblemCode::kTooManyRequests,
@@ -99,7 +119,7 @@ void RateLimiter::add_fields(const Admission& admission, HeaderList& headers) co
   std::string state;
   for (size_t slot = 0; slot < op.rate_limits.size(); ++slot) {
     const Admission::Taken* taken = by_slot[slot];
-    if (taken == nullptr) continue;
+    if (taken == nullptr || taken->decision.unknown) continue;  // no state to tell
     if (!state.empty()) state += ", ";
     state += '"';
     state += api_.rate_limits[op.rate_limits[slot]].name;
@@ -108,7 +128,7 @@ void RateLimiter::add_fields(const Admission& admission, HeaderList& headers) co
     state += ";t=";
     state += std::to_string(ceil_seconds(std::max<int64_t>(0, taken->decision.reset_ns)));
   }
-  headers.emplace_back("RateLimit", std::move(state));
+  if (!state.empty()) headers.emplace_back("RateLimit", std::move(state));
 }
 
 std::optional<Problem> RateLimiter::admit(const model::Operation& op, const http::Request& request,

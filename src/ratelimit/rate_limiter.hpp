@@ -15,6 +15,7 @@
 #include "model/identity.hpp"
 #include "model/model.hpp"
 #include "problem/problem.hpp"
+#include "ratelimit/redis_client.hpp"
 #include "ratelimit/store.hpp"
 
 namespace apiserver::ratelimit {
@@ -44,11 +45,13 @@ class Admission {
   size_t count_ = 0;
   const model::RateLimitPolicy* refusing_ = nullptr;
   int64_t retry_ns_ = 0;
+  bool unanswered_ = false;  // refused because the shared store did not answer
 };
 
 class RateLimiter {
  public:
   RateLimiter(const model::Api& api, Clock clock);
+  ~RateLimiter();
 
   // Without `identity` (before authentication): takes the request from the budgets of the
   // policies that do not count by caller; with it, from the others. Returns the 429 to send
@@ -65,6 +68,8 @@ class RateLimiter {
                                const model::Identity& identity, HeaderList& headers);
 
   const RateLimitStore& store(size_t policy) const { return *stores_[policy]; }
+  // The shared store's connection; null when every process counts alone.
+  const RedisClient* shared_store() const { return shared_.get(); }
 
  private:
   std::string key_of(const model::RateLimitPolicy& policy, const http::Request& request,
@@ -72,6 +77,7 @@ class RateLimiter {
 
   const model::Api& api_;
   Clock clock_;
+  std::shared_ptr<RedisClient> shared_;                  // x-apiserver.rate-limit-store
   std::vector<std::unique_ptr<RateLimitStore>> stores_;  // by policy index
 };
 

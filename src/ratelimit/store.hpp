@@ -1,5 +1,5 @@
-// Where rate-limit state lives. One store per policy; the in-process store is the only one
-// today, behind this interface so that a shared one (Redis, a database) can be added.
+// Where rate-limit state lives. One store per policy: in the process (the default), or in a
+// Redis server that several instances share.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@ struct Decision {
   int64_t reset_ns = 0;        // until the bucket is full again
   int64_t retry_after_ns = 0;  // refused: until this request would pass
   int64_t interval_ns = 0;     // one request's share of the period
+  bool unknown = false;        // the shared store did not answer: decided by policy instead
 };
 
 class RateLimitStore {
