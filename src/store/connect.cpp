@@ -62,8 +62,8 @@ std::string keyword_conninfo(const std::string& uri) {
 
 bool connection_lost(soci::session& session) {
   // soci::session::is_connected() sends the server a query each time; libpq keeps the status.
+  // The callers know the dialect: no backend-name string is built per request.
   if (session.get_backend() == nullptr) return true;
-  if (session.get_backend_name() != "postgresql") return false;
   auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
   return PQstatus(backend->conn_) != CONNECTION_OK;
 }

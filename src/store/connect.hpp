@@ -28,8 +28,8 @@ enum class Durability {
   kPowerLoss,     // synchronous=FULL: every commit waits for fsync of the WAL
 };
 
-// PostgreSQL: whether the server dropped `session`'s connection (seen by the last statement on
-// it), without asking the server. SQLite: never.
+// Whether the server dropped `session`'s connection (seen by the last statement on it), without
+// asking the server. Only for PostgreSQL sessions: the callers know their dialect.
 bool connection_lost(soci::session& session);
 
 // The longest any statement runs on PostgreSQL before the server cancels it.
