@@ -239,10 +239,24 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
   sql.signature = "f";
   const std::string table = quote_identifier(resource_.table);
   std::string from = table;
+  const bool postgres = dialect_ == Dialect::kPostgres;
   const std::string words =
       resource_.search_columns.empty() ? std::string() : match_expression(query.search);
   const bool ranked = !words.empty() && query.sort.empty();
-  if (!words.empty()) {
+  std::string rank;  // the ranked order: best first
+  if (!words.empty() && postgres) {
+    // The words as plainto_tsquery reads them (each one required, nothing in them is syntax),
+    // matched by the expression the GIN index holds (postgres_search_document).
+    const std::string document = postgres_search_document(resource_);
+    sql.types.push_back(model::ColumnType::kText);
+    sql.values.push_back(query.search.substr(0, query.search.find('\0')));
+    from +=
+        " JOIN (SELECT plainto_tsquery('simple', :p1) AS apiserver_query) AS apiserver_found "
+        "ON " +
+        document + " @@ apiserver_found.apiserver_query";
+    rank = "ts_rank(" + document + ", apiserver_found.apiserver_query) DESC";
+    sql.signature = "q";
+  } else if (!words.empty()) {
     // The search is bound first: its placeholder comes first in the text.
     const std::string fts = quote_identifier(search_table(resource_));
     sql.types.push_back(model::ColumnType::kText);
@@ -250,6 +264,7 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
     from += " JOIN (SELECT rowid AS apiserver_hit, rank AS apiserver_rank FROM " + fts + " WHERE " +
             fts + " MATCH :p1) AS apiserver_found ON apiserver_found.apiserver_hit = " + table +
             ".rowid";
+    rank = "apiserver_found.apiserver_rank";
     sql.signature = "q";
   }
   if (ranked && !query.after.empty())
@@ -283,9 +298,8 @@ StoreResult ResourceStore::list(const ListQuery& query, std::vector<Record>& row
         lists_[signature],
         [&](std::vector<model::ColumnType>& types) {
           types = page_types;
-          std::string order = ranked ? " ORDER BY apiserver_found.apiserver_rank" : "";
+          std::string order = ranked ? " ORDER BY " + rank : "";
           // SQLite puts NULL first in ascending order; PostgreSQL is told to.
-          const bool postgres = dialect_ == Dialect::kPostgres;
           for (const SortKey& s : query.sort)
             order += (order.empty() ? " ORDER BY " : ", ") +
                      quote_identifier(resource_.columns[s.column].name) +

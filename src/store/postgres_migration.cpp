@@ -118,17 +118,44 @@ void ensure_indexes(soci::session& session, const model::Resource& resource,
   }
 }
 
+// The GIN index of x-apiserver-search (postgres_search_document), named apiserver_search_TABLE;
+// its comment lists the columns it covers, so that a change of them rebuilds it and nothing
+// else does. Dropped when the declaration goes.
+void ensure_search(soci::session& session, const model::Resource& resource,
+                   MigrationReport& report) {
+  const std::string name = ("apiserver_search_" + resource.table).substr(0, kMaxIdentifierBytes);
+  long long present = 0;
+  session << "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND "
+             "indexname = :n",
+      soci::use(name), soci::into(present);
+  std::string wanted;
+  for (size_t column : resource.search_columns)
+    wanted += (wanted.empty() ? "" : ",") + resource.columns[column].name;
+  std::string covered;
+  if (present > 0) {
+    soci::indicator indicator = soci::i_null;
+    const std::string quoted = quote_identifier(name);
+    session << "SELECT obj_description(CAST(:n AS regclass), 'pg_class')", soci::use(quoted),
+        soci::into(covered, indicator);
+    if (indicator != soci::i_ok) covered.clear();
+    if (covered == wanted) return;
+    session << "DROP INDEX " + quote_identifier(name);
+    if (wanted.empty())
+      report.notes.push_back("table " + resource.table + ": dropped its search index");
+  }
+  if (wanted.empty()) return;
+  session << "CREATE INDEX " + quote_identifier(name) + " ON " + quote_identifier(resource.table) +
+                 " USING GIN (" + postgres_search_document(resource) + ")";
+  session << "COMMENT ON INDEX " + quote_identifier(name) + " IS " +
+                 default_literal(wanted, model::ColumnType::kText, kPg);
+  report.notes.push_back("table " + resource.table + ": built its search index");
+}
+
 }  // namespace
 
 void migrate_table_postgres(soci::session& session, const model::Resource& resource,
                             MigrationReport& report) {
   const std::string& table = resource.table;
-  if (!resource.search_columns.empty()) {
-    report.errors.push_back("table " + table +
-                            ": full-text search (x-apiserver-search) is not available on "
-                            "PostgreSQL yet; serve this document on SQLite, or leave it out");
-    return;
-  }
   std::vector<ExistingColumn> existing = existing_columns(session, table);
   if (existing.empty()) {
     std::string sql = "CREATE TABLE " + quote_identifier(table) + " (";
@@ -138,6 +165,7 @@ void migrate_table_postgres(soci::session& session, const model::Resource& resou
     report.notes.push_back("created table " + table);
     report.created = true;
     ensure_indexes(session, resource, report);
+    ensure_search(session, resource, report);
     return;
   }
   std::map<std::string, const ExistingColumn*> by_name;
@@ -211,6 +239,7 @@ void migrate_table_postgres(soci::session& session, const model::Resource& resou
   for (const std::string& change : changes)
     session << "ALTER TABLE " + quote_identifier(table) + " " + change;
   ensure_indexes(session, resource, report);
+  ensure_search(session, resource, report);
 }
 
 }  // namespace apiserver::store

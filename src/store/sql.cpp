@@ -87,4 +87,14 @@ std::string column_list(const model::Resource& resource, Dialect dialect) {
   return out;
 }
 
+std::string postgres_search_document(const model::Resource& resource) {
+  // 'simple': words lower-cased, neither stemmed nor dropped as stop words, which is closest to
+  // SQLite's FTS5 (unicode61); the two-argument to_tsvector is immutable, as an index needs.
+  std::string text;
+  for (size_t column : resource.search_columns)
+    text += (text.empty() ? "" : " || ' ' || ") + std::string("coalesce(") +
+            quote_identifier(resource.columns[column].name) + ", '')";
+  return "to_tsvector('simple', " + text + ")";
+}
+
 }  // namespace apiserver::store

@@ -39,6 +39,11 @@ std::string selected_column(const model::Column& column, Dialect dialect);
 // PostgreSQL) or a quoted string, only ever from the document.
 std::string default_literal(const nlohmann::json& value, model::ColumnType type, Dialect dialect);
 
+// PostgreSQL's text search document of a resource's searched properties (x-apiserver-search):
+// to_tsvector('simple', ...) of their text joined by spaces. The same expression indexes them
+// (a GIN index) and finds rows, so that the planner uses the index.
+std::string postgres_search_document(const model::Resource& resource);
+
 // The column list of a resource as a query reads it: "a", "b", "c".
 std::string column_list(const model::Resource& resource, Dialect dialect);
 

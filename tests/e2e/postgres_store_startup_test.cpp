@@ -4,8 +4,8 @@
 // a server on SQLite beside it); then start-up: seed rows loaded once by two servers starting
 // together on an empty database, a new optional property added as a column, a type change
 // refused naming the column, the password of the URL never shown, an unreachable database
-// refused with a message (no crash), and full-text search refused as not supported on
-// PostgreSQL.
+// refused with a message (no crash), and the GIN index of full-text search following its
+// declaration.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -398,10 +398,13 @@ TEST_F(PostgresStoreStartupTest, AnUnreachableDatabaseStopsStartUpWithAMessage) 
   }
 }
 
-// x-apiserver-search is SQLite FTS5 for now: refused at start-up, saying so. (This may change.)
-TEST_F(PostgresStoreStartupTest, FullTextSearchIsRefusedAsNotSupportedOnPostgreSQL) {
+// x-apiserver-search on PostgreSQL: a GIN index over the searched columns, built from the rows
+// already stored, rebuilt when the columns change (and only then), dropped with the declaration.
+// declared_queries_test.cpp checks the answers on both backends.
+TEST_F(PostgresStoreStartupTest, FullTextSearchKeepsAGinIndexThatFollowsTheDeclaration) {
   TempDir dir;
-  const std::string document = write_file(dir, "notes.yaml", R"(openapi: 3.0.3
+  auto notes = [&](const std::string& search) {
+    return write_file(dir, "notes.yaml", R"(openapi: 3.0.3
 info: {title: Notes, version: "1"}
 paths:
   /notes:
@@ -423,12 +426,46 @@ components:
       type: object
       properties:
         id: {type: integer, readOnly: true}
+        title: {type: string}
         text: {type: string}
-      x-apiserver-search: [text]
-)");
-  const RunResult r = refused_start(document, url_);
-  expect_clean_failure(r);
-  EXPECT_NE((r.out + r.err).find("PostgreSQL"), std::string::npos) << r.out << r.err;
+)" + search);
+  };
+  const std::string index_count =
+      "SELECT count(*) FROM pg_indexes WHERE indexname = 'apiserver_search_notes'";
+  const std::string covered =
+      "SELECT obj_description(CAST('apiserver_search_notes' AS regclass), 'pg_class')";
+  {
+    ServerProcess server({notes(""), "--db", url_});
+    HttpClient client(server.port());
+    ASSERT_EQ(client.post("/notes", R"({"title":"Groceries","text":"milk and honey"})").status,
+              201);
+  }
+  EXPECT_EQ(sql(index_count), "0");
+  {
+    ServerProcess server({notes("      x-apiserver-search: [text]\n"), "--db", url_});
+    EXPECT_TRUE(server.wait_for_log("table notes: built its search index")) << server.log();
+    HttpClient client(server.port());
+    EXPECT_EQ(client.get("/notes?q=HONEY").json().size(), 1u) << "rows stored before are found";
+    EXPECT_EQ(client.get("/notes?q=groceries").json().size(), 0u) << "the title is not searched";
+  }
+  EXPECT_EQ(sql(index_count), "1");
+  EXPECT_EQ(sql(covered), "text");
+  {
+    ServerProcess server({notes("      x-apiserver-search: [text]\n"), "--db", url_});
+    EXPECT_FALSE(server.wait_for_log("search index", std::chrono::milliseconds(200)))
+        << "an unchanged declaration rebuilds nothing: " << server.log();
+  }
+  {
+    ServerProcess server({notes("      x-apiserver-search: [title, text]\n"), "--db", url_});
+    EXPECT_TRUE(server.wait_for_log("table notes: built its search index")) << server.log();
+    EXPECT_EQ(HttpClient(server.port()).get("/notes?q=groceries%20milk").json().size(), 1u);
+  }
+  EXPECT_EQ(sql(covered), "title,text");
+  {
+    ServerProcess server({notes(""), "--db", url_});
+    EXPECT_TRUE(server.wait_for_log("table notes: dropped its search index")) << server.log();
+  }
+  EXPECT_EQ(sql(index_count), "0");
 }
 
 }  // namespace
