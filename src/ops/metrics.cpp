@@ -70,7 +70,7 @@ void Metrics::record(int operation, int status, std::chrono::nanoseconds duratio
   if (response_violations > 0) series.broken_answers.fetch_add(1, std::memory_order_relaxed);
 }
 
-std::string Metrics::render() const {
+std::string Metrics::render(std::optional<RateLimitStoreState> shared_store) const {
   std::string out;
   out.reserve(4096 + series_.size() * 1024);
   out +=
@@ -127,6 +127,19 @@ std::string Metrics::render() const {
       "# HELP apiserver_rate_limited_total Requests refused by a rate limit (429).\n"
       "# TYPE apiserver_rate_limited_total counter\napiserver_rate_limited_total " +
       std::to_string(rate_limited) + "\n";
+  if (shared_store) {
+    out +=
+        "# HELP apiserver_rate_limit_store_up Whether the shared rate-limit store answered "
+        "last time.\n# TYPE apiserver_rate_limit_store_up gauge\n"
+        "apiserver_rate_limit_store_up ";
+    out += shared_store->up ? "1\n" : "0\n";
+    out +=
+        "# HELP apiserver_rate_limit_store_unanswered_total Rate-limit decisions made without "
+        "the shared store (it did not answer).\n"
+        "# TYPE apiserver_rate_limit_store_unanswered_total counter\n"
+        "apiserver_rate_limit_store_unanswered_total " +
+        std::to_string(shared_store->unanswered) + "\n";
+  }
   out +=
       "# HELP apiserver_auth_failures_total Requests refused by authentication (401) or "
       "authorization (403).\n# TYPE apiserver_auth_failures_total counter\n"

@@ -1,6 +1,7 @@
 // Request metrics kept with atomics (no lock on the request path) and rendered in the
 // Prometheus text format: requests by route, method and status; a latency histogram per
-// route; requests in flight; rate-limit refusals; authentication failures; database errors.
+// route; requests in flight; rate-limit refusals and the shared store's state; authentication
+// failures; database errors.
 #pragma once
 
 #include <array>
@@ -8,12 +9,19 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/model.hpp"
 
 namespace apiserver::ops {
+
+// The shared rate-limit store (Redis), when the document declares one.
+struct RateLimitStoreState {
+  bool up = false;          // it answered last time
+  uint64_t unanswered = 0;  // decisions made without it since start
+};
 
 class Metrics {
  public:
@@ -26,7 +34,7 @@ class Metrics {
   void started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
 
-  std::string render() const;
+  std::string render(std::optional<RateLimitStoreState> shared_store = std::nullopt) const;
 
   // Statuses counted one by one; any other is counted under its class ("2xx", ...).
   static constexpr std::array<int, 23> kStatuses = {200, 201, 202, 204, 301, 302, 304, 400,

@@ -61,18 +61,10 @@ std::string document_title(const spec::Document& document) {
   return title != info->end() && title->is_string() ? title->get<std::string>() : "";
 }
 
-// The shared rate-limit store's state, when there is one: whether it answers, and how many
-// decisions were made without it (admitted or refused as x-apiserver declares).
-std::string rate_limit_store_metrics(const ratelimit::RedisClient* store) {
-  if (store == nullptr) return "";
-  return "# HELP apiserver_rate_limit_store_up Whether the shared rate-limit store answered "
-         "last time.\n# TYPE apiserver_rate_limit_store_up gauge\napiserver_rate_limit_store_up " +
-         std::string(store->up() ? "1" : "0") +
-         "\n# HELP apiserver_rate_limit_store_unanswered_total Rate-limit decisions made without "
-         "the shared store (it did not answer).\n# TYPE "
-         "apiserver_rate_limit_store_unanswered_total counter\n"
-         "apiserver_rate_limit_store_unanswered_total " +
-         std::to_string(store->unanswered()) + "\n";
+// What /metrics says of the shared rate-limit store, when there is one.
+std::optional<RateLimitStoreState> state_of(const ratelimit::RedisClient* store) {
+  if (store == nullptr) return std::nullopt;
+  return RateLimitStoreState{store->up(), store->unanswered()};
 }
 
 void text_response(http::Response& response, int status, const char* type, std::string body) {
@@ -118,7 +110,7 @@ bool Service::handle_own(const http::Request& request, http::Response& response)
                           "answer\"}");
   } else if (!paths.metrics.empty() && path == paths.metrics) {
     text_response(response, 200, "text/plain; version=0.0.4; charset=utf-8",
-                  metrics_.render() + rate_limit_store_metrics(app_.rate_limit_store()));
+                  metrics_.render(state_of(app_.rate_limit_store())));
   } else if (!paths.openapi.empty() && path == paths.openapi + ".json") {
     text_response(response, 200, "application/json", published_.json);
   } else if (!paths.openapi.empty() && path == paths.openapi + ".yaml") {

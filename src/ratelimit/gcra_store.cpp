@@ -7,17 +7,13 @@
 namespace apiserver::ratelimit {
 namespace {
 
+// Far from int64 overflow when added to a clock reading: about 73 years.
 constexpr int64_t kMaxTolerance = std::numeric_limits<int64_t>::max() / 4;
 
 }  // namespace
 
 GcraStore::GcraStore(long long requests, int64_t period_ns, long long burst, size_t max_keys)
-    : interval_ns_(std::max<int64_t>(1, period_ns / std::max<long long>(1, requests))),
-      // interval * burst can pass 2^63 ns (1 a day, bursts of 10^9): saturate at ~73 years.
-      tolerance_ns_(std::max<long long>(1, burst) > kMaxTolerance / interval_ns_
-                        ? kMaxTolerance
-                        : interval_ns_ * std::max<long long>(1, burst)),
-      burst_(std::max<long long>(1, burst)),
+    : limits_(gcra_limits(requests, period_ns, burst, kMaxTolerance)),
       shards_in_use_(std::clamp<size_t>(max_keys, 1, kShards)),
       max_keys_per_shard_(std::max<size_t>(1, max_keys / shards_in_use_)) {}
 
@@ -34,12 +30,12 @@ Decision GcraStore::acquire(const std::string& key, int64_t now_ns) {
     tat = std::max(found->second->tat, now_ns);
     shard.recency.splice(shard.recency.begin(), shard.recency, found->second);
   }
-  const int64_t next = tat + interval_ns_;
+  const int64_t next = tat + limits_.interval;
   Decision decision;
-  decision.interval_ns = interval_ns_;
-  if (next - now_ns > tolerance_ns_) {
+  decision.interval_ns = limits_.interval;
+  if (next - now_ns > limits_.tolerance) {
     decision.allowed = false;
-    decision.retry_after_ns = next - now_ns - tolerance_ns_;
+    decision.retry_after_ns = next - now_ns - limits_.tolerance;
     decision.remaining = 0;
     decision.reset_ns = tat - now_ns;
     return decision;
@@ -56,7 +52,7 @@ Decision GcraStore::acquire(const std::string& key, int64_t now_ns) {
   }
   decision.allowed = true;
   decision.remaining =
-      std::min<long long>(burst_, (tolerance_ns_ - (next - now_ns)) / interval_ns_);
+      std::min<long long>(limits_.burst, (limits_.tolerance - (next - now_ns)) / limits_.interval);
   decision.reset_ns = next - now_ns;
   return decision;
 }
@@ -65,7 +61,7 @@ void GcraStore::refund(const std::string& key) {
   Shard& shard = shard_of(key);
   std::lock_guard<std::mutex> lock(shard.mutex);
   auto found = shard.entries.find(key);
-  if (found != shard.entries.end()) found->second->tat -= interval_ns_;
+  if (found != shard.entries.end()) found->second->tat -= limits_.interval;
 }
 
 size_t GcraStore::tracked_keys() const {

@@ -36,9 +36,7 @@ class GcraStore final : public RateLimitStore {
 
   Shard& shard_of(const std::string& key);
 
-  int64_t interval_ns_;   // one request's share of the period
-  int64_t tolerance_ns_;  // how far ahead of now the arrival time may run: the burst
-  long long burst_;
+  GcraLimits limits_;     // in nanoseconds
   size_t shards_in_use_;  // fewer than kShards when max_keys is smaller, to keep the bound
   size_t max_keys_per_shard_;
   std::array<Shard, kShards> shards_;

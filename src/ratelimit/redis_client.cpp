@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
 
 namespace apiserver::ratelimit {
@@ -69,15 +70,30 @@ struct ReplyDeleter {
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
-ReplyPtr command(redisContext* context, const std::vector<std::string>& words) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const std::string& word : words) {
-    argv.push_back(word.data());
-    lengths.push_back(word.size());
+// Sends one command (its words are not copied) and waits for its reply.
+ReplyPtr command(redisContext* context, std::initializer_list<std::string_view> words) {
+  constexpr size_t kMaxWords = 8;
+  const char* argv[kMaxWords];
+  size_t lengths[kMaxWords];
+  int count = 0;
+  for (std::string_view word : words) {
+    if (count == static_cast<int>(kMaxWords)) break;
+    argv[count] = word.data();
+    lengths[count++] = word.size();
   }
-  return ReplyPtr(static_cast<redisReply*>(
-      redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+  return ReplyPtr(static_cast<redisReply*>(redisCommandArgv(context, count, argv, lengths)));
+}
+
+// The script's answer to "take": {allowed 0|1, remaining, reset, retry after}, all integers.
+bool read_decision(const redisReply& reply, GcraReply& decision) {
+  if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 4) return false;
+  for (size_t i = 0; i < 4; ++i)
+    if (reply.element[i]->type != REDIS_REPLY_INTEGER) return false;
+  decision.allowed = reply.element[0]->integer == 1;
+  decision.remaining = reply.element[1]->integer;
+  decision.reset_us = reply.element[2]->integer;
+  decision.retry_after_us = reply.element[3]->integer;
+  return true;
 }
 
 // The reply's error text, or "" when it is not an error.
@@ -127,10 +143,9 @@ redisContext* RedisClient::connect(std::string& error) const {
   if (context->err != 0) return fail(context->errstr);
   if (redisSetTimeout(context, timeout) != REDIS_OK) return fail("cannot set the timeout");
   if (!settings_.password.empty()) {
-    std::vector<std::string> words = {"AUTH"};
-    if (!settings_.user.empty()) words.push_back(settings_.user);
-    words.push_back(settings_.password);
-    ReplyPtr reply = command(context, words);
+    ReplyPtr reply = settings_.user.empty()
+                         ? command(context, {"AUTH", settings_.password})
+                         : command(context, {"AUTH", settings_.user, settings_.password});
     if (std::string why = error_of(context, reply.get()); !why.empty()) return fail("AUTH: " + why);
   }
   if (settings_.database != 0) {
@@ -177,63 +192,51 @@ void RedisClient::failed(const std::string& why) {
                   settings_.admit_when_unreachable ? "admitted uncounted" : "refused with 503");
 }
 
-std::optional<std::vector<long long>> RedisClient::run(const std::string& key, const char* mode,
-                                                       int64_t interval_us, int64_t tolerance_us) {
+bool RedisClient::run(std::string_view key, std::string_view mode, std::string_view interval_us,
+                      std::string_view tolerance_us, GcraReply* decision) {
   if (down_.load(std::memory_order_relaxed) &&
       now_ns() < quiet_until_ns_.load(std::memory_order_relaxed)) {
     unanswered_.fetch_add(1, std::memory_order_relaxed);
-    return std::nullopt;
+    return false;
   }
   std::string error;
   redisContext* context = borrow(error);
   if (context == nullptr) {
     failed(error);
-    return std::nullopt;
+    return false;
   }
-  std::vector<std::string> words = {"EVALSHA",
-                                    script_sha_,
-                                    "1",
-                                    key,
-                                    mode,
-                                    std::to_string(interval_us),
-                                    std::to_string(tolerance_us)};
-  ReplyPtr reply = command(context, words);
+  ReplyPtr reply =
+      command(context, {"EVALSHA", script_sha_, "1", key, mode, interval_us, tolerance_us});
   std::string why = error_of(context, reply.get());
   if (why.rfind("NOSCRIPT", 0) == 0) {  // the script cache was flushed: send it whole
-    words[0] = "EVAL";
-    words[1] = kScript;
-    reply = command(context, words);
+    reply = command(context, {"EVAL", kScript, "1", key, mode, interval_us, tolerance_us});
     why = error_of(context, reply.get());
   }
   if (why.empty() && context->err != 0) why = context->errstr;
   if (!why.empty()) {
     redisFree(context);
     failed(why);
-    return std::nullopt;
+    return false;
   }
-  std::vector<long long> values;
-  if (reply->type == REDIS_REPLY_INTEGER) values.push_back(reply->integer);
-  for (size_t i = 0; reply->type == REDIS_REPLY_ARRAY && i < reply->elements; ++i)
-    values.push_back(reply->element[i]->type == REDIS_REPLY_INTEGER ? reply->element[i]->integer
-                                                                    : 0);
   put_back(context);
   if (down_.exchange(false)) spdlog::info("rate-limit store {} answers again", settings_.shown);
-  return values;
-}
-
-std::optional<GcraReply> RedisClient::take(const std::string& key, int64_t interval_us,
-                                           int64_t tolerance_us) {
-  std::optional<std::vector<long long>> values = run(key, "take", interval_us, tolerance_us);
-  if (!values) return std::nullopt;
-  if (values->size() != 4) {
+  if (decision == nullptr) return true;
+  if (!read_decision(*reply, *decision)) {
     unanswered_.fetch_add(1, std::memory_order_relaxed);
-    return std::nullopt;
+    return false;
   }
-  return GcraReply{(*values)[0] == 1, (*values)[1], (*values)[2], (*values)[3]};
+  return true;
 }
 
-void RedisClient::give_back(const std::string& key, int64_t interval_us) {
-  run(key, "give", interval_us, 0);
+std::optional<GcraReply> RedisClient::take(std::string_view key, std::string_view interval_us,
+                                           std::string_view tolerance_us) {
+  GcraReply decision;
+  if (!run(key, "take", interval_us, tolerance_us, &decision)) return std::nullopt;
+  return decision;
+}
+
+void RedisClient::give_back(std::string_view key, std::string_view interval_us) {
+  run(key, "give", interval_us, "0", nullptr);
 }
 
 }  // namespace apiserver::ratelimit

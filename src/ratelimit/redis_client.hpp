@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/model.hpp"
@@ -36,10 +37,12 @@ class RedisClient {
   RedisClient& operator=(const RedisClient&) = delete;
 
   // Takes one request's share (`interval_us`) from `key`, whose arrival time may run at most
-  // `tolerance_us` ahead of Redis's clock. nullopt when Redis did not answer.
-  std::optional<GcraReply> take(const std::string& key, int64_t interval_us, int64_t tolerance_us);
+  // `tolerance_us` ahead of Redis's clock. Both are decimal text, formatted once per policy.
+  // nullopt when Redis did not answer.
+  std::optional<GcraReply> take(std::string_view key, std::string_view interval_us,
+                                std::string_view tolerance_us);
   // Gives back what take() took from `key`; a failure is counted and otherwise ignored.
-  void give_back(const std::string& key, int64_t interval_us);
+  void give_back(std::string_view key, std::string_view interval_us);
 
   bool admit_when_unreachable() const { return settings_.admit_when_unreachable; }
   // Decisions made without Redis, since start.
@@ -47,9 +50,10 @@ class RedisClient {
   bool up() const { return !down_.load(std::memory_order_relaxed); }
 
  private:
-  // Runs the script with `mode` ("take" or "give"); the reply when Redis answered.
-  std::optional<std::vector<long long>> run(const std::string& key, const char* mode,
-                                            int64_t interval_us, int64_t tolerance_us);
+  // Runs the script with `mode` ("take" or "give"). False when Redis did not answer, or when
+  // `reply` is given and the answer is not the four integers of a decision.
+  bool run(std::string_view key, std::string_view mode, std::string_view interval_us,
+           std::string_view tolerance_us, GcraReply* reply);
   redisContext* connect(std::string& error) const;
   redisContext* borrow(std::string& error);
   void put_back(redisContext* context);

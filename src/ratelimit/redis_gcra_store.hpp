@@ -20,11 +20,14 @@ class RedisGcraStore final : public RateLimitStore {
   size_t tracked_keys() const override { return 0; }  // Redis expires them itself
 
  private:
+  const std::string& redis_key(const std::string& key) const;
+
   std::shared_ptr<RedisClient> client_;
   std::string prefix_;
-  int64_t interval_us_;
-  int64_t tolerance_us_;
-  long long burst_;
+  GcraLimits limits_;  // in microseconds
+  // The script's arguments, formatted once.
+  std::string interval_text_;
+  std::string tolerance_text_;
 };
 
 }  // namespace apiserver::ratelimit

@@ -2,6 +2,7 @@
 // Redis server that several instances share.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -15,6 +16,26 @@ struct Decision {
   int64_t interval_ns = 0;     // one request's share of the period
   bool unknown = false;        // the shared store did not answer: decided by policy instead
 };
+
+// A GCRA policy in a store's time unit: one request's share of the period (`interval`) and how
+// far ahead of now the arrival time may run (`tolerance`, the burst). interval * burst can pass
+// what the store holds exactly (1 a day, bursts of 10^9): it saturates at `max_tolerance`.
+struct GcraLimits {
+  int64_t interval = 1;
+  int64_t tolerance = 1;
+  long long burst = 1;
+};
+
+inline GcraLimits gcra_limits(long long requests, int64_t period, long long burst,
+                              int64_t max_tolerance) {
+  GcraLimits limits;
+  limits.burst = std::max<long long>(1, burst);
+  limits.interval = std::max<int64_t>(1, period / std::max<long long>(1, requests));
+  limits.tolerance = limits.burst > max_tolerance / limits.interval
+                         ? max_tolerance
+                         : limits.interval * limits.burst;
+  return limits;
+}
 
 class RateLimitStore {
  public:
