@@ -3,6 +3,10 @@
 
 namespace apiserver::compile {
 
+std::string last_segment(const std::string& path) {
+  return path.substr(path.rfind('/') + 1);
+}
+
 std::string path_shape(const std::string& path) {
   std::string shape;
   for (size_t i = 0; i < path.size(); ++i) {

@@ -8,6 +8,9 @@
 
 namespace apiserver::compile {
 
+// The last segment of `path` ("comments" for "/posts/{postId}/comments").
+std::string last_segment(const std::string& path);
+
 // `path` with every parameter written {}: templates that differ only in parameter names name
 // the same paths ("/posts/{}/comments").
 std::string path_shape(const std::string& path);

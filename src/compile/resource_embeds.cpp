@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include "compile/nested_paths.hpp"
 
 namespace apiserver::compile {
 namespace {
@@ -19,10 +22,6 @@ std::string reference_slot(const std::string& property) {
     if (ends_with(property, tail)) return property.substr(0, property.size() - strlen(tail));
   }
   return "";
-}
-
-std::string last_segment(const std::string& path) {
-  return path.substr(path.rfind('/') + 1);
 }
 
 // Takes column `index` out of `resource`: every index past it, here and in the resources that
@@ -60,11 +59,11 @@ std::optional<model::Embed> slot_of(const model::Resource& resource, const model
     return std::nullopt;
   for (const model::Reference& r : resource.references) {
     if (reference_slot(resource.columns[r.column].property) == column.property)
-      return model::Embed{column.property, r.target, r.column, false};
+      return model::Embed{column.property, "", r.target, r.column, false};
   }
   for (const model::Resource* child : resource.children) {
     if (last_segment(child->collection_path) == column.property)
-      return model::Embed{column.property, child, child->parent->column, true};
+      return model::Embed{column.property, "", child, child->parent->column, true};
   }
   return std::nullopt;
 }
@@ -76,6 +75,7 @@ void find_embeds(model::Api& api) {
     for (size_t i = resource->columns.size(); i-- > 0;) {
       std::optional<model::Embed> slot = slot_of(*resource, resource->columns[i]);
       if (!slot) continue;
+      slot->member = nlohmann::json(slot->name).dump() + ":";
       resource->embeds.push_back(std::move(*slot));
       remove_column(api, *resource, i);
     }

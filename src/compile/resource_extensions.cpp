@@ -183,9 +183,10 @@ void read_query_surface(const Document& document, model::Resource& resource, con
 void check_schema_extensions(const Document& document, const NodeRef& schema,
                              Diagnostics& diagnostics) {
   static const std::set<std::string> known = {
-      "x-apiserver-table", "x-apiserver-key",      "x-apiserver-seed",
-      "x-apiserver-owner", "x-apiserver-if-match", "x-apiserver-filter",
-      "x-apiserver-sort",  "x-apiserver-search",   "x-apiserver-on-parent-delete"};
+      "x-apiserver-table",   "x-apiserver-key",      "x-apiserver-seed",
+      "x-apiserver-owner",   "x-apiserver-if-match", "x-apiserver-filter",
+      "x-apiserver-sort",    "x-apiserver-search",   "x-apiserver-on-parent-delete",
+      "x-apiserver-envelope"};  // `false`: a schema shaped like an envelope is the item
   if (!schema.valid() || !schema.node->is_object()) return;
   for (const auto& [key, value] : schema.node->items()) {
     if (key.rfind("x-apiserver", 0) != 0 || known.count(key) > 0) continue;
@@ -193,7 +194,8 @@ void check_schema_extensions(const Document& document, const NodeRef& schema,
         document.at(Document::child(schema, key), Diagnostic::Severity::kError,
                     "unknown extension '" + key +
                         "' (stored schemas know: x-apiserver-table, -key, -seed, "
-                        "-owner, -if-match, -filter, -sort, -search, -on-parent-delete)"));
+                        "-owner, -if-match, -filter, -sort, -search, -on-parent-delete, "
+                        "-envelope)"));
   }
 }
 

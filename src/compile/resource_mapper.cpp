@@ -335,9 +335,11 @@ class Mapper {
       if (!is_collection_action(c.action)) c.op->key_parameter = key_param;
       if (nest != nullptr) c.op->lineage_parameters = nest->lineage;
       spec::Diagnostics seen;  // find_item_schema reported what following these runs into
+      spec::Diagnostics declared;
       c.op->envelope =
           envelope_of(document_, c.action, body_schema(document_, *c.op, seen),
-                      success_schema(document_, *c.op, seen), collection.path_template);
+                      success_schema(document_, *c.op, seen), collection.path_template, declared);
+      for (const Diagnostic& d : declared.items()) report(d);
     }
   }
 
@@ -380,6 +382,7 @@ class Mapper {
       return s.valid() && object_properties(document_, s, props);
     };
     std::vector<NodeRef> found;
+    spec::Diagnostics declared;  // envelopes declared where they do not fit
     for (const Candidate& c : candidates) {
       switch (c.action) {
         case CrudAction::kRead:
@@ -388,13 +391,13 @@ class Mapper {
           // An envelope holds the item ({"article": {...}}).
           for (const NodeRef& s : {success_schema(document_, *c.op, diagnostics_),
                                    body_schema(document_, *c.op, diagnostics_)}) {
-            const NodeRef inner = unwrap_item(document_, s, path);
+            const NodeRef inner = unwrap_item(document_, s, path, nullptr, &declared);
             found.push_back(inner.valid() ? inner : s);
           }
           break;
         case CrudAction::kList: {
           const NodeRef s = success_schema(document_, *c.op, diagnostics_);
-          const NodeRef inner = unwrap_list(document_, s, path);
+          const NodeRef inner = unwrap_list(document_, s, path, nullptr, nullptr, &declared);
           found.push_back(inner.valid() ? inner : array_items(document_, s));
           break;
         }
@@ -402,6 +405,7 @@ class Mapper {
           break;
       }
     }
+    for (const Diagnostic& d : declared.items()) report(d);
     // A schema that names its table wins; then read's response, create's body, list's items.
     for (const NodeRef& s : found) {
       if (!object_schema(s)) continue;
@@ -412,10 +416,6 @@ class Mapper {
       if (object_schema(s)) return s;
     }
     return {};
-  }
-
-  static std::string last_segment(const std::string& path) {
-    return path.substr(path.rfind('/') + 1);
   }
 
   // Collection paths with an item path that end in `segment`.
@@ -523,7 +523,7 @@ class Mapper {
       diagnostic.severity = Diagnostic::Severity::kWarning;
       diagnostic.message = "--mock serves it as a mock: " + diagnostic.message;
     }
-    diagnostics_.add(std::move(diagnostic));
+    diagnostics_.add_once(std::move(diagnostic));
   }
 
   const Document& document_;

@@ -163,7 +163,8 @@ struct ParentLink {
 // A readOnly property an answer fills only when asked (`embed=NAME`), never stored: the row a
 // reference names (author, for authorId), or a nested collection's children (comments).
 struct Embed {
-  std::string name;  // the property
+  std::string name;    // the property
+  std::string member;  // its opening as a JSON member, quoted once: "author":
   const Resource* target = nullptr;
   // A reference: the holder's column with the target's key. Children: the child's column with
   // the holder's key.
@@ -420,6 +421,9 @@ struct Envelope {
   std::string request;   // the request body's wrapping property; empty: the item itself
   std::string response;  // the answer's wrapping (or list) property; empty: the item itself
   std::string count;     // lists: the property holding the total; empty: none
+  // What answers are written with, quoted once: {"article":  and  ,"articlesCount":
+  std::string response_opening;
+  std::string count_member;
 };
 
 struct Operation {

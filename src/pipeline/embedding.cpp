@@ -45,7 +45,7 @@ void add_path(const model::Resource& resource, const std::string& path, EmbedSel
     auto request = std::find_if(level->begin(), level->end(),
                                 [&](const EmbedRequest& r) { return r.embed == &*embed; });
     if (request == level->end()) {
-      level->push_back({&*embed, nlohmann::json(name).dump() + ":", {}});
+      level->push_back({&*embed, {}});
       request = level->end() - 1;
     }
     level = &request->inner;
@@ -85,11 +85,7 @@ void append_member(std::string& members, const std::string& quoted_name, const s
 EmbedSelection read_embed_selection(const Call& call, const model::Resource& resource,
                                     std::vector<FieldError>& errors) {
   EmbedSelection selection;
-  // A property called `embed` is a filter where there is nothing to embed.
-  if (resource.embeds.empty() && resource.column_of("embed") >= 0) return selection;
-  for (const model::Parameter& p : call.operation.parameters) {
-    if (p.in == model::ParamLocation::kQuery && p.name == "embed") return selection;
-  }
+  if (!embed_names_slots(call.operation, resource)) return selection;
   for (const auto& [name, text] : call.query) {
     if (name != "embed") continue;
     for (const std::string& path : split_list(text, ',')) {
@@ -97,6 +93,13 @@ EmbedSelection read_embed_selection(const Call& call, const model::Resource& res
     }
   }
   return selection;
+}
+
+bool embed_names_slots(const model::Operation& op, const model::Resource& resource) {
+  for (const model::Parameter& p : op.parameters) {
+    if (p.in == model::ParamLocation::kQuery && p.name == "embed") return false;
+  }
+  return !resource.embeds.empty() || resource.column_of("embed") < 0;
 }
 
 store::StoreResult write_embeds(const EmbedContext& context, const model::Resource& resource,
@@ -131,7 +134,7 @@ store::StoreResult write_embeds(const EmbedContext& context, const model::Resour
     }
     // Each found row written, under the key it answers to; children in key order, as found.
     std::unordered_map<std::string, std::string> written;
-    const ResourceView& view = context.view(target);
+    const ResourceView& view = context.views.at(&target);
     for (size_t i = 0; i < found.size(); ++i) {
       std::string& text = written[key_text(found[i][holder], key_type)];
       if (embed.children) text += text.empty() ? '[' : ',';
@@ -142,9 +145,9 @@ store::StoreResult write_embeds(const EmbedContext& context, const model::Resour
       auto it =
           cell.indicator == soci::i_null ? written.end() : written.find(key_text(cell, key_type));
       if (embed.children)
-        append_member(out[i], request.quoted_name, it == written.end() ? "[]" : it->second + "]");
+        append_member(out[i], embed.member, it == written.end() ? "[]" : it->second + "]");
       else if (it != written.end())
-        append_member(out[i], request.quoted_name, it->second);
+        append_member(out[i], embed.member, it->second);
     }
   }
   return {};

@@ -3,8 +3,8 @@
 // into a tree of slots; the rows of each level are written by their resource's view.
 #pragma once
 
-#include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/model.hpp"
@@ -18,13 +18,17 @@ namespace apiserver::pipeline {
 // A slot asked for, and the slots asked for in what it embeds.
 struct EmbedRequest {
   const model::Embed* embed = nullptr;
-  std::string quoted_name;  // "\"author\":"
   std::vector<EmbedRequest> inner;
 };
 using EmbedSelection = std::vector<EmbedRequest>;
 
-// The selection of call's `embed` query parameters, unless the operation declares an `embed`
-// parameter of its own. A name that is no slot goes to `errors`.
+// Whether the query parameter `embed` names slots on `op` (of `resource`): unless the operation
+// declares an `embed` parameter of its own, or the resource embeds nothing and has a property
+// called `embed` (then it filters, as any property does).
+bool embed_names_slots(const model::Operation& op, const model::Resource& resource);
+
+// The selection of call's `embed` query parameters, when they name slots (embed_names_slots).
+// A name that is no slot goes to `errors`.
 EmbedSelection read_embed_selection(const Call& call, const model::Resource& resource,
                                     std::vector<FieldError>& errors);
 
@@ -32,7 +36,7 @@ EmbedSelection read_embed_selection(const Call& call, const model::Resource& res
 // how many children a parent embeds, and whose rows the caller may see.
 struct EmbedContext {
   store::Database& database;
-  std::function<const ResourceView&(const model::Resource&)> view;
+  const std::unordered_map<const model::Resource*, ResourceView>& views;
   long long children_per_parent = 20;
   const Call& call;
 };

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "auth/schemes.hpp"
+#include "pipeline/embedding.hpp"
 #include "pipeline/parameters.hpp"
 #include "store/search_words.hpp"
 #include "text/base64.hpp"
@@ -292,8 +293,7 @@ void read_filters(const Call& call, const model::Api& api, const Resource& resou
                   ListRequest& out) {
   for (const auto& [name, text] : call.query) {
     const bool search = name == "q" && !resource.search_columns.empty();
-    // `embed` asks for slots (embedding.hpp), unless it filters a property of that name.
-    const bool embed = name == "embed" && resource.column_of(name) < 0;
+    const bool embed = name == "embed" && embed_names_slots(call.operation, resource);
     if (is_reserved_list_parameter(name) || search || embed) {
       if (name == "sort" || name == "fields" || embed || search)
         out.kept_query += name + "=" + text::percent_encode(text) + "&";

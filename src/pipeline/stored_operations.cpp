@@ -127,8 +127,7 @@ const ResourceView& StoredOperations::view(const Resource& resource) const {
 }
 
 EmbedContext StoredOperations::embed_context(const Call& call) const {
-  return {database_, [this](const Resource& r) -> const ResourceView& { return view(r); },
-          api_.settings.list.default_limit, call};
+  return {database_, views_, api_.settings.list.default_limit, call};
 }
 
 std::optional<Problem> StoredOperations::check_acceptable(const http::Request& request) const {

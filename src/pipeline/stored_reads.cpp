@@ -12,8 +12,7 @@ namespace apiserver::pipeline {
 using model::Resource;
 
 void open_envelope(const model::Operation& op, std::string& body) {
-  if (!op.envelope.response.empty())
-    body += "{" + nlohmann::json(op.envelope.response).dump() + ":";
+  body += op.envelope.response_opening;
 }
 
 void close_envelope(const model::Operation& op, std::string& body) {
@@ -55,8 +54,7 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
   json_response(response, 200);
   const ResourceView& v = view(resource);
   response.body.reserve(64 + rows.size() * 128);
-  if (!envelope.response.empty())
-    response.body += "{" + nlohmann::json(envelope.response).dump() + ":";
+  open_envelope(call.operation, response.body);
   response.body += '[';
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i > 0) response.body += ',';
@@ -64,9 +62,8 @@ std::optional<Problem> StoredOperations::list(const Call& call, const Resource& 
             members.empty() ? std::string_view() : members[i]);
   }
   response.body += ']';
-  if (!envelope.count.empty())
-    response.body += "," + nlohmann::json(envelope.count).dump() + ":" + std::to_string(total);
-  if (!envelope.response.empty()) response.body += '}';
+  if (!envelope.count.empty()) response.body += envelope.count_member + std::to_string(total);
+  close_envelope(call.operation, response.body);
   std::string next_cursor;
   if (!request.offset_paging && !rows.empty())
     next_cursor = encode_cursor(request, database_.store(resource).position_of(query, rows.back()));

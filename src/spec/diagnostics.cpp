@@ -23,6 +23,15 @@ std::string Diagnostic::to_string_for_validate() const {
   return as_error.to_string();
 }
 
+void Diagnostics::add_once(Diagnostic diagnostic) {
+  for (const Diagnostic& d : items_) {
+    if (d.file == diagnostic.file && d.pointer == diagnostic.pointer &&
+        d.message == diagnostic.message)
+      return;
+  }
+  add(std::move(diagnostic));
+}
+
 bool Diagnostics::has_errors() const {
   return error_count() > 0;
 }

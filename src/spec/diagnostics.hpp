@@ -40,6 +40,9 @@ struct Diagnostic {
 class Diagnostics {
  public:
   void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+  // Adds `diagnostic` unless the same one (place and message) is there: for checks of a schema
+  // that several operations share, made once per operation.
+  void add_once(Diagnostic diagnostic);
   bool has_errors() const;
   size_t error_count() const;
   // Errors plus the warnings that fail `validate`.

@@ -15,6 +15,17 @@ namespace {
 
 using nlohmann::json;
 
+// The only error of a 422 answer.
+json only_error(const HttpResponse& r) {
+  EXPECT_EQ(r.status, 422) << r.body;
+  const json body = json::parse(r.body, nullptr, false);
+  if (!body.contains("errors") || body["errors"].size() != 1) {
+    ADD_FAILURE() << r.body;
+    return json::object();
+  }
+  return body["errors"][0];
+}
+
 class EnvelopesTest : public ::testing::Test {
  protected:
   EnvelopesTest()
@@ -22,17 +33,6 @@ class EnvelopesTest : public ::testing::Test {
 
   static json article(const std::string& title, const std::string& body = "Text") {
     return {{"article", {{"title", title}, {"body", body}}}};
-  }
-
-  // The only error of a 422 answer.
-  static json only_error(const HttpResponse& r) {
-    EXPECT_EQ(r.status, 422) << r.body;
-    const json body = json::parse(r.body, nullptr, false);
-    if (!body.contains("errors") || body["errors"].size() != 1) {
-      ADD_FAILURE() << r.body;
-      return json::object();
-    }
-    return body["errors"][0];
   }
 
   TempDir dir_;
@@ -93,6 +93,50 @@ TEST_F(EnvelopesTest, FiltersAndKeysAreTheItemsOwn) {
   EXPECT_EQ(json::parse(list.body)["articles"].size(), 1u) << "filters name the item's properties";
   EXPECT_EQ(client_.del("/articles/stored-flat").status, 204);
   EXPECT_EQ(client_.get("/articles/stored-flat").status, 404);
+}
+
+// specs/envelope_declared.yaml: the wrapping property is `data`, declared on the schemas.
+class DeclaredEnvelopesTest : public ::testing::Test {
+ protected:
+  DeclaredEnvelopesTest()
+      : server_({test_data_path("e2e/specs/envelope_declared.yaml"), "--db", dir_.file("p.db")}) {}
+
+  static json product(const std::string& name, double price) {
+    return {{"data", {{"name", name}, {"price", price}}}};
+  }
+
+  TempDir dir_;
+  ServerProcess server_;
+  HttpClient client_{server_.port()};
+};
+
+TEST_F(DeclaredEnvelopesTest, ItemsAndListsAreWrappedInTheDeclaredProperty) {
+  HttpResponse created = client_.post_json("/products", product("Lamp", 20));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json::parse(created.body),
+            json({{"data", {{"id", 1}, {"name", "Lamp"}, {"price", 20}}}}));
+  ASSERT_EQ(client_.post_json("/products", product("Desk", 150)).status, 201);
+  HttpResponse patched = client_.patch_json("/products/1", {{"data", {{"price", 25}}}},
+                                            {{"Content-Type", "application/merge-patch+json"}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(json::parse(patched.body)["data"]["price"], 25);
+  EXPECT_EQ(json::parse(client_.get("/products/1").body)["data"]["price"], 25);
+  HttpResponse page = client_.get("/products?limit=1");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(json::parse(page.body),
+            json({{"data", {{{"id", 1}, {"name", "Lamp"}, {"price", 25}}}}, {"total", 2}}))
+      << "the optional `next` is left out";
+  HttpResponse cheap = client_.get("/products?price[lt]=100");
+  ASSERT_EQ(cheap.status, 200) << cheap.body;
+  EXPECT_EQ(json::parse(cheap.body)["total"], 1) << cheap.body;
+}
+
+TEST_F(DeclaredEnvelopesTest, ErrorsPointIntoTheDeclaredProperty) {
+  const json empty = only_error(client_.post_json("/products", product("", 1)));
+  EXPECT_EQ(empty["pointer"], "/data/name") << empty;
+  const json bare = only_error(client_.post_json("/products", {{"name", "Bare"}, {"price", 1}}));
+  EXPECT_EQ(bare["pointer"], "/data") << bare;
+  EXPECT_EQ(json::parse(client_.get("/products").body)["total"], 0) << "nothing stored";
 }
 
 }  // namespace
