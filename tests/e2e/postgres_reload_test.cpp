@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/notes_document.hpp"
 #include "support/scratch_postgres.hpp"
 #include "support/server_process.hpp"
 
@@ -19,45 +20,19 @@ namespace {
 
 using nlohmann::json;
 
-// Notes: an integer key and a required text; `extra` adds properties to Note.
-std::string notes_yaml(const std::string& extra = "") {
-  return R"(openapi: 3.0.3
-info: {title: notes, version: "1"}
-paths:
-  /notes:
-    get:
-      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Note"}}}}}}
-    post:
-      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
-      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
-  /notes/{id}:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
-      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
-components:
-  schemas:
-    Note:
-      type: object
-      required: [text]
-      properties:
-        id: {type: integer, readOnly: true}
-        text: {type: string}
-)" + extra;
-}
-
 class PostgresReloadTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!ScratchPostgres::available()) GTEST_SKIP() << ScratchPostgres::kMissing;
     url_ = ScratchPostgres::instance().new_database();
-    spec_ = write_file(dir_, "notes.yaml", notes_yaml());
+    spec_ = write_file(dir_, "notes.yaml", notes_document());
     a_.emplace(ServerProcess({spec_, "--db", url_}));
     b_.emplace(ServerProcess({spec_, "--db", url_}));
   }
 
   // Rewrites the document both instances serve; neither sees it before its SIGHUP.
   void change_document(const std::string& extra) {
-    write_file(dir_, "notes.yaml", notes_yaml(extra));
+    write_file(dir_, "notes.yaml", notes_document(extra));
   }
 
   // Waits until `server` has logged `times` reloads ("reloaded SPEC").

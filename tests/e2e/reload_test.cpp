@@ -6,34 +6,14 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/notes_document.hpp"
 #include "support/server_process.hpp"
 #include "support/wait_until.hpp"
 
 namespace apiserver::test {
 namespace {
 
-const char* kBase = R"(openapi: 3.0.3
-info: {title: reload, version: "1"}
-paths:
-  /notes:
-    get:
-      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Note"}}}}}}
-    post:
-      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
-      responses: {"201": {description: ok}}
-  /notes/{id}:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
-      responses: {"200": {description: ok}}
-components:
-  schemas:
-    Note:
-      type: object
-      required: [text]
-      properties:
-        id: {type: integer, readOnly: true}
-        text: {type: string}
-)";
+const std::string kBase = notes_document();
 
 TEST(Reload, SwapsAValidDocumentWithoutLosingARequestAndKeepsServingOnAnInvalidOne) {
   TempDir dir;
