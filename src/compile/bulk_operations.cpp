@@ -54,7 +54,9 @@ void mark_bulk_answer(const Document& document, model::Operation& op,
   NodeRef response = Document::child(Document::child(op.node, "responses"), status);
   NodeRef answer = json_schema(document, response, diagnostics);
   if (!answer.valid() && op.response_media_types.empty()) return;  // no body
-  if (answer.valid() && takes_array(document, answer, diagnostics)) {
+  // An array, or a list envelope of the items ({"articles": [...]}, envelopes.hpp).
+  if (answer.valid() &&
+      (takes_array(document, answer, diagnostics) || !op.envelope.response.empty())) {
     op.answers_items = true;
     return;
   }
@@ -63,7 +65,9 @@ void mark_bulk_answer(const Document& document, model::Operation& op,
                   op.method + " " + op.path_template + " (" + model::to_string(op.crud) +
                       ") answers with the array of the items it wrote, or with no "
                       "body: its " +
-                      status + " response must declare an array of items or no content"));
+                      status +
+                      " response must declare an array of items, a list envelope of them, or "
+                      "no content"));
 }
 
 // A stored create whose body takes an array: a batch create, which must answer an array.

@@ -144,10 +144,13 @@ model::Envelope envelope_of(const Document& document, model::CrudAction action, 
   using model::CrudAction;
   const bool writes_item = action == CrudAction::kCreate || action == CrudAction::kReplace ||
                            action == CrudAction::kUpdate;
-  if (action == CrudAction::kList)
+  // update-many and delete-many answer the items they wrote, as a list does.
+  if (action == CrudAction::kList || action == CrudAction::kUpdateMany ||
+      action == CrudAction::kDeleteMany)
     unwrap_list(document, response, collection_path, &envelope.response, &envelope.count,
                 &problems);
-  if (writes_item) unwrap_item(document, body, collection_path, &envelope.request, &problems);
+  if (writes_item || action == CrudAction::kUpdateMany)
+    unwrap_item(document, body, collection_path, &envelope.request, &problems);
   if (writes_item || action == CrudAction::kRead)
     unwrap_item(document, response, collection_path, &envelope.response, &problems);
   if (!envelope.response.empty())

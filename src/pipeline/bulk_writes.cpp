@@ -49,10 +49,13 @@ std::optional<Problem> StoredOperations::write_many(const Call& call,
     request.errors.push_back({ErrorSource::kQuery, "", "",
                               "needs at least one filter: a write to many items never applies "
                               "to the whole collection"});
-  nlohmann::json patch = update ? call.body.json : nlohmann::json();
+  nlohmann::json patch = update ? item_of(call) : nlohmann::json();
   if (update) {
-    screen_read_only(patch, resource, api_.settings.refuse_read_only, request.errors);
-    screen_integer_range(patch, resource, request.errors);
+    std::vector<FieldError> screened;
+    screen_read_only(patch, resource, api_.settings.refuse_read_only, screened);
+    screen_integer_range(patch, resource, screened);
+    point_into_envelope(call.operation, screened);
+    request.errors.insert(request.errors.end(), screened.begin(), screened.end());
     patch.erase(resource.key_column().property);  // keys stay
   }
   store::Lineage lineage = lineage_of(call);
@@ -135,17 +138,25 @@ std::optional<Problem> StoredOperations::write_many(const Call& call,
           return Problem::validation({{ErrorSource::kQuery, "", "",
                                        "the filters select more than " +
                                            std::to_string(kMaxBulkItems) + " items; narrow them"}});
-        if (!state->invalid.empty()) return Problem::validation(std::move(state->invalid));
+        if (!state->invalid.empty()) {
+          point_into_envelope(op, state->invalid);
+          return Problem::validation(std::move(state->invalid));
+        }
         if (auto problem = store_problem(result, op, http_request)) return problem;
         answer.status = op.success_status;
         if (!op.answers_items) return std::nullopt;
         json_response(answer, op.success_status);
+        open_envelope(op, answer.body);
         answer.body += '[';
         for (size_t i = 0; i < state->written.size(); ++i) {
           if (i > 0) answer.body += ',';
           view(resource).write(state->written[i], answer.body);
         }
         answer.body += ']';
+        // An envelope's count is the number of items written, all of them in the answer.
+        if (!op.envelope.count.empty())
+          answer.body += op.envelope.count_member + std::to_string(state->written.size());
+        close_envelope(op, answer.body);
         return std::nullopt;
       });
 }

@@ -100,12 +100,6 @@ struct ItemWrite {
   bool stale = false;
 };
 
-// The item a write's body holds: the body, or its envelope's property.
-nlohmann::json item_of(const Call& call) {
-  const std::string& wrapper = call.operation.envelope.request;
-  return wrapper.empty() ? call.body.json : call.body.json.at(wrapper);
-}
-
 // The most items one batch create stores (the body size limit bounds it too).
 constexpr size_t kMaxBatchItems = 1000;
 

@@ -31,6 +31,14 @@ nlohmann::json key_of(const Call& call) {
   return key != nullptr ? *key : nlohmann::json();
 }
 
+nlohmann::json item_of(const Call& call) {
+  const std::string& wrapper = call.operation.envelope.request;
+  if (wrapper.empty()) return call.body.json;
+  // Without it (an error already reported, where the operation reports its own): nothing.
+  auto inner = call.body.json.find(wrapper);
+  return inner != call.body.json.end() && inner->is_object() ? *inner : nlohmann::json::object();
+}
+
 std::string item_pointer(const model::Operation& op) {
   return op.envelope.request.empty() ? std::string() : "/" + op.envelope.request;
 }

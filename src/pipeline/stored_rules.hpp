@@ -54,6 +54,9 @@ nlohmann::json key_of(const Call& call);
 
 // Where the item stands in the request body: "/article" in an envelope, else "" (the body).
 std::string item_pointer(const model::Operation& op);
+// The item a write's body holds: the body, or its envelope's property (an empty object when
+// it is missing, which read_request_body reports).
+nlohmann::json item_of(const Call& call);
 // Moves the body errors found on the item (`/title`) to where the item stands (`/article/title`).
 void point_into_envelope(const model::Operation& op, std::vector<FieldError>& errors);
 

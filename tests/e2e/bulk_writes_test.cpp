@@ -176,8 +176,8 @@ TEST(BulkWrites, AnAnswerThatIsNeitherItemsNorEmptyIsRefusedAtStartUp) {
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE((run.out + run.err)
                 .find("DELETE /tasks (delete-many) answers with the array of the items it wrote, "
-                      "or with no body: its 200 response must declare an array of items or no "
-                      "content"),
+                      "or with no body: its 200 response must declare an array of items, a "
+                      "list envelope of them, or no content"),
             std::string::npos)
       << run.out << run.err;
 }

@@ -139,5 +139,29 @@ TEST_F(DeclaredEnvelopesTest, ErrorsPointIntoTheDeclaredProperty) {
   EXPECT_EQ(json::parse(client_.get("/products").body)["total"], 0) << "nothing stored";
 }
 
+TEST_F(DeclaredEnvelopesTest, WritesToManyItemsTakeAndAnswerTheEnvelopes) {
+  for (const auto& [name, price] : {std::pair{"Pen", 2.0}, {"Cup", 8.0}, {"Desk", 150.0}})
+    ASSERT_EQ(client_.post_json("/products", product(name, price)).status, 201);
+  const Headers merge = {{"Content-Type", "application/merge-patch+json"}};
+  HttpResponse cheap =
+      client_.patch_json("/products?price[lt]=100", {{"data", {{"price", 5}}}}, merge);
+  ASSERT_EQ(cheap.status, 200) << cheap.body;
+  EXPECT_EQ(json::parse(cheap.body), json({{"data",
+                                            {{{"id", 1}, {"name", "Pen"}, {"price", 5}},
+                                             {{"id", 2}, {"name", "Cup"}, {"price", 5}}}},
+                                           {"total", 2}}));
+  const json negative =
+      only_error(client_.patch_json("/products?name=Desk", {{"data", {{"price", -1}}}}, merge));
+  EXPECT_EQ(negative["pointer"], "/data/price") << negative;
+  const json bare = only_error(client_.patch_json("/products?name=Desk", {{"price", 1}}, merge));
+  EXPECT_EQ(bare["pointer"], "/data") << bare;
+  HttpResponse removed = client_.del("/products?price=5");
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  const json gone = json::parse(removed.body);
+  EXPECT_EQ(gone["total"], 2) << removed.body;
+  EXPECT_EQ(gone["data"].size(), 2u) << removed.body;
+  EXPECT_EQ(json::parse(client_.get("/products").body)["total"], 1);
+}
+
 }  // namespace
 }  // namespace apiserver::test
