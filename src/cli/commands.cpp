@@ -270,6 +270,8 @@ int print_routes(const std::string& spec) {
       if (i == resource->key) std::cout << " [key]";
       if (c.not_null && i != resource->key) std::cout << " [required]";
       if (c.version) std::cout << " [row version]";
+      if (c.in_schema && c.property == resource->created_property) std::cout << " [time created]";
+      if (c.in_schema && c.property == resource->updated_property) std::cout << " [time updated]";
       if (c.indexed) std::cout << " [indexed]";
       if (resource->parent && i == resource->parent->column)
         std::cout << " [key of " << resource->parent->resource->table << "]";
@@ -289,6 +291,11 @@ int print_routes(const std::string& spec) {
       const model::Embed& e = resource->embeds[i];
       std::cout << (i == 0 ? "; embeds " : ", ") << e.name << " ("
                 << (e.children ? "children in " : "the row of ") << e.target->table << ")";
+    }
+    // What is not stored but answered as a mock (x-apiserver-mock on a property).
+    for (size_t i = 0; i < resource->mocked_properties.size(); ++i) {
+      const model::Resource::MockedProperty& m = resource->mocked_properties[i];
+      std::cout << (i == 0 ? "; mocks " : ", ") << m.name << " (always " << m.value.dump() << ")";
     }
     // What lists may ask, where the schema narrows it (x-apiserver-filter, -sort, -search).
     std::string filters, sorts, searched;

@@ -3,7 +3,9 @@
 #include <cctype>
 #include <set>
 
+#include "compile/mocked_properties.hpp"
 #include "compile/operation_compiler.hpp"
+#include "compile/time_stamps.hpp"
 
 namespace apiserver::compile {
 
@@ -121,6 +123,7 @@ bool build_columns(const Document& document, model::Resource& resource, const No
       ok = false;
       continue;
     }
+    if (read_mocked_property(document, p, resource, diagnostics)) continue;  // no column
     model::Column column;
     column.property = p.name;
     column.name = p.name;
@@ -132,7 +135,7 @@ bool build_columns(const Document& document, model::Resource& resource, const No
     if (p.facts.default_value) column.default_value = to_plain_json(*p.facts.default_value);
     resource.columns.push_back(std::move(column));
   }
-  if (!ok) return false;
+  if (!ok || !find_time_stamps(document, resource, properties, diagnostics)) return false;
 
   std::string key = "id";
   NodeRef key_node = Document::child(facts.resolved, "x-apiserver-key");

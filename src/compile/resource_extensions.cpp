@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "spec/schema_facts.hpp"
 #include "validate/schema_translator.hpp"
 
 namespace apiserver::compile {
@@ -180,16 +181,38 @@ void read_query_surface(const Document& document, model::Resource& resource, con
   }
 }
 
+namespace {
+
+// The storage keys of an item schema.
+const std::set<std::string> kStorageKeys = {
+    "x-apiserver-table", "x-apiserver-key",      "x-apiserver-seed",
+    "x-apiserver-owner", "x-apiserver-if-match", "x-apiserver-filter",
+    "x-apiserver-sort",  "x-apiserver-search",   "x-apiserver-on-parent-delete"};
+
+}  // namespace
+
+bool declares_storage(const Document& document, const NodeRef& schema) {
+  for (const std::string& key : kStorageKeys) {
+    if (Document::child(schema, key).valid()) return true;
+  }
+  std::vector<spec::ObjectProperty> properties;
+  object_properties(document, schema, properties);
+  for (const spec::ObjectProperty& p : properties) {
+    for (const char* key : {"x-apiserver-stamp", "x-apiserver-mock"}) {
+      if (Document::child(p.facts.resolved, key).valid()) return true;
+    }
+  }
+  return false;
+}
+
 void check_schema_extensions(const Document& document, const NodeRef& schema,
                              Diagnostics& diagnostics) {
-  static const std::set<std::string> known = {
-      "x-apiserver-table",   "x-apiserver-key",      "x-apiserver-seed",
-      "x-apiserver-owner",   "x-apiserver-if-match", "x-apiserver-filter",
-      "x-apiserver-sort",    "x-apiserver-search",   "x-apiserver-on-parent-delete",
-      "x-apiserver-envelope"};  // `false`: a schema shaped like an envelope is the item
   if (!schema.valid() || !schema.node->is_object()) return;
   for (const auto& [key, value] : schema.node->items()) {
-    if (key.rfind("x-apiserver", 0) != 0 || known.count(key) > 0) continue;
+    // x-apiserver-envelope: false says a schema shaped like an envelope is the item.
+    if (key.rfind("x-apiserver", 0) != 0 || kStorageKeys.count(key) > 0 ||
+        key == "x-apiserver-envelope")
+      continue;
     diagnostics.add(
         document.at(Document::child(schema, key), Diagnostic::Severity::kError,
                     "unknown extension '" + key +

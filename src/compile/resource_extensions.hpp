@@ -27,6 +27,11 @@ void read_if_match(const spec::Document& document, model::Resource& resource,
 void read_query_surface(const spec::Document& document, model::Resource& resource,
                         const spec::NodeRef& schema, spec::Diagnostics& diagnostics);
 
+// Whether the item schema `schema` asks for storage itself: one of its storage keys, or
+// x-apiserver-stamp or x-apiserver-mock on one of its properties. Then what keeps it from being
+// stored is an error, not a fallback to mocks.
+bool declares_storage(const spec::Document& document, const spec::NodeRef& schema);
+
 // An x-apiserver-* key of a stored item schema that is none of the above is an error: a typo
 // must not pass for a setting.
 void check_schema_extensions(const spec::Document& document, const spec::NodeRef& schema,

@@ -469,20 +469,14 @@ class Mapper {
   }
 
   // True when the document itself asks for storage here: an x-apiserver-crud action on one of
-  // the operations, or an x-apiserver-* storage key on the item schema.
+  // the operations, or a storage extension on the item schema (declares_storage).
   bool stated_by_document(const std::vector<Candidate>& candidates,
                           const SchemaFacts& facts) const {
     for (const Candidate& c : candidates) {
       auto it = explicit_.find(c.op);
       if (it != explicit_.end() && it->second != CrudAction::kNone) return true;
     }
-    for (const char* key :
-         {"x-apiserver-table", "x-apiserver-key", "x-apiserver-seed", "x-apiserver-owner",
-          "x-apiserver-if-match", "x-apiserver-filter", "x-apiserver-sort", "x-apiserver-search",
-          "x-apiserver-on-parent-delete"}) {
-      if (Document::child(facts.resolved, key).valid()) return true;
-    }
-    return false;
+    return declares_storage(document_, facts.resolved);
   }
 
   // The candidates cannot be stored for the errors in `found`: they answer as mocks. When the

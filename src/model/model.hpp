@@ -213,6 +213,18 @@ struct Resource {
   std::string owner_admin_scope;
 
   bool owned() const { return owner_column >= 0; }
+  // The properties the server writes the time into (compile/time_stamps.hpp), RFC 3339 UTC:
+  // `created` at an item's first write, `updated` at every write. Empty: none.
+  std::string created_property;
+  std::string updated_property;
+  // Properties answered as mocks, not stored (x-apiserver-mock: true on the property): each
+  // answer holds the value generated once at start-up (compile/mocked_properties.hpp).
+  struct MockedProperty {
+    std::string name;
+    nlohmann::json value;
+    bool required = false;
+  };
+  std::vector<MockedProperty> mocked_properties;
   // x-apiserver-search: the text columns `q=` searches (an FTS5 index over them); empty: none.
   std::vector<size_t> search_columns;
 };

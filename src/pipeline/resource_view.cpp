@@ -11,6 +11,10 @@ ResourceView::ResourceView(const model::Resource& resource) : resource_(resource
     if (!c.shown()) continue;
     fields_.push_back({i, nlohmann::json(c.property).dump() + ":", c.nullable});
   }
+  for (const model::Resource::MockedProperty& m : resource.mocked_properties) {
+    if (!mocked_members_.empty()) mocked_members_ += ',';
+    mocked_members_ += nlohmann::json(m.name).dump() + ":" + m.value.dump();
+  }
 }
 
 void ResourceView::write(const store::Record& record, std::string& out,
@@ -26,6 +30,11 @@ void ResourceView::write(const store::Record& record, std::string& out,
     first = false;
     out += f.quoted_key;
     store::append_cell_json(cell, resource_.columns[f.column].type, out);
+  }
+  if (selected.empty() && !mocked_members_.empty()) {
+    if (!first) out += ',';
+    first = false;
+    out += mocked_members_;
   }
   if (!members.empty()) {
     if (!first) out += ',';

@@ -16,9 +16,9 @@ class ResourceView {
  public:
   explicit ResourceView(const model::Resource& resource);
 
-  // Appends the JSON object for `record` to `out`: every property, or those of `selected`
-  // (a mask over the columns, see field_selection.hpp) when it is not empty; then `members`,
-  // more members of the object ("author":{...}, embedding.hpp).
+  // Appends the JSON object for `record` to `out`: every property (those answered as mocks
+  // too), or those of `selected` (a mask over the columns, see field_selection.hpp) when it is
+  // not empty; then `members`, more members of the object ("author":{...}, embedding.hpp).
   void write(const store::Record& record, std::string& out, const std::vector<bool>& selected = {},
              std::string_view members = {}) const;
   // The key of `record` as it appears in a URL path segment.
@@ -32,6 +32,8 @@ class ResourceView {
   };
   const model::Resource& resource_;
   std::vector<Field> fields_;
+  std::string
+      mocked_members_;  // "favorited":false,"favoritesCount":0 (Resource::mocked_properties)
 };
 
 }  // namespace apiserver::pipeline

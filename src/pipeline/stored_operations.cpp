@@ -8,6 +8,7 @@
 #include "pipeline/prefer.hpp"
 #include "pipeline/stored_rules.hpp"
 #include "pipeline/stored_write.hpp"
+#include "store/cell.hpp"
 
 namespace apiserver::pipeline {
 namespace {
@@ -218,6 +219,7 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
   if (!errors.empty()) return Problem::validation(std::move(errors));
   // The caller owns what it creates, whatever the body says.
   if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
+  stamp_times(item, resource, nullptr);
   // Shared by the write and its answer, which may run after this function returned.
   struct Created {
     nlohmann::json item;
@@ -282,6 +284,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
       errors.push_back(std::move(e));
     }
     if (resource.owned()) item[owner_column(resource).property] = call.identity.subject;
+    stamp_times(item, resource, nullptr);
     items.push_back(std::move(item));
   }
   if (!errors.empty()) return Problem::validation(std::move(errors));
@@ -361,6 +364,16 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
     using ItemWrite::ItemWrite;
     nlohmann::json item;
     store::Record record;
+    nlohmann::json created;
+    // The created time of the row replaced (read here unless owned() read it already), or
+    // null when there is no row yet and the replace creates it.
+    const nlohmann::json* created_before(store::ResourceStore& rows, const Resource& resource) {
+      if (resource.created_property.empty()) return nullptr;
+      if (!resource.owned() && !rows.read(key, record).ok()) return nullptr;
+      const int column = resource.column_of(resource.created_property);
+      created = store::cell_value(record[static_cast<size_t>(column)], model::ColumnType::kText);
+      return &created;
+    }
   };
   auto state = std::make_shared<Replaced>(call, resource);
   state->item = std::move(item);
@@ -380,6 +393,7 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
       s.item[owner_column(resource).property] =
           s.record[static_cast<size_t>(resource.owner_column)].text;
     }
+    stamp_times(s.item, resource, s.created_before(rows, resource));
     if (!write_allowed(s.if_match, rows, s.key, resource, resource.owned() ? &s.record : nullptr)) {
       s.stale = true;
       return store::StoreResult{store::StoreStatus::kAborted, ""};

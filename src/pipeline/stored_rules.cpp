@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <limits>
 
 #include "text/slug.hpp"
@@ -173,9 +176,43 @@ bool owned_by(const store::Record& record, const Resource& resource, const std::
   return cell.indicator != soci::i_null && cell.text == owner;
 }
 
+namespace {
+
+// Now as RFC 3339 in UTC, to the millisecond: 2026-12-06T04:40:00.123Z.
+std::string utc_now() {
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  const time_t seconds = static_cast<time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
+  return text;
+}
+
+}  // namespace
+
+void stamp_times(nlohmann::json& item, const Resource& resource,
+                 const nlohmann::json* created_before) {
+  if (resource.created_property.empty() && resource.updated_property.empty()) return;
+  const std::string now = utc_now();
+  if (!resource.updated_property.empty()) item[resource.updated_property] = now;
+  if (resource.created_property.empty()) return;
+  if (created_before != nullptr && created_before->is_string())
+    item[resource.created_property] = *created_before;
+  else
+    item[resource.created_property] = now;
+}
+
 bool merge_patch_into(nlohmann::json& item, const nlohmann::json& patch, const Resource& resource,
                       const std::optional<std::string>& owner, bool& foreign,
                       std::vector<FieldError>& errors) {
+  const nlohmann::json created = resource.created_property.empty()
+                                     ? nlohmann::json()
+                                     : item.value(resource.created_property, nlohmann::json());
   if (resource.owned()) {
     const std::string& property = owner_column(resource).property;
     nlohmann::json kept = item.value(property, nlohmann::json());
@@ -188,11 +225,15 @@ bool merge_patch_into(nlohmann::json& item, const nlohmann::json& patch, const R
   } else {
     item.merge_patch(patch);
   }
+  stamp_times(item, resource, &created);
   if (!resource.item_schema) return true;
   nlohmann::json visible = item;
   for (const Column& c : resource.columns) {
     if (!c.in_schema) visible.erase(c.property);
   }
+  // As answers show it: with the properties answered as mocks, whatever the patch said of them.
+  for (const model::Resource::MockedProperty& m : resource.mocked_properties)
+    visible[m.name] = m.value;
   return resource.item_schema->validate(visible, ErrorSource::kBody, "", errors);
 }
 

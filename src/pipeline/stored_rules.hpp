@@ -67,9 +67,15 @@ const model::Column& owner_column(const model::Resource& resource);
 bool owned_by(const store::Record& record, const model::Resource& resource,
               const std::string& owner);
 
+// Writes the server's times (model::Resource::created_property, updated_property) into `item`:
+// `updated` is now; `created` is `created_before` (an item written again), or now when that is
+// null (a new item). Whatever the client sent there is replaced.
+void stamp_times(nlohmann::json& item, const model::Resource& resource,
+                 const nlohmann::json* created_before);
+
 // Merges a JSON Merge Patch into a stored item: false when the item is another owner's
 // (`foreign`) or the merged item is not a valid whole item, as a PUT would send it (`errors`).
-// The owner property keeps its stored value.
+// The owner property and the created time keep their stored values; the updated time is now.
 bool merge_patch_into(nlohmann::json& item, const nlohmann::json& patch,
                       const model::Resource& resource, const std::optional<std::string>& owner,
                       bool& foreign, std::vector<FieldError>& errors);
