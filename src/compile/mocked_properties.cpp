@@ -14,7 +14,9 @@ using spec::NodeRef;
 
 bool read_mocked_property(const Document& document, const spec::ObjectProperty& property,
                           model::Resource& resource, spec::Diagnostics& diagnostics) {
-  const NodeRef declared = Document::child(property.facts.resolved, "x-apiserver-mock");
+  // Beside a $ref or allOf wrapper as written, or in the schema it stands for.
+  NodeRef declared = Document::child(property.schema, "x-apiserver-mock");
+  if (!declared.valid()) declared = Document::child(property.facts.resolved, "x-apiserver-mock");
   if (!declared.valid()) return false;
   if (!declared.node->is_boolean()) {
     diagnostics.add(document.at(declared, Diagnostic::Severity::kError,

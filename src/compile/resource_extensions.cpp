@@ -199,7 +199,8 @@ bool declares_storage(const Document& document, const NodeRef& schema) {
   object_properties(document, schema, properties);
   for (const spec::ObjectProperty& p : properties) {
     for (const char* key : {"x-apiserver-stamp", "x-apiserver-mock"}) {
-      if (Document::child(p.facts.resolved, key).valid()) return true;
+      if (Document::child(p.schema, key).valid() || Document::child(p.facts.resolved, key).valid())
+        return true;
     }
   }
   return false;

@@ -406,10 +406,10 @@ class Mapper {
       }
     }
     for (const Diagnostic& d : declared.items()) report(d);
-    // A schema that names its table wins; then read's response, create's body, list's items.
+    // A schema with storage declarations (its table, key, stamps...) wins, over a list's
+    // summary of the item (Conduit's); then the operations' schemas in their order.
     for (const NodeRef& s : found) {
-      if (!object_schema(s)) continue;
-      if (Document::child(schema_facts(document_, s).resolved, "x-apiserver-table").valid())
+      if (object_schema(s) && declares_storage(document_, schema_facts(document_, s).resolved))
         return s;
     }
     for (const NodeRef& s : found) {

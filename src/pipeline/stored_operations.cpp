@@ -250,7 +250,7 @@ std::optional<Problem> StoredOperations::create(const Call& call, const Resource
         std::string location = resource.parent ? request.path : resource.collection_path;
         if (location.empty() || location.back() != '/') location += '/';
         answer.add_header("Location", location + v.key_segment(created->record));
-        return item_answer(op, created->record, resource, minimal, 201, answer);
+        return item_answer(op, created->record, resource, minimal, op.success_status, answer);
       });
 }
 
@@ -328,7 +328,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
           return Problem::make(ProblemCode::kConflict, "item " + at + ": " + result.detail);
         if (result.status == store::StoreStatus::kNotFound) return parent_not_found(op, request);
         if (auto problem = store_problem(result, op, request)) return problem;
-        json_response(answer, 201);
+        json_response(answer, op.success_status);
         const ResourceView& v = view(resource);
         answer.body += '[';
         for (size_t i = 0; i < state->records.size(); ++i) {
