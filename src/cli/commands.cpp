@@ -15,7 +15,6 @@
 #include "cli/cpu_budget.hpp"
 #include "compile/compiler.hpp"
 #include "compile/settings.hpp"
-#include "gateway/upstream_client.hpp"
 #include "http/server.hpp"
 #include "ops/service.hpp"
 #include "ops/swappable_handler.hpp"
@@ -99,7 +98,6 @@ struct Generation final : http::RequestHandler {
 // opened again, so additive table changes of a reloaded document are migrated then.
 std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFile& throwaway,
                                             ops::AccessLog* access_log,
-                                            gateway::UpstreamClient& upstreams,
                                             const std::shared_ptr<store::KeyCounters>& counters,
                                             bool reloading, int& exit_code) {
   auto generation = std::make_shared<Generation>();
@@ -149,8 +147,7 @@ std::shared_ptr<Generation> open_generation(const Options& options, ThrowawayFil
     spdlog::info("database {} ({} stored resource(s))", store::shown_location(path),
                  api.resources.size());
   }
-  generation->pipeline =
-      std::make_unique<pipeline::Pipeline>(api, generation->database.get(), &upstreams);
+  generation->pipeline = std::make_unique<pipeline::Pipeline>(api, generation->database.get());
   ops::ServiceOptions service_options;
   service_options.access_log = access_log;
   generation->service = std::make_unique<ops::Service>(api, generation->database.get(),
@@ -175,15 +172,13 @@ int serve(const Options& options) {
   // Declared first, destroyed last: it writes what is still buffered once the server stopped.
   std::unique_ptr<ops::AccessLog> access_log;
   if (options.access_log == "json") access_log = std::make_unique<ops::AccessLog>(STDOUT_FILENO);
-  // Every generation forwards through it; answers it still owes at exit are given as it stops.
-  gateway::UpstreamClient upstreams;
   ThrowawayFile throwaway;
   // One counter per table for every generation: the old one answers in-flight requests while
   // the reloaded one starts.
   auto key_counters = std::make_shared<store::KeyCounters>();
   int exit_code = 0;
-  std::shared_ptr<Generation> generation = open_generation(
-      options, throwaway, access_log.get(), upstreams, key_counters, false, exit_code);
+  std::shared_ptr<Generation> generation =
+      open_generation(options, throwaway, access_log.get(), key_counters, false, exit_code);
   if (!generation) return exit_code;
   auto handler = std::make_shared<ops::SwappableHandler>(generation);
   http::ServerOptions server_options;
@@ -211,8 +206,8 @@ int serve(const Options& options) {
     }
     spdlog::info("received SIGHUP, reloading {}", options.spec);
     int ignored = 0;
-    std::shared_ptr<Generation> next = open_generation(options, throwaway, access_log.get(),
-                                                       upstreams, key_counters, true, ignored);
+    std::shared_ptr<Generation> next =
+        open_generation(options, throwaway, access_log.get(), key_counters, true, ignored);
     if (!next) {
       spdlog::error("reload failed: still serving the previous document (reasons above)");
       continue;

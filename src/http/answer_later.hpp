@@ -3,8 +3,10 @@
 // for its answer, without holding the event loop meanwhile.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "http/request.hpp"
@@ -42,6 +44,18 @@ class LaterAnswer {
   virtual void when_abandoned(std::function<void()> cancel) = 0;
 };
 
+// Something of the application's that waits on descriptors of its own (an upstream's sockets)
+// on an event loop. Called on that loop's thread only.
+class LoopWatcher {
+ public:
+  virtual ~LoopWatcher() = default;
+  // A descriptor it watches is ready to be read (`in`), written (`out`), or has hung up.
+  virtual void ready(int fd, bool in, bool out, bool hangup) = 0;
+  // At the end of every turn of the loop: does what is due, and says when it must be called
+  // again at the latest (none: when a descriptor is ready, or at the next turn).
+  virtual std::optional<std::chrono::steady_clock::time_point> settle() = 0;
+};
+
 // The event loop a request is handled on, as handle() may use it.
 class EventLoop {
  public:
@@ -52,6 +66,12 @@ class EventLoop {
   // Runs `task` on this loop once it has handled the events at hand, once per `key` per batch
   // of events: the requests of one batch share what it does (one transaction for their writes).
   virtual void after_batch(const void* key, std::function<void()> task) = 0;
+  // This loop's watcher for `key`, made by `make` the first time and kept as long as the loop.
+  virtual std::shared_ptr<LoopWatcher> watcher(
+      const void* key, const std::function<std::shared_ptr<LoopWatcher>()>& make) = 0;
+  // Watches `fd` for `watcher`, one of this loop's: readable (`in`), writable (`out`);
+  // neither: stops watching it.
+  virtual void watch(LoopWatcher& watcher, int fd, bool in, bool out) = 0;
 };
 
 // Takes `response`'s answer to send later (see EventLoop::answer_later); null when the request

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "http/error_writer.hpp"
+#include "http/loop_transport.hpp"
 #include "http/protocol_answers.hpp"
 #include "http/socket_write.hpp"
 #include "problem/problem.hpp"
@@ -21,7 +22,9 @@
 namespace apiserver::http {
 
 ConnectionHandler::~ConnectionHandler() {
+  closing_ = true;
   inbox_->close();
+  watchers_.clear();  // what they still owe is answered into the closed inbox: dropped
 }
 
 void ConnectionHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
@@ -57,10 +60,7 @@ void ConnectionHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Pee
 
 void ConnectionHandler::onInput(const char* buffer, size_t len,
                                 const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
-  if (peer->fd() == wake_peer_fd_) {
-    on_wake();
-    return;
-  }
+  if (peer->fd() == wake_peer_fd_) return;  // what was posted is taken at the turn's end
   auto it = connections_.find(peer->fd());
   if (it == connections_.end()) return;
   Connection& c = *it->second;
@@ -234,9 +234,21 @@ void ConnectionHandler::after_batch(const void* key, std::function<void()> task)
   for (const auto& queued : after_batch_) {
     if (queued.first == key) return;
   }
-  open_inbox();
-  after_batch_.emplace_back(key, std::move(task));
-  inbox_->wake();
+  after_batch_.emplace_back(key, std::move(task));  // run by end_turn()
+}
+
+std::shared_ptr<LoopWatcher> ConnectionHandler::watcher(
+    const void* key, const std::function<std::shared_ptr<LoopWatcher>()>& make) {
+  for (const auto& known : watchers_) {
+    if (known.first == key) return known.second;
+  }
+  watchers_.emplace_back(key, make());
+  return watchers_.back().second;
+}
+
+void ConnectionHandler::watch(LoopWatcher& watcher, int fd, bool in, bool out) {
+  if (closing_) return;
+  static_cast<LoopTransport*>(transport())->watch(watcher, fd, in, out);
 }
 
 void ConnectionHandler::open_inbox() {
@@ -251,18 +263,32 @@ void ConnectionHandler::open_inbox() {
   transport()->handleNewPeer(peer);
 }
 
-void ConnectionHandler::on_wake() {
-  inbox_->hold_wakes();
-  std::vector<std::pair<const void*, std::function<void()>>> tasks;
-  tasks.swap(after_batch_);
-  for (auto& task : tasks) {
-    try {
-      task.second();
-    } catch (const std::exception& e) {
-      spdlog::error("end-of-batch work failed: {}", e.what());
+std::optional<std::chrono::steady_clock::time_point> ConnectionHandler::end_turn() {
+  std::optional<std::chrono::steady_clock::time_point> due;
+  // What one round does can give the next its work (an answer lets a pipelined request be
+  // read, which may forward or write; a written piece resumes a stream): a few rounds, then
+  // the timer brings the loop back at once.
+  for (int round = 0;; ++round) {
+    inbox_->hold_wakes();  // answers posted on this thread meanwhile are taken below
+    std::vector<std::pair<const void*, std::function<void()>>> tasks;
+    tasks.swap(after_batch_);
+    for (auto& task : tasks) {
+      try {
+        task.second();
+      } catch (const std::exception& e) {
+        spdlog::error("end-of-batch work failed: {}", e.what());
+      }
     }
+    due.reset();
+    for (auto& known : watchers_) {
+      std::optional<std::chrono::steady_clock::time_point> next = known.second->settle();
+      if (next && (!due || *next < *due)) due = next;
+    }
+    std::vector<LoopInbox::Entry> arrived = inbox_->take();
+    for (LoopInbox::Entry& entry : arrived) answer_arrived(entry);
+    if (after_batch_.empty() && arrived.empty()) return due;
+    if (round == 3) return std::chrono::steady_clock::now();
   }
-  for (LoopInbox::Entry& entry : inbox_->take()) answer_arrived(entry);
 }
 
 void ConnectionHandler::answer_arrived(LoopInbox::Entry& entry) {

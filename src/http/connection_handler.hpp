@@ -49,6 +49,16 @@ class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop 
   // EventLoop, for the request being handled (respond()).
   std::shared_ptr<LaterAnswer> answer_later() override;
   void after_batch(const void* key, std::function<void()> task) override;
+  std::shared_ptr<LoopWatcher> watcher(
+      const void* key, const std::function<std::shared_ptr<LoopWatcher>()>& make) override;
+  void watch(LoopWatcher& watcher, int fd, bool in, bool out) override;
+
+  // The start of a turn of the loop (LoopTransport): answers posted from now on wait for
+  // end_turn() rather than wake the loop.
+  void begin_turn() { inbox_->hold_wakes(); }
+  // The end of a turn of the loop (LoopTransport): runs the end-of-batch work and the
+  // watchers' settle(), and sends the answers that arrived. Returns when to come back.
+  std::optional<std::chrono::steady_clock::time_point> end_turn();
 
  private:
   // The answers of one call of take_input, written together at its end (see emit()).
@@ -94,8 +104,6 @@ class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop 
 
   // The wake-up socket of this loop's inbox, made on first use (on this loop's thread).
   void open_inbox();
-  // The loop was woken: runs the end-of-batch work, then sends the answers that arrived.
-  void on_wake();
   // Sends one answer that arrived, and goes on with the requests its connection sent after.
   void answer_arrived(LoopInbox::Entry& entry);
   // The parts of a streamed answer (LoopInbox::Entry::Kind), for connection `c`.
@@ -109,6 +117,8 @@ class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop 
   std::shared_ptr<LoopInbox> inbox_ = std::make_shared<LoopInbox>();
   int wake_peer_fd_ = -1;  // this loop's end of the wake-up socket, read as a peer
   std::vector<std::pair<const void*, std::function<void()>>> after_batch_;
+  std::vector<std::pair<const void*, std::shared_ptr<LoopWatcher>>> watchers_;
+  bool closing_ = false;            // the loop is going: nothing more is watched
   Connection* handling_ = nullptr;  // the connection whose request respond() is running
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   uint64_t last_connection_id_ = 0;

@@ -13,13 +13,16 @@
 
 #include <string_view>
 
+#include "http/connection_handler.hpp"
+#include "http/loop_transport.hpp"
+
 namespace apiserver::http {
 
 Listener::Listener() = default;
 Listener::~Listener() = default;
 
 void Listener::start(const std::string& host, uint16_t port, unsigned threads,
-                     const std::shared_ptr<Pistache::Tcp::Handler>& handler) {
+                     const std::shared_ptr<ConnectionHandler>& handler) {
   Pistache::Address address(host, Pistache::Port(port));
   listener_ = std::make_unique<Pistache::Tcp::Listener>(address);
   // Pistache's default backlog (128) drops the SYNs of a burst of new connections while the
@@ -30,6 +33,7 @@ void Listener::start(const std::string& host, uint16_t port, unsigned threads,
                       Pistache::Tcp::Options::NoDelay,
                   "apiserver-io", SOMAXCONN);
   listener_->setHandler(handler);
+  listener_->setTransportFactory([handler] { return std::make_shared<LoopTransport>(handler); });
   listener_->bind();
   listening_fd_ = find_listening_socket(this->port());
   listener_->runThreaded();

@@ -13,6 +13,8 @@ class Listener;
 
 namespace apiserver::http {
 
+class ConnectionHandler;
+
 class Listener {
  public:
   Listener();
@@ -20,10 +22,10 @@ class Listener {
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
 
-  // Binds host:port and serves its connections on `threads` event loops with clones of
-  // `handler`. Throws what Pistache throws when it cannot.
+  // Binds host:port and serves its connections on `threads` event loops, each with a clone
+  // of `handler` on a LoopTransport. Throws what Pistache throws when it cannot.
   void start(const std::string& host, uint16_t port, unsigned threads,
-             const std::shared_ptr<Pistache::Tcp::Handler>& handler);
+             const std::shared_ptr<ConnectionHandler>& handler);
   // The bound port (the chosen one when 0 was asked for); 0 before start().
   uint16_t port() const;
   // Closes the listening socket so that new connections are refused; the event loops go on.

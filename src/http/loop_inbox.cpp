@@ -41,11 +41,6 @@ std::vector<LoopInbox::Entry> LoopInbox::take() {
   return taken;
 }
 
-void LoopInbox::wake() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  wake_locked();
-}
-
 // One byte, whatever it says; a full socket buffer means wake-ups are already waiting.
 void LoopInbox::wake_locked() {
   if (woken_ || wake_fd_ < 0) return;

@@ -47,12 +47,10 @@ class LoopInbox {
   void close();
   // Any thread: queues an answer and wakes the loop, unless it will look anyway.
   void post(Entry entry);
-  // The loop, before it runs its end-of-batch work: answers posted meanwhile need no wake-up.
+  // The loop, at the start of a turn: answers posted until the next take() need no wake-up.
   void hold_wakes();
   // The loop: takes what was posted, and lets the next post wake it again.
   std::vector<Entry> take();
-  // The loop: makes it come back once the events at hand are handled.
-  void wake();
 
  private:
   void wake_locked();

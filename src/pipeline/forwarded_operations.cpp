@@ -3,15 +3,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <future>
-
 #include "pipeline/forwarding.hpp"
 #include "ratelimit/client_address.hpp"
 
 namespace apiserver::pipeline {
 
-ForwardedOperations::ForwardedOperations(const model::Api& api, gateway::UpstreamClient* client)
-    : api_(api), client_(client) {
+ForwardedOperations::ForwardedOperations(const model::Api& api) : api_(api) {
   for (const model::Operation* op : api.operations) {
     if (op->forwarding && !in_flight_.count(op->forwarding->upstream.get()))
       in_flight_.emplace(op->forwarding->upstream.get(), std::make_unique<std::atomic<int>>(0));
@@ -25,7 +22,8 @@ std::optional<Problem> ForwardedOperations::answer(const Call& call,
   if (has_dot_segment(call.request.path))
     return Problem::make(ProblemCode::kBadRequest,
                          "a forwarded request's path cannot hold '.' or '..' segments");
-  if (client_ == nullptr)
+  // Forwarding needs an event loop to drive the exchange (a tool or test harness has none).
+  if (response.loop == nullptr || call.later == nullptr)
     return Problem::make(ProblemCode::kBadGateway, "forwarding is not available here");
   std::atomic<int>& in_flight = *in_flight_.at(&upstream);
   if (in_flight.fetch_add(1) >= upstream.max_in_flight) {
@@ -35,28 +33,18 @@ std::optional<Problem> ForwardedOperations::answer(const Call& call,
                              " requests in flight, its most")
         .with_header("Retry-After", "1");
   }
-  gateway::UpstreamRequest request =
-      upstream_request(forwarding, call.request, call.identity,
-                       ratelimit::client_address(call.request, api_.trusted_proxies),
-                       call.later != nullptr ? call.later->request_id() : nullptr);
-
-  std::shared_ptr<Later> later = call.later != nullptr ? call.later->take(response) : nullptr;
-  if (!later) {
-    // Not on an event loop (a tool, a test harness): the answer is awaited here.
-    std::promise<gateway::UpstreamReply> promise;
-    std::future<gateway::UpstreamReply> reply = promise.get_future();
-    client_->send(std::move(request),
-                  [&promise](gateway::UpstreamReply r) { promise.set_value(std::move(r)); });
-    gateway::UpstreamReply got = reply.get();
-    in_flight.fetch_sub(1);
-    return client_answer(got, upstream, response);
-  }
+  gateway::UpstreamRequest request = upstream_request(
+      forwarding, call.request, call.identity,
+      ratelimit::client_address(call.request, api_.trusted_proxies), call.later->request_id());
+  std::shared_ptr<LoopUpstreams> upstreams = LoopUpstreams::of(*response.loop);
+  std::shared_ptr<Later> later = call.later->take(response);
   // The exchange's number, known to the callbacks before they can run (for resume, cancel).
   auto exchange = std::make_shared<std::atomic<uint64_t>>(0);
   // Set when the answer was given at the head (a stream the document refuses); read on the
-  // client's thread only, like the callbacks that set it.
+  // loop's thread only, like the callbacks that set it.
   auto answered = std::make_shared<bool>(false);
-  stream_when_unbounded(request, later, upstream, exchange, answered);
+  std::weak_ptr<LoopUpstreams> weak = upstreams;
+  stream_when_unbounded(request, later, upstream, weak, exchange, answered);
   auto done = [later, &in_flight, &upstream, answered](gateway::UpstreamReply reply) {
     in_flight.fetch_sub(1);
     using Failure = gateway::UpstreamReply::Failure;
@@ -72,15 +60,18 @@ std::optional<Problem> ForwardedOperations::answer(const Call& call,
     std::optional<Problem> problem = client_answer(reply, upstream, built);
     later->finish(std::move(problem), std::move(built));
   };
-  client_->send(std::move(request), std::move(done), exchange.get());
+  upstreams->exchanges().send(std::move(request), std::move(done), exchange.get());
   // A client that leaves frees the upstream and its place in max-in-flight at once.
-  later->when_abandoned([client = client_, exchange] { client->cancel(exchange->load()); });
+  later->when_abandoned([weak, exchange] {
+    if (auto alive = weak.lock()) alive->exchanges().cancel(exchange->load());
+  });
   return std::nullopt;
 }
 
 void ForwardedOperations::stream_when_unbounded(
     gateway::UpstreamRequest& request, const std::shared_ptr<Later>& later,
-    const model::Upstream& upstream, const std::shared_ptr<std::atomic<uint64_t>>& exchange,
+    const model::Upstream& upstream, const std::weak_ptr<LoopUpstreams>& upstreams,
+    const std::shared_ptr<std::atomic<uint64_t>>& exchange,
     const std::shared_ptr<bool>& answered) const {
   request.max_stream_duration = upstream.max_stream_duration;
   request.on_head = [later, &upstream, answered](const gateway::UpstreamReply& head) {
@@ -95,7 +86,9 @@ void ForwardedOperations::stream_when_unbounded(
     return gateway::HeadVerdict::kAbort;
   };
   request.on_piece = [later](std::string_view piece) { return later->send_piece(piece); };
-  later->on_resume([client = client_, exchange] { client->resume(exchange->load()); });
+  later->on_resume([upstreams, exchange] {
+    if (auto alive = upstreams.lock()) alive->exchanges().resume(exchange->load());
+  });
 }
 
 }  // namespace apiserver::pipeline

@@ -8,11 +8,12 @@
 #include <memory>
 #include <optional>
 
-#include "gateway/upstream_client.hpp"
+#include "gateway/exchanges.hpp"
 #include "http/response.hpp"
 #include "model/model.hpp"
 #include "pipeline/call.hpp"
 #include "pipeline/later.hpp"
+#include "pipeline/loop_upstreams.hpp"
 #include "pipeline/operation_handler.hpp"
 #include "problem/problem.hpp"
 
@@ -20,8 +21,7 @@ namespace apiserver::pipeline {
 
 class ForwardedOperations final : public OperationHandler {
  public:
-  // `client` is null where nothing may be forwarded (every forwarded request is then a 502).
-  ForwardedOperations(const model::Api& api, gateway::UpstreamClient* client);
+  explicit ForwardedOperations(const model::Api& api);
 
   std::optional<Problem> answer(const Call& call, http::Response& response) const override;
 
@@ -29,11 +29,11 @@ class ForwardedOperations final : public OperationHandler {
   // Has `request`'s answer streamed to `later` when its head says its length is unbounded.
   void stream_when_unbounded(gateway::UpstreamRequest& request, const std::shared_ptr<Later>& later,
                              const model::Upstream& upstream,
+                             const std::weak_ptr<LoopUpstreams>& upstreams,
                              const std::shared_ptr<std::atomic<uint64_t>>& exchange,
                              const std::shared_ptr<bool>& answered) const;
 
   const model::Api& api_;
-  gateway::UpstreamClient* client_;
   // Requests in flight per upstream, against its max-in-flight. Built once: the map is only
   // read while requests run.
   std::map<const model::Upstream*, std::unique_ptr<std::atomic<int>>> in_flight_;

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/upstream_client.hpp"
+#include "gateway/exchanges.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "model/identity.hpp"

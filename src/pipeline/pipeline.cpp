@@ -26,9 +26,8 @@ void respond_with_problem(const Problem& problem, const http::Request& request,
   http::write_error(problem, request.path, &declared, response);
 }
 
-Pipeline::Pipeline(const model::Api& api, store::Database* database,
-                   gateway::UpstreamClient* upstreams, ratelimit::Clock clock)
-    : api_(api), forwarded_(api, upstreams), mock_(api), limiter_(api, std::move(clock)) {
+Pipeline::Pipeline(const model::Api& api, store::Database* database, ratelimit::Clock clock)
+    : api_(api), forwarded_(api), mock_(api), limiter_(api, std::move(clock)) {
   if (database != nullptr) stored_ = std::make_unique<StoredOperations>(api, *database);
 }
 

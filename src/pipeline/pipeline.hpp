@@ -37,11 +37,9 @@ namespace apiserver::pipeline {
 
 class Pipeline final {
  public:
-  // `database` may be null when nothing is stored; `upstreams` when nothing may be forwarded
-  // (it outlives the pipeline: answers given later may still use it). `clock` drives the
-  // rate limits.
+  // `database` may be null when nothing is stored. Forwarded requests go out from the event
+  // loop that read them (loop_upstreams.hpp). `clock` drives the rate limits.
   Pipeline(const model::Api& api, store::Database* database,
-           gateway::UpstreamClient* upstreams = nullptr,
            ratelimit::Clock clock = ratelimit::steady_clock());
 
   // Answers `request` in `response`. Runs on the server's threads, concurrently; never throws.

@@ -1,8 +1,9 @@
-// An HTTP client for upstreams: every exchange of the process runs on one thread of its own
-// through libcurl's multi interface, which keeps the connections to each upstream alive
-// between exchanges. Callers on the event loops hand it a request and a completion and return
-// at once; the completion runs on the client's thread when the answer (or the failure) is in.
+// The upstream exchanges of one thread, on a curl multi handle that thread drives (an event
+// loop of the server: pipeline/loop_upstreams.hpp). Every call is made on that thread. The
+// connections to each upstream stay alive between exchanges.
 #pragma once
+
+#include <curl/curl.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,14 +11,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "gateway/socket_watcher.hpp"
 
 namespace apiserver::gateway {
 
@@ -40,11 +42,11 @@ struct UpstreamRequest {
   // One more attempt when the connection could not be made (nothing was sent): for methods
   // that may be repeated.
   bool retry_on_connect_failure = false;
-  // Streaming. Set: asked on the client's thread once the final answer's head is in (the
+  // Streaming. Set: asked on the exchanges' thread once the final answer's head is in (the
   // reply holds its status and fields, no body). `timeout` then bounds the wait for the head
   // and, for a held answer, the whole exchange; a streamed one may last `max_stream_duration`.
   std::function<HeadVerdict(const UpstreamReply&)> on_head;
-  // A piece of a streamed body, on the client's thread. False when it cannot be taken now: the
+  // A piece of a streamed body, on the exchanges' thread. False when it cannot be taken now: the
   // exchange pauses until resume(), and the same piece is given again then.
   std::function<bool(std::string_view)> on_piece;
   std::chrono::milliseconds max_stream_duration{0};
@@ -71,52 +73,57 @@ struct UpstreamReply {
 
 using UpstreamDone = std::function<void(UpstreamReply)>;
 
-class UpstreamClient {
+class Exchanges {
  public:
   // `max_answer_bytes`: a larger answer is a kBroken failure rather than a memory hazard.
-  explicit UpstreamClient(size_t max_answer_bytes = 64 * 1024 * 1024);
-  // Stops the thread: exchanges under way are dropped and answered kShutdown.
-  ~UpstreamClient();
-  UpstreamClient(const UpstreamClient&) = delete;
-  UpstreamClient& operator=(const UpstreamClient&) = delete;
+  Exchanges(SocketWatcher& watcher, size_t max_answer_bytes);
+  // Exchanges under way end unanswered by their upstream: kShutdown.
+  ~Exchanges();
+  Exchanges(const Exchanges&) = delete;
+  Exchanges& operator=(const Exchanges&) = delete;
 
-  // Starts `request`; `done` runs once, on the client's thread, never inside send(). From any
-  // thread. The thread starts with the first exchange: a document that forwards nothing costs
-  // nothing. Returns the exchange's number, for cancel() and resume(); also stored in `id`
-  // (when given) before the exchange can start, for the request's own callbacks.
+  // Queues `request`; it starts at the next act(), and `done` runs once, from socket_ready()
+  // or act(), never inside send(). Returns the exchange's number, for cancel() and resume();
+  // also stored in `id` (when given) before the exchange can start.
   uint64_t send(UpstreamRequest request, UpstreamDone done, std::atomic<uint64_t>* id = nullptr);
-  // Ends exchange `id` if it is still under way: its connection is closed and `done` runs with
-  // kCancelled. From any thread; nothing happens for an exchange already done.
+  // Ends exchange `id` at the next act() if it is still under way: its connection is closed
+  // and `done` runs with kCancelled. Nothing happens for an exchange already done.
   void cancel(uint64_t id);
-  // Lets exchange `id`, paused by its on_piece, go on. From any thread.
+  // Lets exchange `id`, paused by its on_piece, go on at the next act().
   void resume(uint64_t id);
+  // Gives curl a watched socket that is ready, and finishes what it completed.
+  void socket_ready(int socket, bool in, bool out, bool error);
+  // Does what is due: starts what was sent, cancels and resumes, curl's timer, deadlines.
+  void act();
+  // When act() must run next; none while nothing waits on time.
+  std::optional<std::chrono::steady_clock::time_point> next_due() const;
+  // Exchanges under way or queued.
+  size_t size() const { return running_.size() + queued_.size(); }
 
  private:
   struct Exchange;
-  struct Multi;
   using Deadlines = std::set<std::pair<std::chrono::steady_clock::time_point, uint64_t>>;
 
-  void run();
+  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* known);
+  static int on_timer(CURLM* multi, long timeout_ms, void* self);
   void start(std::unique_ptr<Exchange> exchange);
+  void finish_completed();
   void finished(Exchange* exchange, int result);
   void end(uint64_t id, UpstreamReply::Failure failure, const char* why);
   void end_overdue();
-  int poll_wait_ms() const;
-  void queue(std::vector<uint64_t>& list, uint64_t id);
 
+  SocketWatcher& watcher_;
   const size_t max_answer_bytes_;
-  std::unique_ptr<Multi> multi_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Exchange>> submitted_;  // guarded by mutex_
-  std::vector<uint64_t> cancelled_;                   // guarded by mutex_
-  std::vector<uint64_t> resumed_;                     // guarded by mutex_
-  uint64_t next_id_ = 0;                              // guarded by mutex_
-  bool stopping_ = false;                             // guarded by mutex_
-  std::thread thread_;                                // started by the first send()
-  std::unordered_map<uint64_t, Exchange*> running_;   // the thread's own: in the multi handle
-  std::vector<void*> idle_handles_;                   // the thread's own: CURL* to reuse
-  // The thread's own: when the exchanges that may stream must be over (Exchange::deadline).
+  CURLM* multi_ = nullptr;
+  uint64_t next_id_ = 0;
+  std::vector<std::unique_ptr<Exchange>> queued_;  // sent, to start at the next act()
+  std::vector<uint64_t> cancelled_;
+  std::vector<uint64_t> resumed_;
+  std::unordered_map<uint64_t, Exchange*> running_;  // in the multi handle
+  std::vector<CURL*> idle_handles_;                  // to reuse
+  // When the exchanges that may stream must be over (Exchange::deadline).
   Deadlines deadlines_;
+  std::optional<std::chrono::steady_clock::time_point> curl_due_;  // curl's timer
 };
 
 }  // namespace apiserver::gateway

@@ -1,5 +1,5 @@
-// One thread drives every upstream exchange through a curl multi handle (see upstream_client.hpp).
-#include "gateway/upstream_client.hpp"
+// Upstream exchanges on a curl multi handle driven by its owner (see exchanges.hpp).
+#include "gateway/exchanges.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "gateway/socket_multi.hpp"
 #include "text/header_values.hpp"
 
 namespace apiserver::gateway {
@@ -38,12 +37,8 @@ constexpr size_t kMaxIdleHandles = 512;
 
 }  // namespace
 
-struct UpstreamClient::Multi : SocketMulti {
-  CURLM* handle = SocketMulti::handle();
-};
-
 // One exchange: the request, what has arrived of the answer, and who waits for it.
-struct UpstreamClient::Exchange {
+struct Exchanges::Exchange {
   uint64_t id = 0;
   UpstreamRequest request;
   UpstreamDone done;
@@ -187,73 +182,132 @@ struct UpstreamClient::Exchange {
   }
 };
 
-UpstreamClient::UpstreamClient(size_t max_answer_bytes)
-    : max_answer_bytes_(max_answer_bytes), multi_(std::make_unique<Multi>()) {
+Exchanges::Exchanges(SocketWatcher& watcher, size_t max_answer_bytes)
+    : watcher_(watcher), max_answer_bytes_(max_answer_bytes) {
   global_init();
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) throw std::runtime_error("the upstream client cannot be set up");
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Exchanges::on_socket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Exchanges::on_timer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
 }
 
-UpstreamClient::~UpstreamClient() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  multi_->wake();
-  if (thread_.joinable()) thread_.join();
-  // Exchanges submitted after the thread stopped (or with no thread) get their answer here.
-  for (auto& exchange : submitted_) {
+Exchanges::~Exchanges() {
+  for (auto& exchange : queued_) {
     exchange->reply.failure = UpstreamReply::Failure::kShutdown;
     exchange->reply.error = "the server stopped";
     exchange->done(std::move(exchange->reply));
   }
+  while (!running_.empty())
+    end(running_.begin()->first, UpstreamReply::Failure::kShutdown, "the server stopped");
+  for (CURL* easy : idle_handles_) curl_easy_cleanup(easy);
+  curl_multi_cleanup(multi_);  // closes the pooled connections; their sockets are let go
 }
 
-uint64_t UpstreamClient::send(UpstreamRequest request, UpstreamDone done,
-                              std::atomic<uint64_t>* id_out) {
+// curl tells which sockets to watch, and for what.
+int Exchanges::on_socket(CURL* /*easy*/, curl_socket_t socket, int what, void* self,
+                         void* /*known*/) {
+  auto* exchanges = static_cast<Exchanges*>(self);
+  bool in = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
+  bool out = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
+  exchanges->watcher_.watch(socket, in, out);
+  return 0;
+}
+
+int Exchanges::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) {
+  auto* exchanges = static_cast<Exchanges*>(self);
+  if (timeout_ms < 0) {
+    exchanges->curl_due_.reset();
+  } else {
+    exchanges->curl_due_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
+  return 0;
+}
+
+uint64_t Exchanges::send(UpstreamRequest request, UpstreamDone done,
+                         std::atomic<uint64_t>* id_out) {
   auto exchange = std::make_unique<Exchange>();
   exchange->request = std::move(request);
   exchange->done = std::move(done);
   exchange->max_answer_bytes = max_answer_bytes_;
-  bool wake = false;
-  uint64_t id = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    // The thread takes every submitted exchange when it wakes: one wake-up for them all.
-    wake = submitted_.empty() && cancelled_.empty() && resumed_.empty();
-    exchange->id = ++next_id_;
-    id = exchange->id;
-    if (id_out != nullptr) id_out->store(id);
-    submitted_.push_back(std::move(exchange));
-    if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
+  exchange->id = ++next_id_;
+  if (id_out != nullptr) id_out->store(exchange->id);
+  queued_.push_back(std::move(exchange));
+  return next_id_;
+}
+
+void Exchanges::cancel(uint64_t id) {
+  cancelled_.push_back(id);
+}
+
+void Exchanges::resume(uint64_t id) {
+  resumed_.push_back(id);
+}
+
+std::optional<std::chrono::steady_clock::time_point> Exchanges::next_due() const {
+  if (!queued_.empty() || !cancelled_.empty() || !resumed_.empty())
+    return std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> due = curl_due_;
+  if (!deadlines_.empty() && (!due || deadlines_.begin()->first < *due))
+    due = deadlines_.begin()->first;
+  return due;
+}
+
+void Exchanges::socket_ready(int socket, bool in, bool out, bool error) {
+  int mask =
+      (in ? CURL_CSELECT_IN : 0) | (out ? CURL_CSELECT_OUT : 0) | (error ? CURL_CSELECT_ERR : 0);
+  int running = 0;
+  curl_multi_socket_action(multi_, socket, mask, &running);
+  finish_completed();
+}
+
+void Exchanges::act() {
+  std::vector<std::unique_ptr<Exchange>> starting;
+  starting.swap(queued_);
+  for (auto& exchange : starting) start(std::move(exchange));
+  std::vector<uint64_t> ids;
+  ids.swap(cancelled_);
+  for (uint64_t id : ids) end(id, UpstreamReply::Failure::kCancelled, "the client left");
+  ids.clear();
+  ids.swap(resumed_);
+  for (uint64_t id : ids) {
+    auto it = running_.find(id);
+    if (it != running_.end()) curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
   }
-  if (wake) multi_->wake();
-  return id;
-}
-
-void UpstreamClient::cancel(uint64_t id) {
-  queue(cancelled_, id);
-}
-
-void UpstreamClient::resume(uint64_t id) {
-  queue(resumed_, id);
-}
-
-void UpstreamClient::queue(std::vector<uint64_t>& list, uint64_t id) {
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    wake = submitted_.empty() && cancelled_.empty() && resumed_.empty();
-    list.push_back(id);
+  // curl asks for "at once" (0 ms) when a transfer is added; a few turns settle it.
+  for (int turn = 0; turn < 4 && curl_due_ && *curl_due_ <= std::chrono::steady_clock::now();
+       ++turn) {
+    curl_due_.reset();
+    int running = 0;
+    curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+    finish_completed();
   }
-  if (wake) multi_->wake();
+  end_overdue();
 }
 
-void UpstreamClient::end(uint64_t id, UpstreamReply::Failure failure, const char* why) {
+void Exchanges::finish_completed() {
+  int left = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    Exchange* exchange = nullptr;
+    curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &exchange);
+    CURLcode result = message->data.result;
+    try {
+      finished(exchange, result);
+    } catch (const std::exception& e) {
+      spdlog::error("forwarding: an upstream answer could not be delivered: {}", e.what());
+    }
+  }
+}
+
+void Exchanges::end(uint64_t id, UpstreamReply::Failure failure, const char* why) {
   auto it = running_.find(id);
   if (it == running_.end()) return;  // done already
   std::unique_ptr<Exchange> exchange(it->second);
   running_.erase(it);
   deadlines_.erase({exchange->deadline, id});
-  curl_multi_remove_handle(multi_->handle, exchange->easy);
+  curl_multi_remove_handle(multi_, exchange->easy);
   int status = exchange->reply.status;
   exchange->reply = UpstreamReply();
   exchange->reply.failure = failure;
@@ -265,7 +319,7 @@ void UpstreamClient::end(uint64_t id, UpstreamReply::Failure failure, const char
 }
 
 // Exchanges past their deadline end as timed out (a streamed one is cut).
-void UpstreamClient::end_overdue() {
+void Exchanges::end_overdue() {
   auto now = std::chrono::steady_clock::now();
   while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
     uint64_t id = deadlines_.begin()->second;
@@ -277,16 +331,7 @@ void UpstreamClient::end_overdue() {
   }
 }
 
-int UpstreamClient::poll_wait_ms() const {
-  constexpr int kIdleWaitMs = 1000;
-  if (deadlines_.empty()) return kIdleWaitMs;
-  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  deadlines_.begin()->first - std::chrono::steady_clock::now())
-                  .count();
-  return static_cast<int>(std::clamp<int64_t>(wait + 1, 0, kIdleWaitMs));
-}
-
-void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
+void Exchanges::start(std::unique_ptr<Exchange> exchange) {
   try {
     ++exchange->attempts;
     if (exchange->easy == nullptr) {
@@ -297,7 +342,7 @@ void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
       }
       exchange->prepare(reused);
     }
-    CURLMcode code = curl_multi_add_handle(multi_->handle, exchange->easy);
+    CURLMcode code = curl_multi_add_handle(multi_, exchange->easy);
     if (code != CURLM_OK) throw std::runtime_error(curl_multi_strerror(code));
     if (exchange->request.on_head) {
       exchange->deadline = exchange->started + exchange->request.timeout;
@@ -313,8 +358,8 @@ void UpstreamClient::start(std::unique_ptr<Exchange> exchange) {
   }
 }
 
-void UpstreamClient::finished(Exchange* raw, int result) {
-  curl_multi_remove_handle(multi_->handle, raw->easy);
+void Exchanges::finished(Exchange* raw, int result) {
+  curl_multi_remove_handle(multi_, raw->easy);
   running_.erase(raw->id);
   deadlines_.erase({raw->deadline, raw->id});
   std::unique_ptr<Exchange> exchange(raw);
@@ -348,52 +393,6 @@ void UpstreamClient::finished(Exchange* raw, int result) {
   }
   reply.duration = std::chrono::steady_clock::now() - exchange->started;
   exchange->done(std::move(reply));
-}
-
-void UpstreamClient::run() {
-  for (;;) {
-    std::vector<std::unique_ptr<Exchange>> arrived;
-    std::vector<uint64_t> cancelled;
-    std::vector<uint64_t> resumed;
-    bool stopping = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      arrived.swap(submitted_);
-      cancelled.swap(cancelled_);
-      resumed.swap(resumed_);
-      stopping = stopping_;
-    }
-    if (stopping) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      submitted_.swap(arrived);  // answered by the destructor, with those still running
-      break;
-    }
-    for (auto& exchange : arrived) start(std::move(exchange));
-    for (uint64_t id : cancelled) end(id, UpstreamReply::Failure::kCancelled, "the client left");
-    for (uint64_t id : resumed) {
-      auto it = running_.find(id);
-      if (it != running_.end()) curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
-    }
-    multi_->act(poll_wait_ms());
-    int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi_->handle, &left)) {
-      if (message->msg != CURLMSG_DONE) continue;
-      Exchange* exchange = nullptr;
-      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &exchange);
-      CURLcode result = message->data.result;
-      try {
-        finished(exchange, result);
-      } catch (const std::exception& e) {
-        spdlog::error("forwarding: an upstream answer could not be delivered: {}", e.what());
-      }
-    }
-    end_overdue();
-  }
-  // Stopping: the exchanges under way end unanswered by their upstream.
-  while (!running_.empty())
-    end(running_.begin()->first, UpstreamReply::Failure::kShutdown, "the server stopped");
-  for (CURL* easy : idle_handles_) curl_easy_cleanup(easy);
-  idle_handles_.clear();
 }
 
 }  // namespace apiserver::gateway

@@ -1,0 +1,166 @@
+// One event loop's transport (see loop_transport.hpp).
+#include "http/loop_transport.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <vector>
+
+#include "http/connection_handler.hpp"
+
+namespace apiserver::http {
+namespace {
+
+using Pistache::Polling::NotifyOn;
+
+Pistache::Flags<NotifyOn> interest(bool in, bool out) {
+  Pistache::Flags<NotifyOn> flags;
+  if (in) flags.setFlag(NotifyOn::Read);
+  if (out) flags.setFlag(NotifyOn::Write);
+  return flags;
+}
+
+}  // namespace
+
+LoopTransport::LoopTransport(const std::shared_ptr<ConnectionHandler>& handler)
+    : Transport(handler), handler_(handler) {}
+
+LoopTransport::~LoopTransport() {
+  if (timer_fd_ >= 0) ::close(timer_fd_);
+}
+
+std::shared_ptr<Pistache::Aio::Handler> LoopTransport::clone() const {
+  return std::make_shared<LoopTransport>(
+      std::static_pointer_cast<ConnectionHandler>(handler_->clone()));
+}
+
+void LoopTransport::registerPoller(Pistache::Polling::Epoll& poller) {
+  Transport::registerPoller(poller);
+  poller_ = &poller;
+  timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (timer_fd_ < 0) throw std::runtime_error("cannot make the event loop's timer");
+  poller.addFd(timer_fd_, interest(true, false), Pistache::Polling::Tag(timer_fd_));
+}
+
+void LoopTransport::watch(LoopWatcher& watcher, int fd, bool in, bool out) {
+  if (poller_ == nullptr) return;
+  auto it = watched_.find(fd);
+  if (!in && !out) {
+    if (it == watched_.end() || it->second.parked) return;
+    it->second.parked = true;
+    if (it->second.out && !rearm(fd, true, true, false)) watched_.erase(fd);
+    return;
+  }
+  if (it == watched_.end()) {
+    if (rearm(fd, false, in, out)) watched_.emplace(fd, Watched{&watcher, in, out, false});
+    return;
+  }
+  Watched& w = it->second;
+  w.watcher = &watcher;
+  w.parked = false;
+  if (w.in == in && w.out == out) return;
+  if (!rearm(fd, true, in, out)) {
+    watched_.erase(it);
+    return;
+  }
+  w.in = in;
+  w.out = out;
+}
+
+// Pistache's poller throws on a failed epoll_ctl. A descriptor parked, then closed and its
+// number opened again, has left the poller: it is added anew.
+bool LoopTransport::rearm(int fd, bool known, bool in, bool out) {
+  Pistache::Polling::Tag tag(static_cast<uint64_t>(fd));
+  try {
+    if (known) {
+      poller_->rearmFd(fd, interest(in, out), tag);
+    } else {
+      poller_->addFd(fd, interest(in, out), tag);
+    }
+    return true;
+  } catch (const std::exception&) {
+  }
+  try {
+    if (known) {
+      poller_->addFd(fd, interest(in, out), tag);
+    } else {
+      poller_->rearmFd(fd, interest(in, out), tag);
+    }
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::debug("event loop: watching descriptor {}: {}", fd, e.what());
+    return false;
+  }
+}
+
+void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
+  struct Ready {
+    LoopWatcher* watcher;
+    int fd;
+    bool in, out, error;
+  };
+  handler_->begin_turn();
+  std::vector<Ready> ready;
+  std::vector<Pistache::Polling::Event> rest;
+  bool split = false;
+  for (const auto& entry : fds) {
+    auto fd = static_cast<int>(entry.getTag().value());
+    if (fd == timer_fd_) {
+      uint64_t expirations = 0;
+      (void)!::read(timer_fd_, &expirations, sizeof expirations);
+      armed_.reset();
+      split = true;
+      continue;
+    }
+    auto it = watched_.find(fd);
+    // A client's descriptor is never a watched one: a number a watcher let go of without
+    // saying so may have been given to a new connection since.
+    if (it != watched_.end() && peers.count(fd) == 0) {
+      split = true;
+      if (it->second.parked) {  // an idle pooled connection closed by its upstream, most often
+        try {
+          poller_->removeFd(fd);
+        } catch (const std::exception&) {
+        }
+        watched_.erase(it);
+        continue;
+      }
+      ready.push_back(
+          {it->second.watcher, fd, entry.isReadable(), entry.isWritable(), entry.isHangup()});
+      continue;
+    }
+    Pistache::Polling::Event event(entry.getTag());
+    if (entry.isReadable()) event.flags.setFlag(NotifyOn::Read);
+    if (entry.isWritable()) event.flags.setFlag(NotifyOn::Write);
+    if (entry.isHangup()) event.flags.setFlag(NotifyOn::Hangup);
+    rest.push_back(std::move(event));
+  }
+  if (!split) {
+    Transport::onReady(fds);
+  } else if (!rest.empty()) {
+    Transport::onReady(Pistache::Aio::FdSet(std::move(rest)));
+  }
+  for (const Ready& r : ready) {
+    // An earlier one may have stopped watching it meanwhile.
+    auto it = watched_.find(r.fd);
+    if (it != watched_.end() && !it->second.parked) r.watcher->ready(r.fd, r.in, r.out, r.error);
+  }
+  wake_at(handler_->end_turn());
+}
+
+void LoopTransport::wake_at(std::optional<std::chrono::steady_clock::time_point> due) {
+  if (!due || (armed_ && *armed_ <= *due)) return;
+  auto since = due->time_since_epoch();
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since);
+  itimerspec spec{};
+  spec.it_value.tv_sec = seconds.count();
+  spec.it_value.tv_nsec =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(since - seconds).count();
+  if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0)
+    spec.it_value.tv_nsec = 1;  // 0 disarms
+  if (::timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr) == 0) armed_ = due;
+}
+
+}  // namespace apiserver::http
