@@ -35,8 +35,7 @@ bool read_mocked_property(const Document& document, const spec::ObjectProperty& 
         "x-apiserver-mock: no value satisfies the schema of '" + property.name + "': " + why));
     return true;  // not a column either way; the error stops start-up
   }
-  resource.mocked_properties.push_back(
-      {property.name, nlohmann::json::parse(value->dump()), property.required});
+  resource.mocked_properties.push_back({property.name, nlohmann::json::parse(value->dump())});
   return true;
 }
 

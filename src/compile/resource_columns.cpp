@@ -168,6 +168,8 @@ bool build_columns(const Document& document, model::Resource& resource, const No
                                 "key property '" + key + "' must be an integer or a string"));
     return false;
   }
+  // Columns added from here on are appended: the index stays.
+  resource.created_column = resource.column_of(resource.created_property);
   return add_version_column(document, schema, resource, diagnostics);
 }
 

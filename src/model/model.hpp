@@ -217,12 +217,12 @@ struct Resource {
   // `created` at an item's first write, `updated` at every write. Empty: none.
   std::string created_property;
   std::string updated_property;
+  int created_column = -1;  // created_property's column (-1: none)
   // Properties answered as mocks, not stored (x-apiserver-mock: true on the property): each
   // answer holds the value generated once at start-up (compile/mocked_properties.hpp).
   struct MockedProperty {
     std::string name;
     nlohmann::json value;
-    bool required = false;
   };
   std::vector<MockedProperty> mocked_properties;
   // x-apiserver-search: the text columns `q=` searches (an FTS5 index over them); empty: none.

@@ -368,10 +368,10 @@ std::optional<Problem> StoredOperations::replace(const Call& call, const Resourc
     // The created time of the row replaced (read here unless owned() read it already), or
     // null when there is no row yet and the replace creates it.
     const nlohmann::json* created_before(store::ResourceStore& rows, const Resource& resource) {
-      if (resource.created_property.empty()) return nullptr;
+      if (resource.created_column < 0) return nullptr;
       if (!resource.owned() && !rows.read(key, record).ok()) return nullptr;
-      const int column = resource.column_of(resource.created_property);
-      created = store::cell_value(record[static_cast<size_t>(column)], model::ColumnType::kText);
+      created = store::cell_value(record[static_cast<size_t>(resource.created_column)],
+                                  model::ColumnType::kText);
       return &created;
     }
   };

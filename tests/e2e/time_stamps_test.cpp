@@ -3,6 +3,7 @@
 // stamped on every write, whatever the client sends there.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/notes_document.hpp"
 #include "support/server_process.hpp"
 
 namespace apiserver::test {
@@ -17,39 +19,21 @@ namespace {
 
 using nlohmann::json;
 
-// /notes and /notes/{id}; `updated` is the declaration on Note's `updated` property.
+// /notes and /notes/{id} with PUT and PATCH; `updated` is the declaration on Note's `updated`
+// property.
 std::string notes(const std::string& updated = "x-apiserver-stamp: updated") {
-  return R"(openapi: 3.1.0
-info: {title: stamped notes, version: "1"}
-paths:
-  /notes:
-    post:
-      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
-      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
-  /notes/{id}:
-    parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
-    get:
-      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
-    put:
+  return notes_document(R"(        createdAt: {type: string, format: date-time, readOnly: true}
+        updated:
+          type: string
+          format: date-time
+          )" + updated + "\n",
+                        R"(    put:
       requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
       responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
     patch:
       requestBody: {content: {application/merge-patch+json: {schema: {type: object}}}}
       responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
-components:
-  schemas:
-    Note:
-      type: object
-      required: [text]
-      properties:
-        id: {type: integer, readOnly: true}
-        text: {type: string}
-        createdAt: {type: string, format: date-time, readOnly: true}
-        updated:
-          type: string
-          format: date-time
-          )" +
-         updated + "\n";
+)");
 }
 
 bool is_utc_time(const json& value) {
@@ -116,10 +100,15 @@ TEST(TimeStampsStartup, ADeclarationThatCannotBeOneIsRefusedAtItsLine) {
        {Case{"x-apiserver-stamp: sometime", "must be created or updated"},
         Case{"x-apiserver-stamp: created", "would both hold the time an item was"}}) {
     SCOPED_TRACE(c.declaration);
-    const std::string spec = write_file(dir, "bad.yaml", notes(c.declaration));
+    const std::string document = notes(c.declaration);
+    const std::string spec = write_file(dir, "bad.yaml", document);
+    // The line of the declaration, 1-based.
+    const auto before = document.substr(0, document.find(c.declaration));
+    const std::string at =
+        "bad.yaml:" + std::to_string(std::count(before.begin(), before.end(), '\n') + 1) + ":";
     RunResult r = ServerProcess::run({"validate", spec});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE((r.out + r.err).find("bad.yaml:30"), std::string::npos) << r.out << r.err;
+    EXPECT_NE((r.out + r.err).find(at), std::string::npos) << r.out << r.err;
     EXPECT_NE((r.out + r.err).find(c.says), std::string::npos) << r.out << r.err;
   }
 }
