@@ -73,26 +73,19 @@ void LoopTransport::watch(LoopWatcher& watcher, int fd, bool in, bool out) {
 // number opened again, has left the poller: it is added anew.
 bool LoopTransport::rearm(int fd, bool known, bool in, bool out) {
   Pistache::Polling::Tag tag(static_cast<uint64_t>(fd));
-  try {
-    if (known) {
-      poller_->rearmFd(fd, interest(in, out), tag);
-    } else {
-      poller_->addFd(fd, interest(in, out), tag);
+  for (bool modify : {known, !known}) {
+    try {
+      if (modify) {
+        poller_->rearmFd(fd, interest(in, out), tag);
+      } else {
+        poller_->addFd(fd, interest(in, out), tag);
+      }
+      return true;
+    } catch (const std::exception& e) {
+      if (modify != known) spdlog::debug("event loop: watching descriptor {}: {}", fd, e.what());
     }
-    return true;
-  } catch (const std::exception&) {
   }
-  try {
-    if (known) {
-      poller_->addFd(fd, interest(in, out), tag);
-    } else {
-      poller_->rearmFd(fd, interest(in, out), tag);
-    }
-    return true;
-  } catch (const std::exception& e) {
-    spdlog::debug("event loop: watching descriptor {}: {}", fd, e.what());
-    return false;
-  }
+  return false;
 }
 
 void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
