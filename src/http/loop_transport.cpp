@@ -128,7 +128,7 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     if (entry.isReadable()) event.flags.setFlag(NotifyOn::Read);
     if (entry.isWritable()) event.flags.setFlag(NotifyOn::Write);
     if (entry.isHangup()) event.flags.setFlag(NotifyOn::Hangup);
-    rest.push_back(std::move(event));
+    rest.push_back(event);
   }
   if (!split) {
     Transport::onReady(fds);
