@@ -97,8 +97,6 @@ class Exchanges {
   void act();
   // When act() must run next; none while nothing waits on time.
   std::optional<std::chrono::steady_clock::time_point> next_due() const;
-  // Exchanges under way or queued.
-  size_t size() const { return running_.size() + queued_.size(); }
 
  private:
   struct Exchange;
