@@ -2,8 +2,9 @@
 asked, answers what the document does not declare when asked, and streams answers (events,
 chunks of a checkable pattern, an endless stream) while counting how its streams ended.
 
-    python3 echo_upstream.py [--host 127.0.0.1] [--port 0]
-    # prints "listening on http://HOST:PORT" once it listens (port 0: an ephemeral one)
+    python3 echo_upstream.py [--host 127.0.0.1] [--port 0] [--keep-alive SECONDS]
+    # prints "listening on http://HOST:PORT" once it listens (port 0: an ephemeral one);
+    # closes a kept-alive connection idle for SECONDS (default 5)
 """
 import argparse
 import asyncio
@@ -27,6 +28,7 @@ async def echo(rest: str, request: Request):
             "query": request.url.query,
             "headers": {k: v for k, v in request.headers.items()},
             "body": body.decode("utf-8", "replace"),
+            "peer_port": request.client.port if request.client else None,
         },
         headers={"X-Upstream": "echo", "Connection": "X-Secret-Hop", "X-Secret-Hop": "1"},
     )
@@ -146,13 +148,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--keep-alive", type=float, default=5)
     args = parser.parse_args()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     sock.listen(1024)  # before the line below: a client that reads it may connect at once
     print(f"listening on http://{args.host}:{sock.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    # proxy_headers off: the gateway's X-Forwarded-For must not stand in for the peer's address.
+    config = uvicorn.Config(app, log_level="warning", access_log=False, proxy_headers=False,
+                            timeout_keep_alive=args.keep_alive)
     uvicorn.Server(config).run(sockets=[sock])
 
 
