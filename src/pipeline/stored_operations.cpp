@@ -1,6 +1,7 @@
 // The stored actions of a resource (see stored_operations.hpp).
 #include "pipeline/stored_operations.hpp"
 
+#include "http/answer_later.hpp"
 #include "pipeline/content_negotiation.hpp"
 #include "pipeline/list_query.hpp"
 #include "pipeline/nested_rules.hpp"
@@ -181,8 +182,16 @@ std::optional<Problem> StoredOperations::item_answer(const model::Operation& op,
   return std::nullopt;
 }
 
+void StoredOperations::share_turn_snapshot(http::Response& response) const {
+  if (response.loop == nullptr) return;
+  if (std::function<void()> release = database_.hold_read_snapshot())
+    response.loop->after_batch(&database_, std::move(release));
+}
+
 std::optional<Problem> StoredOperations::answer(const Call& call, http::Response& response) const {
   const Resource& resource = *call.operation.resource;
+  if (call.operation.crud == CrudAction::kList || call.operation.crud == CrudAction::kRead)
+    share_turn_snapshot(response);
   switch (call.operation.crud) {
     case CrudAction::kList:
       return list(call, resource, response);

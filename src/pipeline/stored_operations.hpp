@@ -60,6 +60,9 @@ class StoredOperations final : public OperationHandler {
   std::optional<Problem> write_many(const Call& call, const model::Resource& resource,
                                     http::Response& response) const;
 
+  // Reads on an event loop share one snapshot with the other reads of the loop's turn
+  // (Database::hold_read_snapshot), released once the turn's requests are handled.
+  void share_turn_snapshot(http::Response& response) const;
   const ResourceView& view(const model::Resource& resource) const;
   // What filling the slots `embed` asks for needs (embedding.hpp).
   EmbedContext embed_context(const Call& call) const;

@@ -8,6 +8,7 @@
 
 #include "store/migration.hpp"
 #include "store/query_deadline.hpp"
+#include "store/read_snapshot.hpp"
 #include "store/sql.hpp"
 
 namespace apiserver::store {
@@ -101,10 +102,12 @@ std::string refusal(const std::string& location, const std::vector<std::string>&
 
 }  // namespace
 
-struct Database::Connection {
+struct Database::Connection : std::enable_shared_from_this<Connection> {
   soci::session session;
   TransactionStatements transactions;
   std::unordered_map<const model::Resource*, std::unique_ptr<ResourceStore>> stores;
+  // hold_read_snapshot()'s, versioned by the writer's commit count (SQLite only).
+  std::unique_ptr<ReadSnapshot> snapshot;
 };
 
 Database::Database(std::string path, const model::Api& api, std::vector<std::string>& notes,
@@ -210,8 +213,8 @@ Database::~Database() {
   writer_->on_reconnect(this, nullptr);
 }
 
-std::unique_ptr<Database::Connection> Database::open_connection() {
-  auto connection = std::make_unique<Connection>();
+std::shared_ptr<Database::Connection> Database::open_connection() {
+  auto connection = std::make_shared<Connection>();
   connect(*connection);
   return connection;
 }
@@ -270,6 +273,28 @@ bool Database::submit(const model::Resource& resource, WriteBody body, Writer::D
         return body(writer_store(session, transactions, resource));
       },
       std::move(done));
+}
+
+std::function<void()> Database::hold_read_snapshot() {
+  if (dialect_ != Dialect::kSqlite) return nullptr;
+  try {
+    Connection& c = connection();
+    if (!c.snapshot) c.snapshot = std::make_unique<ReadSnapshot>(c.session);
+    ReadSnapshot& snapshot = *c.snapshot;
+    const uint64_t commits = writer_->commits();
+    if (snapshot.held()) {
+      if (snapshot.version() == commits) return nullptr;
+      // A write was answered since it began: start it again, after that write. Its release is
+      // on its way already.
+      snapshot.end();
+      snapshot.begin(commits);
+      return nullptr;
+    }
+    if (!snapshot.begin(commits)) return nullptr;
+    return [held = c.shared_from_this()] { held->snapshot->end(); };
+  } catch (const std::exception&) {
+    return nullptr;  // the reads go without a shared snapshot, each in its own
+  }
 }
 
 bool Database::ping() noexcept {

@@ -45,6 +45,15 @@ class Database {
   // result that is not ok undoes what it wrote.
   using WriteBody = std::function<StoreResult(ResourceStore&)>;
   StoreResult write(const model::Resource& resource, const WriteBody& body);
+  // Holds the calling thread's reads of this database on one snapshot (one SQLite read
+  // transaction) until the returned release runs: the requests an event loop handles in one
+  // turn then take SQLite's read lock once between them, not twice per statement (a pair of
+  // fcntl(2) calls each). A snapshot older than the writer's last commit is renewed here, so a
+  // request never misses a write answered before it arrived. Null when the thread holds its
+  // snapshot already, and on PostgreSQL; the release runs on this thread, and may outlive the
+  // Database. It must run (the snapshot would keep the WAL from being checkpointed).
+  std::function<void()> hold_read_snapshot();
+
   // Queues `body` like write() without waiting: `done` runs once it has been written, on the
   // thread that wrote it (see Writer::submit), which flush_writes() may be. False when the
   // write queue is full (nothing queued).
@@ -66,7 +75,7 @@ class Database {
   // The calling thread's connection, connected again first when PostgreSQL dropped it; throws
   // DatabaseUnavailable when that fails.
   Connection& live_connection();
-  std::unique_ptr<Connection> open_connection();
+  std::shared_ptr<Connection> open_connection();
   // Connects `connection` (again), with its savepoint statements and settings.
   void connect(Connection& connection);
   // The writer's store for `resource`; in the writer's turn only.
@@ -82,7 +91,8 @@ class Database {
   const model::Api& api_;
   const uint64_t id_;  // tells thread-local caches which Database they belong to
   std::mutex mutex_;
-  std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
+  // Shared: a snapshot's release holds its connection (see hold_read_snapshot).
+  std::unordered_map<std::thread::id, std::shared_ptr<Connection>> connections_;
   // Integer-keyed resources: their key counters, shared by every connection.
   std::shared_ptr<KeyCounters> counters_;
   std::unordered_map<const model::Resource*, std::shared_ptr<KeySequence>> keys_;

@@ -342,6 +342,7 @@ bool Writer::run_group(const std::vector<Pending*>& group) {
       any_written = any_written || kept;
     }
     execute(any_written ? *commit_ : *rollback_);
+    if (any_written) commits_.fetch_add(1, std::memory_order_release);
   } catch (...) {
     // The transaction itself failed (the disk is full, the commit was refused): nothing of
     // the group was written, and every write of it says so.

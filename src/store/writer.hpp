@@ -20,6 +20,7 @@
 
 #include <soci/soci.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -93,6 +94,9 @@ class Writer {
   void on_reconnect(const void* owner, std::function<void()> forget);
   // Writes and tasks handed over and not yet taken up.
   size_t waiting();
+  // Transactions committed so far. Bumped before their writes' callers learn of them, so a
+  // reader that sees the count it saw last has no newer write to miss (Database's snapshots).
+  uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
   // Times the WAL was started over (for tests).
   uint64_t wal_restarts() const { return checkpointer_ ? checkpointer_->restarts() : 0; }
 
@@ -133,7 +137,8 @@ class Writer {
   std::mutex mutex_;
   std::deque<Pending*> queue_;  // waiting, first in line first
   bool writing_ = false;        // a thread holds the connection
-  size_t completing_ = 0;       // groups written whose completions are running
+  std::atomic<uint64_t> commits_{0};
+  size_t completing_ = 0;  // groups written whose completions are running
 };
 
 }  // namespace apiserver::store

@@ -1,9 +1,11 @@
 // Concurrency sanity on examples/todo.yaml: several clients, each on its own keep-alive
 // connection, creating (and then updating and deleting) todos at the same time must get
-// distinct keys, lose no write, and leave a list whose exact count matches.
+// distinct keys, lose no write, and leave a list whose exact count matches; and a write once
+// answered is seen by every later read, on any connection and event loop.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -132,6 +134,66 @@ TEST_F(ConcurrencyTest, InterleavedUpdatesAndDeletesLoseNoWrite) {
   }
   HttpResponse open = client.get("/todos?done=false", {{"Prefer", "count=exact"}});
   EXPECT_EQ(open.header("x-total-count"), "0");
+}
+
+// The reads an event loop handles in one turn share a database snapshot: one a write was
+// answered after must not serve a read that arrived after that answer. Each checker writes on
+// one connection and reads on another (connections spread over the two loops), while other
+// clients keep both loops busy reading, so that snapshots are held when the reads arrive.
+TEST_F(ConcurrencyTest, AWriteAnsweredOnOneConnectionIsReadOnAnother) {
+  constexpr int kCheckers = 2;
+  constexpr int kRounds = 60;
+  std::atomic<bool> checking{true};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {
+    readers.emplace_back([this, &checking] {
+      try {
+        HttpClient client(server_.port());
+        while (checking) client.get("/todos?limit=3");
+      } catch (const std::exception&) {
+        // The checkers' failures are what this test reports.
+      }
+    });
+  }
+  std::vector<WorkerLog> logs(kCheckers);
+  std::vector<std::thread> checkers;
+  for (int t = 0; t < kCheckers; ++t) {
+    checkers.emplace_back([this, t, &logs] {
+      WorkerLog& log = logs[static_cast<size_t>(t)];
+      try {
+        HttpClient writer(server_.port());
+        HttpClient reader(server_.port());
+        for (int i = 0; i < kRounds; ++i) {
+          HttpResponse created = writer.post_json("/todos", {{"title", "first"}});
+          if (created.status != 201) {
+            log.failures.push_back("create: " + created.body);
+            continue;
+          }
+          const std::string path = *created.header("location");
+          HttpResponse read = reader.get(path);
+          if (read.status != 200) log.failures.push_back("created, then " + read.body);
+          writer.patch_json(path, {{"title", "second"}},
+                            {{"Content-Type", "application/merge-patch+json"}});
+          read = reader.get(path);
+          if (read.status != 200 || read.json()["title"] != "second")
+            log.failures.push_back("updated, then " + read.body);
+          HttpResponse listed = reader.get("/todos?title=second&limit=100");
+          bool found = false;
+          for (const nlohmann::json& item : listed.json())
+            found = found || "/todos/" + item["id"].dump() == path;
+          if (!found) log.failures.push_back("updated, then listed without it: " + listed.body);
+          writer.del(path);
+          if (reader.get(path).status != 404) log.failures.push_back("deleted, then read " + path);
+        }
+      } catch (const std::exception& e) {
+        log.failures.push_back(e.what());
+      }
+    });
+  }
+  for (std::thread& c : checkers) c.join();
+  checking = false;
+  for (std::thread& r : readers) r.join();
+  for (const WorkerLog& log : logs) EXPECT_EQ(log.failures, std::vector<std::string>{});
 }
 
 }  // namespace
