@@ -16,7 +16,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev libpistache-dev libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev libboost-dev libvalijson-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev libpcre2-dev libgtest-dev libgmock-dev
-  libssl-dev libcrypt-dev libargon2-dev libidn2-dev libcurl4-openssl-dev
+  libssl-dev libcrypt-dev libargon2-dev libidn2-dev libcurl4-openssl-dev libgoogle-perftools-dev
 )
 # What `test` needs besides: the static checks of .ci/lint, clang with its sanitizer and
 # libFuzzer runtimes (and the symbolizer for their reports) for .ci/sanitizers, and the
