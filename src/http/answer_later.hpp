@@ -65,7 +65,9 @@ class EventLoop {
   virtual std::shared_ptr<LaterAnswer> answer_later() = 0;
   // Runs `task` on this loop once it has handled the events at hand, once per `key` per batch
   // of events: the requests of one batch share what it does (one transaction for their writes).
-  virtual void after_batch(const void* key, std::function<void()> task) = 0;
+  // `first`: before the tasks queued without it (a read snapshot's release goes before the
+  // writes' flush, which may wait for a checkpoint that waits for that snapshot).
+  virtual void after_batch(const void* key, std::function<void()> task, bool first = false) = 0;
   // This loop's watcher for `key`, made by `make` the first time and kept as long as the loop.
   virtual std::shared_ptr<LoopWatcher> watcher(
       const void* key, const std::function<std::shared_ptr<LoopWatcher>()>& make) = 0;

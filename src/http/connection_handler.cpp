@@ -230,11 +230,12 @@ std::shared_ptr<LaterAnswer> ConnectionHandler::answer_later() {
   return slot;
 }
 
-void ConnectionHandler::after_batch(const void* key, std::function<void()> task) {
+void ConnectionHandler::after_batch(const void* key, std::function<void()> task, bool first) {
   for (const auto& queued : after_batch_) {
     if (queued.first == key) return;
   }
-  after_batch_.emplace_back(key, std::move(task));  // run by end_turn()
+  // Run by end_turn().
+  after_batch_.emplace(first ? after_batch_.begin() : after_batch_.end(), key, std::move(task));
 }
 
 std::shared_ptr<LoopWatcher> ConnectionHandler::watcher(

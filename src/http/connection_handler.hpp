@@ -48,7 +48,7 @@ class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop 
 
   // EventLoop, for the request being handled (respond()).
   std::shared_ptr<LaterAnswer> answer_later() override;
-  void after_batch(const void* key, std::function<void()> task) override;
+  void after_batch(const void* key, std::function<void()> task, bool first) override;
   std::shared_ptr<LoopWatcher> watcher(
       const void* key, const std::function<std::shared_ptr<LoopWatcher>()>& make) override;
   void watch(LoopWatcher& watcher, int fd, bool in, bool out) override;

@@ -185,7 +185,7 @@ std::optional<Problem> StoredOperations::item_answer(const model::Operation& op,
 void StoredOperations::share_turn_snapshot(http::Response& response) const {
   if (response.loop == nullptr) return;
   if (std::function<void()> release = database_.hold_read_snapshot())
-    response.loop->after_batch(&database_, std::move(release));
+    response.loop->after_batch(&database_, std::move(release), /*first=*/true);
 }
 
 std::optional<Problem> StoredOperations::answer(const Call& call, http::Response& response) const {
