@@ -127,6 +127,10 @@ StoreResult ResourceStore::insert(const nlohmann::json& item, Record& out) {
   const bool has_key = item.contains(key.property) && !item[key.property].is_null();
   if (keys_ != nullptr && item[key.property].is_number_integer())
     keys_->saw(item[key.property].get<long long>());
+  // SQLite's RETURNING gathers its rows in a temporary b-tree, which costs more than the insert
+  // itself. With the key bound, the row SQLite stores is the bound values (the migration keeps
+  // each column's declared type, so no affinity turns one into another), and so is the record.
+  const bool returning = !(has_key && dialect_ == Dialect::kSqlite);
   Prepared& inserting = statement(
       has_key ? insert_with_key_ : insert_,
       [&](std::vector<model::ColumnType>& types) {
@@ -139,17 +143,18 @@ StoreResult ResourceStore::insert(const nlohmann::json& item, Record& out) {
           names += (names.empty() ? "" : ", ") + quote_identifier(resource_.columns[i].name);
           placeholders += (placeholders.empty() ? ":p" : ", :p") + std::to_string(types.size());
         }
-        return names.empty() ? "INSERT INTO " + table + " DEFAULT VALUES RETURNING " + columns_sql_
+        const std::string returned = returning ? " RETURNING " + columns_sql_ : "";
+        return names.empty() ? "INSERT INTO " + table + " DEFAULT VALUES" + returned
                              : "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders +
-                                   ") RETURNING " + columns_sql_;
+                                   ")" + returned;
       },
-      true);
+      returning);
   set_values(inserting.inputs(), 0, item, has_key, true);
   return guarded([&] {
     {
       Finisher finish(inserting);
       inserting.execute();
-      out = record_of(inserting);
+      out = returning ? record_of(inserting) : inserting.inputs();
     }
     if (has_key && dialect_ == Dialect::kPostgres && key.type == model::ColumnType::kInteger)
       advance_identity(out[resource_.key]);
@@ -201,9 +206,11 @@ StoreResult ResourceStore::read(const nlohmann::json& key, Record& out) {
 
 StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann::json& item,
                                       bool defaults, Record& out) {
+  // As for an insert (above): on SQLite the updated row is the bound values and key.
+  const bool returning = dialect_ != Dialect::kSqlite;
   Prepared& update = statement(
       update_,
-      [this](std::vector<model::ColumnType>& types) {
+      [&](std::vector<model::ColumnType>& types) {
         const std::string key_name = quote_identifier(resource_.key_column().name);
         std::string assignments;
         for (size_t i : value_columns_) {
@@ -215,9 +222,9 @@ StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann:
         types.push_back(resource_.key_column().type);
         return "UPDATE " + quote_identifier(resource_.table) + " SET " +
                (assignments.empty() ? key_name + " = " + key_name : assignments) + " WHERE " +
-               key_name + " = :k RETURNING " + columns_sql_;
+               key_name + " = :k" + (returning ? " RETURNING " + columns_sql_ : "");
       },
-      true);
+      returning);
   if (relations_ && !resource_.references.empty()) {
     StoreResult referenced = relations_->check_references(resource_, item);
     if (!referenced.ok()) return referenced;
@@ -226,8 +233,17 @@ StoreResult ResourceStore::write_back(const nlohmann::json& key, const nlohmann:
   set_values(update.inputs(), 0, item, false, defaults);
   if (!set_key(update.inputs().back(), key)) return {StoreStatus::kNotFound, ""};
   Finisher finish(update);
-  if (!update.execute()) return {StoreStatus::kNotFound, ""};
-  out = record_of(update);
+  if (returning) {
+    if (!update.execute()) return {StoreStatus::kNotFound, ""};
+    out = record_of(update);
+    return {};
+  }
+  update.execute();
+  if (update.affected_rows() == 0) return {StoreStatus::kNotFound, ""};
+  const std::vector<Cell>& bound = update.inputs();
+  out.assign(resource_.columns.size(), Cell{});
+  for (size_t i = 0; i < value_columns_.size(); ++i) out[value_columns_[i]] = bound[i];
+  out[resource_.key] = bound.back();
   return {};
 }
 

@@ -113,6 +113,21 @@ TEST_F(ResourceStoreTest, RoundTripsEveryColumnType) {
   EXPECT_TRUE(stored["done"].is_boolean());
 }
 
+// On SQLite a create or replace answers the values it bound, not the row read back: they must
+// be the row as stored, to the type of each number.
+TEST_F(ResourceStoreTest, AnswersCreatesAndReplacesWithTheRowAsStored) {
+  json created =
+      create({{"title", "x"}, {"size", 7.0}, {"score", 3}, {"meta", {{"k", 1.5}}}, {"done", true}});
+  EXPECT_EQ(created.dump(), read(created["id"]).dump());
+  Record out;
+  const std::string key = std::to_string(created["id"].get<long long>());
+  ASSERT_TRUE(
+      store()
+          .replace(key, {{"title", "y"}, {"score", 1e300}, {"size", -1}, {"meta", "s"}}, out)
+          .ok());
+  EXPECT_EQ(store().to_item(out).dump(), read(created["id"]).dump());
+}
+
 TEST_F(ResourceStoreTest, RoundTripsJsonArraysScalarsAndNumericStrings) {
   for (const json& meta : {json::array({1, "two", nullptr, json::object()}), json("123"), json(12),
                            json(true), json::object()}) {
