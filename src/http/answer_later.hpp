@@ -67,7 +67,7 @@ class EventLoop {
   // of events: the requests of one batch share what it does (one transaction for their writes).
   // `first`: before the tasks queued without it (a read snapshot's release goes before the
   // writes' flush, which may wait for a checkpoint that waits for that snapshot).
-  virtual void after_batch(const void* key, std::function<void()> task, bool first = false) = 0;
+  virtual void after_batch(const void* key, std::function<void()> task, bool first) = 0;
   // This loop's watcher for `key`, made by `make` the first time and kept as long as the loop.
   virtual std::shared_ptr<LoopWatcher> watcher(
       const void* key, const std::function<std::shared_ptr<LoopWatcher>()>& make) = 0;

@@ -38,7 +38,8 @@ std::optional<Problem> write_then_answer(const Call& call, http::Response& respo
   // One flush for the whole batch: every write the loop's requests queued meanwhile shares
   // its transaction.
   std::shared_ptr<store::Writer> writer = database.writer();
-  response.loop->after_batch(writer.get(), [writer] { writer->flush(); });
+  auto flush = [writer] { writer->flush(); };
+  response.loop->after_batch(writer.get(), std::move(flush), /*first=*/false);
   return std::nullopt;
 }
 

@@ -68,6 +68,10 @@ bool connection_lost(soci::session& session) {
   return PQstatus(backend->conn_) != CONNECTION_OK;
 }
 
+sqlite_api::sqlite3* sqlite_handle(soci::session& session) {
+  return static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
+}
+
 void open_connection(soci::session& session, const std::string& path, Durability durability,
                      int busy_timeout_ms) {
   if (dialect_of(path) == Dialect::kPostgres) {

@@ -7,6 +7,11 @@
 #include <stdexcept>
 #include <string>
 
+// SOCI declares SQLite's API inside this namespace (soci/sqlite3/soci-sqlite3.h).
+namespace sqlite_api {
+struct sqlite3;
+}
+
 namespace apiserver::store {
 
 class DatabaseError : public std::runtime_error {
@@ -31,6 +36,10 @@ enum class Durability {
 // Whether the server dropped `session`'s connection (seen by the last statement on it), without
 // asking the server. Only for PostgreSQL sessions: the callers know their dialect.
 bool connection_lost(soci::session& session);
+
+// The SQLite connection under `session`, a SQLite one: for what SOCI does not offer (progress
+// handlers, statements that are not queries).
+sqlite_api::sqlite3* sqlite_handle(soci::session& session);
 
 // The longest any statement runs on PostgreSQL before the server cancels it.
 constexpr int kStatementTimeoutMs = 30000;

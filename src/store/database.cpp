@@ -286,8 +286,7 @@ std::function<void()> Database::hold_read_snapshot() {
       if (snapshot.version() == commits) return nullptr;
       // A write was answered since it began: start it again, after that write. Its release is
       // on its way already.
-      snapshot.end();
-      snapshot.begin(commits);
+      snapshot.renew(commits);
       return nullptr;
     }
     if (!snapshot.begin(commits)) return nullptr;

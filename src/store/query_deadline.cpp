@@ -4,6 +4,8 @@
 // <sqlite3.h> out).
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include "store/connect.hpp"
+
 namespace apiserver::store {
 namespace {
 
@@ -22,8 +24,8 @@ constexpr int kProgressSteps = 1000;
 }  // namespace
 
 void watch_deadlines(soci::session& session) {
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
-  sqlite_api::sqlite3_progress_handler(backend->conn_, kProgressSteps, past_deadline, nullptr);
+  sqlite_api::sqlite3_progress_handler(sqlite_handle(session), kProgressSteps, past_deadline,
+                                       nullptr);
 }
 
 QueryDeadline::QueryDeadline(std::chrono::milliseconds limit) : previous_(deadline) {

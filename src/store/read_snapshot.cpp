@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "store/connect.hpp"
+
 namespace apiserver::store {
 namespace {
 
@@ -22,33 +24,31 @@ sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
 }
 
 // Runs a statement that returns no row; true when SQLite carried it out.
-bool run(void* statement) {
-  auto* s = static_cast<sqlite3_stmt*>(statement);
-  const int status = sqlite_api::sqlite3_step(s);
-  sqlite_api::sqlite3_reset(s);
+bool run(sqlite3_stmt* statement) {
+  const int status = sqlite_api::sqlite3_step(statement);
+  sqlite_api::sqlite3_reset(statement);
   return status == SQLITE_DONE;
 }
 
 }  // namespace
 
-ReadSnapshot::ReadSnapshot(soci::session& session)
-    : connection_(static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_) {}
+ReadSnapshot::ReadSnapshot(soci::session& session) : connection_(sqlite_handle(session)) {}
 
 ReadSnapshot::~ReadSnapshot() {
   end();
-  sqlite_api::sqlite3_finalize(static_cast<sqlite3_stmt*>(begin_));
-  sqlite_api::sqlite3_finalize(static_cast<sqlite3_stmt*>(commit_));
+  sqlite_api::sqlite3_finalize(begin_);
+  sqlite_api::sqlite3_finalize(commit_);
 }
 
 bool ReadSnapshot::begin(uint64_t version) {
-  auto* db = static_cast<sqlite3*>(connection_);
-  if (held_ || sqlite_api::sqlite3_get_autocommit(db) == 0) return false;
+  if (held_ || sqlite_api::sqlite3_get_autocommit(connection_) == 0) return false;
   if (begin_ == nullptr) {
-    begin_ = prepare(db, "BEGIN");
-    commit_ = prepare(db, "COMMIT");
+    begin_ = prepare(connection_, "BEGIN");
+    commit_ = prepare(connection_, "COMMIT");
   }
   if (!run(begin_))
-    throw std::runtime_error(std::string("cannot begin a read: ") + sqlite_api::sqlite3_errmsg(db));
+    throw std::runtime_error(std::string("cannot begin a read: ") +
+                             sqlite_api::sqlite3_errmsg(connection_));
   held_ = true;
   version_ = version;
   return true;
@@ -57,7 +57,12 @@ bool ReadSnapshot::begin(uint64_t version) {
 void ReadSnapshot::end() noexcept {
   if (!held_) return;
   held_ = false;
-  if (sqlite_api::sqlite3_get_autocommit(static_cast<sqlite3*>(connection_)) == 0) run(commit_);
+  if (sqlite_api::sqlite3_get_autocommit(connection_) == 0) run(commit_);
+}
+
+void ReadSnapshot::renew(uint64_t version) {
+  end();
+  begin(version);
 }
 
 }  // namespace apiserver::store

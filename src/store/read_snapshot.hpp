@@ -8,6 +8,12 @@
 
 #include <cstdint>
 
+// SOCI declares SQLite's API inside this namespace (soci/sqlite3/soci-sqlite3.h).
+namespace sqlite_api {
+struct sqlite3;
+struct sqlite3_stmt;
+}  // namespace sqlite_api
+
 namespace apiserver::store {
 
 class ReadSnapshot {
@@ -24,14 +30,16 @@ class ReadSnapshot {
   // Ends it, if held. SQLite may have ended it first (an interrupted statement can roll a
   // transaction back): a read transaction has nothing to lose either way.
   void end() noexcept;
+  // Ends it and begins it again at `version`: the reads after see the writes committed since.
+  void renew(uint64_t version);
 
   bool held() const { return held_; }
   uint64_t version() const { return version_; }
 
  private:
-  void* connection_;       // sqlite3*, kept opaque to the includers
-  void* begin_ = nullptr;  // sqlite3_stmt*, prepared at the first begin()
-  void* commit_ = nullptr;
+  sqlite_api::sqlite3* connection_;
+  sqlite_api::sqlite3_stmt* begin_ = nullptr;  // prepared at the first begin()
+  sqlite_api::sqlite3_stmt* commit_ = nullptr;
   bool held_ = false;
   uint64_t version_ = 0;
 };
