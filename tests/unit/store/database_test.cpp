@@ -213,5 +213,30 @@ TEST(Database, TwoDatabasesOnOneFileShareTheKeyCounters) {
   EXPECT_EQ(query(dir.file("a.db"), "SELECT max(id) FROM todos")[0][0], "8");
 }
 
+// A thread's reads share one snapshot until its release runs; a write the writer committed
+// meanwhile (answered, so a request may have been sent because of it) renews the snapshot at
+// the next hold, and the reads after that see the write.
+TEST(Database, AHeldSnapshotIsRenewedOnceTheWriterCommittedPastIt) {
+  apiserver::test::TempDir dir;
+  auto api = two_tables();
+  std::vector<std::string> notes;
+  Database db(dir.file("a.db"), *api, notes);
+  const model::Resource& todos = *api->resources[0];
+  std::function<void()> release = db.hold_read_snapshot();
+  ASSERT_TRUE(release) << "the thread held no snapshot before";
+  Record out;
+  EXPECT_EQ(db.store(todos).read(1, out).status, StoreStatus::kNotFound);
+  ASSERT_TRUE(db.write(todos, [](ResourceStore& rows) {
+                  Record created;
+                  return rows.create({{"title", "new"}}, created);
+                }).ok());
+  EXPECT_EQ(db.store(todos).read(1, out).status, StoreStatus::kNotFound)
+      << "inside the snapshot, which began before the write";
+  EXPECT_FALSE(db.hold_read_snapshot()) << "held already: renewed in place, released once";
+  EXPECT_TRUE(db.store(todos).read(1, out).ok()) << "the renewed snapshot sees the write";
+  release();
+  EXPECT_TRUE(db.store(todos).read(1, out).ok());
+}
+
 }  // namespace
 }  // namespace apiserver::store
