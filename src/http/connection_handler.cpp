@@ -110,7 +110,9 @@ void ConnectionHandler::emit(Connection& c, const std::shared_ptr<Pistache::Tcp:
     write_to_peer(peer, c, std::move(out.bytes), false);
     out.bytes.clear();
   }
-  if (c.delayed.hold(std::move(bytes), now_ms() + delay.count(), close))
+  // One more millisecond: part of the current one is already gone, and the answer must not go
+  // out before the declared delay.
+  if (c.delayed.hold(std::move(bytes), now_ms() + delay.count() + 1, close))
     out.timer_due = c.delayed.next_due_ms();
 }
 
