@@ -1,7 +1,8 @@
 // An upstream that closes a kept-alive connection once it is idle (uvicorn after
 // --keep-alive): the gateway's pooled socket then reads as closed while no exchange uses it.
 // The event loop must let go of it (not wake for it again and again) and the next forwarded
-// request must go over a new connection.
+// request must go over a new connection. And under load, the connections to an upstream are
+// kept: not closed and opened again as the number of exchanges under way rises and falls.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,7 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
@@ -75,6 +78,32 @@ TEST(GatewayIdleUpstream, AClosedIdleConnectionIsLetGoAndTheNextRequestConnectsA
   ASSERT_EQ(after.status, 200) << after.body;
   EXPECT_NE(after.json()["peer_port"], first_port) << "a new connection to the upstream";
   EXPECT_EQ(after.json()["path"], "/echo/three");
+}
+
+TEST(GatewayIdleUpstream, ConnectionsStayOpenWhileTheLoadRisesAndFalls) {
+  TempDir dir;
+  ServerProcess upstream = ServerProcess::with_binary(
+      "/usr/bin/python3", {test_data_path("e2e/upstreams/echo_upstream.py")});
+  // One event loop: every exchange shares one pool of upstream connections.
+  ServerProcess server(
+      {write_file(dir, "pool.yaml", kDocument), "--db", dir.file("pool.db"), "--threads", "1"},
+      {{"ECHO_URL", upstream.url()}});
+  constexpr int kClients = 16;
+  constexpr int kRounds = 6;
+  std::vector<RawConnection> clients;
+  for (int i = 0; i < kClients; ++i) clients.emplace_back(server.port());
+  std::set<int> upstream_ports;
+  // Each round rises to kClients exchanges at once and falls back to none.
+  for (int round = 0; round < kRounds; ++round) {
+    for (RawConnection& c : clients) c.write("GET /echo/pool HTTP/1.1\r\nHost: test\r\n\r\n");
+    for (RawConnection& c : clients) {
+      HttpResponse r = c.read_response();
+      ASSERT_EQ(r.status, 200) << r.body;
+      upstream_ports.insert(r.json()["peer_port"].get<int>());
+    }
+  }
+  EXPECT_LE(upstream_ports.size(), static_cast<size_t>(kClients))
+      << "connections to the upstream were closed and opened again between rounds";
 }
 
 }  // namespace
