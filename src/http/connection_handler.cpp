@@ -399,8 +399,11 @@ void ConnectionHandler::arm_timer(int fd, uint64_t id, int64_t due_ms) {
   })
       .then(
           [this, timer, fd, id](uint64_t) {
-            ::close(timer);
+            // Closed only after send_due() may have armed the next timer: Pistache forgets a
+            // fired timer by its descriptor once this returns, so the next one must not be
+            // given the same number.
             send_due(fd, id, false);
+            ::close(timer);
           },
           [timer](std::exception_ptr) { ::close(timer); });
 }

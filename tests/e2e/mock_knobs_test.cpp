@@ -97,6 +97,18 @@ TEST_F(MockKnobsTest, ARangedDelayWaitsAtLeastItsMinimum) {
   }
 }
 
+TEST_F(MockKnobsTest, ADelayOverASecondIsAnsweredOnTime) {
+  // The loop's timers count whole seconds above one: the answer is held past the first
+  // firing and must still go out, soon after 1.2 s.
+  RawConnection connection(server_.port());
+  Clock::time_point start = Clock::now();
+  connection.write(get_request("/longer"));
+  HttpResponse r = connection.read_response(kGenerous);
+  milliseconds waited = since(start);
+  EXPECT_EQ(r.json(), json::parse(R"({"speed":"longer"})"));
+  EXPECT_GE(waited, milliseconds(1200));
+}
+
 TEST_F(MockKnobsTest, ErrorRateOneAnswersADeclared5xxFirst) {
   for (int i = 0; i < 5; ++i) {
     HttpResponse r = client_.get("/flaky");
