@@ -26,7 +26,8 @@ Scenario spoofed(std::string name, Headers headers) {
 
 TEST(HostileForwardingTest, NoHeaderFromAnUntrustedPeerBuysAFreshBudget) {
   // Three requests a minute per client address; nothing is trusted.
-  ServerProcess server({test_data_path("e2e/specs/rate_limit.yaml")});
+  TempDir dir;
+  ServerProcess server({test_data_path("e2e/specs/rate_limit.yaml"), "--db", dir.file("rate.db")});
   HttpClient client(server.port());
   for (int i = 0; i < 3; ++i)
     ASSERT_EQ(client.get("/counted", {{"X-Real-IP", "192.0.2." + std::to_string(i)}}).status, 200);
@@ -63,7 +64,9 @@ TEST(HostileForwardingTest, NoHeaderFromAnUntrustedPeerBuysAFreshBudget) {
 TEST(HostileForwardingTest, BehindATrustedProxyOnlyTheAddressItAppendedCounts) {
   // One request a minute per client; 127.0.0.1 (this test) is the trusted proxy, and the
   // client it saw is 198.51.100.7.
-  ServerProcess server({test_data_path("e2e/specs/rate_limit_proxies.yaml")});
+  TempDir dir;
+  ServerProcess server(
+      {test_data_path("e2e/specs/rate_limit_proxies.yaml"), "--db", dir.file("rate.db")});
   HttpClient client(server.port());
   ASSERT_EQ(client.get("/counted", {{"X-Forwarded-For", "198.51.100.7"}}).status, 204);
   run_each_scenario(

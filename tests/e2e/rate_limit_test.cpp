@@ -128,7 +128,9 @@ TEST_F(RateLimitTest, XForwardedForFromAnUntrustedPeerDoesNotChangeTheKey) {
 }
 
 TEST(RateLimitProxiesTest, XForwardedForFromATrustedProxyNamesTheClient) {
-  ServerProcess server({test_data_path("e2e/specs/rate_limit_proxies.yaml")});
+  TempDir dir;
+  ServerProcess server(
+      {test_data_path("e2e/specs/rate_limit_proxies.yaml"), "--db", dir.file("rate.db")});
   HttpClient client(server.port());
   // One request a minute per client; 127.0.0.1 is a trusted proxy.
   auto get = [&](Headers headers) { return client.get("/counted", std::move(headers)).status; };
@@ -152,8 +154,10 @@ TEST(RateLimitProxiesTest, XForwardedForFromATrustedProxyNamesTheClient) {
 // Limits by address apply before authentication: guessing keys uses up the budget, and once it
 // is gone even the right key gets 429 (the key is not checked at all).
 TEST(RateLimitAuthTest, RefusedCredentialsCountAndThe429ComesBeforeAuthentication) {
-  ServerProcess server({test_data_path("e2e/specs/rate_limit_auth.yaml")},
-                       {{"RATE_LIMIT_TEST_KEYS", "tester=right-key-0123456789"}});
+  TempDir dir;
+  ServerProcess server(
+      {test_data_path("e2e/specs/rate_limit_auth.yaml"), "--db", dir.file("rate.db")},
+      {{"RATE_LIMIT_TEST_KEYS", "tester=right-key-0123456789"}});
   HttpClient client(server.port());
   for (int i = 0; i < 3; ++i) {
     HttpResponse guess = client.get("/secret", {{"X-API-Key", "guess-" + std::to_string(i)}});
