@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -50,6 +51,8 @@ struct Exchanges::Exchange {
   bool head_decided = false;  // on_head was asked
   bool streaming = false;     // its body goes to on_piece
   bool aborted = false;       // on_head ended it
+  bool head_failed = false;   // on_head threw: the answer could not be taken
+  bool final_head_in = false;  // what comes to on_header after it is a chunked body's trailer
   int attempts = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // When it must be over (in the client's deadlines_, when on_head is set): its head, or its
@@ -89,6 +92,8 @@ struct Exchanges::Exchange {
   static size_t on_header(char* data, size_t size, size_t count, void* self) {
     auto* exchange = static_cast<Exchange*>(self);
     size_t bytes = size * count;
+    // Trailer fields are not the answer's fields: they are dropped.
+    if (exchange->final_head_in) return bytes;
     std::string_view line(data, bytes);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     if (line.empty()) return exchange->head_in() ? bytes : 0;
@@ -112,6 +117,7 @@ struct Exchanges::Exchange {
   bool head_in() {
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200) final_head_in = true;
     if (status < 200 || head_decided || !request.on_head) return true;
     head_decided = true;
     reply.status = static_cast<int>(status);
@@ -120,6 +126,7 @@ struct Exchanges::Exchange {
       verdict = request.on_head(reply);
     } catch (const std::exception& e) {
       spdlog::error("forwarding: an upstream answer's head could not be taken: {}", e.what());
+      head_failed = true;
     }
     streaming = verdict == HeadVerdict::kStream;
     aborted = verdict == HeadVerdict::kAbort;
@@ -166,7 +173,9 @@ struct Exchanges::Exchange {
                        static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
     }
-    if (request.method != "GET" && request.method != "HEAD" && request.method != "POST")
+    // With a body curl would send a POST: any other method is named (a GET that came with a
+    // body stays a GET; its checks were made for one).
+    if (request.method != "HEAD" && request.method != "POST")
       curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     for (const std::string& header : request.headers)
       headers = curl_slist_append(headers, header.c_str());
@@ -219,6 +228,13 @@ int Exchanges::on_socket(CURL* /*easy*/, curl_socket_t socket, int what, void* s
   bool out = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
   exchanges->watcher_.watch(socket, in, out);
   return 0;
+}
+
+// curl closes a socket: its number may come back at once as a new socket, which the watcher must
+// not take for the old one.
+int Exchanges::on_close(void* self, curl_socket_t socket) {
+  static_cast<Exchanges*>(self)->watcher_.closing(socket);
+  return ::close(socket);
 }
 
 int Exchanges::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) {
@@ -347,6 +363,8 @@ void Exchanges::start(std::unique_ptr<Exchange> exchange) {
         idle_handles_.pop_back();
       }
       exchange->prepare(reused);
+      curl_easy_setopt(exchange->easy, CURLOPT_CLOSESOCKETFUNCTION, &Exchanges::on_close);
+      curl_easy_setopt(exchange->easy, CURLOPT_CLOSESOCKETDATA, this);
     }
     CURLMcode code = curl_multi_add_handle(multi_, exchange->easy);
     if (code != CURLM_OK) throw std::runtime_error(curl_multi_strerror(code));
@@ -371,7 +389,9 @@ void Exchanges::finished(Exchange* raw, int result) {
   std::unique_ptr<Exchange> exchange(raw);
   auto code = static_cast<CURLcode>(result);
   UpstreamReply& reply = exchange->reply;
-  reply.failure = exchange->aborted ? UpstreamReply::Failure::kCancelled : failure_of(code);
+  reply.failure = exchange->head_failed ? UpstreamReply::Failure::kBroken
+                  : exchange->aborted     ? UpstreamReply::Failure::kCancelled
+                                          : failure_of(code);
   reply.streamed = exchange->streaming;
   if (reply.failure == UpstreamReply::Failure::kConnect &&
       exchange->request.retry_on_connect_failure && exchange->attempts < 2) {
@@ -379,7 +399,9 @@ void Exchanges::finished(Exchange* raw, int result) {
     start(std::move(exchange));
     return;
   }
-  if (exchange->too_large) {
+  if (exchange->head_failed) {
+    reply.error = "the answer's head could not be taken";
+  } else if (exchange->too_large) {
     reply.error = "the answer is larger than " + std::to_string(max_answer_bytes_) + " bytes";
   } else if (reply.failure != UpstreamReply::Failure::kNone) {
     reply.error = curl_easy_strerror(code);

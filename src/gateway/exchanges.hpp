@@ -104,6 +104,7 @@ class Exchanges {
 
   static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* known);
   static int on_timer(CURLM* multi, long timeout_ms, void* self);
+  static int on_close(void* self, curl_socket_t socket);
   void start(std::unique_ptr<Exchange> exchange);
   void finish_completed();
   void finished(Exchange* exchange, int result);

@@ -74,6 +74,9 @@ class EventLoop {
   // Watches `fd` for `watcher`, one of this loop's: readable (`in`), writable (`out`);
   // neither: stops watching it.
   virtual void watch(LoopWatcher& watcher, int fd, bool in, bool out) = 0;
+  // `fd`, watched for one of this loop's watchers, is about to be closed: it is watched no more
+  // (closing it takes it out of the poller).
+  virtual void forget(int fd) = 0;
 };
 
 // Takes `response`'s answer to send later (see EventLoop::answer_later); null when the request

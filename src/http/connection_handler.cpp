@@ -254,6 +254,11 @@ void ConnectionHandler::watch(LoopWatcher& watcher, int fd, bool in, bool out) {
   static_cast<LoopTransport*>(transport())->watch(watcher, fd, in, out);
 }
 
+void ConnectionHandler::forget(int fd) {
+  if (closing_) return;
+  static_cast<LoopTransport*>(transport())->forget(fd);
+}
+
 void ConnectionHandler::open_inbox() {
   if (wake_peer_fd_ >= 0) return;
   int ends[2];

@@ -52,6 +52,7 @@ class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop 
   std::shared_ptr<LoopWatcher> watcher(
       const void* key, const std::function<std::shared_ptr<LoopWatcher>()>& make) override;
   void watch(LoopWatcher& watcher, int fd, bool in, bool out) override;
+  void forget(int fd) override;
 
   // The start of a turn of the loop (LoopTransport): answers posted from now on wait for
   // end_turn() rather than wake the loop.

@@ -29,6 +29,8 @@ class LoopTransport final : public Pistache::Tcp::Transport {
 
   // Watches `fd` for `watcher`: readable (`in`), writable (`out`); neither: stops watching.
   void watch(LoopWatcher& watcher, int fd, bool in, bool out);
+  // `fd` is about to be closed: no longer watched (the close takes it out of the poller).
+  void forget(int fd) { watched_.erase(fd); }
 
  private:
   // Arms the timer for `due`, unless it will fire before then anyway.

@@ -32,4 +32,8 @@ void LoopUpstreams::watch(int socket, bool in, bool out) {
   loop_.watch(*this, socket, in, out);
 }
 
+void LoopUpstreams::closing(int socket) {
+  loop_.forget(socket);
+}
+
 }  // namespace apiserver::pipeline

@@ -28,6 +28,7 @@ class LoopUpstreams final : public http::LoopWatcher, public gateway::SocketWatc
   std::optional<std::chrono::steady_clock::time_point> settle() override;
   // gateway::SocketWatcher
   void watch(int socket, bool in, bool out) override;
+  void closing(int socket) override;
 
  private:
   http::EventLoop& loop_;

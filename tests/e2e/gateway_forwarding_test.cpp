@@ -181,6 +181,15 @@ TEST_F(GatewayForwardingTest, ForwardsMethodPathQueryBodyAndEndToEndFields) {
   EXPECT_EQ(headers["x-request-id"], *r.header("x-request-id")) << "one id on both sides";
 }
 
+TEST_F(GatewayForwardingTest, AGetWithABodyStaysAGet) {
+  // Its authentication, limits and retries were decided for a GET: the upstream must see one.
+  HttpResponse r = client_.request("GET", "/api/echo/with-body", R"({"text":"x"})",
+                                   {{"X-Api-Key", "secret-alice-0001"},
+                                    {"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["method"], "GET");
+}
+
 TEST_F(GatewayForwardingTest, AnswersHeadWithTheLengthOfWhatGetWouldSend) {
   const Headers key = {{"X-Api-Key", "secret-alice-0001"}};
   HttpResponse got = client_.get("/api/echo/length", key);
