@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/cpu_budget.hpp"
+#include "cli/file_limit.hpp"
 #include "compile/compiler.hpp"
 #include "compile/settings.hpp"
 #include "http/server.hpp"
@@ -168,6 +169,7 @@ int serve(const Options& options) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  raise_open_file_limit();
 
   // Declared first, destroyed last: it writes what is still buffered once the server stopped.
   std::unique_ptr<ops::AccessLog> access_log;
