@@ -35,8 +35,10 @@ UpstreamReply::Failure failure_of(CURLcode code) {
 
 // Handles kept for reuse between exchanges: about the most exchanges in flight at once.
 constexpr size_t kMaxIdleHandles = 512;
-// Idle connections kept open, over every upstream of the loop.
-constexpr long kMaxIdleConnections = 1024;
+// Idle connections kept open, over every upstream of the loop: as many as one upstream takes
+// requests at once by default (max-in-flight). A connection the upstream closes meanwhile
+// stays open on this side until the loop's next exchange lets curl see it.
+constexpr long kMaxIdleConnections = 256;
 
 }  // namespace
 
