@@ -50,10 +50,10 @@ struct Exchanges::Exchange {
   UpstreamReply reply;
   size_t max_answer_bytes = 0;
   bool too_large = false;
-  bool head_decided = false;  // on_head was asked
-  bool streaming = false;     // its body goes to on_piece
-  bool aborted = false;       // on_head ended it
-  bool head_failed = false;   // on_head threw: the answer could not be taken
+  bool head_decided = false;   // on_head was asked
+  bool streaming = false;      // its body goes to on_piece
+  bool aborted = false;        // on_head ended it
+  bool head_failed = false;    // on_head threw: the answer could not be taken
   bool final_head_in = false;  // what comes to on_header after it is a chunked body's trailer
   int attempts = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -392,8 +392,8 @@ void Exchanges::finished(Exchange* raw, int result) {
   auto code = static_cast<CURLcode>(result);
   UpstreamReply& reply = exchange->reply;
   reply.failure = exchange->head_failed ? UpstreamReply::Failure::kBroken
-                  : exchange->aborted     ? UpstreamReply::Failure::kCancelled
-                                          : failure_of(code);
+                  : exchange->aborted   ? UpstreamReply::Failure::kCancelled
+                                        : failure_of(code);
   reply.streamed = exchange->streaming;
   if (reply.failure == UpstreamReply::Failure::kConnect &&
       exchange->request.retry_on_connect_failure && exchange->attempts < 2) {

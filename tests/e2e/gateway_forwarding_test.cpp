@@ -183,9 +183,9 @@ TEST_F(GatewayForwardingTest, ForwardsMethodPathQueryBodyAndEndToEndFields) {
 
 TEST_F(GatewayForwardingTest, AGetWithABodyStaysAGet) {
   // Its authentication, limits and retries were decided for a GET: the upstream must see one.
-  HttpResponse r = client_.request("GET", "/api/echo/with-body", R"({"text":"x"})",
-                                   {{"X-Api-Key", "secret-alice-0001"},
-                                    {"Content-Type", "application/json"}});
+  HttpResponse r =
+      client_.request("GET", "/api/echo/with-body", R"({"text":"x"})",
+                      {{"X-Api-Key", "secret-alice-0001"}, {"Content-Type", "application/json"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["method"], "GET");
 }

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
-#include <set>
 #include <thread>
 #include <vector>
 
