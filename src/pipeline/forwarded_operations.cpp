@@ -3,15 +3,37 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+#include <string>
+
 #include "pipeline/forwarding.hpp"
 #include "ratelimit/client_address.hpp"
 
 namespace apiserver::pipeline {
+namespace {
+
+// The requests in flight to one upstream declaration, shared by every generation of the
+// document that declares it: after a reload, an answer still on its way holds its place.
+std::shared_ptr<std::atomic<int>> in_flight_counter(const model::Upstream& upstream) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<std::atomic<int>>> counters;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::weak_ptr<std::atomic<int>>& slot = counters[upstream.url + " " + upstream.declared_at];
+  std::shared_ptr<std::atomic<int>> counter = slot.lock();
+  if (!counter) {
+    counter = std::make_shared<std::atomic<int>>(0);
+    slot = counter;
+  }
+  return counter;
+}
+
+}  // namespace
 
 ForwardedOperations::ForwardedOperations(const model::Api& api) : api_(api) {
   for (const model::Operation* op : api.operations) {
     if (op->forwarding && !in_flight_.count(op->forwarding->upstream.get()))
-      in_flight_.emplace(op->forwarding->upstream.get(), std::make_unique<std::atomic<int>>(0));
+      in_flight_.emplace(op->forwarding->upstream.get(),
+                         in_flight_counter(*op->forwarding->upstream));
   }
 }
 

@@ -34,9 +34,9 @@ class ForwardedOperations final : public OperationHandler {
                              const std::shared_ptr<bool>& answered) const;
 
   const model::Api& api_;
-  // Requests in flight per upstream, against its max-in-flight. Built once: the map is only
-  // read while requests run.
-  std::map<const model::Upstream*, std::unique_ptr<std::atomic<int>>> in_flight_;
+  // Requests in flight per upstream, against its max-in-flight, counted with the generations
+  // before and after a reload. Built once: the map is only read while requests run.
+  std::map<const model::Upstream*, std::shared_ptr<std::atomic<int>>> in_flight_;
 };
 
 }  // namespace apiserver::pipeline

@@ -333,6 +333,20 @@ TEST_F(GatewayForwardingTest, MoreRequestsInFlightThanTheUpstreamTakesAre503) {
   EXPECT_EQ(client_.get("/slow?ms=1").status, 200) << "the bound frees as answers come";
 }
 
+TEST_F(GatewayForwardingTest, TheBoundOnRequestsInFlightHoldsAcrossAReload) {
+  auto first = std::async(std::launch::async, [&] {
+    HttpClient other(server_.port());
+    return other.get("/slow?ms=600");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(::kill(server_.pid(), SIGHUP), 0);
+  ASSERT_TRUE(server_.wait_for_log("reloaded"));
+  HttpResponse second = client_.get("/slow?ms=1");
+  EXPECT_EQ(second.status, 503) << "the request from before the reload holds the one place; "
+                                << second.body;
+  EXPECT_EQ(first.get().status, 200);
+}
+
 TEST_F(GatewayForwardingTest, AClientThatLeavesFreesItsUpstreamAtOnce) {
   {
     RawConnection leaving(server_.port());
