@@ -146,6 +146,14 @@ class GatewayForwardingTest : public ::testing::Test {
        {"DOWN_URL", "http://127.0.0.1:" + std::to_string(closed_port())},
        {"KEYS", "alice=secret-alice-0001,bob=secret-bob-00000001"}}};
   HttpClient client_{server_.port()};
+
+  // GET `target` on a connection of its own, answered in the background.
+  std::future<HttpResponse> get_in_background(const std::string& target) {
+    return std::async(std::launch::async, [this, target] {
+      HttpClient other(server_.port());
+      return other.get(target);
+    });
+  }
 };
 
 TEST_F(GatewayForwardingTest, ForwardsMethodPathQueryBodyAndEndToEndFields) {
@@ -284,10 +292,7 @@ TEST_F(GatewayForwardingTest, AnUpstreamThatIsDownIsA502) {
 
 TEST_F(GatewayForwardingTest, AnUpstreamTooSlowIsA504AndTheLoopKeepsAnswering) {
   auto start = std::chrono::steady_clock::now();
-  auto slow = std::async(std::launch::async, [&] {
-    HttpClient other(server_.port());
-    return other.get("/slow?ms=3000");
-  });
+  auto slow = get_in_background("/slow?ms=3000");
   // The event loops do not wait for the upstream: others are answered meanwhile.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   for (int i = 0; i < 5; ++i) EXPECT_EQ(client_.get("/notes").status, 200);
@@ -298,10 +303,7 @@ TEST_F(GatewayForwardingTest, AnUpstreamTooSlowIsA504AndTheLoopKeepsAnswering) {
 }
 
 TEST_F(GatewayForwardingTest, AnAnswerOnItsWayOutlivesAReloadAndIsGivenBeforeAStop) {
-  auto during_reload = std::async(std::launch::async, [&] {
-    HttpClient other(server_.port());
-    return other.get("/slow?ms=300");
-  });
+  auto during_reload = get_in_background("/slow?ms=300");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_EQ(::kill(server_.pid(), SIGHUP), 0);
   ASSERT_TRUE(server_.wait_for_log("reloaded"));
@@ -309,10 +311,7 @@ TEST_F(GatewayForwardingTest, AnAnswerOnItsWayOutlivesAReloadAndIsGivenBeforeASt
   EXPECT_EQ(reloaded.status, 200) << reloaded.body;
   EXPECT_EQ(reloaded.json()["slept"], 300);
 
-  auto during_stop = std::async(std::launch::async, [&] {
-    HttpClient other(server_.port());
-    return other.get("/slow?ms=300");
-  });
+  auto during_stop = get_in_background("/slow?ms=300");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_EQ(::kill(server_.pid(), SIGTERM), 0);
   HttpResponse stopped = during_stop.get();
@@ -321,10 +320,7 @@ TEST_F(GatewayForwardingTest, AnAnswerOnItsWayOutlivesAReloadAndIsGivenBeforeASt
 }
 
 TEST_F(GatewayForwardingTest, MoreRequestsInFlightThanTheUpstreamTakesAre503) {
-  auto first = std::async(std::launch::async, [&] {
-    HttpClient other(server_.port());
-    return other.get("/slow?ms=300");
-  });
+  auto first = get_in_background("/slow?ms=300");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   HttpResponse second = client_.get("/slow?ms=1");
   EXPECT_EQ(second.status, 503) << second.body;
@@ -334,10 +330,7 @@ TEST_F(GatewayForwardingTest, MoreRequestsInFlightThanTheUpstreamTakesAre503) {
 }
 
 TEST_F(GatewayForwardingTest, TheBoundOnRequestsInFlightHoldsAcrossAReload) {
-  auto first = std::async(std::launch::async, [&] {
-    HttpClient other(server_.port());
-    return other.get("/slow?ms=600");
-  });
+  auto first = get_in_background("/slow?ms=600");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_EQ(::kill(server_.pid(), SIGHUP), 0);
   ASSERT_TRUE(server_.wait_for_log("reloaded"));
