@@ -2,9 +2,11 @@
 #include "http/loop_transport.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <array>
 #include <stdexcept>
 #include <vector>
 
@@ -14,6 +16,9 @@ namespace apiserver::http {
 namespace {
 
 using Pistache::Polling::NotifyOn;
+
+// Bytes one read of a client's socket takes (read_client).
+constexpr size_t kClientReadBytes = 16384;
 
 Pistache::Flags<NotifyOn> interest(bool in, bool out) {
   Pistache::Flags<NotifyOn> flags;
@@ -124,6 +129,10 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
           {it->second.watcher, fd, entry.isReadable(), entry.isWritable(), entry.isHangup()});
       continue;
     }
+    if (read_client(entry, fd)) {
+      split = true;
+      continue;
+    }
     Pistache::Polling::Event event(entry.getTag());
     if (entry.isReadable()) event.flags.setFlag(NotifyOn::Read);
     if (entry.isWritable()) event.flags.setFlag(NotifyOn::Write);
@@ -141,6 +150,27 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     if (it != watched_.end() && !it->second.parked) r.watcher->ready(r.fd, r.in, r.out, r.error);
   }
   wake_at(handler_->end_turn());
+}
+
+bool LoopTransport::read_client(const Pistache::Aio::FdSet::Entry& entry, int fd) {
+  // Pistache keeps the event's flags private, the peer's half-close (EPOLLRDHUP) among them;
+  // a C-style cast is the conversion to that private base the language allows.
+  const auto& event = (const Pistache::Polling::Event&)entry;  // NOLINT
+  if (!event.flags.hasFlag(NotifyOn::Read) || event.flags.hasFlag(NotifyOn::Hangup) ||
+      event.flags.hasFlag(NotifyOn::Shutdown))
+    return false;
+  auto peer = peers.find(fd);
+  if (peer == peers.end()) return false;
+  // Not zeroed: recv writes what onInput is given.
+  std::array<char, kClientReadBytes> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  ssize_t bytes = ::recv(fd, buffer.data(), buffer.size(), 0);
+  if (bytes <= 0) return false;  // the end, an error or nothing after all: Pistache's read tells
+  std::shared_ptr<Pistache::Tcp::Peer> holder = peer->second;  // onInput may close it
+  handler_->onInput(buffer.data(), static_cast<size_t>(bytes), holder);
+  // A short read emptied the socket: what arrives later is a new edge. A full one may have
+  // left more, which Pistache's read takes (while the peer is still open).
+  if (static_cast<size_t>(bytes) < buffer.size()) return true;
+  return peers.count(fd) == 0;
 }
 
 void LoopTransport::wake_at(std::optional<std::chrono::steady_clock::time_point> due) {

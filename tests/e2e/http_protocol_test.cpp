@@ -8,6 +8,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/http_client.hpp"
@@ -152,6 +153,40 @@ TEST_F(HttpProtocolTest, ABurstOfPipelinedRequestsWithLargeAnswersIsAnsweredWhol
     EXPECT_EQ(responses[static_cast<size_t>(i)].body, page.body);
   }
   EXPECT_EQ(responses.back().body, kTodo1);
+}
+
+// The end of the client's sending may arrive with its request or after it: either way the
+// request is answered and the connection then closed at once, not after the idle timeout.
+TEST_F(HttpProtocolTest, AClientThatClosesItsSideAfterARequestIsAnsweredThenLetGo) {
+  for (milliseconds pause : {milliseconds(0), milliseconds(100)}) {
+    for (int i = 0; i < 5; ++i) {
+      RawConnection raw(port());
+      raw.write("GET /todos/1 HTTP/1.1\r\nHost: test\r\n\r\n");
+      std::this_thread::sleep_for(pause);
+      raw.shutdown_write();
+      HttpResponse r = raw.read_response();
+      ASSERT_EQ(r.status, 200) << r.body;
+      EXPECT_EQ(r.body, kTodo1);
+      EXPECT_TRUE(raw.is_closed_by_peer(milliseconds(3000))) << "pause " << pause.count() << " ms";
+    }
+  }
+}
+
+// A request larger than one read of the socket (16 KiB), with another right behind it: both
+// are read whole and answered in order.
+TEST_F(HttpProtocolTest, ARequestLargerThanOneReadIsReadWhole) {
+  const std::string body = R"({"title":")" + std::string(40000, 'x') + R"("})";
+  RawConnection raw(port());
+  raw.write(
+      "POST /todos HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body +
+      "GET /todos/1 HTTP/1.1\r\nHost: test\r\n\r\n");
+  HttpResponse refused = raw.read_response();
+  EXPECT_EQ(refused.status, 422) << refused.body;  // the title is over its maxLength
+  HttpResponse read = raw.read_response();
+  EXPECT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.body, kTodo1);
 }
 
 TEST_F(HttpProtocolTest, APipelinedMalformedRequestEndsTheConnectionAfterEarlierAnswers) {
