@@ -74,6 +74,9 @@ struct Connection {
   // it decides to close it: a request is then either answered whole or never read.
   std::mutex work;
   bool drained = false;  // closed by the drain; guarded by `work`
+  // The client has sent all it will (a half-close): once its complete requests are answered,
+  // the connection closes. Guarded by `work`.
+  bool input_ended = false;
 };
 
 // Connections of every event loop, for the reaper and the drain. A connection leaves it in

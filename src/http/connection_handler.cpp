@@ -58,6 +58,26 @@ void ConnectionHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Pee
   if (pending) pending->abandon();  // the client left before its answer: its work may stop
 }
 
+bool ConnectionHandler::input_ended(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+  auto it = connections_.find(peer->fd());
+  if (it == connections_.end()) return false;
+  Connection& c = *it->second;
+  std::lock_guard<std::mutex> work(c.work);
+  // Answers given at once are out already; one given later keeps the connection when its work
+  // goes on anyway (a write waiting for its commit). A client that sends its end while work
+  // that stops without it runs (a forwarded request) is taken to have left, as nginx does:
+  // a closed socket and a half-closed one read alike.
+  if (c.phase != Phase::kAnswering || c.drained) return false;
+  std::shared_ptr<ConnectionAnswer> pending = c.pending.lock();
+  if (pending && pending->stoppable()) return false;
+  c.input_ended = true;
+  if (c.input.empty()) {  // nothing pipelined behind: the answer says the connection closes
+    c.answering.keep_alive = false;
+    if (!c.answering.streaming) c.answering.connection_header = "close";
+  }
+  return true;
+}
+
 void ConnectionHandler::onInput(const char* buffer, size_t len,
                                 const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   if (peer->fd() == wake_peer_fd_) return;  // what was posted is taken at the turn's end
@@ -125,6 +145,10 @@ void ConnectionHandler::answer_requests(Connection& c,
       c.deadline_ms = now_ms() + state_->options.header_timeout.count();
     }
     ParseStatus status = c.parser.parse(c.input);
+    if (status == ParseStatus::kIncomplete && c.input_ended) {
+      out.close_after = true;  // no more bytes will come: what is left is never a request
+      return;
+    }
     if (status == ParseStatus::kIncomplete) {
       if (c.parser.head_done() && c.phase != Phase::kBody) {
         c.phase = Phase::kBody;

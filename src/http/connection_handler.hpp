@@ -46,6 +46,12 @@ class ConnectionHandler final : public Pistache::Tcp::Handler, public EventLoop 
   void onInput(const char* buffer, size_t len,
                const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
+  // The client sent its last bytes, all taken by onInput (a half-close: it may still read).
+  // True when the connection stays open for the answer under way, and closes once that is out
+  // (with the answers of complete requests pipelined behind it); false when nothing is left to
+  // answer, and the caller lets go of the connection.
+  bool input_ended(const std::shared_ptr<Pistache::Tcp::Peer>& peer);
+
   // EventLoop, for the request being handled (respond()).
   std::shared_ptr<LaterAnswer> answer_later() override;
   void after_batch(const void* key, std::function<void()> task, bool first) override;

@@ -107,6 +107,11 @@ void ConnectionAnswer::when_abandoned(std::function<void()> cancel) {
   cancel();
 }
 
+bool ConnectionAnswer::stoppable() {
+  std::lock_guard<std::mutex> lock(abandon_mutex_);
+  return static_cast<bool>(on_abandon_);
+}
+
 void ConnectionAnswer::abandon() {
   std::function<void()> cancel;
   {

@@ -84,6 +84,9 @@ class ConnectionAnswer final : public LaterAnswer {
   void when_abandoned(std::function<void()> cancel) override;
   // The loop, when the connection closes with this answer still to come.
   void abandon();
+  // Work that stops when the client leaves runs for this answer (when_abandoned): a forwarded
+  // request. Other work goes on to its end anyway (a write commits).
+  bool stoppable();
 
  private:
   std::shared_ptr<LoopInbox> inbox_;

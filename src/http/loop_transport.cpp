@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <stdexcept>
 #include <vector>
 
@@ -156,21 +157,27 @@ bool LoopTransport::read_client(const Pistache::Aio::FdSet::Entry& entry, int fd
   // Pistache keeps the event's flags private, the peer's half-close (EPOLLRDHUP) among them;
   // a C-style cast is the conversion to that private base the language allows.
   const auto& event = (const Pistache::Polling::Event&)entry;  // NOLINT
-  if (!event.flags.hasFlag(NotifyOn::Read) || event.flags.hasFlag(NotifyOn::Hangup) ||
-      event.flags.hasFlag(NotifyOn::Shutdown))
-    return false;
+  if (!event.flags.hasFlag(NotifyOn::Read) || event.flags.hasFlag(NotifyOn::Hangup)) return false;
   auto peer = peers.find(fd);
   if (peer == peers.end()) return false;
+  std::shared_ptr<Pistache::Tcp::Peer> holder = peer->second;  // onInput may close it
+  // The client has sent its last bytes (it may still read): they are read to the end.
+  const bool last_bytes = event.flags.hasFlag(NotifyOn::Shutdown);
   // Not zeroed: recv writes what onInput is given.
   std::array<char, kClientReadBytes> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-  ssize_t bytes = ::recv(fd, buffer.data(), buffer.size(), 0);
-  if (bytes <= 0) return false;  // the end, an error or nothing after all: Pistache's read tells
-  std::shared_ptr<Pistache::Tcp::Peer> holder = peer->second;  // onInput may close it
-  handler_->onInput(buffer.data(), static_cast<size_t>(bytes), holder);
-  // A short read emptied the socket: what arrives later is a new edge. A full one may have
-  // left more, which Pistache's read takes (while the peer is still open).
-  if (static_cast<size_t>(bytes) < buffer.size()) return true;
-  return peers.count(fd) == 0;
+  while (true) {
+    ssize_t bytes = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (bytes < 0) return errno == EAGAIN || errno == EWOULDBLOCK;  // else Pistache's read fails
+    // The end of the input: Pistache's read, which sees it again, lets go of the connection,
+    // unless an answer is still to be sent (the handler closes it after that).
+    if (bytes == 0) return peers.count(fd) == 0 || handler_->input_ended(holder);
+    handler_->onInput(buffer.data(), static_cast<size_t>(bytes), holder);
+    if (peers.count(fd) == 0) return true;
+    if (last_bytes) continue;
+    // A short read emptied the socket: what arrives later is a new edge. A full one may have
+    // left more, which Pistache's read takes.
+    return static_cast<size_t>(bytes) < buffer.size();
+  }
 }
 
 void LoopTransport::wake_at(std::optional<std::chrono::steady_clock::time_point> due) {

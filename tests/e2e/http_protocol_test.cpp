@@ -156,20 +156,36 @@ TEST_F(HttpProtocolTest, ABurstOfPipelinedRequestsWithLargeAnswersIsAnsweredWhol
 }
 
 // The end of the client's sending may arrive with its request or after it: either way the
-// request is answered and the connection then closed at once, not after the idle timeout.
+// request is answered (a write too, whose answer waits for its commit) and the connection then
+// closed at once, not after the idle timeout.
 TEST_F(HttpProtocolTest, AClientThatClosesItsSideAfterARequestIsAnsweredThenLetGo) {
+  const std::string post_body = R"({"title":"bread"})";
+  const std::string post =
+      "POST /todos HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(post_body.size()) + "\r\n\r\n" + post_body;
   for (milliseconds pause : {milliseconds(0), milliseconds(100)}) {
     for (int i = 0; i < 5; ++i) {
+      const bool write = i % 2 == 1;
       RawConnection raw(port());
-      raw.write("GET /todos/1 HTTP/1.1\r\nHost: test\r\n\r\n");
+      raw.write(write ? post : "GET /todos/1 HTTP/1.1\r\nHost: test\r\n\r\n");
       std::this_thread::sleep_for(pause);
       raw.shutdown_write();
       HttpResponse r = raw.read_response();
-      ASSERT_EQ(r.status, 200) << r.body;
-      EXPECT_EQ(r.body, kTodo1);
+      ASSERT_EQ(r.status, write ? 201 : 200) << r.body;
+      if (!write) EXPECT_EQ(r.body, kTodo1);
       EXPECT_TRUE(raw.is_closed_by_peer(milliseconds(3000))) << "pause " << pause.count() << " ms";
     }
   }
+  // Requests pipelined behind a write are answered too, in order, before the close.
+  RawConnection raw(port());
+  raw.write(post + "GET /todos/1 HTTP/1.1\r\nHost: test\r\n\r\n");
+  raw.shutdown_write();
+  EXPECT_EQ(raw.read_response().status, 201);
+  HttpResponse behind = raw.read_response();
+  EXPECT_EQ(behind.status, 200) << behind.body;
+  EXPECT_EQ(behind.body, kTodo1);
+  EXPECT_TRUE(raw.is_closed_by_peer(milliseconds(3000)));
 }
 
 // A request larger than one read of the socket (16 KiB), with another right behind it: both
