@@ -173,10 +173,9 @@ bool LoopTransport::read_client(const Pistache::Aio::FdSet::Entry& entry, int fd
     if (bytes == 0) return peers.count(fd) == 0 || handler_->input_ended(holder);
     handler_->onInput(buffer.data(), static_cast<size_t>(bytes), holder);
     if (peers.count(fd) == 0) return true;
-    if (last_bytes) continue;
     // A short read emptied the socket: what arrives later is a new edge. A full one may have
-    // left more, which Pistache's read takes.
-    return static_cast<size_t>(bytes) < buffer.size();
+    // left more.
+    if (!last_bytes && static_cast<size_t>(bytes) < buffer.size()) return true;
   }
 }
 

@@ -33,11 +33,11 @@ class LoopTransport final : public Pistache::Tcp::Transport {
   void forget(int fd) { watched_.erase(fd); }
 
  private:
-  // A client's readable event: its bytes taken with one read when they fit in it, instead of
-  // Pistache's reading until the socket says it has nothing more (a second read, per request,
-  // that finds nothing); read to their end when the client has sent its last (a half-close).
-  // False when Pistache must handle the event: more to read, an error, or the end of the input
-  // with nothing left to answer (Pistache then lets go of the connection).
+  // A client's readable event: its bytes taken in reads of 16 KiB until one comes back short,
+  // instead of Pistache's 4 KiB reads until the socket says it has nothing more (a second
+  // read, per request, that finds nothing); read to their end when the client has sent its
+  // last (a half-close). False when Pistache must handle the event: an error, or the end of
+  // the input with nothing left to answer (Pistache then lets go of the connection).
   bool read_client(const Pistache::Aio::FdSet::Entry& entry, int fd);
   // Arms the timer for `due`, unless it will fire before then anyway.
   void wake_at(std::optional<std::chrono::steady_clock::time_point> due);
