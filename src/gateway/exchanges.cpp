@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "gateway/plain_exchanges.hpp"
 #include "text/header_values.hpp"
 
 namespace apiserver::gateway {
@@ -196,7 +197,9 @@ struct Exchanges::Exchange {
 };
 
 Exchanges::Exchanges(SocketWatcher& watcher, size_t max_answer_bytes)
-    : watcher_(watcher), max_answer_bytes_(max_answer_bytes) {
+    : watcher_(watcher),
+      max_answer_bytes_(max_answer_bytes),
+      plain_(std::make_unique<PlainExchanges>(watcher, max_answer_bytes)) {
   global_init();
   multi_ = curl_multi_init();
   if (multi_ == nullptr) throw std::runtime_error("the upstream client cannot be set up");
@@ -211,6 +214,7 @@ Exchanges::Exchanges(SocketWatcher& watcher, size_t max_answer_bytes)
 }
 
 Exchanges::~Exchanges() {
+  plain_.reset();
   for (auto& exchange : queued_) {
     exchange->reply.failure = UpstreamReply::Failure::kShutdown;
     exchange->reply.error = "the server stopped";
@@ -251,34 +255,46 @@ int Exchanges::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) {
 
 uint64_t Exchanges::send(UpstreamRequest request, UpstreamDone done,
                          std::atomic<uint64_t>* id_out) {
+  uint64_t id = ++next_id_;
+  if (id_out != nullptr) id_out->store(id);
+  if (plain_->send(id, request, done)) return id;
   auto exchange = std::make_unique<Exchange>();
   exchange->request = std::move(request);
   exchange->done = std::move(done);
   exchange->max_answer_bytes = max_answer_bytes_;
-  exchange->id = ++next_id_;
-  if (id_out != nullptr) id_out->store(exchange->id);
+  exchange->id = id;
   queued_.push_back(std::move(exchange));
-  return next_id_;
+  return id;
 }
 
 void Exchanges::cancel(uint64_t id) {
-  cancelled_.push_back(id);
+  if (plain_->holds(id)) {
+    plain_->cancel(id);
+  } else {
+    cancelled_.push_back(id);
+  }
 }
 
 void Exchanges::resume(uint64_t id) {
-  resumed_.push_back(id);
+  if (plain_->holds(id)) {
+    plain_->resume(id);
+  } else {
+    resumed_.push_back(id);
+  }
 }
 
 std::optional<std::chrono::steady_clock::time_point> Exchanges::next_due() const {
   if (!queued_.empty() || !cancelled_.empty() || !resumed_.empty())
     return std::chrono::steady_clock::now();
-  std::optional<std::chrono::steady_clock::time_point> due = curl_due_;
+  std::optional<std::chrono::steady_clock::time_point> due = plain_->next_due();
+  if (curl_due_ && (!due || *curl_due_ < *due)) due = curl_due_;
   if (!deadlines_.empty() && (!due || deadlines_.begin()->first < *due))
     due = deadlines_.begin()->first;
   return due;
 }
 
 void Exchanges::socket_ready(int socket, bool in, bool out, bool error) {
+  if (plain_->socket_ready(socket, in, out, error)) return;
   int mask =
       (in ? CURL_CSELECT_IN : 0) | (out ? CURL_CSELECT_OUT : 0) | (error ? CURL_CSELECT_ERR : 0);
   int running = 0;
@@ -287,6 +303,7 @@ void Exchanges::socket_ready(int socket, bool in, bool out, bool error) {
 }
 
 void Exchanges::act() {
+  plain_->act();
   std::vector<std::unique_ptr<Exchange>> starting;
   starting.swap(queued_);
   for (auto& exchange : starting) start(std::move(exchange));

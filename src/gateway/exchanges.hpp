@@ -1,6 +1,7 @@
-// The upstream exchanges of one thread, on a curl multi handle that thread drives (an event
-// loop of the server: pipeline/loop_upstreams.hpp). Every call is made on that thread. The
-// connections to each upstream stay alive between exchanges.
+// The upstream exchanges of one thread, on sockets that thread watches (an event loop of the
+// server: pipeline/loop_upstreams.hpp). Every call is made on that thread. The connections to
+// each upstream stay alive between exchanges. Plain HTTP to an upstream named by its address
+// goes through PlainExchanges; everything else (TLS, names) through a curl multi handle.
 #pragma once
 
 #include <curl/curl.h>
@@ -24,6 +25,7 @@
 namespace apiserver::gateway {
 
 struct UpstreamReply;
+class PlainExchanges;
 
 // What to do with an answer whose head (status and fields) is in.
 enum class HeadVerdict {
@@ -113,6 +115,7 @@ class Exchanges {
 
   SocketWatcher& watcher_;
   const size_t max_answer_bytes_;
+  std::unique_ptr<PlainExchanges> plain_;
   CURLM* multi_ = nullptr;
   uint64_t next_id_ = 0;
   std::vector<std::unique_ptr<Exchange>> queued_;  // sent, to start at the next act()

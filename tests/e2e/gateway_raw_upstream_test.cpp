@@ -1,0 +1,112 @@
+// Answers no framework sends, from an upstream that writes its bytes by hand
+// (upstreams/raw_upstream.py): interim answers, a trailer, a body framed by the close, a head
+// in many pieces, broken answers, and a kept-alive connection the upstream closes just as the
+// next request comes. Each is forwarded twice: to the upstream by its address (the gateway's
+// own HTTP/1.1 client) and by its name (libcurl), and both must give the same answers.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+
+namespace apiserver::test {
+namespace {
+
+const char* const kDocument = R"(openapi: 3.0.3
+info: {title: Raw upstream, version: "1"}
+x-apiserver:
+  upstream: {url: "${RAW_URL}", strip-prefix: /raw}
+paths:
+  /raw/{what}:
+    parameters: [{name: what, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200": {description: The upstream's answer, content: {application/json: {schema: {type: object}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses:
+        "200": {description: The upstream's answer, content: {application/json: {schema: {type: object}}}}
+)";
+
+// The upstream by address ("127.0.0.1") or by name ("localhost").
+class GatewayRawUpstreamTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  GatewayRawUpstreamTest()
+      : upstream_(ServerProcess::with_binary("/usr/bin/python3",
+                                             {test_data_path("e2e/upstreams/raw_upstream.py")})),
+        server_({write_file(dir_, "raw.yaml", kDocument), "--db", dir_.file("raw.db"), "--threads",
+                 "1"},
+                {{"RAW_URL", named(upstream_.url())}}),
+        client_(server_.port()) {}
+
+  std::string named(std::string url) const {
+    if (std::string(GetParam()) == "localhost") url.replace(url.find("127.0.0.1"), 9, "localhost");
+    return url;
+  }
+
+  int upstream_connections() {
+    HttpClient direct(upstream_.port());
+    return direct.get("/stats").json()["accepted"].get<int>();
+  }
+
+  TempDir dir_;
+  ServerProcess upstream_;
+  ServerProcess server_;
+  HttpClient client_;
+};
+
+TEST_P(GatewayRawUpstreamTest, InterimAnswersAreReadPast) {
+  HttpResponse r = client_.get("/raw/interim");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json(), nlohmann::json({{"ok", true}}));
+  EXPECT_FALSE(r.header("link")) << "fields of an interim answer are not the answer's";
+}
+
+TEST_P(GatewayRawUpstreamTest, AChunkedAnswerArrivesWithoutItsFramingOrTrailer) {
+  HttpResponse r = client_.get("/raw/trailer");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json(), nlohmann::json({{"ok", true}}));
+  EXPECT_FALSE(r.header("x-sum"));
+}
+
+TEST_P(GatewayRawUpstreamTest, AnAnswerFramedByTheCloseArrivesWhole) {
+  HttpResponse r = client_.get("/raw/close-framed");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json(), nlohmann::json({{"ok", true}}));
+  EXPECT_EQ(client_.get("/raw/close-framed").status, 200) << "and the next one on a new connection";
+}
+
+TEST_P(GatewayRawUpstreamTest, AHeadWrittenInManyPiecesIsReadWhole) {
+  HttpResponse r = client_.get("/raw/split");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-long").value_or("").size(), 3000U);
+  EXPECT_EQ(r.json(), nlohmann::json({{"ok", true}}));
+}
+
+TEST_P(GatewayRawUpstreamTest, AnAnswerThatIsNotHttpOrIsCutShortIsA502) {
+  for (const char* path : {"/raw/broken", "/raw/cut"}) {
+    HttpResponse r = client_.get(path);
+    EXPECT_EQ(r.status, 502) << path << ": " << r.body;
+    EXPECT_EQ(r.json()["detail"], "the upstream's answer could not be read") << path;
+  }
+  EXPECT_EQ(client_.get("/raw/interim").status, 200) << "the gateway goes on";
+}
+
+TEST_P(GatewayRawUpstreamTest, AKeptConnectionClosedAsARequestComesIsReplacedUnseen) {
+  // Each connection answers one request and closes as the next arrives on it.
+  for (int i = 0; i < 3; ++i) {
+    HttpResponse get = client_.get("/raw/once");
+    EXPECT_EQ(get.status, 200) << i << ": " << get.body;
+    HttpResponse post = client_.post("/raw/once", "{}");
+    EXPECT_EQ(post.status, 200) << i << ": " << post.body;
+  }
+  EXPECT_GE(upstream_connections(), 6) << "one connection per answer, as the upstream wants";
+}
+
+INSTANTIATE_TEST_SUITE_P(ByAddressAndByName, GatewayRawUpstreamTest,
+                         ::testing::Values("address", "localhost"));
+
+}  // namespace
+}  // namespace apiserver::test
