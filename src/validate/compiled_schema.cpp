@@ -101,11 +101,13 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::build(const nlohmann::json
     throw std::runtime_error(std::string("the schema cannot be compiled: ") + e.what());
   }
   compiled->checks_key_length_ = uses_pattern_properties(compiled->document_);
+  compiled->quick_ = QuickCheck::build(compiled->document_);
   return compiled;
 }
 
 bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
                               const std::string& name, std::vector<FieldError>& errors) const {
+  if (quick_ != nullptr && quick_->valid(value)) return true;
   if (checks_key_length_) {
     std::string where;
     if (find_long_key(value, "", where)) {

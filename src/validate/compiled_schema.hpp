@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "problem/problem.hpp"
+#include "validate/quick_check.hpp"
 
 namespace apiserver::validate {
 
@@ -33,6 +34,9 @@ class CompiledSchema {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   nlohmann::json document_;
+  // Answers "valid" for most valid values of simple schemas without valijson; null for other
+  // schemas.
+  std::unique_ptr<const QuickCheck> quick_;
   // valijson matches patternProperties with std::regex on the property names
   // of the instance; object keys longer than this are refused first.
   bool checks_key_length_ = false;

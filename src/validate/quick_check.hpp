@@ -1,0 +1,35 @@
+// A fast check of the schemas most bodies have: objects of typed properties, with required
+// names, length and number bounds, arrays of such items. It runs straight over the parsed value,
+// where valijson's visitor allocates and dispatches per keyword, and it answers only "valid"
+// (when valijson would too) or "not sure": then CompiledSchema asks valijson, which also says
+// what is wrong. A schema using any keyword outside that set gets no quick check at all.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace apiserver::validate {
+
+class QuickCheck {
+ public:
+  // The check of `draft7` (as the schema translator writes it); null when some keyword of it
+  // is not one the check knows.
+  static std::unique_ptr<const QuickCheck> build(const nlohmann::json& draft7);
+
+  ~QuickCheck();
+  QuickCheck(const QuickCheck&) = delete;
+  QuickCheck& operator=(const QuickCheck&) = delete;
+
+  // True when `value` is valid; false when it may not be.
+  bool valid(const nlohmann::json& value) const;
+
+ private:
+  struct Node;
+  class Builder;
+  QuickCheck();
+  const Node* root_ = nullptr;
+  std::vector<std::unique_ptr<Node>> nodes_;  // every node; $refs may make them a cycle
+};
+
+}  // namespace apiserver::validate
