@@ -14,9 +14,17 @@ constexpr int kNumberOverflowId = 406;
 // A number written with more characters is shown by its start and its length.
 constexpr size_t kMaxShownNumber = 32;
 
-// Validation and serialization recurse per nesting level: bound it before
-// parsing. Brackets inside strings do not count.
-bool nesting_within(const std::string& text, int limit) {
+// What one pass over the text tells before parsing: whether it nests deeper than the limit
+// (validation and serialization recurse per level), and how many object members it writes (a
+// string followed by ':'), to compare with what the parsed value holds. Brackets inside
+// strings do not count.
+struct TextShape {
+  bool within_depth = true;
+  size_t members = 0;
+};
+
+TextShape shape_of(const std::string& text, int depth_limit) {
+  TextShape shape;
   int depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -26,16 +34,38 @@ bool nesting_within(const std::string& text, int limit) {
         ++i;
       } else if (c == '"') {
         in_string = false;
+        size_t next = text.find_first_not_of(" \t\n\r", i + 1);
+        if (next != std::string::npos && text[next] == ':') ++shape.members;
       }
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      if (++depth > limit) return false;
+      if (++depth > depth_limit) {
+        shape.within_depth = false;
+        return shape;
+      }
     } else if (c == ']' || c == '}') {
       --depth;
     }
   }
-  return true;
+  return shape;
+}
+
+// The members of every object in `value`: fewer than the text wrote when a name came twice
+// in one object (the parser keeps one of them).
+size_t members_in(const nlohmann::json& value) {
+  size_t count = 0;
+  if (value.is_object()) {
+    count += value.size();
+    for (const auto& [name, member] : value.items()) {
+      if (member.is_structured()) count += members_in(member);
+    }
+  } else if (value.is_array()) {
+    for (const auto& item : value) {
+      if (item.is_structured()) count += members_in(item);
+    }
+  }
+  return count;
 }
 
 // A second pass over text that overflowed: follows keys and array indexes without building
@@ -142,7 +172,8 @@ class DuplicateKeyFinder {
 }  // namespace
 
 std::optional<ClientJsonError> parse_client_json(const std::string& text, nlohmann::json& out) {
-  if (!nesting_within(text, kMaxJsonDepth))
+  TextShape shape = shape_of(text, kMaxJsonDepth);
+  if (!shape.within_depth)
     return ClientJsonError{
         ClientJsonError::Kind::kTooDeep, "",
         "the JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
@@ -152,6 +183,9 @@ std::optional<ClientJsonError> parse_client_json(const std::string& text, nlohma
     return ClientJsonError{ClientJsonError::Kind::kSyntax, "",
                            "a NUL byte at offset " + std::to_string(nul)};
   try {
+    out = nlohmann::json::parse(text);
+    if (members_in(out) == shape.members) return std::nullopt;
+    // A member came twice: parsed once more, slowly, to name it.
     DuplicateKeyFinder finder;
     out = nlohmann::json::parse(text, std::ref(finder));
     if (finder.duplicate)

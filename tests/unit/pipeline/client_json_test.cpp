@@ -79,6 +79,27 @@ TEST(ClientJson, RefusesDeepNestingBeforeParsing) {
   EXPECT_FALSE(parse_client_json(std::string(64, '[') + std::string(64, ']'), out));
 }
 
+TEST(ClientJson, RefusesAMemberTwiceWherever) {
+  for (const char* text : {R"({"a": 1, "a": 1})", R"({"a" : 1, "b": {"c": [], "c" : 2}})",
+                           R"([{"x": 1}, {"y": 2, "y": 3}])", "{\"k\"\n:\t1,\r\"k\"  :2}",
+                           R"({"q\"": 1, "q\"": 2})"}) {
+    ClientJsonError e = error_of(text);
+    EXPECT_EQ(e.kind, Kind::kDuplicateKey) << text;
+    EXPECT_NE(e.message.find("appears twice"), std::string::npos) << e.message;
+  }
+}
+
+TEST(ClientJson, ColonsAndQuotesInsideStringsAreNoMembers) {
+  json out;
+  for (const char* text :
+       {R"({"a": "x\":y", "b": "c:", "c": ["d", ":"], "e": "\\"})", R"(["a", ":", "b:"])",
+        R"({"k:": {"k": ":"}, "k": 1})", R"("just a string:")"}) {
+    EXPECT_FALSE(parse_client_json(text, out)) << text;
+  }
+  ASSERT_FALSE(parse_client_json(R"({"a": "x\":y", "b": {"a": 2}})", out));
+  EXPECT_EQ(out["b"]["a"], 2) << "the same name in two objects is no duplicate";
+}
+
 TEST(ParseJsonBody, AnswersAnOverflowAs422WithAFieldError) {
   json out;
   std::optional<Problem> problem = parse_json_body(R"({"amount": 1e400})", out);
