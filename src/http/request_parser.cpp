@@ -17,12 +17,6 @@ std::string_view trim_ows(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // True if the comma-separated list `value` holds `token` (case-insensitive).
 bool list_contains(std::string_view value, std::string_view token) {
   while (!value.empty()) {
@@ -30,7 +24,7 @@ bool list_contains(std::string_view value, std::string_view token) {
     std::string_view item = trim_ows(value.substr(0, comma));
     if (item.size() == token.size() &&
         std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
+          return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
         })) {
       return true;
     }
@@ -249,7 +243,7 @@ bool RequestParser::parse_header_line(std::string_view line) {
   if (request_.headers.size() >= limits_.max_header_count)
     return reject(ProblemCode::kHeadersTooLarge,
                   "more than " + std::to_string(limits_.max_header_count) + " header fields");
-  request_.headers.emplace_back(lower(name), std::string(value));
+  request_.headers.emplace_back(text::ascii_lower(name), std::string(value));
   return true;
 }
 
@@ -299,7 +293,7 @@ bool RequestParser::decide_framing() {
                     "both Transfer-Encoding and Content-Length are present");
     if (request_.version_minor == 0)
       return reject(ProblemCode::kBadRequest, "Transfer-Encoding is not defined for HTTP/1.0");
-    if (lower(trim_ows(*transfer_encoding)) != "chunked")
+    if (text::ascii_lower(trim_ows(*transfer_encoding)) != "chunked")
       return reject(ProblemCode::kNotImplemented,
                     "only the 'chunked' transfer coding is supported");
     stage_ = Stage::kChunkSize;

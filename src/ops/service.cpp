@@ -1,5 +1,6 @@
 #include "ops/service.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -46,10 +47,11 @@ void append_utc_now(std::string& out) {
   }
   int millis = static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
-  char tail[8];
-  std::snprintf(tail, sizeof tail, "%03dZ", millis);
   out += cached;
-  out += tail;
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
 }
 
 // The document's info.title, if it has one.
@@ -191,11 +193,17 @@ void Service::log_access(const http::Request& request, const http::Response& res
   // may carry an API key.
   line += ",\"route\":";
   line += operation >= 0 ? routes_json_[static_cast<size_t>(operation)] : std::string("null");
-  char numbers[96];
-  std::snprintf(numbers, sizeof numbers, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%zu",
-                response.status, std::chrono::duration<double, std::milli>(duration).count(),
-                response.body.size());
-  line += numbers;
+  // std::to_chars, not snprintf: no locale, no format string to read, on every request.
+  char number[64];
+  line += ",\"status\":";
+  line.append(number, std::to_chars(number, number + sizeof number, response.status).ptr);
+  line += ",\"duration_ms\":";
+  line.append(number, std::to_chars(number, number + sizeof number,
+                                    std::chrono::duration<double, std::milli>(duration).count(),
+                                    std::chars_format::fixed, 3)
+                          .ptr);
+  line += ",\"bytes\":";
+  line.append(number, std::to_chars(number, number + sizeof number, response.body.size()).ptr);
   line += ",\"client\":";
   text::append_json_string(ratelimit::client_address(request, api_.trusted_proxies), line);
   line += '}';
