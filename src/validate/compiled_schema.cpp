@@ -107,7 +107,9 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::build(const nlohmann::json
 
 bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
                               const std::string& name, std::vector<FieldError>& errors) const {
-  if (quick_ != nullptr && quick_->valid(value)) return true;
+  QuickCheck::Verdict quick =
+      quick_ != nullptr ? quick_->check(value) : QuickCheck::Verdict::kUnsure;
+  if (quick == QuickCheck::Verdict::kValid) return true;
   if (checks_key_length_) {
     std::string where;
     if (find_long_key(value, "", where)) {
@@ -122,10 +124,14 @@ bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
   // Patterns that hit their limits, wherever they sit (under `not` too), refuse the value.
   std::vector<PatternLimitHit>& limit_hits = pattern_limit_hits();
   limit_hits.clear();
-  // Valid input, the common case, stops at the first check without collecting.
-  if (validator.validate(impl_->schema, adapter, nullptr) && limit_hits.empty()) return true;
+  // Valid input stops at valijson's first check without collecting; input the quick check found
+  // invalid goes straight to collecting.
+  if (quick == QuickCheck::Verdict::kUnsure &&
+      validator.validate(impl_->schema, adapter, nullptr) && limit_hits.empty())
+    return true;
   valijson::ValidationResults results;
-  validator.validate(impl_->schema, adapter, &results);
+  // Should the quick check ever refuse what valijson takes, valijson decides.
+  if (validator.validate(impl_->schema, adapter, &results) && limit_hits.empty()) return true;
   size_t before = errors.size();
   for (const auto& error : results) add_error(error, source, name, errors);
   for (const PatternLimitHit& hit : limit_hits)

@@ -57,7 +57,8 @@ struct QuickCheck::Node {
   std::optional<std::vector<std::string>> enum_strings;
   bool enum_null = false;
 
-  bool check(const nlohmann::json& value, int depth) const;
+  // False when `value` is invalid, or (`deep` then set) nests past kMaxDepth.
+  bool check(const nlohmann::json& value, int depth, bool& deep) const;
   bool type_matches(const nlohmann::json& value) const;
 };
 
@@ -231,8 +232,10 @@ std::unique_ptr<const QuickCheck> QuickCheck::build(const nlohmann::json& draft7
   return check;
 }
 
-bool QuickCheck::valid(const nlohmann::json& value) const {
-  return root_->check(value, 0);
+QuickCheck::Verdict QuickCheck::check(const nlohmann::json& value) const {
+  bool deep = false;
+  if (root_->check(value, 0, deep)) return Verdict::kValid;
+  return deep ? Verdict::kUnsure : Verdict::kInvalid;
 }
 
 // As the `type` constraint of custom_constraints.cpp: an integral number is an integer.
@@ -261,11 +264,15 @@ bool QuickCheck::Node::type_matches(const nlohmann::json& value) const {
   }
 }
 
-bool QuickCheck::Node::check(const nlohmann::json& value, int depth) const {
-  if (never || depth > kMaxDepth) return false;
+bool QuickCheck::Node::check(const nlohmann::json& value, int depth, bool& deep) const {
+  if (depth > kMaxDepth) {
+    deep = true;
+    return false;
+  }
+  if (never) return false;
   if (types != kAllTypes && !type_matches(value)) return false;
   for (const Node* part : all_of) {
-    if (!part->check(value, depth + 1)) return false;
+    if (!part->check(value, depth + 1, deep)) return false;
   }
   if (enum_strings) {
     if (value.is_null()) return enum_null;
@@ -307,7 +314,7 @@ bool QuickCheck::Node::check(const nlohmann::json& value, int depth) const {
                                  [](const std::pair<std::string, const Node*>& p,
                                     const std::string& k) { return p.first < k; });
       if (it != properties.end() && it->first == key) {
-        if (!it->second->check(child, depth + 1)) return false;
+        if (!it->second->check(child, depth + 1, deep)) return false;
       } else if (closed) {
         return false;
       }
@@ -317,7 +324,7 @@ bool QuickCheck::Node::check(const nlohmann::json& value, int depth) const {
     if (max_items && value.size() > *max_items) return false;
     if (items != nullptr) {
       for (const auto& item : value) {
-        if (!items->check(item, depth + 1)) return false;
+        if (!items->check(item, depth + 1, deep)) return false;
       }
     }
   }

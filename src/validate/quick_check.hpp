@@ -1,8 +1,8 @@
 // A fast check of the schemas most bodies have: objects of typed properties, with required
 // names, length and number bounds, arrays of such items. It runs straight over the parsed value,
-// where valijson's visitor allocates and dispatches per keyword, and it answers only "valid"
-// (when valijson would too) or "not sure": then CompiledSchema asks valijson, which also says
-// what is wrong. A schema using any keyword outside that set gets no quick check at all.
+// where valijson's visitor allocates and dispatches per keyword. It says "valid" or "invalid"
+// exactly when valijson would (or "unsure", past its depth); CompiledSchema then asks valijson
+// only to say what is wrong. A schema using any keyword outside that set gets no quick check.
 #pragma once
 
 #include <memory>
@@ -21,8 +21,11 @@ class QuickCheck {
   QuickCheck(const QuickCheck&) = delete;
   QuickCheck& operator=(const QuickCheck&) = delete;
 
-  // True when `value` is valid; false when it may not be.
-  bool valid(const nlohmann::json& value) const;
+  // kValid and kInvalid are what valijson would say; kUnsure for a value nested deeper than
+  // the check goes.
+  enum class Verdict { kValid, kInvalid, kUnsure };
+  Verdict check(const nlohmann::json& value) const;
+  bool valid(const nlohmann::json& value) const { return check(value) == Verdict::kValid; }
 
  private:
   struct Node;

@@ -141,8 +141,8 @@ TEST(QuickCheck, IsMadeOnlyForTheKeywordsItKnows) {
   EXPECT_NE(QuickCheck::build(json::parse(R"({"title": "t", "description": "d"})")), nullptr);
 }
 
-TEST(QuickCheck, LeavesTheFalseSchemaAndDeepValuesToValijson) {
-  EXPECT_FALSE(QuickCheck::build(json(false))->valid(json::object()));
+TEST(QuickCheck, RefusesWhatTheFalseSchemaRefusesAndIsUnsurePastItsDepth) {
+  EXPECT_EQ(QuickCheck::build(json(false))->check(json::object()), QuickCheck::Verdict::kInvalid);
   auto nested = QuickCheck::build(json::parse(
       R"({"$ref": "#/definitions/A", "definitions": {"A": {"items": {"$ref": "#/definitions/A"}}}})"));
   ASSERT_NE(nested, nullptr);
@@ -150,7 +150,7 @@ TEST(QuickCheck, LeavesTheFalseSchemaAndDeepValuesToValijson) {
   for (int i = 0; i < 10; ++i) deep = json::array({deep});
   EXPECT_TRUE(nested->valid(deep));
   for (int i = 0; i < 200; ++i) deep = json::array({deep});
-  EXPECT_FALSE(nested->valid(deep)) << "not sure past its depth";
+  EXPECT_EQ(nested->check(deep), QuickCheck::Verdict::kUnsure) << "not sure past its depth";
 }
 
 }  // namespace
