@@ -2,11 +2,13 @@
 // application/problem+json writer.
 #include "problem/problem.hpp"
 
+#include <charconv>
 #include <cstddef>
 #include <iterator>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
+
+#include "text/json_escape.hpp"
 
 namespace apiserver {
 namespace {
@@ -127,27 +129,54 @@ Problem&& Problem::with_header(std::string name, std::string value) && {
   return std::move(*this);
 }
 
+// Written straight into one string, in member order: a 422 is answered as often as a valid
+// write, and building a JSON value only to dump it cost as much as validating the body.
 std::string render_problem_json(const Problem& problem, const std::string& instance, int status) {
-  nlohmann::ordered_json body = {
-      {"type", problem.type()},
-      {"title", problem.title()},
-      {"status", status != 0 ? status : problem.status()},
-  };
-  if (!problem.detail.empty()) body["detail"] = problem.detail;
-  if (!instance.empty()) body["instance"] = instance;
-  if (!problem.errors.empty()) {
-    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
-    for (const FieldError& e : problem.errors) {
-      nlohmann::ordered_json item = {{"in", to_string(e.source)}};
-      if (!e.name.empty()) item["name"] = e.name;
-      item["pointer"] = e.pointer;
-      item["detail"] = e.detail;
-      errors.push_back(std::move(item));
-    }
-    body["errors"] = std::move(errors);
+  const CatalogueEntry& e = entry(problem.code);
+  std::string out;
+  out.reserve(160 + problem.detail.size() + instance.size() + problem.errors.size() * 96);
+  out += R"({"type":"urn:apiserver:problem:)";
+  out += e.slug;
+  out += R"(","title":")";
+  out += e.title;  // catalogue text: nothing to escape
+  out += R"(","status":)";
+  char digits[16];
+  const auto written =
+      std::to_chars(digits, digits + sizeof digits, status != 0 ? status : e.status);
+  out.append(digits, written.ptr);
+  // Client input (paths, names, values) may hold anything: append_json_string escapes it and
+  // replaces invalid UTF-8, so the body is always valid JSON.
+  if (!problem.detail.empty()) {
+    out += R"(,"detail":)";
+    text::append_json_string(problem.detail, out);
   }
-  // Replace invalid UTF-8 from client input rather than throwing.
-  return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  if (!instance.empty()) {
+    out += R"(,"instance":)";
+    text::append_json_string(instance, out);
+  }
+  if (!problem.errors.empty()) {
+    out += R"(,"errors":[)";
+    bool first = true;
+    for (const FieldError& error : problem.errors) {
+      if (!first) out += ',';
+      first = false;
+      out += R"({"in":")";
+      out += to_string(error.source);
+      out += '"';
+      if (!error.name.empty()) {
+        out += R"(,"name":)";
+        text::append_json_string(error.name, out);
+      }
+      out += R"(,"pointer":)";
+      text::append_json_string(error.pointer, out);
+      out += R"(,"detail":)";
+      text::append_json_string(error.detail, out);
+      out += '}';
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace apiserver

@@ -184,6 +184,34 @@ TEST(RenderProblemJson, ListsFieldErrorsWithInNamePointerAndDetail) {
   EXPECT_EQ(body["errors"][4]["pointer"], "/a");
 }
 
+// The body is written by hand, member by member; a JSON library writing the same members in
+// the same order must give the same bytes, escapes included.
+TEST(RenderProblemJson, WritesTheBytesAJsonLibraryWrites) {
+  Problem p = Problem::validation({
+      {ErrorSource::kBody, "", "/a~1b/0", "must be \"x\" \\ or\n\ttab \x01\x1f\x7f"},
+      {ErrorSource::kHeader, "x-caf\xC3\xA9", "", "\xF0\x9F\x98\x80 \b\f\r"},
+  });
+  for (int status : {0, 400}) {
+    nlohmann::ordered_json expected = {{"type", p.type()},
+                                       {"title", p.title()},
+                                       {"status", status != 0 ? status : p.status()},
+                                       {"detail", p.detail},
+                                       {"instance", "/items?q=\"1\""}};
+    expected["errors"] = {
+        {{"in", "body"}, {"pointer", "/a~1b/0"}, {"detail", p.errors[0].detail}},
+        {{"in", "header"},
+         {"name", p.errors[1].name},
+         {"pointer", ""},
+         {"detail", p.errors[1].detail}},
+    };
+    EXPECT_EQ(render_problem_json(p, "/items?q=\"1\"", status), expected.dump());
+  }
+  const Problem plain = Problem::make(ProblemCode::kNotFound, "");
+  EXPECT_EQ(
+      render_problem_json(plain, ""),
+      R"({"type":"urn:apiserver:problem:not-found","title":"No such resource","status":404})");
+}
+
 TEST(RenderProblemJson, SaysOneErrorInTheSingular) {
   Problem p = Problem::validation({{ErrorSource::kBody, "", "", "must be an object"}});
   EXPECT_EQ(render(p)["detail"], "1 error in the request");
