@@ -199,7 +199,7 @@ struct Exchanges::Exchange {
 Exchanges::Exchanges(SocketWatcher& watcher, size_t max_answer_bytes)
     : watcher_(watcher),
       max_answer_bytes_(max_answer_bytes),
-      plain_(std::make_unique<PlainExchanges>(watcher, max_answer_bytes)) {
+      plain_(std::make_unique<PlainExchanges>(watcher, NameResolver::shared(), max_answer_bytes)) {
   global_init();
   multi_ = curl_multi_init();
   if (multi_ == nullptr) throw std::runtime_error("the upstream client cannot be set up");

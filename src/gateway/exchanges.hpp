@@ -1,7 +1,8 @@
 // The upstream exchanges of one thread, on sockets that thread watches (an event loop of the
 // server: pipeline/loop_upstreams.hpp). Every call is made on that thread. The connections to
-// each upstream stay alive between exchanges. Plain HTTP to an upstream named by its address
-// goes through PlainExchanges; everything else (TLS, names) through a curl multi handle.
+// each upstream stay alive between exchanges. Plain HTTP goes through PlainExchanges (to an
+// address, given or resolved); everything else (TLS, a name not resolved yet) through a curl
+// multi handle.
 #pragma once
 
 #include <curl/curl.h>

@@ -1,7 +1,6 @@
 // Plain HTTP/1.1 upstream exchanges on the owner's event loop (see plain_exchanges.hpp).
 #include "gateway/plain_exchanges.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/uio.h>
@@ -25,6 +24,8 @@ constexpr size_t kMaxIdleConnections = 256;
 // cannot hold the loop.
 constexpr size_t kReadBytes = 16 * 1024;
 constexpr int kReadsPerEvent = 4;
+// How often an upstream named by a host name takes the resolver's latest addresses.
+constexpr std::chrono::seconds kAddressCheck{1};
 
 std::string error_text(int error) {
   return std::strerror(error);
@@ -33,10 +34,13 @@ std::string error_text(int error) {
 }  // namespace
 
 struct PlainExchanges::Origin {
-  sockaddr_storage address{};
-  socklen_t address_length = 0;
-  std::string host;       // the Host field: the address as the URL gives it
-  std::vector<int> idle;  // pooled connections, the most recently used last
+  std::string host;  // the Host field: the authority as the URL gives it
+  std::string name;  // the host name to resolve; empty when the URL gives an address
+  uint16_t port = 80;
+  std::shared_ptr<const NameResolver::Addresses> addresses;  // none yet: not this client's
+  Clock::time_point checked{};  // when `addresses` were last taken from the resolver
+  size_t preferred = 0;         // of `addresses`, the one the last connection was made to
+  std::vector<int> idle;        // pooled connections, the most recently used last
 };
 
 struct PlainExchanges::Connection {
@@ -57,6 +61,8 @@ struct PlainExchanges::Exchange {
   UpstreamRequest request;
   UpstreamDone done;
   Origin* origin = nullptr;
+  std::shared_ptr<const NameResolver::Addresses> addresses;  // the origin's, as the attempt began
+  size_t tried = 0;  // addresses this attempt could not connect to
   std::string head;  // the request line and fields
   size_t sent = 0;   // of the head and the body
   int attempts = 0;
@@ -73,8 +79,9 @@ struct PlainExchanges::Exchange {
   size_t total() const { return head.size() + request.body.size(); }
 };
 
-PlainExchanges::PlainExchanges(SocketWatcher& watcher, size_t max_answer_bytes)
-    : watcher_(watcher), max_answer_bytes_(max_answer_bytes) {}
+PlainExchanges::PlainExchanges(SocketWatcher& watcher, NameResolver& resolver,
+                               size_t max_answer_bytes)
+    : watcher_(watcher), resolver_(resolver), max_answer_bytes_(max_answer_bytes) {}
 
 PlainExchanges::~PlainExchanges() {
   while (!exchanges_.empty())
@@ -82,70 +89,49 @@ PlainExchanges::~PlainExchanges() {
   while (!connections_.empty()) close(*connections_.begin()->second);
 }
 
-// "http://" then an IPv4 address or a bracketed IPv6 one, an optional port, and nothing more
-// (no credentials): anything else is not this client's.
-PlainExchanges::Origin* PlainExchanges::origin_of(const std::string& url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.compare(0, kScheme.size(), kScheme) != 0) return nullptr;
-  size_t end = url.find_first_of("/?#", kScheme.size());
-  if (end == std::string::npos) end = url.size();
-  std::string key = url.substr(0, end);
-  auto found = origins_.find(key);
-  if (found != origins_.end()) return found->second.get();
-  auto& slot = origins_[key];
-  std::string_view authority = std::string_view(key).substr(kScheme.size());
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return nullptr;
-    host = authority.substr(1, close - 1);
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return nullptr;
-    if (!rest.empty()) port = rest.substr(1);
-  } else {
-    size_t colon = authority.find(':');
-    if (colon != std::string_view::npos) {
-      host = authority.substr(0, colon);
-      port = authority.substr(colon + 1);
+// The origin of `url` when this client calls it: plain http without credentials, at an address
+// given or found for its name. Parsed once per origin; a name's addresses are refreshed at most
+// once every kAddressCheck.
+PlainExchanges::Origin* PlainExchanges::origin_of(std::string_view url, size_t& target_at) {
+  if (url.substr(0, 7) != "http://") return nullptr;
+  target_at = plain_target_at(url);
+  const std::string_view base = url.substr(0, target_at);
+  auto found = origins_.find(base);
+  if (found == origins_.end()) {
+    std::unique_ptr<Origin> made;
+    if (std::optional<PlainOrigin> parsed = parse_plain_origin(base)) {
+      made = std::make_unique<Origin>();
+      made->host = parsed->authority;
+      made->port = parsed->port;
+      if (parsed->address)
+        made->addresses = std::make_shared<NameResolver::Addresses>(1, *parsed->address);
+      else
+        made->name = parsed->host;
+    }
+    found = origins_.emplace(std::string(base), std::move(made)).first;
+  }
+  Origin* origin = found->second.get();
+  if (origin == nullptr || origin->name.empty()) return origin;
+  const auto now = Clock::now();
+  if (now - origin->checked >= kAddressCheck) {
+    origin->checked = now;
+    auto latest = resolver_.addresses(origin->name, origin->port);
+    if (latest != nullptr && latest != origin->addresses) {
+      origin->addresses = std::move(latest);
+      origin->preferred = 0;
     }
   }
-  unsigned number = 80;
-  if (!port.empty()) {
-    auto [at, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (ec != std::errc() || at != port.data() + port.size() || number == 0 || number > 65535)
-      return nullptr;
-  }
-  auto origin = std::make_unique<Origin>();
-  std::string literal(host);
-  if (auto* v4 = reinterpret_cast<sockaddr_in*>(&origin->address);
-      inet_pton(AF_INET, literal.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<uint16_t>(number));
-    origin->address_length = sizeof(sockaddr_in);
-  } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&origin->address);
-             inet_pton(AF_INET6, literal.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<uint16_t>(number));
-    origin->address_length = sizeof(sockaddr_in6);
-  } else {
-    return nullptr;  // a name: resolved by libcurl
-  }
-  origin->host = std::string(authority);
-  slot = std::move(origin);
-  return slot.get();
+  return origin->addresses != nullptr ? origin : nullptr;
 }
 
 bool PlainExchanges::send(uint64_t id, UpstreamRequest& request, UpstreamDone& done) {
-  Origin* origin = origin_of(request.url);
+  size_t target_at = 0;
+  Origin* origin = origin_of(request.url, target_at);
   if (origin == nullptr) return false;
   auto exchange = std::make_unique<Exchange>();
   exchange->id = id;
   exchange->origin = origin;
-  size_t path_at = request.url.find_first_of("/?#", std::char_traits<char>::length("http://"));
-  std::string_view target = path_at == std::string::npos
-                                ? std::string_view()
-                                : std::string_view(request.url).substr(path_at);
+  std::string_view target = std::string_view(request.url).substr(target_at);
   std::string& head = exchange->head;
   head.reserve(256);
   head.append(request.method).append(" ");
@@ -239,6 +225,8 @@ void PlainExchanges::set_deadline(Exchange& exchange, Clock::time_point deadline
 // been closed by the upstream meanwhile), else on a new one.
 void PlainExchanges::start(Exchange& exchange) {
   ++exchange.attempts;
+  exchange.addresses = exchange.origin->addresses;
+  exchange.tried = 0;
   exchange.reader.emplace(exchange.request.method == "HEAD");
   exchange.sent = 0;
   set_deadline(exchange, exchange.started + exchange.request.timeout);
@@ -255,10 +243,13 @@ void PlainExchanges::start(Exchange& exchange) {
   write(exchange);
 }
 
+// To the origin's addresses in turn, from the one the last connection was made to.
 void PlainExchanges::connect(Exchange& exchange) {
-  const Origin& origin = *exchange.origin;
+  const NameResolver::Addresses& addresses = *exchange.addresses;
+  const SocketAddress& address =
+      addresses[(exchange.origin->preferred + exchange.tried) % addresses.size()];
   int socket =
-      ::socket(origin.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+      ::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
   if (socket < 0) {
     end(exchange, UpstreamReply::Failure::kBroken, "no socket: " + error_text(errno));
     return;
@@ -272,19 +263,39 @@ void PlainExchanges::connect(Exchange& exchange) {
   exchange.connection = connection.get();
   Connection& made = *connection;
   connections_.emplace(socket, std::move(connection));
-  if (::connect(socket, reinterpret_cast<const sockaddr*>(&origin.address),
-                origin.address_length) == 0) {
-    write(exchange);
+  if (::connect(socket, address.get(), address.length) == 0) {
+    connected(exchange);
     return;
   }
   if (errno != EINPROGRESS) {
-    broke(exchange, UpstreamReply::Failure::kConnect, "cannot connect: " + error_text(errno));
+    connect_failed(exchange, errno);
     return;
   }
   made.connecting = true;
   watch(made, false, true);
   set_deadline(exchange, std::min(exchange.started + exchange.request.timeout,
                                   Clock::now() + exchange.request.connect_timeout));
+}
+
+void PlainExchanges::connected(Exchange& exchange) {
+  Origin& origin = *exchange.origin;
+  if (exchange.addresses == origin.addresses)
+    origin.preferred = (origin.preferred + exchange.tried) % exchange.addresses->size();
+  exchange.connection->connecting = false;
+  set_deadline(exchange, exchange.started + exchange.request.timeout);
+  write(exchange);
+}
+
+// The next address when there is one left to try (nothing was sent), else a failure.
+void PlainExchanges::connect_failed(Exchange& exchange, int error) {
+  if (exchange.tried + 1 < exchange.addresses->size()) {
+    ++exchange.tried;
+    close(*exchange.connection);
+    exchange.connection = nullptr;
+    connect(exchange);
+    return;
+  }
+  broke(exchange, UpstreamReply::Failure::kConnect, "cannot connect: " + error_text(error));
 }
 
 // The request's head and body in as few calls as the socket takes.
@@ -335,13 +346,10 @@ bool PlainExchanges::socket_ready(int socket, bool in, bool out, bool error) {
     int failure = 0;
     socklen_t length = sizeof failure;
     ::getsockopt(socket, SOL_SOCKET, SO_ERROR, &failure, &length);
-    if (failure != 0) {
-      broke(exchange, UpstreamReply::Failure::kConnect, "cannot connect: " + error_text(failure));
-      return true;
-    }
-    connection.connecting = false;
-    set_deadline(exchange, exchange.started + exchange.request.timeout);
-    write(exchange);
+    if (failure != 0)
+      connect_failed(exchange, failure);
+    else
+      connected(exchange);
     return true;
   }
   if (exchange.paused) return true;
@@ -447,6 +455,7 @@ void PlainExchanges::go_on(Exchange& exchange) {
     exchange.connection = nullptr;
     exchange.reader.emplace(exchange.request.method == "HEAD");
     exchange.sent = 0;
+    exchange.tried = 0;
     connect(exchange);
     return;
   }

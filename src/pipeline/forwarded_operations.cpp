@@ -6,6 +6,8 @@
 #include <mutex>
 #include <string>
 
+#include "gateway/name_resolver.hpp"
+#include "gateway/plain_origin.hpp"
 #include "pipeline/forwarding.hpp"
 #include "ratelimit/client_address.hpp"
 
@@ -27,13 +29,29 @@ std::shared_ptr<std::atomic<int>> in_flight_counter(const model::Upstream& upstr
   return counter;
 }
 
+// A plain upstream named by a host name is resolved as the document loads (and at each
+// reload), so that its first requests already go to its addresses; one that does not resolve
+// is said in the log, and its requests go through libcurl until it does.
+void resolve_name(const model::Upstream& upstream) {
+  std::optional<gateway::PlainOrigin> origin = gateway::parse_plain_origin(upstream.url);
+  if (!origin || origin->address) return;
+  std::string error = gateway::NameResolver::shared().prepare(origin->host, origin->port);
+  if (!error.empty())
+    spdlog::warn(
+        "upstream {} ({}): host '{}' does not resolve yet ({}); tried again every few "
+        "seconds",
+        upstream.url, upstream.declared_at, origin->host, error);
+}
+
 }  // namespace
 
 ForwardedOperations::ForwardedOperations(const model::Api& api) : api_(api) {
   for (const model::Operation* op : api.operations) {
-    if (op->forwarding && !in_flight_.count(op->forwarding->upstream.get()))
+    if (op->forwarding && !in_flight_.count(op->forwarding->upstream.get())) {
       in_flight_.emplace(op->forwarding->upstream.get(),
                          in_flight_counter(*op->forwarding->upstream));
+      resolve_name(*op->forwarding->upstream);
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 // Answers no framework sends, from an upstream that writes its bytes by hand
 // (upstreams/raw_upstream.py): interim answers, a trailer, a body framed by the close, a head
 // in many pieces, broken answers, and a kept-alive connection the upstream closes just as the
-// next request comes. Each is forwarded twice: to the upstream by its address (the gateway's
-// own HTTP/1.1 client) and by its name (libcurl), and both must give the same answers.
+// next request comes. Each is forwarded twice: to the upstream by its address and by its name
+// (resolved as the document loads), and both must give the same answers.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -103,6 +103,18 @@ TEST_P(GatewayRawUpstreamTest, AKeptConnectionClosedAsARequestComesIsReplacedUns
     EXPECT_EQ(post.status, 200) << i << ": " << post.body;
   }
   EXPECT_GE(upstream_connections(), 6) << "one connection per answer, as the upstream wants";
+}
+
+// A name that does not resolve does not stop the server: it says so, and its requests are 502s
+// (they go through libcurl, which tries the name again for each).
+TEST(GatewayUnresolvedUpstream, IsSaidAtLoadAndAnswersBadGateway) {
+  TempDir dir;
+  ServerProcess server({write_file(dir, "raw.yaml", kDocument), "--db", dir.file("raw.db")},
+                       {{"RAW_URL", "http://no-such-host.invalid:9000"}});
+  EXPECT_TRUE(server.wait_for_log("host 'no-such-host.invalid' does not resolve yet"));
+  HttpResponse r = HttpClient(server.port()).get("/raw/interim");
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(r.json()["detail"], "the upstream could not be reached") << r.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(ByAddressAndByName, GatewayRawUpstreamTest,
