@@ -20,9 +20,10 @@ PACKAGES=(
 )
 # What `test` needs besides: the static checks of .ci/lint, clang with its sanitizer and
 # libFuzzer runtimes (and the symbolizer for their reports) for .ci/sanitizers, and the
-# PostgreSQL and Redis servers the end-to-end tests start scratch instances of.
+# PostgreSQL and Redis servers the end-to-end tests start scratch instances of, and openssl,
+# which makes the certificate of the TLS upstream they start.
 TEST_PACKAGES=(clang-format clang-tidy clang-14 libclang-rt-14-dev llvm-14
-               python3-fastapi python3-uvicorn python3-multipart postgresql redis-server)
+               python3-fastapi python3-uvicorn python3-multipart postgresql redis-server openssl)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

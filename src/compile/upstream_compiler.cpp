@@ -1,7 +1,10 @@
 #include "compile/upstream_compiler.hpp"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "auth/schemes.hpp"
 #include "compile/environment.hpp"
@@ -72,7 +75,7 @@ class UpstreamCompiler {
     if (value.is_object()) {
       spec::check_keys(document_, node,
                        {"url", "strip-prefix", "connect-timeout", "timeout", "max-in-flight",
-                        "identity-header", "pass-credentials", "max-stream-duration"},
+                        "identity-header", "pass-credentials", "max-stream-duration", "ca-file"},
                        diagnostics_);
       url = Document::child(node, "url");
       if (!url.valid()) {
@@ -85,6 +88,9 @@ class UpstreamCompiler {
       return nullptr;
     }
     read_url(url, *upstream);
+    if (NodeRef ca = Document::child(node, "ca-file");
+        ca.valid() && text::ascii_lower(upstream->url.substr(0, 7)) == "http://")
+      error(ca, "ca-file is for https upstreams");
     if (diagnostics_.error_count() != errors_before) return nullptr;
     return upstream;
   }
@@ -144,10 +150,36 @@ class UpstreamCompiler {
         error(header, "identity-header must be a header name such as X-User");
       upstream.identity_header = text::ascii_lower(name);
     }
+    if (NodeRef file = Document::child(node, "ca-file"); file.valid()) read_ca_file(file, upstream);
     if (NodeRef pass = Document::child(node, "pass-credentials"); pass.valid()) {
       if (!pass.node->is_boolean()) error(pass, "pass-credentials must be true or false");
       upstream.pass_credentials = pass.node->is_boolean() && pass.node->get<bool>();
     }
+  }
+
+  // The certificates an https upstream's must chain to, read now: a missing file is said at
+  // start-up, not at the first request.
+  void read_ca_file(const NodeRef& node, model::Upstream& upstream) {
+    std::string path;
+    std::string unset;
+    if (!node.node->is_string() ||
+        !expand_environment(node.node->get<std::string>(), path, unset)) {
+      error(node, unset.empty() ? "ca-file must be the path of a PEM file" : unset);
+      return;
+    }
+    path = (std::filesystem::path(node.file->base_dir) / path).string();
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      error(node, "cannot read ca-file " + path);
+      return;
+    }
+    if (text.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      error(node, "ca-file " + path + " holds no PEM certificate");
+      return;
+    }
+    upstream.ca_certificates = std::make_shared<const std::string>(text.str());
   }
 
   void read_duration(const NodeRef& node, std::chrono::milliseconds& out) {

@@ -154,6 +154,11 @@ struct Exchanges::Exchange {
     // (they would reroute every forwarded request, and cost a lookup each).
     curl_easy_setopt(easy, CURLOPT_PROXY, "");
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (request.ca_certificates != nullptr) {
+      curl_blob certificates{const_cast<char*>(request.ca_certificates->data()),
+                             request.ca_certificates->size(), CURL_BLOB_COPY};
+      curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &certificates);
+    }
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     // The path goes as the router matched it: curl would otherwise remove dot segments.
     curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);

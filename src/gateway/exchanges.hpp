@@ -53,6 +53,8 @@ struct UpstreamRequest {
   // exchange pauses until resume(), and the same piece is given again then.
   std::function<bool(std::string_view)> on_piece;
   std::chrono::milliseconds max_stream_duration{0};
+  // PEM certificates an https upstream's certificate must chain to; none: the system's.
+  std::shared_ptr<const std::string> ca_certificates;
 };
 
 struct UpstreamReply {

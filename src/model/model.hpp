@@ -383,7 +383,10 @@ struct Upstream {
   int max_in_flight = 256;        // more at once are answered 503
   std::string identity_header;    // carries the authenticated caller's subject; empty: none
   bool pass_credentials = false;  // the caller's credentials go on as sent (else removed)
-  std::string declared_at;        // "file:line", for logs and `apiserver routes`
+  // PEM certificates an https upstream's certificate must chain to (ca-file, read at load);
+  // none: the system's.
+  std::shared_ptr<const std::string> ca_certificates;
+  std::string declared_at;  // "file:line", for logs and `apiserver routes`
 };
 
 // How one operation is forwarded: its upstream, and what of the request must not reach it.

@@ -134,6 +134,7 @@ gateway::UpstreamRequest upstream_request(const model::Forwarding& forwarding,
   out.body = request.body;
   out.connect_timeout = upstream.connect_timeout;
   out.timeout = upstream.timeout;
+  out.ca_certificates = upstream.ca_certificates;
   // RFC 9110 section 9.2.2: these may be sent again without changing what they do.
   out.retry_on_connect_failure = request.method == "GET" || request.method == "HEAD" ||
                                  request.method == "OPTIONS" || request.method == "PUT" ||

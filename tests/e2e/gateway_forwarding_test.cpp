@@ -451,6 +451,31 @@ paths:
   EXPECT_NE(r.out.find("must be a duration"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("retries"), std::string::npos) << r.out;
 
+  write_file(dir, "not-a-cert.pem", "hello\n");
+  const std::string certificates = write_file(dir, "certificates.yaml", R"(openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      x-apiserver-upstream: {url: "https://model:9000", ca-file: missing.pem}
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      x-apiserver-upstream: {url: "https://model:9000", ca-file: not-a-cert.pem}
+      responses: {"200": {description: ok}}
+  /c:
+    get:
+      x-apiserver-upstream: {url: "http://model:9000", ca-file: not-a-cert.pem}
+      responses: {"200": {description: ok}}
+)");
+  r = ServerProcess::run({"validate", certificates});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("certificates.yaml:6"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cannot read ca-file " + dir.file("missing.pem")), std::string::npos)
+      << "a path is read relative to the document's folder: " << r.out;
+  EXPECT_NE(r.out.find("not-a-cert.pem holds no PEM certificate"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ca-file is for https upstreams"), std::string::npos) << r.out;
+
   const std::string good = write_file(dir, "good.yaml", R"(openapi: 3.0.3
 info: {title: T, version: "1"}
 x-apiserver: {upstream: "${MODEL_URL:-http://127.0.0.1:9000/v1/}"}

@@ -1,12 +1,16 @@
 // Answers no framework sends, from an upstream that writes its bytes by hand
 // (upstreams/raw_upstream.py): interim answers, a trailer, a body framed by the close, a head
 // in many pieces, broken answers, and a kept-alive connection the upstream closes just as the
-// next request comes. Each is forwarded twice: to the upstream by its address and by its name
-// (resolved as the document loads), and both must give the same answers.
+// next request comes. Each is forwarded three times: to the upstream by its address and by its
+// name (resolved as the document loads), both through the loop's own client, and over TLS with
+// the upstream's certificate signed by a CA of the test's own (ca-file, through libcurl). All
+// must give the same answers.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
@@ -30,19 +34,51 @@ paths:
         "200": {description: The upstream's answer, content: {application/json: {schema: {type: object}}}}
 )";
 
-// The upstream by address ("127.0.0.1") or by name ("localhost").
+// A self-signed certificate for "localhost" in `dir` (cert.pem, key.pem): its own CA.
+std::vector<std::string> tls_arguments(const TempDir& dir) {
+  RunResult made = ServerProcess::run_binary(
+      "/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                           "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout",
+                           dir.file("key.pem"), "-out", dir.file("cert.pem")});
+  if (made.exit_code != 0) throw std::runtime_error("openssl req failed: " + made.out + made.err);
+  return {"--tls", dir.file("cert.pem"), dir.file("key.pem")};
+}
+
+// The upstream by address ("127.0.0.1"), by name ("localhost"), or over TLS ("https").
 class GatewayRawUpstreamTest : public ::testing::TestWithParam<const char*> {
  protected:
   GatewayRawUpstreamTest()
-      : upstream_(ServerProcess::with_binary("/usr/bin/python3",
-                                             {test_data_path("e2e/upstreams/raw_upstream.py")})),
-        server_({write_file(dir_, "raw.yaml", kDocument), "--db", dir_.file("raw.db"), "--threads",
+      : upstream_(ServerProcess::with_binary("/usr/bin/python3", upstream_arguments())),
+        server_({write_file(dir_, "raw.yaml", document()), "--db", dir_.file("raw.db"), "--threads",
                  "1"},
-                {{"RAW_URL", named(upstream_.url())}}),
+                {{"RAW_URL", upstream_url()}, {"RAW_CA", dir_.file("cert.pem")}}),
         client_(server_.port()) {}
 
-  std::string named(std::string url) const {
+  bool over_tls() const { return std::string(GetParam()) == "https"; }
+
+  std::vector<std::string> upstream_arguments() const {
+    std::vector<std::string> arguments{test_data_path("e2e/upstreams/raw_upstream.py")};
+    if (over_tls())
+      for (std::string& argument : tls_arguments(dir_)) arguments.push_back(std::move(argument));
+    return arguments;
+  }
+
+  std::string document() const {
+    std::string text = kDocument;
+    if (over_tls()) text.replace(text.find("strip-prefix"), 0, "ca-file: \"${RAW_CA}\", ");
+    return text;
+  }
+
+  std::string upstream_url() const {
+    std::string url = upstream_.url();
     if (std::string(GetParam()) == "localhost") url.replace(url.find("127.0.0.1"), 9, "localhost");
+    if (over_tls()) {
+      std::string log = upstream_.log();
+      size_t at = log.find("tls on https://127.0.0.1:");
+      if (at == std::string::npos) throw std::runtime_error("no TLS port in: " + log);
+      at += std::string("tls on https://127.0.0.1:").size();
+      url = "https://localhost:" + log.substr(at, log.find('\n', at) - at);
+    }
     return url;
   }
 
@@ -117,8 +153,8 @@ TEST(GatewayUnresolvedUpstream, IsSaidAtLoadAndAnswersBadGateway) {
   EXPECT_EQ(r.json()["detail"], "the upstream could not be reached") << r.body;
 }
 
-INSTANTIATE_TEST_SUITE_P(ByAddressAndByName, GatewayRawUpstreamTest,
-                         ::testing::Values("address", "localhost"));
+INSTANTIATE_TEST_SUITE_P(ByAddressByNameAndOverTls, GatewayRawUpstreamTest,
+                         ::testing::Values("address", "localhost", "https"));
 
 }  // namespace
 }  // namespace apiserver::test

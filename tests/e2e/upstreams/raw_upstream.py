@@ -2,8 +2,11 @@
 answers, a chunked body with a trailer, a body framed by the close, a head split over many
 writes, a broken answer, and a kept-alive connection closed as the next request arrives.
 
-    python3 raw_upstream.py [--host 127.0.0.1] [--port 0]
+    python3 raw_upstream.py [--host 127.0.0.1] [--port 0] [--tls CERT KEY]
     # prints "listening on http://HOST:PORT" once it listens (port 0: an ephemeral one)
+
+With --tls it also answers the same over TLS on an ephemeral port, printed first as
+"tls on https://HOST:PORT".
 
 GET /stats tells how many connections it has accepted.
 """
@@ -11,6 +14,7 @@ import argparse
 import json
 import socket
 import socketserver
+import ssl
 import threading
 import time
 
@@ -96,7 +100,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = parser.parse_args()
+    if args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*args.tls)
+        secure = Server((args.host, 0), Handler)
+        secure.socket = context.wrap_socket(secure.socket, server_side=True)
+        threading.Thread(target=secure.serve_forever, daemon=True).start()
+        print(f"tls on https://{args.host}:{secure.server_address[1]}", flush=True)
     server = Server((args.host, args.port), Handler)
     print(f"listening on http://{args.host}:{server.server_address[1]}", flush=True)
     server.serve_forever()
