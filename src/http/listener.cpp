@@ -33,7 +33,9 @@ void Listener::start(const std::string& host, uint16_t port, unsigned threads,
                       Pistache::Tcp::Options::NoDelay,
                   "apiserver-io", SOMAXCONN);
   listener_->setHandler(handler);
-  listener_->setTransportFactory([handler] { return std::make_shared<LoopTransport>(handler); });
+  const bool several_loops = threads > 1;
+  listener_->setTransportFactory(
+      [handler, several_loops] { return std::make_shared<LoopTransport>(handler, several_loops); });
   listener_->bind();
   listening_fd_ = find_listening_socket(this->port());
   listener_->runThreaded();

@@ -1,6 +1,7 @@
 // One event loop's transport (see loop_transport.hpp).
 #include "http/loop_transport.hpp"
 
+#include <sched.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -20,6 +21,9 @@ using Pistache::Polling::NotifyOn;
 
 // Bytes one read of a client's socket takes (read_client).
 constexpr size_t kClientReadBytes = 16384;
+// A turn with this many events or more is a busy one, after which a loop that shares the
+// machine with others yields (onReady).
+constexpr size_t kBusyTurnEvents = 5;
 
 Pistache::Flags<NotifyOn> interest(bool in, bool out) {
   Pistache::Flags<NotifyOn> flags;
@@ -30,8 +34,9 @@ Pistache::Flags<NotifyOn> interest(bool in, bool out) {
 
 }  // namespace
 
-LoopTransport::LoopTransport(const std::shared_ptr<ConnectionHandler>& handler)
-    : Transport(handler), handler_(handler) {}
+LoopTransport::LoopTransport(const std::shared_ptr<ConnectionHandler>& handler,
+                             bool yield_after_busy_turns)
+    : Transport(handler), handler_(handler), yield_after_busy_turns_(yield_after_busy_turns) {}
 
 LoopTransport::~LoopTransport() {
   if (timer_fd_ >= 0) ::close(timer_fd_);
@@ -39,7 +44,7 @@ LoopTransport::~LoopTransport() {
 
 std::shared_ptr<Pistache::Aio::Handler> LoopTransport::clone() const {
   return std::make_shared<LoopTransport>(
-      std::static_pointer_cast<ConnectionHandler>(handler_->clone()));
+      std::static_pointer_cast<ConnectionHandler>(handler_->clone()), yield_after_busy_turns_);
 }
 
 void LoopTransport::registerPoller(Pistache::Polling::Epoll& poller) {
@@ -151,6 +156,12 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     if (it != watched_.end() && !it->second.parked) r.watcher->ready(r.fd, r.in, r.out, r.error);
   }
   wake_at(handler_->end_turn());
+  // Loops that share a CPU (with each other, or with whatever else runs there) would otherwise
+  // take turns by the scheduler's time slice: a loop whose next events are always ready never
+  // sleeps, and the other's clients wait out a whole slice (several ms at the tail under
+  // load). Yielding after a busy turn makes them take turns by batch instead; alone on its CPU
+  // a loop gets it straight back.
+  if (yield_after_busy_turns_ && fds.size() >= kBusyTurnEvents) ::sched_yield();
 }
 
 bool LoopTransport::read_client(const Pistache::Aio::FdSet::Entry& entry, int fd) {

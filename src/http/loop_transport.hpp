@@ -20,7 +20,8 @@ class ConnectionHandler;
 
 class LoopTransport final : public Pistache::Tcp::Transport {
  public:
-  explicit LoopTransport(const std::shared_ptr<ConnectionHandler>& handler);
+  // `yield_after_busy_turns`: the server runs more than one loop (see onReady).
+  LoopTransport(const std::shared_ptr<ConnectionHandler>& handler, bool yield_after_busy_turns);
   ~LoopTransport() override;
 
   std::shared_ptr<Pistache::Aio::Handler> clone() const override;
@@ -43,6 +44,7 @@ class LoopTransport final : public Pistache::Tcp::Transport {
   void wake_at(std::optional<std::chrono::steady_clock::time_point> due);
 
   std::shared_ptr<ConnectionHandler> handler_;
+  const bool yield_after_busy_turns_;
   Pistache::Polling::Epoll* poller_ = nullptr;  // this loop's, set by registerPoller
   struct Watched {
     LoopWatcher* watcher;
