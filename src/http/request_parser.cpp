@@ -22,12 +22,7 @@ bool list_contains(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     size_t comma = value.find(',');
     std::string_view item = trim_ows(value.substr(0, comma));
-    if (item.size() == token.size() &&
-        std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
-          return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
-        })) {
-      return true;
-    }
+    if (text::ascii_iequals(item, token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }

@@ -25,7 +25,6 @@ class QuickCheck {
   // the check goes.
   enum class Verdict { kValid, kInvalid, kUnsure };
   Verdict check(const nlohmann::json& value) const;
-  bool valid(const nlohmann::json& value) const { return check(value) == Verdict::kValid; }
 
  private:
   struct Node;
