@@ -42,10 +42,9 @@ std::optional<SocketAddress> address_of(const std::string& host, uint16_t port) 
   return std::nullopt;
 }
 
-std::optional<PlainOrigin> parse_plain_origin(std::string_view url, size_t* target_at) {
+std::optional<PlainOrigin> parse_plain_origin(std::string_view url) {
   if (url.substr(0, kScheme.size()) != kScheme) return std::nullopt;
   const size_t end = plain_target_at(url);
-  if (target_at != nullptr) *target_at = end;
   std::string_view authority = url.substr(kScheme.size(), end - kScheme.size());
   if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
   std::string_view host = authority;

@@ -28,9 +28,9 @@ struct PlainOrigin {
   std::optional<SocketAddress> address;  // when `host` is an IPv4 or IPv6 address
 };
 
-// The origin of `url` and where its target (path and query) starts, when it is an http URL
-// without credentials and with a valid port; nothing otherwise (https, "user@host", ...).
-std::optional<PlainOrigin> parse_plain_origin(std::string_view url, size_t* target_at = nullptr);
+// The origin of `url`, when it is an http URL without credentials and with a valid port;
+// nothing otherwise (https, "user@host", ...).
+std::optional<PlainOrigin> parse_plain_origin(std::string_view url);
 
 // Where the target of `url` starts: past "http://" and the authority (url.size() if none).
 size_t plain_target_at(std::string_view url);

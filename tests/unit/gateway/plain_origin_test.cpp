@@ -12,14 +12,14 @@ namespace apiserver::gateway {
 namespace {
 
 TEST(PlainOrigin, ReadsAnIpv4AddressAndPort) {
-  size_t target = 0;
-  auto origin = parse_plain_origin("http://127.0.0.1:9000/v1/predict?x=1", &target);
+  auto origin = parse_plain_origin("http://127.0.0.1:9000/v1/predict?x=1");
   ASSERT_TRUE(origin);
   EXPECT_EQ(origin->base, "http://127.0.0.1:9000");
   EXPECT_EQ(origin->authority, "127.0.0.1:9000");
   EXPECT_EQ(origin->host, "127.0.0.1");
   EXPECT_EQ(origin->port, 9000);
-  EXPECT_EQ(target, std::string("http://127.0.0.1:9000").size());
+  EXPECT_EQ(plain_target_at("http://127.0.0.1:9000/v1/predict?x=1"),
+            std::string("http://127.0.0.1:9000").size());
   ASSERT_TRUE(origin->address);
   const auto* v4 = reinterpret_cast<const sockaddr_in*>(&origin->address->storage);
   EXPECT_EQ(v4->sin_family, AF_INET);
@@ -37,13 +37,13 @@ TEST(PlainOrigin, ReadsABracketedIpv6AddressAndThePortEightyByDefault) {
 }
 
 TEST(PlainOrigin, LeavesAHostNameToResolve) {
-  size_t target = 0;
-  auto origin = parse_plain_origin("http://model:8080", &target);
+  auto origin = parse_plain_origin("http://model:8080");
   ASSERT_TRUE(origin);
   EXPECT_EQ(origin->host, "model");
   EXPECT_EQ(origin->port, 8080);
   EXPECT_FALSE(origin->address);
-  EXPECT_EQ(target, std::string("http://model:8080").size()) << "no target: the URL's end";
+  EXPECT_EQ(plain_target_at("http://model:8080"), std::string("http://model:8080").size())
+      << "no target: the URL's end";
 }
 
 TEST(PlainOrigin, RefusesWhatTheLoopsClientDoesNotCall) {
