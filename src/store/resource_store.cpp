@@ -66,11 +66,15 @@ StoreResult ResourceStore::storable(const nlohmann::json& item) const {
 }
 
 void ResourceStore::set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item,
-                               bool with_key, bool defaults) const {
+                               bool with_key, bool defaults, const nlohmann::json* key) const {
   size_t slot = first;
   for (size_t i = 0; i < resource_.columns.size(); ++i) {
     if (i == resource_.key && !with_key) continue;
     const model::Column& column = resource_.columns[i];
+    if (i == resource_.key && key != nullptr) {
+      set_cell(cells[slot++], column.type, *key);
+      continue;
+    }
     if (column.version) {
       set_cell(cells[slot], column.type, new_row_version());
       ++slot;
@@ -109,24 +113,27 @@ StoreResult ResourceStore::create(const nlohmann::json& item, Record& out) {
     if (!referenced.ok()) return referenced;
   }
   const model::Column& key = resource_.key_column();
-  if (item.contains(key.property) && !item[key.property].is_null()) return insert(item, out);
-  nlohmann::json with_key = item;
+  auto own = item.find(key.property);
+  if (own != item.end() && !own->is_null()) return insert(item, nullptr, out);
+  nlohmann::json taken;
   if (resource_.key_kind == model::KeyKind::kUuid) {
-    with_key[key.property] = random_uuid();
+    taken = random_uuid();
   } else if (keys_ != nullptr) {
-    with_key[key.property] = keys_->take();
+    taken = keys_->take();
   } else {
-    return insert(item, out);  // PostgreSQL's identity column
+    return insert(item, nullptr, out);  // PostgreSQL's identity column
   }
-  return insert(with_key, out);
+  return insert(item, &taken, out);
 }
 
-StoreResult ResourceStore::insert(const nlohmann::json& item, Record& out) {
+StoreResult ResourceStore::insert(const nlohmann::json& item, const nlohmann::json* taken,
+                                  Record& out) {
   if (StoreResult refused = storable(item); !refused.ok()) return refused;
   const model::Column& key = resource_.key_column();
-  const bool has_key = item.contains(key.property) && !item[key.property].is_null();
-  if (keys_ != nullptr && item[key.property].is_number_integer())
-    keys_->saw(item[key.property].get<long long>());
+  auto own = item.find(key.property);
+  const bool has_key = taken != nullptr || (own != item.end() && !own->is_null());
+  if (taken == nullptr && keys_ != nullptr && has_key && own->is_number_integer())
+    keys_->saw(own->get<long long>());
   // SQLite's RETURNING gathers its rows in a temporary b-tree, which costs more than the insert
   // itself. With the key bound, the row SQLite stores is the bound values (the migration keeps
   // each column's declared type, so no affinity turns one into another), and so is the record.
@@ -149,7 +156,7 @@ StoreResult ResourceStore::insert(const nlohmann::json& item, Record& out) {
                                    ")" + returned;
       },
       returning);
-  set_values(inserting.inputs(), 0, item, has_key, true);
+  set_values(inserting.inputs(), 0, item, has_key, true, taken);
   return guarded([&] {
     {
       Finisher finish(inserting);

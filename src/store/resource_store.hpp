@@ -147,9 +147,10 @@ class ResourceStore {
   // PostgreSQL: the condition of a text filter whose value holds a NUL; false when it holds none.
   bool nul_condition(const Filter& filter, const std::string& name, ListSql& sql) const;
   void add_position(const ListQuery& query, ListSql& sql) const;
-  // Inserts `item` (its key taken already, where the server assigns one; on PostgreSQL an
-  // integer key is the identity column's, when the item has none).
-  StoreResult insert(const nlohmann::json& item, Record& out);
+  // Inserts `item` with `key` (null: the item's own; on PostgreSQL an integer key is the
+  // identity column's, when the item has none). The key is given beside the item, not set in a
+  // copy of it: a copy of a parsed body is a dozen allocations.
+  StoreResult insert(const nlohmann::json& item, const nlohmann::json* key, Record& out);
   // PostgreSQL: moves the identity column's sequence past a key a client chose.
   void advance_identity(const Cell& key);
   // The subquery turning the JSON array bound as :keys into rows of a column of `type`.
@@ -162,8 +163,9 @@ class ResourceStore {
   bool set_key(Cell& cell, const nlohmann::json& key) const;
   // kInvalid (detail: the property) for a value the database cannot hold as it is.
   StoreResult storable(const nlohmann::json& item) const;
+  // `key`: the key column's value when not the item's own (insert).
   void set_values(std::vector<Cell>& cells, size_t first, const nlohmann::json& item, bool with_key,
-                  bool defaults) const;
+                  bool defaults, const nlohmann::json* key = nullptr) const;
   Record record_of(const Prepared& prepared) const;
   // `defaults`: absent properties take their schema default (else NULL).
   StoreResult write_back(const nlohmann::json& key, const nlohmann::json& item, bool defaults,
