@@ -47,7 +47,7 @@ void append_cell_json(const Cell& cell, model::ColumnType type, std::string& out
       return;
     case model::ColumnType::kJson:
       // Written by the server it is JSON; edited outside, it may not be.
-      if (nlohmann::json::accept(cell.text)) {
+      if (cell.server_json || nlohmann::json::accept(cell.text)) {
         out += cell.text;
       } else {
         text::append_json_string(cell.text, out);
@@ -83,10 +83,15 @@ void set_cell(Cell& cell, model::ColumnType type, const nlohmann::json& value) {
       cell.integer = value.is_boolean() ? (value.get<bool>() ? 1 : 0) : 0;
       break;
     case model::ColumnType::kText:
-      cell.text = value.is_string() ? value.get<std::string>() : value.dump();
+      if (value.is_string()) {
+        cell.text = value.get_ref<const std::string&>();
+      } else {
+        cell.text = value.dump();
+      }
       break;
     case model::ColumnType::kJson:
       cell.text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      cell.server_json = true;
       break;
   }
 }

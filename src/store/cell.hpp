@@ -18,6 +18,9 @@ struct Cell {
   double real = 0;
   std::string text;
   soci::indicator indicator = soci::i_null;
+  // `text` is JSON set_cell wrote, not read from the database (where a JSON column edited
+  // outside the server may hold anything): append_cell_json need not check it.
+  bool server_json = false;
 };
 
 // Sets `cell` from a JSON value for a column of `type` (null -> SQL NULL).
