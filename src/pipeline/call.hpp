@@ -16,7 +16,9 @@ struct Call {
   const model::Operation& operation;
   const http::QueryParams& query;  // decoded, in order
   const ParameterValues& parameters;
-  const Body& body;
+  // Not const: a handler may take the parsed item out of it (take_item); nothing reads it after
+  // the handler.
+  Body& body;
   // Parameter errors found so far. Only list runs with some: it adds its own
   // (unknown filters, bad sort) so the client learns of all of them at once.
   const std::vector<FieldError>& errors;

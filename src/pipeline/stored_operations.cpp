@@ -217,7 +217,7 @@ std::optional<Problem> StoredOperations::answer(const Call& call, http::Response
 std::optional<Problem> StoredOperations::create(const Call& call, const Resource& resource,
                                                 http::Response& response) const {
   if (call.body.json.is_array()) return create_batch(call, resource, response);
-  nlohmann::json item = item_of(call);
+  nlohmann::json item = take_item(call);
   std::vector<FieldError> errors;
   screen_read_only(item, resource, api_.settings.refuse_read_only, errors);
   screen_integer_range(item, resource, errors);
@@ -352,7 +352,7 @@ std::optional<Problem> StoredOperations::create_batch(const Call& call, const Re
 std::optional<Problem> StoredOperations::replace(const Call& call, const Resource& resource,
                                                  http::Response& response) const {
   if (auto problem = missing_precondition(call, resource)) return problem;
-  nlohmann::json item = item_of(call);
+  nlohmann::json item = take_item(call);
   std::vector<FieldError> errors;
   nlohmann::json key = key_of(call);
   const Column& key_column = resource.key_column();

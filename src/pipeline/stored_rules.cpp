@@ -42,6 +42,14 @@ nlohmann::json item_of(const Call& call) {
   return inner != call.body.json.end() && inner->is_object() ? *inner : nlohmann::json::object();
 }
 
+nlohmann::json take_item(const Call& call) {
+  const std::string& wrapper = call.operation.envelope.request;
+  if (wrapper.empty()) return std::move(call.body.json);
+  auto inner = call.body.json.find(wrapper);
+  return inner != call.body.json.end() && inner->is_object() ? std::move(*inner)
+                                                             : nlohmann::json::object();
+}
+
 std::string item_pointer(const model::Operation& op) {
   return op.envelope.request.empty() ? std::string() : "/" + op.envelope.request;
 }
