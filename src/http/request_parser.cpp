@@ -69,6 +69,8 @@ std::string_view line_at(std::string_view input, size_t begin, size_t newline) {
   return line;
 }
 
+constexpr size_t kUsualHeaderCount = 8;
+
 }  // namespace
 
 void RequestParser::reset() {
@@ -78,6 +80,8 @@ void RequestParser::reset() {
   remaining_ = 0;
   wants_continue_ = false;
   request_ = Request{};
+  // Most requests have a handful of header fields: one allocation, not one per doubling.
+  request_.headers.reserve(kUsualHeaderCount);
   error_.reset();
 }
 

@@ -130,6 +130,10 @@ const char* reason_phrase(int status) {
 namespace {
 
 // The status line, Date, Content-Type and the response's own fields.
+// What a head holds besides the content type and the headers, at most: the status line, Date,
+// Content-Length, Connection and the names around the content type.
+constexpr size_t kFixedHeadBytes = 192;
+
 void append_head_fields(const Response& response, std::string& out) {
   out += "HTTP/1.1 ";
   out += std::to_string(response.status);
@@ -164,6 +168,11 @@ void append_connection(const char* connection_header, std::string& out) {
 
 void serialize_response(const Response& response, bool omit_body, const char* connection_header,
                         std::string& out) {
+  // One allocation for the whole answer, not one each time the text outgrows the last.
+  size_t size = out.size() + kFixedHeadBytes + response.content_type.size();
+  for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 4;
+  if (!omit_body) size += response.body.size();
+  out.reserve(size);
   append_head_fields(response, out);
   if (!status_has_no_body(response.status)) {
     out += "Content-Length: ";
