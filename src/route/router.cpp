@@ -1,6 +1,7 @@
 #include "route/router.hpp"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 
 #include "text/percent_encoding.hpp"
 
@@ -14,8 +15,11 @@ struct ParamPattern {
   std::string suffix;
 };
 
-std::vector<std::string_view> split_segments(std::string_view path) {
-  std::vector<std::string_view> segments;
+// Paths rarely have more segments than this: a match then allocates nothing for them.
+using Segments = boost::container::small_vector<std::string_view, 8>;
+
+Segments split_segments(std::string_view path) {
+  Segments segments;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   if (path.empty()) return segments;
@@ -115,8 +119,8 @@ bool Router::add(const std::string& path_template, size_t target, std::string& e
 }
 
 std::optional<Router::Match> Router::match(std::string_view raw_path) const {
-  std::vector<std::string_view> segments = split_segments(raw_path);
-  std::vector<std::string> decoded(segments.size());
+  Segments segments = split_segments(raw_path);
+  boost::container::small_vector<std::string, 8> decoded(segments.size());
   for (size_t i = 0; i < segments.size(); ++i) {
     if (!text::percent_decode(segments[i], decoded[i], false)) return std::nullopt;
   }

@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace apiserver::text {
 
 std::string normalize_media_type(const std::string& media_type) {
-  std::string out = media_type.substr(0, media_type.find(';'));
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
-  size_t start = out.find_first_not_of(" \t");
-  out = start == std::string::npos ? std::string() : out.substr(start);
+  // Trimmed as a view first, so that the result is the only string made (per request).
+  std::string_view type(media_type);
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  std::string out(type);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
@@ -18,9 +21,8 @@ std::string normalize_media_type(const std::string& media_type) {
 bool is_json_media_type(const std::string& normalized) {
   size_t slash = normalized.find('/');
   if (slash == std::string::npos) return false;
-  std::string subtype = normalized.substr(slash + 1);
-  return subtype == "json" ||
-         (subtype.size() > 5 && subtype.compare(subtype.size() - 5, 5, "+json") == 0);
+  std::string_view subtype = std::string_view(normalized).substr(slash + 1);
+  return subtype == "json" || (subtype.size() > 5 && subtype.substr(subtype.size() - 5) == "+json");
 }
 
 bool media_range_covers(const std::string& range, const std::string& type) {
