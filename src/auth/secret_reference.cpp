@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "text/file_text.hpp"
 
 namespace apiserver::auth {
 namespace {
@@ -38,16 +38,10 @@ std::optional<std::string> resolve_secret(const std::string& reference,
       return std::nullopt;
     }
     if (path.is_relative()) path = std::filesystem::path(base_directory) / path;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      error = "cannot read " + path.string();
-      return std::nullopt;
-    }
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    std::string text = contents.str();
-    if (text.size() > kMaxSecretFileBytes) {
-      error = path.string() + " is larger than 1 MiB";
+    std::string text;
+    if (auto failure = text::read_file_text(path, kMaxSecretFileBytes, text)) {
+      error = *failure == text::FileFailure::kTooLarge ? path.string() + " is larger than 1 MiB"
+                                                       : "cannot read " + path.string();
       return std::nullopt;
     }
     // Files usually end with a newline that is not part of the secret.

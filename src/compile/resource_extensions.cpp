@@ -1,11 +1,10 @@
 #include "compile/resource_extensions.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "spec/schema_facts.hpp"
+#include "text/file_text.hpp"
 #include "validate/schema_translator.hpp"
 
 namespace apiserver::compile {
@@ -15,6 +14,9 @@ using spec::Diagnostics;
 using spec::Document;
 using spec::NodeRef;
 using validate::to_plain_json;
+
+// The bound of a seed file, as of a file of the document itself.
+constexpr std::uintmax_t kMaxSeedFileBytes = 64ull << 20;
 
 // x-apiserver-seed: a list of items, or the path (relative to the document
 // file) of a YAML or JSON file holding one. Every row is validated now.
@@ -27,17 +29,16 @@ void read_seed(const Document& document, model::Resource& resource, const NodeRe
   if (seed.node->is_string()) {
     std::string path =
         (std::filesystem::path(seed.file->base_dir) / seed.node->get<std::string>()).string();
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
+    std::string text;
+    std::optional<text::FileFailure> unread = text::read_file_text(path, kMaxSeedFileBytes, text);
     spec::ParsedText parsed;
     spec::ParseFailure failure;
-    if (!in || !spec::parse_yaml_text(text.str(), parsed, failure)) {
-      std::error_code ignored;
+    if (unread || !spec::parse_yaml_text(text, parsed, failure)) {
       std::string why =
-          in ? "line " + std::to_string(failure.position.line) + ": " + failure.message
-          : std::filesystem::exists(path, ignored) ? "it cannot be read"
-                                                   : "no such file";
+          !unread ? "line " + std::to_string(failure.position.line) + ": " + failure.message
+          : *unread == text::FileFailure::kMissing  ? "no such file"
+          : *unread == text::FileFailure::kTooLarge ? "it is larger than 64 MiB"
+                                                    : "it cannot be read";
       diagnostics.add(document.at(seed, Diagnostic::Severity::kError,
                                   "cannot read seed file " + path + ": " + why));
       return;

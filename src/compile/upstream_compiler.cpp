@@ -2,13 +2,12 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "auth/schemes.hpp"
 #include "compile/environment.hpp"
 #include "spec/values.hpp"
+#include "text/file_text.hpp"
 #include "text/header_values.hpp"
 
 namespace apiserver::compile {
@@ -22,6 +21,8 @@ using spec::NodeRef;
 // queue than by a held connection.
 constexpr std::chrono::hours kMaxTimeout{1};
 constexpr long long kMaxInFlight = 100000;
+// A ca-file larger than this is not a bundle of certificates (Debian's whole bundle is 200 KiB).
+constexpr std::uintmax_t kMaxCaFileBytes = 16ull << 20;
 
 class UpstreamCompiler {
  public:
@@ -168,18 +169,18 @@ class UpstreamCompiler {
       return;
     }
     path = (std::filesystem::path(node.file->base_dir) / path).string();
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
-      error(node, "cannot read ca-file " + path);
+    std::string pem;
+    if (auto failure = text::read_file_text(path, kMaxCaFileBytes, pem)) {
+      error(node, *failure == text::FileFailure::kTooLarge
+                      ? "ca-file " + path + " is larger than 16 MiB"
+                      : "cannot read ca-file " + path);
       return;
     }
-    if (text.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
       error(node, "ca-file " + path + " holds no PEM certificate");
       return;
     }
-    upstream.ca_certificates = std::make_shared<const std::string>(text.str());
+    upstream.ca_certificates = std::make_shared<const std::string>(std::move(pem));
   }
 
   void read_duration(const NodeRef& node, std::chrono::milliseconds& out) {

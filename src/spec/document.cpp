@@ -1,11 +1,10 @@
 #include "spec/document.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "spec/json_pointer.hpp"
+#include "text/file_text.hpp"
 #include "text/percent_encoding.hpp"
 
 namespace apiserver::spec {
@@ -157,20 +156,23 @@ std::unique_ptr<SourceFile> read_source(const std::string& canonical, std::strin
       diagnostics.add(std::move(d));
     }
   };
-  std::error_code ec;
-  if (!fs::is_regular_file(canonical, ec)) {
-    report(fs::exists(canonical, ec) ? "not a regular file" : "no such file");
-    return nullptr;
-  }
-  if (fs::file_size(canonical, ec) > kMaxFileBytes) {
-    report("the file is larger than 64 MiB");
-    return nullptr;
-  }
-  std::ifstream in(canonical, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (!in) {
-    report("cannot read the file");
+  std::string contents;
+  if (std::optional<text::FileFailure> failure =
+          text::read_file_text(canonical, kMaxFileBytes, contents)) {
+    switch (*failure) {
+      case text::FileFailure::kMissing:
+        report("no such file");
+        break;
+      case text::FileFailure::kNotAFile:
+        report("not a regular file");
+        break;
+      case text::FileFailure::kTooLarge:
+        report("the file is larger than 64 MiB");
+        break;
+      case text::FileFailure::kUnreadable:
+        report("cannot read the file");
+        break;
+    }
     return nullptr;
   }
   auto file = std::make_unique<SourceFile>();
@@ -178,7 +180,7 @@ std::unique_ptr<SourceFile> read_source(const std::string& canonical, std::strin
   file->display_name = std::move(display);
   file->base_dir = fs::path(canonical).parent_path().string();
   ParseFailure failure;
-  if (!parse_yaml_text(buffer.str(), file->parsed, failure)) {
+  if (!parse_yaml_text(contents, file->parsed, failure)) {
     Diagnostic d;
     d.file = file->display_name;
     d.line = failure.position.line;

@@ -452,6 +452,8 @@ paths:
   EXPECT_NE(r.out.find("retries"), std::string::npos) << r.out;
 
   write_file(dir, "not-a-cert.pem", "hello\n");
+  // A bundle is a few hundred KiB: a file this large is refused before it is read.
+  write_file(dir, "huge.pem", "-----BEGIN CERTIFICATE-----\n" + std::string(17 << 20, 'A'));
   const std::string certificates = write_file(dir, "certificates.yaml", R"(openapi: 3.0.3
 info: {title: T, version: "1"}
 paths:
@@ -467,6 +469,10 @@ paths:
     get:
       x-apiserver-upstream: {url: "http://model:9000", ca-file: not-a-cert.pem}
       responses: {"200": {description: ok}}
+  /d:
+    get:
+      x-apiserver-upstream: {url: "https://model:9000", ca-file: huge.pem}
+      responses: {"200": {description: ok}}
 )");
   r = ServerProcess::run({"validate", certificates});
   EXPECT_NE(r.exit_code, 0);
@@ -475,6 +481,7 @@ paths:
       << "a path is read relative to the document's folder: " << r.out;
   EXPECT_NE(r.out.find("not-a-cert.pem holds no PEM certificate"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ca-file is for https upstreams"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("huge.pem is larger than 16 MiB"), std::string::npos) << r.out;
 
   const std::string good = write_file(dir, "good.yaml", R"(openapi: 3.0.3
 info: {title: T, version: "1"}
