@@ -72,7 +72,6 @@ std::optional<PlainOrigin> parse_plain_origin(std::string_view url) {
       return std::nullopt;
     origin.port = static_cast<uint16_t>(number);
   }
-  origin.base = std::string(url.substr(0, end));
   origin.authority = std::string(authority);
   origin.host = std::string(host);
   origin.address = address_of(origin.host, origin.port);

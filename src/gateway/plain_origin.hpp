@@ -21,7 +21,6 @@ struct SocketAddress {
 };
 
 struct PlainOrigin {
-  std::string base;       // "http://host:port" as the URL writes it: the key of the origin
   std::string authority;  // "host:port" as written: the Host field
   std::string host;       // the name or address, without brackets
   uint16_t port = 80;
