@@ -1,10 +1,16 @@
 // Reading a whole file (see file_text.hpp).
 #include "text/file_text.hpp"
 
+#include <array>
 #include <fstream>
 #include <system_error>
 
 namespace apiserver::text {
+namespace {
+
+constexpr size_t kReadBytes = 16384;
+
+}  // namespace
 
 std::optional<FileFailure> read_file_text(const std::filesystem::path& path,
                                           std::uintmax_t max_bytes, std::string& text) {
@@ -18,13 +24,17 @@ std::optional<FileFailure> read_file_text(const std::filesystem::path& path,
   if (size > max_bytes) return FileFailure::kTooLarge;
   std::ifstream in(path, std::ios::binary);
   if (!in) return FileFailure::kUnreadable;
-  text.resize(size);
-  in.read(text.data(), static_cast<std::streamsize>(size));
+  // Read to its end, not to the size read above: the file may change meanwhile, and files of
+  // /proc and /sys say they hold nothing.
+  text.clear();
+  text.reserve(static_cast<size_t>(size));
+  std::array<char, kReadBytes> buffer{};
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    text.append(buffer.data(), static_cast<size_t>(in.gcount()));
+    if (text.size() > max_bytes) return FileFailure::kTooLarge;
+  }
   if (in.bad()) return FileFailure::kUnreadable;
-  text.resize(static_cast<size_t>(in.gcount()));  // it shrank since its size was read
-  // It grew meanwhile (a file being written): what was read may be cut anywhere.
-  if (in && in.peek() != std::ifstream::traits_type::eof())
-    return size == max_bytes ? FileFailure::kTooLarge : FileFailure::kUnreadable;
   return std::nullopt;
 }
 

@@ -57,6 +57,16 @@ TEST_F(FileTextTest, RefusesAFileOverTheBoundBeforeReadingIt) {
   EXPECT_TRUE(text.empty());  // nothing was read
 }
 
+TEST_F(FileTextTest, ReadsAFileThatSaysItIsEmptyToItsEnd) {
+  // Files of /proc have the size 0 and hold text.
+  ASSERT_EQ(std::filesystem::file_size("/proc/self/status"), 0u);
+  std::string text;
+  EXPECT_EQ(read_file_text("/proc/self/status", 1 << 20, text), std::nullopt);
+  EXPECT_NE(text.find("Name:"), std::string::npos) << text;
+  // And the bound holds for what is read, not only for the size said.
+  EXPECT_EQ(read_file_text("/proc/self/status", 16, text), FileFailure::kTooLarge);
+}
+
 TEST_F(FileTextTest, SaysAMissingFileIsMissing) {
   std::string text;
   EXPECT_EQ(read_file_text(dir_ / "nothing-here", 16, text), FileFailure::kMissing);
