@@ -38,19 +38,19 @@ std::optional<std::string> resolve_secret(const std::string& reference,
       return std::nullopt;
     }
     if (path.is_relative()) path = std::filesystem::path(base_directory) / path;
-    std::string text;
-    if (auto failure = text::read_file_text(path, kMaxSecretFileBytes, text)) {
+    std::string secret;
+    if (auto failure = text::read_file_text(path, kMaxSecretFileBytes, secret)) {
       error = *failure == text::FileFailure::kTooLarge ? path.string() + " is larger than 1 MiB"
                                                        : "cannot read " + path.string();
       return std::nullopt;
     }
     // Files usually end with a newline that is not part of the secret.
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    if (text.empty()) {
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (secret.empty()) {
       error = path.string() + " is empty";
       return std::nullopt;
     }
-    return text;
+    return secret;
   }
   error = "secrets are given as ${ENV_VAR} or file:PATH, never written in the document";
   return std::nullopt;

@@ -29,11 +29,12 @@ void read_seed(const Document& document, model::Resource& resource, const NodeRe
   if (seed.node->is_string()) {
     std::string path =
         (std::filesystem::path(seed.file->base_dir) / seed.node->get<std::string>()).string();
-    std::string text;
-    std::optional<text::FileFailure> unread = text::read_file_text(path, kMaxSeedFileBytes, text);
+    std::string contents;
+    std::optional<text::FileFailure> unread =
+        text::read_file_text(path, kMaxSeedFileBytes, contents);
     spec::ParsedText parsed;
     spec::ParseFailure failure;
-    if (unread || !spec::parse_yaml_text(text, parsed, failure)) {
+    if (unread || !spec::parse_yaml_text(contents, parsed, failure)) {
       std::string why =
           !unread ? "line " + std::to_string(failure.position.line) + ": " + failure.message
           : *unread == text::FileFailure::kMissing  ? "no such file"

@@ -129,10 +129,11 @@ const char* reason_phrase(int status) {
 
 namespace {
 
-// The status line, Date, Content-Type and the response's own fields.
 // What a head holds besides the content type and the headers, at most: the status line, Date,
 // Content-Length, Connection and the names around the content type.
 constexpr size_t kFixedHeadBytes = 192;
+
+// The status line, Date, Content-Type and the response's own fields.
 
 void append_head_fields(const Response& response, std::string& out) {
   out += "HTTP/1.1 ";

@@ -147,10 +147,10 @@ class ResourceStore {
   // PostgreSQL: the condition of a text filter whose value holds a NUL; false when it holds none.
   bool nul_condition(const Filter& filter, const std::string& name, ListSql& sql) const;
   void add_position(const ListQuery& query, ListSql& sql) const;
-  // Inserts `item` with `key` (null: the item's own; on PostgreSQL an integer key is the
-  // identity column's, when the item has none). The key is given beside the item, not set in a
-  // copy of it: a copy of a parsed body is a dozen allocations.
-  StoreResult insert(const nlohmann::json& item, const nlohmann::json* key, Record& out);
+  // Inserts `item` with the key `taken` (null: the item's own; on PostgreSQL an integer key is
+  // the identity column's, when the item has none). The key is given beside the item, not set in
+  // a copy of it: a copy of a parsed body is a dozen allocations.
+  StoreResult insert(const nlohmann::json& item, const nlohmann::json* taken, Record& out);
   // PostgreSQL: moves the identity column's sequence past a key a client chose.
   void advance_identity(const Cell& key);
   // The subquery turning the JSON array bound as :keys into rows of a column of `type`.

@@ -59,7 +59,7 @@ TEST_F(FileTextTest, RefusesAFileOverTheBoundBeforeReadingIt) {
 
 TEST_F(FileTextTest, ReadsAFileThatSaysItIsEmptyToItsEnd) {
   // Files of /proc have the size 0 and hold text.
-  ASSERT_EQ(std::filesystem::file_size("/proc/self/status"), 0u);
+  if (std::filesystem::file_size("/proc/self/status") != 0) GTEST_SKIP() << "/proc states a size";
   std::string text;
   EXPECT_EQ(read_file_text("/proc/self/status", 1 << 20, text), std::nullopt);
   EXPECT_NE(text.find("Name:"), std::string::npos) << text;
