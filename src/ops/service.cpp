@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "ratelimit/client_address.hpp"
 #include "store/secure_random.hpp"
@@ -14,6 +15,12 @@ namespace apiserver::ops {
 namespace {
 
 constexpr size_t kMaxRequestIdLength = 128;
+
+// `path` is `base` followed by `suffix` (without building that string per request).
+bool is_base_and_suffix(std::string_view path, std::string_view base, std::string_view suffix) {
+  return path.size() == base.size() + suffix.size() && path.substr(0, base.size()) == base &&
+         path.substr(base.size()) == suffix;
+}
 
 // A client's X-Request-Id is kept when it is short and plain (it ends up in logs).
 bool acceptable_request_id(const std::string& id) {
@@ -98,7 +105,8 @@ Service::Service(const model::Api& api, store::Database* database, pipeline::Pip
 Service::~Service() = default;
 
 bool Service::handle_own(const http::Request& request, http::Response& response) {
-  if (request.method != "GET" && request.method != "HEAD") return false;
+  std::string_view method = request.method;
+  if (method != "GET" && method != "HEAD") return false;
   const model::EndpointPaths& paths = api_.settings.endpoints;
   const std::string& path = request.path;
   if (!paths.health.empty() && path == paths.health) {
@@ -113,9 +121,9 @@ bool Service::handle_own(const http::Request& request, http::Response& response)
   } else if (!paths.metrics.empty() && path == paths.metrics) {
     text_response(response, 200, "text/plain; version=0.0.4; charset=utf-8",
                   metrics_.render(state_of(app_.rate_limit_store())));
-  } else if (!paths.openapi.empty() && path == paths.openapi + ".json") {
+  } else if (!paths.openapi.empty() && is_base_and_suffix(path, paths.openapi, ".json")) {
     text_response(response, 200, "application/json", published_.json);
-  } else if (!paths.openapi.empty() && path == paths.openapi + ".yaml") {
+  } else if (!paths.openapi.empty() && is_base_and_suffix(path, paths.openapi, ".yaml")) {
     text_response(response, 200, "application/yaml", published_.yaml);
   } else if (docs_.answer(request, response)) {
     return true;  // with its own caching headers

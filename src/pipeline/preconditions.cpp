@@ -1,7 +1,7 @@
 // Entity-tags and their conditions (see preconditions.hpp).
 #include "pipeline/preconditions.hpp"
 
-#include <cstdio>
+#include <charconv>
 #include <string_view>
 
 namespace apiserver::pipeline {
@@ -34,9 +34,10 @@ std::string entity_tag(const store::Record& record, const model::Resource& resou
   // A row older than the version column has none until its next write.
   unsigned long long value =
       version.indicator == soci::i_null ? 0 : static_cast<unsigned long long>(version.integer);
-  char text[24];
-  std::snprintf(text, sizeof text, "\"%llx\"", value);
-  return text;
+  char text[24] = {'"'};
+  char* end = std::to_chars(text + 1, text + sizeof text - 1, value, 16).ptr;
+  *end++ = '"';
+  return std::string(text, end);
 }
 
 bool if_match_holds(const std::string* header, const std::string& tag) {

@@ -1,8 +1,8 @@
 #include "text/media_type.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <string_view>
+
+#include "text/header_values.hpp"
 
 namespace apiserver::text {
 
@@ -12,10 +12,7 @@ std::string normalize_media_type(const std::string& media_type) {
   type = type.substr(0, type.find(';'));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  std::string out(type);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return ascii_lower(type);
 }
 
 bool is_json_media_type(const std::string& normalized) {
