@@ -71,13 +71,13 @@ void add_field_error(FieldError error, std::vector<FieldError>& out) {
   out.push_back(std::move(error));
 }
 
-void add_error(const valijson::ValidationResults::Error& error, ErrorSource source,
+// Adds valijson's sentence `message` about the value at `pointer`, in our words.
+void add_error(const std::string& message, std::string pointer, ErrorSource source,
                const std::string& name, std::vector<FieldError>& out) {
-  std::optional<ErrorMessage> message = translate_error(error.description);
-  if (!message) return;
-  std::string pointer = context_to_pointer(error.context);
-  if (!message->child.empty()) pointer = spec::append_pointer(pointer, message->child);
-  add_field_error({source, name, pointer, std::move(message->detail)}, out);
+  std::optional<ErrorMessage> translated = translate_error(message);
+  if (!translated) return;
+  if (!translated->child.empty()) pointer = spec::append_pointer(pointer, translated->child);
+  add_field_error({source, name, std::move(pointer), std::move(translated->detail)}, out);
 }
 
 }  // namespace
@@ -89,7 +89,8 @@ struct CompiledSchema::Impl {
 CompiledSchema::CompiledSchema() : impl_(std::make_unique<Impl>()) {}
 CompiledSchema::~CompiledSchema() = default;
 
-std::shared_ptr<const CompiledSchema> CompiledSchema::build(const nlohmann::json& draft7) {
+std::shared_ptr<const CompiledSchema> CompiledSchema::build(const nlohmann::json& draft7,
+                                                            bool quick_check) {
   std::shared_ptr<CompiledSchema> compiled(new CompiledSchema());
   compiled->document_ = draft7;
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
@@ -101,7 +102,7 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::build(const nlohmann::json
     throw std::runtime_error(std::string("the schema cannot be compiled: ") + e.what());
   }
   compiled->checks_key_length_ = uses_pattern_properties(compiled->document_);
-  compiled->quick_ = QuickCheck::build(compiled->document_);
+  if (quick_check) compiled->quick_ = QuickCheck::build(compiled->document_);
   return compiled;
 }
 
@@ -119,6 +120,18 @@ bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
       return false;
     }
   }
+  size_t before = errors.size();
+  if (quick == QuickCheck::Verdict::kInvalid) {
+    std::vector<QuickCheck::Finding> findings;
+    // Nothing found would be a gap in the quick check: valijson then says what is wrong.
+    if (quick_->explain(value, findings) && !findings.empty()) {
+      for (QuickCheck::Finding& finding : findings)
+        add_error(finding.message, std::move(finding.pointer), source, name, errors);
+      if (errors.size() == before)
+        errors.push_back({source, name, "", "does not match the schema"});
+      return false;
+    }
+  }
   valijson::adapters::NlohmannJsonAdapter adapter(value);
   valijson::Validator validator;
   // Patterns that hit their limits, wherever they sit (under `not` too), refuse the value.
@@ -132,8 +145,8 @@ bool CompiledSchema::validate(const nlohmann::json& value, ErrorSource source,
   valijson::ValidationResults results;
   // Should the quick check ever refuse what valijson takes, valijson decides.
   if (validator.validate(impl_->schema, adapter, &results) && limit_hits.empty()) return true;
-  size_t before = errors.size();
-  for (const auto& error : results) add_error(error, source, name, errors);
+  for (const auto& error : results)
+    add_error(error.description, context_to_pointer(error.context), source, name, errors);
   for (const PatternLimitHit& hit : limit_hits)
     add_field_error(
         {source, name, context_to_pointer(hit.context), pattern_limit_detail(hit.pattern)}, errors);

@@ -174,21 +174,13 @@ class FormatBuilder final : public valijson::ConstraintBuilder {
 class TypeBuilder final : public valijson::ConstraintBuilder {
  public:
   valijson::constraints::Constraint* make(const Adapter& value) const override {
-    static const char* kNames[] = {"null",   "boolean", "integer", "number",
-                                   "string", "array",   "object"};
-    static const char* kArticles[] = {"null",     "a boolean", "an integer", "a number",
-                                      "a string", "an array",  "an object"};
     unsigned allowed = 0;
     std::vector<std::string> names;
     auto add = [&](const std::string& name) {
-      for (size_t i = 0; i < std::size(kNames); ++i) {
-        if (name == kNames[i]) {
-          allowed |= json_type_bit(name);
-          names.push_back(kArticles[i]);
-          return;
-        }
-      }
-      throw std::runtime_error("unknown type '" + name + "'");
+      unsigned bit = json_type_bit(name);
+      if (bit == 0) throw std::runtime_error("unknown type '" + name + "'");
+      allowed |= bit;
+      names.push_back(name);
     };
     if (value.isString()) {
       add(value.getString());
@@ -198,12 +190,7 @@ class TypeBuilder final : public valijson::ConstraintBuilder {
         return true;
       });
     }
-    std::string description;
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (i > 0) description += i + 1 == names.size() ? " or " : ", ";
-      description += names[i];
-    }
-    return new TypeConstraint(allowed, description);
+    return new TypeConstraint(allowed, type_description(names));
   }
 };
 

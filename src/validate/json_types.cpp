@@ -16,6 +16,21 @@ unsigned json_type_bit(const std::string& name) {
   if (name == "object") return kObjectBit;
   return 0;
 }
+std::string type_description(const std::vector<std::string>& names) {
+  static const char* const kNames[] = {"null",   "boolean", "integer", "number",
+                                       "string", "array",   "object"};
+  static const char* const kArticles[] = {"null",     "a boolean", "an integer", "a number",
+                                          "a string", "an array",  "an object"};
+  std::string description;
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto known = std::find(std::begin(kNames), std::end(kNames), names[i]);
+    if (known == std::end(kNames)) return "";
+    if (i > 0) description += i + 1 == names.size() ? " or " : ", ";
+    description += kArticles[known - std::begin(kNames)];
+  }
+  return description;
+}
+
 namespace {
 
 // Sorted, as the message lists them.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "spec/document.hpp"
 
@@ -22,6 +23,10 @@ enum JsonTypeBit : unsigned {
 
 // The bit of one type name ("number" is kNumberBit alone); 0 for a name that is no type.
 unsigned json_type_bit(const std::string& name);
+
+// What a `type` allows, as its error says it: "an integer or null" for [integer, null]; the
+// names in the keyword's order. Empty when a name is no type.
+std::string type_description(const std::vector<std::string>& names);
 
 // True for "array", "boolean", "integer", "null", "number", "object" and "string".
 bool is_json_type_name(const std::string& name);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/json_pointer.hpp"
 #include "text/utf8.hpp"
 #include "validate/formats.hpp"
 #include "validate/json_types.hpp"
@@ -51,6 +52,9 @@ struct QuickCheck::Node {
   std::optional<uint64_t> min_items, max_items;
   std::vector<const Node*> all_of;  // $ref and allOf
   std::vector<std::shared_ptr<const CompiledPattern>> patterns;
+  std::string type_description;  // "an integer or null", as the type error says it
+  bool by_ref = false;           // all_of holds a $ref's target
+  size_t keywords = 0;           // keywords that constrain (not annotations)
   std::optional<std::string> format;
   FormatKind format_kind = FormatKind::kUnchecked;
   // `enum` of strings (and null): the values allowed, sorted. Absent: no enum.
@@ -59,6 +63,20 @@ struct QuickCheck::Node {
 
   // False when `value` is invalid, or (`deep` then set) nests past kMaxDepth.
   bool check(const nlohmann::json& value, int depth, bool& deep) const;
+  // See QuickCheck::explain; `pointer` is where `value` sits (restored on return).
+  bool explain(const nlohmann::json& value, std::string& pointer, int depth,
+               std::vector<Finding>& out) const;
+  void explain_number(double d, const std::string& pointer, std::vector<Finding>& out) const;
+  // The schema of the declared property `name`, else null.
+  const Node* property(const std::string& name) const {
+    auto it = std::lower_bound(properties.begin(), properties.end(), name,
+                               [](const std::pair<std::string, const Node*>& p,
+                                  const std::string& k) { return p.first < k; });
+    return it != properties.end() && it->first == name ? it->second : nullptr;
+  }
+  bool declares(const std::string& name) const { return property(name) != nullptr; }
+  bool explain_object(const nlohmann::json& value, std::string& pointer, int depth,
+                      std::vector<Finding>& out) const;
   bool type_matches(const nlohmann::json& value) const;
 };
 
@@ -93,6 +111,7 @@ class QuickCheck::Builder {
   bool keyword(Node& node, const std::string& key, const nlohmann::json& value, bool root) {
     if (is_annotation(key)) return true;
     if (key == "definitions") return root;  // reached through $ref
+    ++node.keywords;
     if (key == kTypeKeyword) return types(node, value);
     if (key == kMinLengthKeyword) return (node.min_length = count_of(value)).has_value();
     if (key == kMaxLengthKeyword) return (node.max_length = count_of(value)).has_value();
@@ -108,6 +127,10 @@ class QuickCheck::Builder {
         if (!name.is_string()) return false;
         node.required.push_back(name.get<std::string>());
       }
+      // As valijson keeps them (a set): its errors name the missing ones in this order.
+      std::sort(node.required.begin(), node.required.end());
+      node.required.erase(std::unique(node.required.begin(), node.required.end()),
+                          node.required.end());
       return true;
     }
     if (key == "additionalProperties") {
@@ -176,13 +199,17 @@ class QuickCheck::Builder {
 
   bool types(Node& node, const nlohmann::json& value) {
     node.types = 0;
+    std::vector<std::string> names;
     auto add = [&](const nlohmann::json& name) {
       unsigned bit = name.is_string() ? json_type_bit(name.get<std::string>()) : 0;
       node.types |= bit;
+      if (bit != 0) names.push_back(name.get<std::string>());
       return bit != 0;
     };
-    if (value.is_array()) return std::all_of(value.begin(), value.end(), add);
-    return add(value);
+    if (!(value.is_array() ? std::all_of(value.begin(), value.end(), add) : add(value)))
+      return false;
+    node.type_description = type_description(names);
+    return true;
   }
 
   static bool bound(std::optional<double>& out, const nlohmann::json& value) {
@@ -200,6 +227,7 @@ class QuickCheck::Builder {
     if (ref.compare(0, kPrefix.size(), kPrefix) != 0) return false;
     std::string name = ref.substr(kPrefix.size());
     if (name.find_first_of("/~%") != std::string::npos) return false;
+    node.by_ref = true;
     auto known = built_.find(name);
     if (known != built_.end()) {
       node.all_of.push_back(known->second);
@@ -310,11 +338,8 @@ bool QuickCheck::Node::check(const nlohmann::json& value, int depth, bool& deep)
       if (!value.contains(name)) return false;
     }
     for (const auto& [key, child] : value.items()) {
-      auto it = std::lower_bound(properties.begin(), properties.end(), key,
-                                 [](const std::pair<std::string, const Node*>& p,
-                                    const std::string& k) { return p.first < k; });
-      if (it != properties.end() && it->first == key) {
-        if (!it->second->check(child, depth + 1, deep)) return false;
+      if (const Node* declared = property(key)) {
+        if (!declared->check(child, depth + 1, deep)) return false;
       } else if (closed) {
         return false;
       }
@@ -327,6 +352,139 @@ bool QuickCheck::Node::check(const nlohmann::json& value, int depth, bool& deep)
         if (!items->check(item, depth + 1, deep)) return false;
       }
     }
+  }
+  return true;
+}
+
+bool QuickCheck::explain(const nlohmann::json& value, std::vector<Finding>& out) const {
+  std::string pointer;
+  return root_->explain(value, pointer, 0, out);
+}
+
+// valijson's order: a subschema's constraints as its parser adds them (allOf, enum, items,
+// exclusiveMaximum, maximum, maxItems, exclusiveMinimum, minimum, minItems, properties,
+// required), then the custom ones as custom_constraints.cpp registers them (pattern, format,
+// type, minLength, maxLength). Each failing constraint says so; a passing one says nothing.
+bool QuickCheck::Node::explain(const nlohmann::json& value, std::string& pointer, int depth,
+                               std::vector<Finding>& out) const {
+  if (depth > kMaxDepth || never) return false;
+  if (by_ref) {
+    // valijson takes a $ref's target for the subschema itself; the translator writes no
+    // keyword beside it.
+    if (keywords != 1 || all_of.size() != 1) return false;
+    return all_of.front()->explain(value, pointer, depth + 1, out);
+  }
+  // allOf stops at its first failing part, even when collecting errors.
+  for (const Node* part : all_of) {
+    size_t before = out.size();
+    if (!part->explain(value, pointer, depth + 1, out)) return false;
+    if (out.size() != before) break;
+  }
+  if (enum_strings) {
+    bool allowed =
+        value.is_null()
+            ? enum_null
+            : value.is_string() && std::binary_search(enum_strings->begin(), enum_strings->end(),
+                                                      value.get_ref<const std::string&>());
+    if (!allowed) out.push_back({pointer, "Failed to match against any enum values."});
+  }
+  if (value.is_array()) {
+    if (items != nullptr) {
+      for (size_t i = 0; i < value.size(); ++i) {
+        size_t length = pointer.size();
+        pointer += '/';
+        pointer += std::to_string(i);
+        bool told = items->explain(value[i], pointer, depth + 1, out);
+        pointer.resize(length);
+        if (!told) return false;
+      }
+    }
+    if (max_items && value.size() > *max_items)
+      out.push_back({pointer, "Array should contain no more than " + std::to_string(*max_items) +
+                                  " elements."});
+    if (min_items && value.size() < *min_items)
+      out.push_back({pointer, "Array should contain no fewer than " + std::to_string(*min_items) +
+                                  " elements."});
+  } else if (value.is_number()) {
+    explain_number(value.get<double>(), pointer, out);
+  } else if (value.is_object()) {
+    if (!explain_object(value, pointer, depth, out)) return false;
+  }
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    for (const auto& pattern : patterns) {
+      PatternMatch match = pattern->search(text);
+      if (match == PatternMatch::kLimitExceeded) return false;  // valijson notes the limit hit
+      if (match != PatternMatch::kMatch)
+        out.push_back({pointer, "must match the pattern " + pattern->source()});
+    }
+    if (format_kind == FormatKind::kString) {
+      if (auto problem = check_string_format(*format, text)) out.push_back({pointer, *problem});
+    }
+  } else if (value.is_number() && format_kind == FormatKind::kNumber) {
+    bool is_integer = value.is_number_integer();
+    long long as_int = is_integer ? value.get<int64_t>() : 0;
+    double d = value.get<double>();
+    if (is_integer && as_int < 0 && d > 0) is_integer = false;
+    if (auto problem = check_number_format(*format, is_integer, as_int, d))
+      out.push_back({pointer, *problem});
+  }
+  if (types != kAllTypes && !type_matches(value))
+    out.push_back({pointer, "must be " + type_description});
+  if (value.is_string() && (min_length || max_length)) {
+    size_t length = text::code_point_count(value.get_ref<const std::string&>());
+    if (min_length && length < *min_length)
+      out.push_back(
+          {pointer, "must be at least " + std::to_string(*min_length) + " characters long"});
+    if (max_length && length > *max_length)
+      out.push_back(
+          {pointer, "must be at most " + std::to_string(*max_length) + " characters long"});
+  }
+  return true;
+}
+
+// Bounds written as valijson writes them (std::to_string of a double).
+void QuickCheck::Node::explain_number(double d, const std::string& pointer,
+                                      std::vector<Finding>& out) const {
+  if (exclusive_maximum && d >= *exclusive_maximum)
+    out.push_back({pointer, "Expected number less than " + std::to_string(*exclusive_maximum)});
+  if (maximum && d > *maximum)
+    out.push_back({pointer, "Expected number less than or equal to " + std::to_string(*maximum)});
+  if (exclusive_minimum && d <= *exclusive_minimum)
+    out.push_back({pointer, "Expected number greater than " + std::to_string(*exclusive_minimum)});
+  if (minimum && d < *minimum)
+    out.push_back(
+        {pointer, "Expected number greater than or equal to " + std::to_string(*minimum)});
+}
+
+bool QuickCheck::Node::explain_object(const nlohmann::json& value, std::string& pointer, int depth,
+                                      std::vector<Finding>& out) const {
+  // properties and additionalProperties are one constraint: the declared properties in name
+  // order, then the first member (in name order) that none declares.
+  for (const auto& [name, child] : properties) {
+    auto member = value.find(name);
+    if (member == value.end()) continue;
+    size_t length = pointer.size();
+    pointer = spec::append_pointer(pointer, name);
+    bool told = child->explain(*member, pointer, depth + 1, out);
+    pointer.resize(length);
+    if (!told) return false;
+  }
+  if (closed) {
+    for (const auto& member : value.items()) {
+      const std::string& key = member.key();
+      if (!declares(key)) {
+        out.push_back({pointer,
+                       "Object contains a property that could not be validated using "
+                       "'properties' or 'additionalProperties' constraints: '" +
+                           key + "'."});
+        break;
+      }
+    }
+  }
+  for (const std::string& name : required) {
+    if (!value.contains(name))
+      out.push_back({pointer, "Missing required property '" + name + "'."});
   }
   return true;
 }

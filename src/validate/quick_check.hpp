@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 namespace apiserver::validate {
@@ -25,6 +26,17 @@ class QuickCheck {
   // the check goes.
   enum class Verdict { kValid, kInvalid, kUnsure };
   Verdict check(const nlohmann::json& value) const;
+
+  // One error valijson reports: where (a JSON pointer) and its sentence, word for word.
+  struct Finding {
+    std::string pointer;
+    std::string message;
+  };
+  // Appends the errors valijson reports for `value`, in valijson's order, leaving out the ones
+  // that only repeat a nested failure. False when it cannot tell them exactly (a pattern past
+  // its limits, a `false` schema, a value nested past its depth): then valijson must. This
+  // spares an invalid value valijson's error collection, which copies its path per property.
+  bool explain(const nlohmann::json& value, std::vector<Finding>& out) const;
 
  private:
   struct Node;

@@ -67,6 +67,13 @@ TEST(UnknownTypeMessage, IsWhatTheSchemaTranslatorReportsAtTheTypeKeyword) {
   EXPECT_EQ(d.pointer, "/components/schemas/A/type");
 }
 
+TEST(TypeDescription, SaysTheTypesInTheKeywordsOrder) {
+  EXPECT_EQ(type_description({"integer"}), "an integer");
+  EXPECT_EQ(type_description({"integer", "null"}), "an integer or null");
+  EXPECT_EQ(type_description({"string", "array", "object"}), "a string, an array or an object");
+  EXPECT_EQ(type_description({"string", "strng"}), "") << "a name that is no type";
+}
+
 TEST(UnknownTypeMessage, NamesTheWrongItemOfATypeList) {
   spec::Diagnostics diagnostics;
   auto doc = spec::parse_document(

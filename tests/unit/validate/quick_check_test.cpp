@@ -49,15 +49,20 @@ const json kClosedTree = json::parse(R"({
   }
 })");
 
-// The same schema, with a keyword that changes nothing but that the quick check does not know:
-// valijson alone then decides.
-std::shared_ptr<const CompiledSchema> valijson_only(json schema) {
-  if (schema.contains("allOf")) {
-    schema["allOf"].push_back({{"dependencies", json::object()}});
-  } else {
-    schema["dependencies"] = json::object();
-  }
-  return CompiledSchema::build(schema);
+// Two parts that each fail on their own, required names given twice and out of order.
+const json kTwoParts = json::parse(R"({
+  "allOf": [
+    {"x-apiserver-type": "object", "required": ["price", "name", "price"],
+     "properties": {"name": {"x-apiserver-minLength": 2, "x-apiserver-pattern": "^[a-z]*$"}}},
+    {"additionalProperties": false, "maxItems": 1,
+     "properties": {"name": {"enum": ["abc", "on"]}, "price": {"exclusiveMinimum": 0.5},
+                    "tags": {"items": {"x-apiserver-type": ["integer", "null"]}, "minItems": 2}}}
+  ]
+})");
+
+// The same schema judged by valijson alone.
+std::shared_ptr<const CompiledSchema> valijson_only(const json& schema) {
+  return CompiledSchema::build(schema, /*quick_check=*/false);
 }
 
 json random_value(std::mt19937& random, int depth) {
@@ -104,6 +109,10 @@ json shaped_value(std::mt19937& random) {
   if (random() % 2 == 0) value["name"] = std::string(1 + random() % 6, 'x');
   if (random() % 2 == 0) value["price"] = static_cast<double>(random() % 120) - 5;
   if (random() % 3 == 0) value["kids"] = json::array({{{"n", 1}}});
+  if (random() % 3 == 0) {
+    value["tags"] = json::array();
+    for (size_t i = random() % 4; i > 0; --i) value["tags"].push_back(i % 2 == 0 ? "a" : "");
+  }
   return value;
 }
 
@@ -125,6 +134,51 @@ TEST(QuickCheck, AgreesWithValijsonOnGeneratedValues) {
     }
     EXPECT_GT(valid, 500) << "valid values were tried too";
   }
+}
+
+std::string describe(const std::vector<FieldError>& errors) {
+  std::string text;
+  for (const FieldError& e : errors) text += "[" + e.pointer + "] " + e.detail + "\n";
+  return text;
+}
+
+// An invalid value's errors come from the quick check when it can tell them: the same errors,
+// in the same order, as valijson's.
+TEST(QuickCheck, ExplainsInvalidValuesAsValijsonDoes) {
+  for (const json& schema : {kItem, kClosedTree, kTwoParts}) {
+    auto quick = QuickCheck::build(schema);
+    ASSERT_NE(quick, nullptr) << schema.dump();
+    auto with_quick = CompiledSchema::build(schema);
+    auto reference = valijson_only(schema);
+    std::mt19937 random(29);
+    int explained = 0;
+    int several = 0;
+    for (int i = 0; i < 20000; ++i) {
+      json value = i % 2 == 0 ? random_value(random, 0) : shaped_value(random);
+      std::vector<FieldError> expected, got;
+      reference->validate(value, ErrorSource::kBody, "", expected);
+      with_quick->validate(value, ErrorSource::kBody, "", got);
+      ASSERT_EQ(describe(got), describe(expected)) << schema.dump() << "\nvalue: " << value.dump();
+      std::vector<QuickCheck::Finding> findings;
+      if (quick->check(value) == QuickCheck::Verdict::kInvalid && quick->explain(value, findings))
+        ++explained;
+      several += expected.size() > 1 ? 1 : 0;
+    }
+    EXPECT_GT(explained, 5000) << "the quick check told most errors itself";
+    EXPECT_GT(several, 500) << "values with several errors were tried";
+  }
+}
+
+TEST(QuickCheck, LeavesToValijsonWhatItCannotTellExactly) {
+  std::vector<QuickCheck::Finding> findings;
+  EXPECT_FALSE(QuickCheck::build(json(false))->explain(json::object(), findings));
+  auto inside = QuickCheck::build(json::parse(R"({"properties": {"a": false}})"));
+  EXPECT_FALSE(inside->explain(json::parse(R"({"a": 1})"), findings));
+  EXPECT_TRUE(findings.empty());
+  std::vector<FieldError> errors;
+  EXPECT_FALSE(CompiledSchema::build(json::parse(R"({"properties": {"a": false}})"))
+                   ->validate(json::parse(R"({"a": 1})"), ErrorSource::kBody, "", errors));
+  EXPECT_EQ(describe(errors), "[] does not match the schema\n") << "valijson's answer";
 }
 
 TEST(QuickCheck, IsMadeOnlyForTheKeywordsItKnows) {
