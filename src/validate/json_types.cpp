@@ -16,6 +16,7 @@ unsigned json_type_bit(const std::string& name) {
   if (name == "object") return kObjectBit;
   return 0;
 }
+
 std::string type_description(const std::vector<std::string>& names) {
   static const char* const kNames[] = {"null",   "boolean", "integer", "number",
                                        "string", "array",   "object"};

@@ -74,7 +74,15 @@ struct QuickCheck::Node {
                                   const std::string& k) { return p.first < k; });
     return it != properties.end() && it->first == name ? it->second : nullptr;
   }
-  bool declares(const std::string& name) const { return property(name) != nullptr; }
+  // The enum check (true without an enum).
+  bool enum_allows(const nlohmann::json& value) const {
+    if (!enum_strings) return true;
+    if (value.is_null()) return enum_null;
+    return value.is_string() && std::binary_search(enum_strings->begin(), enum_strings->end(),
+                                                   value.get_ref<const std::string&>());
+  }
+  // What a numeric `format` finds wrong with the number `value`, if anything.
+  std::optional<std::string> number_format_problem(const nlohmann::json& value) const;
   bool explain_object(const nlohmann::json& value, std::string& pointer, int depth,
                       std::vector<Finding>& out) const;
   bool type_matches(const nlohmann::json& value) const;
@@ -302,12 +310,7 @@ bool QuickCheck::Node::check(const nlohmann::json& value, int depth, bool& deep)
   for (const Node* part : all_of) {
     if (!part->check(value, depth + 1, deep)) return false;
   }
-  if (enum_strings) {
-    if (value.is_null()) return enum_null;
-    if (!value.is_string() || !std::binary_search(enum_strings->begin(), enum_strings->end(),
-                                                  value.get_ref<const std::string&>()))
-      return false;
-  }
+  if (!enum_allows(value)) return false;
   if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
     if (min_length || max_length) {
@@ -325,14 +328,7 @@ bool QuickCheck::Node::check(const nlohmann::json& value, int depth, bool& deep)
     if (maximum && d > *maximum) return false;
     if (exclusive_minimum && d <= *exclusive_minimum) return false;
     if (exclusive_maximum && d >= *exclusive_maximum) return false;
-    if (format_kind == FormatKind::kNumber) {
-      // As the format constraint reads a number through valijson's adapter: unsigned values
-      // above INT64_MAX are not integers there.
-      bool is_integer = value.is_number_integer();
-      long long as_int = is_integer ? value.get<int64_t>() : 0;
-      if (is_integer && as_int < 0 && d > 0) is_integer = false;
-      if (check_number_format(*format, is_integer, as_int, d)) return false;
-    }
+    if (number_format_problem(value)) return false;
   } else if (value.is_object()) {
     for (const std::string& name : required) {
       if (!value.contains(name)) return false;
@@ -354,6 +350,18 @@ bool QuickCheck::Node::check(const nlohmann::json& value, int depth, bool& deep)
     }
   }
   return true;
+}
+
+std::optional<std::string> QuickCheck::Node::number_format_problem(
+    const nlohmann::json& value) const {
+  if (format_kind != FormatKind::kNumber || !value.is_number()) return std::nullopt;
+  // As the format constraint reads a number through valijson's adapter: unsigned values above
+  // INT64_MAX are not integers there.
+  double d = value.get<double>();
+  bool is_integer = value.is_number_integer();
+  long long as_int = is_integer ? value.get<int64_t>() : 0;
+  if (is_integer && as_int < 0 && d > 0) is_integer = false;
+  return check_number_format(*format, is_integer, as_int, d);
 }
 
 bool QuickCheck::explain(const nlohmann::json& value, std::vector<Finding>& out) const {
@@ -380,14 +388,7 @@ bool QuickCheck::Node::explain(const nlohmann::json& value, std::string& pointer
     if (!part->explain(value, pointer, depth + 1, out)) return false;
     if (out.size() != before) break;
   }
-  if (enum_strings) {
-    bool allowed =
-        value.is_null()
-            ? enum_null
-            : value.is_string() && std::binary_search(enum_strings->begin(), enum_strings->end(),
-                                                      value.get_ref<const std::string&>());
-    if (!allowed) out.push_back({pointer, "Failed to match against any enum values."});
-  }
+  if (!enum_allows(value)) out.push_back({pointer, "Failed to match against any enum values."});
   if (value.is_array()) {
     if (items != nullptr) {
       for (size_t i = 0; i < value.size(); ++i) {
@@ -421,13 +422,8 @@ bool QuickCheck::Node::explain(const nlohmann::json& value, std::string& pointer
     if (format_kind == FormatKind::kString) {
       if (auto problem = check_string_format(*format, text)) out.push_back({pointer, *problem});
     }
-  } else if (value.is_number() && format_kind == FormatKind::kNumber) {
-    bool is_integer = value.is_number_integer();
-    long long as_int = is_integer ? value.get<int64_t>() : 0;
-    double d = value.get<double>();
-    if (is_integer && as_int < 0 && d > 0) is_integer = false;
-    if (auto problem = check_number_format(*format, is_integer, as_int, d))
-      out.push_back({pointer, *problem});
+  } else if (auto problem = number_format_problem(value)) {
+    out.push_back({pointer, *problem});
   }
   if (types != kAllTypes && !type_matches(value))
     out.push_back({pointer, "must be " + type_description});
@@ -473,7 +469,7 @@ bool QuickCheck::Node::explain_object(const nlohmann::json& value, std::string& 
   if (closed) {
     for (const auto& member : value.items()) {
       const std::string& key = member.key();
-      if (!declares(key)) {
+      if (property(key) == nullptr) {
         out.push_back({pointer,
                        "Object contains a property that could not be validated using "
                        "'properties' or 'additionalProperties' constraints: '" +
