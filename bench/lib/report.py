@@ -65,6 +65,15 @@ def parse_wrk(args) -> None:
         "conns": args.conns,
         **r,
     }
+    if args.pauses:
+        # What bench/lib/pauses.py saw meanwhile: the host freezing a CPU for over 50 ms.
+        try:
+            with open(args.pauses) as f:
+                p = json.load(f)
+            out["machine_pauses"] = p["pauses"]
+            out["longest_pause_ms"] = p["longest_ms"]
+        except (OSError, ValueError, KeyError):
+            pass
     print(json.dumps(out))
 
 
@@ -197,6 +206,9 @@ def table(args) -> None:
             if c != base_of(c) and base is not None and m["rps"] > 0:
                 ratio = f"{base['rps'] / m['rps']:.2f}x"
             notes = problems_of(by_key[(c, w)], w, connections)
+            if m.get("machine_pauses"):
+                notes.append(f"machine paused {m['machine_pauses']}x, up to"
+                             f" {m['longest_pause_ms']:.0f} ms")
             rows.append([label, c, fmt_rps(m["rps"]), fmt_ms(m["p50_us"]), fmt_ms(m["p99_us"]),
                          f"{m['non2xx']:,}", f"{m['conns']:,}" if m.get("conns") is not None else "-",
                          ratio, "; ".join(notes) if notes else "ok"])
@@ -304,6 +316,7 @@ def main() -> None:
     p.add_argument("--workload", required=True)
     p.add_argument("--run", type=int, required=True)
     p.add_argument("--conns", type=int)
+    p.add_argument("--pauses", help="bench/lib/pauses.py's output for the same run")
     p.set_defaults(func=parse_wrk)
 
     p = sub.add_parser("cpu-busy")
