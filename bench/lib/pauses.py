@@ -8,10 +8,10 @@ wrk, whose statistics add the requests a connection would have sent meanwhile, t
 pause into a p99 of about 50 ms at -c32. This tells those pauses apart from the server's own.
 
 One process per CPU, pinned to it, sleeps 2 ms at a time and notes each wake-up that came more
-than --threshold ms late: the CPU ran nothing of it that long. A sleeper is woken ahead of busy
+than 50 ms late: the CPU ran nothing of it that long. A sleeper is woken ahead of busy
 threads, so a loaded CPU delays it by a few ms at most, far below the threshold.
 
-usage: pauses.py SECONDS [--threshold MS]   prints one JSON line: {"pauses": N, "longest_ms": X,
+usage: pauses.py SECONDS   prints one JSON line: {"pauses": N, "longest_ms": X,
 "cpus": {cpu: [ms, ...]}}, once SECONDS have passed or on SIGTERM.
 """
 import json
@@ -21,19 +21,25 @@ import sys
 import time
 
 SLEEP_S = 0.002
+LATE_S = 0.05
+stopping = False
 
 
-def watch(cpu, seconds, threshold_s, out):
+def stop(*_):
+    global stopping
+    stopping = True
+
+
+def watch(cpu, seconds, out):
     os.sched_setaffinity(0, {cpu})
+    signal.signal(signal.SIGTERM, stop)
     late = []
-    stop = [False]
-    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
     end = time.monotonic() + seconds
     before = time.monotonic()
-    while not stop[0] and before < end:
+    while not stopping and before < end:
         time.sleep(SLEEP_S)
         now = time.monotonic()
-        if now - before - SLEEP_S > threshold_s:
+        if now - before - SLEEP_S > LATE_S:
             late.append(round((now - before) * 1000, 1))
         before = now
     os.write(out, (json.dumps([cpu, late]) + "\n").encode())
@@ -44,14 +50,13 @@ def main():
     if not args or args[0] in ("-h", "--help"):
         sys.exit(__doc__.split("usage: ")[1])
     seconds = float(args[0])
-    threshold_s = float(args[args.index("--threshold") + 1]) / 1000 if "--threshold" in args else 0.05
     read_end, write_end = os.pipe()
     children = []
     for cpu in sorted(os.sched_getaffinity(0)):
         pid = os.fork()
         if pid == 0:
             os.close(read_end)
-            watch(cpu, seconds, threshold_s, write_end)
+            watch(cpu, seconds, write_end)
             os._exit(0)
         children.append(pid)
     os.close(write_end)
