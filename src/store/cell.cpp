@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "text/json_escape.hpp"
+#include "text/json_text.hpp"
 
 namespace apiserver::store {
 namespace {
@@ -47,7 +48,7 @@ void append_cell_json(const Cell& cell, model::ColumnType type, std::string& out
       return;
     case model::ColumnType::kJson:
       // Written by the server it is JSON; edited outside, it may not be.
-      if (cell.server_json || nlohmann::json::accept(cell.text)) {
+      if (cell.server_json || text::is_json_text(cell.text)) {
         out += cell.text;
       } else {
         text::append_json_string(cell.text, out);
@@ -107,10 +108,10 @@ nlohmann::json cell_value(const Cell& cell, model::ColumnType type) {
       return cell.integer != 0;
     case model::ColumnType::kText:
       return cell.text;
-    case model::ColumnType::kJson: {
-      nlohmann::json parsed = nlohmann::json::parse(cell.text, nullptr, false);
-      return parsed.is_discarded() ? nlohmann::json(cell.text) : parsed;
-    }
+    case model::ColumnType::kJson:
+      // The same test as append_cell_json's, so that a merge sees what a read answers.
+      if (!cell.server_json && !text::is_json_text(cell.text)) return cell.text;
+      return nlohmann::json::parse(cell.text);
   }
   return nullptr;
 }

@@ -146,6 +146,18 @@ TEST(Cell, WritesAJsonColumnThatIsNotJsonAsValidJson) {
   EXPECT_TRUE(json::accept(json_text(cell, ColumnType::kJson))) << "an empty string";
 }
 
+// nlohmann stops reading at a NUL byte: the text after it must not reach an answer as JSON.
+TEST(Cell, ReadsAJsonColumnWithANulByteAsAString) {
+  Cell cell;
+  cell.indicator = soci::i_ok;
+  cell.text = std::string("[1]\0garbage", 11);
+  EXPECT_EQ(json::parse(json_text(cell, ColumnType::kJson)), json(cell.text));
+  EXPECT_EQ(cell_value(cell, ColumnType::kJson), json(cell.text));
+  cell.text = "[1, {\"a\": null}]";
+  EXPECT_EQ(json_text(cell, ColumnType::kJson), cell.text);
+  EXPECT_EQ(cell_value(cell, ColumnType::kJson), json::parse(cell.text));
+}
+
 TEST(Cell, AppendsToExistingText) {
   std::string out = "[";
   append_cell_json(cell_of(ColumnType::kInteger, 1), ColumnType::kInteger, out);
