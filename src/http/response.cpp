@@ -37,6 +37,7 @@ void Response::set_header(std::string name, std::string value) {
     return text::ascii_iequals(header.first, name);
   };
   headers.erase(std::remove_if(headers.begin(), headers.end(), same_name), headers.end());
+  reserve_headers();
   headers.emplace_back(std::move(name), std::move(value));
 }
 

@@ -33,6 +33,7 @@ struct Response {
   std::optional<uint64_t> head_length;
 
   void add_header(std::string name, std::string value) {
+    reserve_headers();
     headers.emplace_back(std::move(name), std::move(value));
   }
   // Replaces every header of that name (case-insensitive), or adds it.
@@ -40,6 +41,14 @@ struct Response {
   // The value of the first header of that name (case-insensitive; not Content-Type, which is
   // content_type), or null.
   const std::string* header(std::string_view name) const;
+
+ private:
+  // Room for the headers most answers carry (ETag, Location, X-Request-Id and one more) in one
+  // allocation, rather than a vector growing by one, two, four.
+  static constexpr size_t kUsualHeaders = 4;
+  void reserve_headers() {
+    if (headers.empty()) headers.reserve(kUsualHeaders);
+  }
 };
 
 // Standard reason phrase of `status` ("OK", "Not Found", ...).

@@ -4,6 +4,12 @@
 #include "text/percent_encoding.hpp"
 
 namespace apiserver::pipeline {
+namespace {
+
+// A value's usual length in an answer, for reserving room (a short string, a number).
+constexpr size_t kUsualValueBytes = 16;
+
+}  // namespace
 
 ResourceView::ResourceView(const model::Resource& resource) : resource_(resource) {
   for (size_t i = 0; i < resource.columns.size(); ++i) {
@@ -15,10 +21,13 @@ ResourceView::ResourceView(const model::Resource& resource) : resource_(resource
     if (!mocked_members_.empty()) mocked_members_ += ',';
     mocked_members_ += nlohmann::json(m.name).dump() + ":" + m.value.dump();
   }
+  usual_bytes_ = 2 + mocked_members_.size();  // the braces
+  for (const Field& f : fields_) usual_bytes_ += 1 + f.quoted_key.size() + kUsualValueBytes;
 }
 
 void ResourceView::write(const store::Record& record, std::string& out,
                          const std::vector<bool>& selected, std::string_view members) const {
+  out.reserve(out.size() + usual_bytes_ + members.size());
   out += '{';
   bool first = true;
   for (const Field& f : fields_) {

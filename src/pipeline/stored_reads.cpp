@@ -102,9 +102,10 @@ std::optional<Problem> StoredOperations::read(const Call& call, const Resource& 
   // A selection of fields, or embedded rows, is another representation: it goes without the
   // item's ETag.
   if (fields.empty() && embeds.empty()) {
-    const std::string tag = entity_tag(record, resource);
-    if (!tag.empty()) response.add_header("ETag", tag);
-    if (!if_none_match_holds(call.request.header("if-none-match"), tag)) {
+    std::string tag = entity_tag(record, resource);
+    const bool current = !if_none_match_holds(call.request.header("if-none-match"), tag);
+    if (!tag.empty()) response.add_header("ETag", std::move(tag));
+    if (current) {
       response.status = 304;  // the client's copy is current: no body
       return std::nullopt;
     }
