@@ -97,8 +97,12 @@ class Writer {
   // Transactions committed so far. Bumped before their writes' callers learn of them, so a
   // reader that sees the count it saw last has no newer write to miss (Database's snapshots).
   uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
-  // Times the WAL was started over (for tests).
+  // Times the WAL was started over, and the database file was synced beside the writes before
+  // (for tests).
   uint64_t wal_restarts() const { return checkpointer_ ? checkpointer_->restarts() : 0; }
+  uint64_t database_file_syncs() const {
+    return checkpointer_ ? checkpointer_->database_syncs() : 0;
+  }
 
  private:
   struct Pending;
