@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "text/hex_digit.hpp"
 #include "text/utf8.hpp"
 
 namespace apiserver::text {
@@ -146,17 +147,9 @@ class Scanner {
     if (s_.size() - i_ < 4) return false;
     unit = 0;
     for (int k = 0; k < 4; ++k) {
-      const char c = s_[i_++];
-      unit <<= 4;
-      if (c >= '0' && c <= '9') {
-        unit |= static_cast<char32_t>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        unit |= static_cast<char32_t>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        unit |= static_cast<char32_t>(c - 'A' + 10);
-      } else {
-        return false;
-      }
+      const int digit = hex_digit_value(s_[i_++]);
+      if (digit < 0) return false;
+      unit = (unit << 4) | static_cast<char32_t>(digit);
     }
     return true;
   }
@@ -207,7 +200,6 @@ class Scanner {
 }  // namespace
 
 bool is_json_text(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) return false;
   switch (Scanner(text).run()) {
     case Scanner::Verdict::kValid:
       return true;
@@ -216,7 +208,9 @@ bool is_json_text(std::string_view text) {
     case Scanner::Verdict::kTooDeep:
       break;
   }
-  return nlohmann::json::accept(text);
+  // The scanner refuses a NUL byte wherever it comes (a control character in a string, no
+  // token outside one); nlohmann would stop reading there, so it only sees text without one.
+  return text.find('\0') == std::string_view::npos && nlohmann::json::accept(text);
 }
 
 }  // namespace apiserver::text

@@ -1,16 +1,8 @@
 #include "text/percent_encoding.hpp"
 
+#include "text/hex_digit.hpp"
+
 namespace apiserver::text {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   out.clear();
@@ -18,8 +10,8 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
     if (c == '%') {
-      int hi = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
-      int lo = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
+      int hi = i + 1 < in.size() ? hex_digit_value(in[i + 1]) : -1;
+      int lo = i + 2 < in.size() ? hex_digit_value(in[i + 2]) : -1;
       if (hi < 0 || lo < 0) return false;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;

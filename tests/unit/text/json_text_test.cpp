@@ -92,6 +92,10 @@ TEST(JsonText, RefusesANulByteAnywhere) {
   EXPECT_TRUE(nlohmann::json::accept(text));
   EXPECT_FALSE(is_json_text(text));
   EXPECT_FALSE(is_json_text(std::string("\"a\0b\"", 5)));
+  // Nested deeper than the scanner follows: nlohmann decides, on text without a NUL only.
+  const std::string deep = std::string(300, '[') + std::string(300, ']');
+  EXPECT_TRUE(is_json_text(deep));
+  EXPECT_FALSE(is_json_text(deep + std::string(1, '\0') + "garbage"));
 }
 
 }  // namespace
